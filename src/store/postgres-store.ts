@@ -1,0 +1,97 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Dialect, Queryable, Row, SqlParam, Store } from './store.js';
+import { normalizeParams } from './sql-values.js';
+
+// Numbers as JS numbers and DATE as text, the same values the DuckDB driver returns.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+const pgDialect: Dialect = {
+  jsonText: (column, keyExpr) => `(${column}::json ->> ${keyExpr})`,
+  jsonKeys: (column) => `(SELECT json_object_keys(${column}::json) AS key)`,
+};
+
+type Client = pg.Pool | pg.PoolClient;
+
+function queryable(client: Client): Queryable {
+  return {
+    async query<T extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]> {
+      const result = await client.query(sql, normalizeParams(params));
+      return result.rows as T[];
+    },
+    async execute(sql: string, params?: readonly SqlParam[]): Promise<number> {
+      const result = await client.query(sql, normalizeParams(params));
+      return result.rowCount ?? 0;
+    },
+  };
+}
+
+/** Server mode: any number of Cloudtally processes share one PostgreSQL database. */
+export class PostgresStore implements Store {
+  readonly engine = 'postgres' as const;
+  readonly dialect = pgDialect;
+  private readonly q: Queryable;
+  /** Client of the transaction for each Queryable handed out, so that COPY runs on the right connection. */
+  private readonly clients = new WeakMap<Queryable, pg.PoolClient>();
+
+  private constructor(readonly pool: pg.Pool) {
+    this.q = queryable(pool);
+  }
+
+  static async open(url: string, options: { max?: number } = {}): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+    // An idle client that loses its server must not crash the process; the next query reports it.
+    pool.on('error', () => undefined);
+    const client = await pool.connect();
+    client.release();
+    return new PostgresStore(pool);
+  }
+
+  query<T extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]> {
+    return this.q.query<T>(sql, params);
+  }
+
+  execute(sql: string, params?: readonly SqlParam[]): Promise<number> {
+    return this.q.execute(sql, params);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const tx = queryable(client);
+    this.clients.set(tx, client);
+    try {
+      await client.query('BEGIN');
+      const result = await fn(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async copyCsvInto(
+    tx: Queryable,
+    table: string,
+    columns: readonly string[],
+    csvPath: string,
+  ): Promise<number> {
+    const client = this.clients.get(tx);
+    if (!client) throw new Error('copyCsvInto needs the Queryable of a transaction of this store');
+    const stream = client.query(
+      copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true, NULL '')`),
+    );
+    await pipeline(createReadStream(csvPath), stream);
+    return Number(stream.rowCount ?? 0);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

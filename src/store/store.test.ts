@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ENGINES, createTestDatabase, type TestDatabase } from '../../test/helpers/stores.js';
+import { migrate } from './migrate.js';
+import type { Store } from './store.js';
+
+describe.each(ENGINES)('store on %s', (engine) => {
+  let db: TestDatabase;
+  let store: Store;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    store = await db.open();
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.destroy();
+  });
+
+  it('runs every migration once and records it', async () => {
+    const again = await migrate(store);
+    expect(again).toEqual([]);
+    const rows = await store.query<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
+    expect(rows.map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it('returns the same JS values on both engines', async () => {
+    await store.execute(
+      `INSERT INTO organizations (id, name, external_id, settings, created_at) VALUES ($1, $2, $3, $4, $5)`,
+      ['o1', 'Acme', 'ext', '{"a":1}', new Date('2024-05-06T07:08:09.000Z')],
+    );
+    await store.execute(
+      `INSERT INTO cost_daily (org_id, cloud_account_id, billing_period, usage_date, billed_cost, row_count)
+       VALUES ('o1', 'c1', '2024-05-01', '2024-05-02', 1.25, 3), ('o1', 'c1', '2024-05-01', '2024-05-03', 2.5, 4)`,
+    );
+    const [org] = await store.query('SELECT * FROM organizations WHERE id = $1', ['o1']);
+    expect(org.created_at).toEqual(new Date('2024-05-06T07:08:09.000Z'));
+    expect(org.settings).toBe('{"a":1}');
+    const [sum] = await store.query(
+      `SELECT sum(billed_cost) AS total, sum(row_count) AS rows, min(usage_date) AS first
+       FROM cost_daily WHERE org_id = $1`,
+      ['o1'],
+    );
+    expect(sum).toEqual({ total: 3.75, rows: 7, first: '2024-05-02' });
+  });
+
+  it('reads a JSON key through the dialect', async () => {
+    const [row] = await store.query<{ v: string }>(
+      `SELECT ${store.dialect.jsonText('\'{"user:team":"web"}\'', '$1')} AS v`,
+      ['user:team'],
+    );
+    expect(row.v).toBe('web');
+  });
+
+  it('commits a transaction and rolls back a failed one whole', async () => {
+    await store.transaction(async (tx) => {
+      await tx.execute(
+        `INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'a@x', 'h', $1)`,
+        [new Date()],
+      );
+    });
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.execute(
+          `INSERT INTO users (id, email, password_hash, created_at) VALUES ('u2', 'b@x', 'h', $1)`,
+          [new Date()],
+        );
+        await tx.execute(
+          `INSERT INTO users (id, email, password_hash, created_at) VALUES ('u3', 'a@x', 'h', $1)`,
+          [new Date()],
+        );
+      }),
+    ).rejects.toThrow();
+    const ids = (await store.query<{ id: string }>('SELECT id FROM users ORDER BY id')).map((r) => r.id);
+    expect(ids).toEqual(['u1']);
+  });
+
+  it('keeps concurrent transactions apart', async () => {
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        store.transaction(async (tx) => {
+          await tx.execute(
+            `INSERT INTO audit_log (id, actor, action, object_type, created_at) VALUES ($1, 'test', 'a', 'b', $2)`,
+            [`a${i}`, new Date()],
+          );
+          const [c] = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM audit_log WHERE id = $1`, [
+            `a${i}`,
+          ]);
+          expect(c.n).toBe(1);
+        }),
+      ),
+    );
+    const [c] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM audit_log`);
+    expect(c.n).toBe(8);
+  });
+
+  it('bulk-loads a CSV file inside a transaction', async () => {
+    const file = path.join(db.dataDir, 'rows.csv');
+    writeFileSync(
+      file,
+      'org_id,resource_id,metric,ts,value,cloud_account_id\no1,i-1,cpu,2024-01-01T00:00:00Z,1.5,c1\no1,i-1,cpu,2024-01-01T01:00:00Z,2.5,c1\n',
+    );
+    const n = await store.transaction((tx) =>
+      store.copyCsvInto(
+        tx,
+        'resource_metrics',
+        ['org_id', 'resource_id', 'metric', 'ts', 'value', 'cloud_account_id'],
+        file,
+      ),
+    );
+    expect(n).toBe(2);
+    const [s] = await store.query<{ v: number }>(`SELECT sum(value) AS v FROM resource_metrics`);
+    expect(s.v).toBe(4);
+  });
+});
