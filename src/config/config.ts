@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../lib/errors.js';
+
+const bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+]);
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every setting, its type and default. Flags > CLOUDTALLY_* environment > config file > defaults. */
+export const configSchema = z
+  .object({
+    dataDir: z.string().min(1).default('./.cloudtally'),
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: int(0, 65535).default(8080),
+    /** Base64 or hex encoding of 32 bytes; without it the key file in the data directory is used. */
+    secretKey: z.string().optional(),
+    secretKeyFile: z.string().optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** One endpoint for every AWS client (the SDK's AWS_ENDPOINT_URL is honoured too). */
+    awsEndpointUrl: z.string().url().optional(),
+    awsRegion: z.string().default('us-east-1'),
+    /** Cloudtally's own AWS principal, trusted by customer roles (shown in the setup policies). */
+    awsPrincipalArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|user\/.+|role\/.+)$/, 'must be an IAM principal ARN')
+      .optional(),
+    syncIntervalMinutes: int(5, 7 * 24 * 60).default(360),
+    retentionMonths: int(1, 120).default(13),
+    worker: bool.default(true),
+    maxConcurrentSyncs: int(1, 64).default(2),
+    sessionTtlHours: int(1, 24 * 90).default(24 * 7),
+    maxBodyBytes: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
+    /** Start the scheduler; tests that drive syncs by hand turn it off. */
+    scheduler: bool.default(true),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+const ENV_NAMES: Record<keyof Config, string> = {
+  dataDir: 'CLOUDTALLY_DATA_DIR',
+  databaseUrl: 'CLOUDTALLY_DATABASE_URL',
+  host: 'CLOUDTALLY_HOST',
+  port: 'CLOUDTALLY_PORT',
+  secretKey: 'CLOUDTALLY_SECRET_KEY',
+  secretKeyFile: 'CLOUDTALLY_SECRET_KEY_FILE',
+  logLevel: 'CLOUDTALLY_LOG_LEVEL',
+  awsEndpointUrl: 'CLOUDTALLY_AWS_ENDPOINT_URL',
+  awsRegion: 'CLOUDTALLY_AWS_REGION',
+  awsPrincipalArn: 'CLOUDTALLY_AWS_PRINCIPAL_ARN',
+  syncIntervalMinutes: 'CLOUDTALLY_SYNC_INTERVAL_MINUTES',
+  retentionMonths: 'CLOUDTALLY_RETENTION_MONTHS',
+  worker: 'CLOUDTALLY_WORKER',
+  maxConcurrentSyncs: 'CLOUDTALLY_MAX_CONCURRENT_SYNCS',
+  sessionTtlHours: 'CLOUDTALLY_SESSION_TTL_HOURS',
+  maxBodyBytes: 'CLOUDTALLY_MAX_BODY_BYTES',
+  scheduler: 'CLOUDTALLY_SCHEDULER',
+};
+
+export function envName(key: keyof Config): string {
+  return ENV_NAMES[key];
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  if (!existsSync(file)) throw new InputError('config', `The config file ${file} does not exist`);
+  const text = readFileSync(file, 'utf8');
+  let parsed: unknown;
+  try {
+    parsed = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+  } catch (err) {
+    throw new InputError('config', `The config file ${file} is not valid: ${(err as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new InputError('config', `The config file ${file} must hold an object of settings`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Builds the configuration from defaults, an optional file (`configFile` or CLOUDTALLY_CONFIG), the environment
+ * and flags. A bad value throws an InputError naming the setting and where it came from.
+ */
+export function loadConfig(
+  flags: Partial<Record<keyof Config, unknown>> & { configFile?: string } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
+  const { configFile, ...flagValues } = flags;
+  const file = configFile ?? env.CLOUDTALLY_CONFIG;
+  const merged: Record<string, unknown> = {};
+  const origin: Record<string, string> = {};
+  if (file) {
+    for (const [k, v] of Object.entries(readConfigFile(file))) {
+      merged[k] = v;
+      origin[k] = `config file ${file}`;
+    }
+  }
+  for (const key of Object.keys(ENV_NAMES) as (keyof Config)[]) {
+    const v = env[ENV_NAMES[key]];
+    if (v !== undefined && v !== '') {
+      merged[key] = v;
+      origin[key] = `environment variable ${ENV_NAMES[key]}`;
+    }
+  }
+  if (merged.awsEndpointUrl === undefined && env.AWS_ENDPOINT_URL) {
+    merged.awsEndpointUrl = env.AWS_ENDPOINT_URL;
+    origin.awsEndpointUrl = 'environment variable AWS_ENDPOINT_URL';
+  }
+  for (const [k, v] of Object.entries(flagValues)) {
+    if (v !== undefined) {
+      merged[k] = v;
+      origin[k] = `flag --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    }
+  }
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      const where = origin[key] ? ` (from ${origin[key]})` : '';
+      const message =
+        issue.code === 'unrecognized_keys'
+          ? `unknown setting(s) ${issue.keys.join(', ')}`
+          : `setting ${key}${where}: ${issue.message}`;
+      return { field: key || issue.code, message };
+    });
+    throw new InputError(
+      issues[0].field,
+      `Invalid configuration: ${issues.map((i) => i.message).join('; ')}`,
+      issues,
+    );
+  }
+  const config = result.data;
+  config.dataDir = path.resolve(config.dataDir);
+  return config;
+}
