@@ -1,0 +1,67 @@
+// `npm test`: everything CI checks, in order — PostgreSQL and Chromium ready, type-check, lint, format,
+// then every test. Ends with one line `tests: N passed, N failed` for whoever reads the log.
+import { spawnSync, execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { ensurePostgres } from './ensure-postgres.js';
+
+const CI = process.env.CI === 'true';
+
+function run(label, cmd, args) {
+  process.stdout.write(`\n=== ${label}: ${cmd} ${args.join(' ')}\n`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  if (r.status !== 0) {
+    process.stdout.write(`\n${label} failed (exit ${r.status ?? r.signal})\n`);
+    process.exit(r.status || 1);
+  }
+}
+
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return;
+  process.stdout.write('Chromium is missing: installing Debian package chromium for the browser tests\n');
+  try {
+    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', {
+      stdio: 'inherit',
+    });
+  } catch (err) {
+    if (CI)
+      throw new Error(`Browser tests need /usr/bin/chromium and it could not be installed: ${err.message}`);
+  }
+  if (!existsSync('/usr/bin/chromium'))
+    throw new Error('Browser tests need /usr/bin/chromium (apt-get install -y chromium)');
+}
+
+await ensurePostgres();
+if (existsSync('test/e2e')) ensureChromium();
+
+const bin = (name) => `node_modules/.bin/${name}`;
+run('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+if (existsSync('web/tsconfig.json'))
+  run('type-check web', bin('tsc'), ['-p', 'web/tsconfig.json', '--noEmit']);
+run('lint', bin('eslint'), ['.', '--max-warnings=0']);
+run('format', bin('prettier'), ['--check', '.']);
+if (existsSync('web/index.html') && !existsSync('web/dist/index.html'))
+  run('build web', 'npm', ['run', 'build:web']);
+
+mkdirSync('test-results', { recursive: true });
+const report = 'test-results/vitest.json';
+const r = spawnSync(
+  bin('vitest'),
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { stdio: 'inherit', env: process.env },
+);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(report)) {
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  passed = result.numPassedTests ?? 0;
+  failed = (result.numFailedTests ?? 0) + (result.numFailedTestSuites ?? 0);
+  skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
+}
+if (r.status !== 0 && failed === 0) failed = 1;
+process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+if (CI && skipped > 0) {
+  process.stdout.write('CI does not allow skipped tests: a missing component must fail the run\n');
+  process.exit(1);
+}
+process.exit(r.status ?? 1);

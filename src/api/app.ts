@@ -1,0 +1,120 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { Context } from 'hono';
+import type { AppContext } from '../app/context.js';
+import {
+  AppError,
+  ERROR_MAP,
+  errorKind,
+  InputError,
+  publicError,
+  RateLimitError,
+  TooLargeError,
+} from '../lib/errors.js';
+import {
+  accessLogMiddleware,
+  authenticationMiddleware,
+  bootstrapGuard,
+  requestIdMiddleware,
+} from './middleware.js';
+import type { Api, ApiEnv, RouteRegistrar } from './route-kit.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
+import { registerAuthRoutes } from './routes/auth-routes.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerOrganizationRoutes } from './routes/organization-routes.js';
+import { registerTokenRoutes } from './routes/token-routes.js';
+
+/** Every area's routes; one line per router file. */
+const REGISTRARS: RouteRegistrar[] = [
+  registerHealthRoutes,
+  registerAuthRoutes,
+  registerOrganizationRoutes,
+  registerTokenRoutes,
+  registerAuditRoutes,
+];
+
+type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[] };
+
+/** A zod failure as an InputError whose field is the dotted path of the first issue. */
+export function inputErrorFromIssues(issues: readonly ZodIssueLike[], where: string): InputError {
+  const list = issues.map((i) => {
+    const base = i.path.map(String).join('.');
+    if (i.code === 'unrecognized_keys' && i.keys?.length) {
+      const field = [base, i.keys[0]].filter(Boolean).join('.');
+      return {
+        field,
+        message: `${field}: unknown field (allowed fields are listed in the API docs at /api/docs)`,
+      };
+    }
+    const field = base || where;
+    return { field, message: `${field}: ${i.message}` };
+  });
+  return new InputError(list[0].field, list.map((l) => l.message).join('; '), list);
+}
+
+export function errorResponse(c: Context<ApiEnv>, err: unknown, log: AppContext['log']): Response {
+  let error = err;
+  if (err instanceof HTTPException) {
+    if (err.status === 413) error = new TooLargeError('The request body is too large.');
+    else if (err.status === 400)
+      error = new InputError('body', `The request body is not valid JSON: ${err.message}`);
+  }
+  const kind = errorKind(error);
+  const status = ERROR_MAP[kind].http;
+  const requestId = c.get('requestId') ?? '';
+  if (!(error instanceof AppError)) log.error({ err: error, requestId, path: c.req.path }, 'request failed');
+  if (error instanceof RateLimitError) c.header('retry-after', String(error.retryAfterSeconds));
+  return c.json({ error: publicError(error), requestId }, status as 400);
+}
+
+export function createApi(ctx: AppContext, extra: RouteRegistrar[] = []): Api {
+  const app: Api = new OpenAPIHono<ApiEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw inputErrorFromIssues(result.error.issues as ZodIssueLike[], result.target);
+    },
+  });
+  app.onError((err, c) => errorResponse(c, err, ctx.log));
+  app.notFound((c) =>
+    c.json(
+      {
+        error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}` },
+        requestId: c.get('requestId') ?? '',
+      },
+      404,
+    ),
+  );
+  app.use('*', requestIdMiddleware());
+  app.use('/api/*', accessLogMiddleware(ctx));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: ctx.config.maxBodyBytes,
+      onError: () => {
+        throw new TooLargeError(`The request body is larger than ${ctx.config.maxBodyBytes} bytes.`);
+      },
+    }),
+  );
+  app.use('/api/*', bootstrapGuard(ctx));
+  app.use('/api/*', authenticationMiddleware(ctx));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'ct_session',
+  });
+  for (const register of [...REGISTRARS, ...extra]) register(app, ctx);
+  const document = () =>
+    app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'Cloudtally API',
+        version: '1',
+        description:
+          'Cloud cost management for AWS. Authenticate with a session cookie or `Authorization: Bearer TOKEN`.',
+      },
+    });
+  app.get('/api/docs', (c) => c.json(document()));
+  app.get('/api/openapi.json', (c) => c.json(document()));
+  return app;
+}

@@ -1,0 +1,153 @@
+import { z } from '@hono/zod-openapi';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
+import type { AppContext } from '../../app/context.js';
+import { ROLES } from '../../auth/permissions.js';
+import { SESSION_COOKIE } from '../middleware.js';
+import {
+  defineRoute,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  principalOf,
+  type Api,
+  type ApiEnv,
+} from '../route-kit.js';
+
+export const UserSchema = z
+  .object({ id: z.string(), email: z.string(), name: z.string().nullable() })
+  .openapi('User');
+export const OrganizationSchema = z
+  .object({ id: z.string(), name: z.string(), role: z.enum(ROLES), manageCloudCredentials: z.boolean() })
+  .openapi('OrganizationMembership');
+
+const login = defineRoute('public', {
+  method: 'post',
+  path: '/api/v1/auth/login',
+  tags: ['auth'],
+  summary: 'Sign in with e-mail and password; sets the session cookie',
+  request: {
+    body: jsonBody(
+      z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }).strict(),
+    ),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        user: UserSchema,
+        organizations: z.array(OrganizationSchema),
+        csrfToken: z.string(),
+        expiresAt: z.string(),
+      }),
+      'Signed in',
+    ),
+    401: errorResponses[401],
+    400: errorResponses[400],
+  },
+});
+
+const logout = defineRoute('member', {
+  method: 'post',
+  path: '/api/v1/auth/logout',
+  tags: ['auth'],
+  summary: 'End the session',
+  responses: { 204: { description: 'Signed out' }, 401: errorResponses[401] },
+});
+
+const me = defineRoute('member', {
+  method: 'get',
+  path: '/api/v1/auth/me',
+  tags: ['auth'],
+  summary: 'The caller, its current organization and role',
+  responses: {
+    200: jsonResponse(
+      z.object({
+        user: UserSchema,
+        organization: OrganizationSchema,
+        organizations: z.array(OrganizationSchema),
+        role: z.enum(ROLES),
+        manageCloudCredentials: z.boolean(),
+        csrfToken: z.string().optional(),
+        via: z.enum(['session', 'token']),
+      }),
+      'The caller',
+    ),
+    401: errorResponses[401],
+  },
+});
+
+const switchOrg = defineRoute('member', {
+  method: 'post',
+  path: '/api/v1/auth/switch-organization',
+  tags: ['auth'],
+  summary: "Switch the session's current organization",
+  request: { body: jsonBody(z.object({ organizationId: z.string().min(1) }).strict()) },
+  responses: { 204: { description: 'Switched' }, 400: errorResponses[400], 404: errorResponses[404] },
+});
+
+export function clientIp(c: Context<ApiEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function registerAuthRoutes(app: Api, ctx: AppContext): void {
+  app.openapi(login, async (c) => {
+    const { email, password } = c.req.valid('json');
+    const result = await ctx.auth.login(email, password, clientIp(c));
+    setCookie(c, SESSION_COOKIE, result.sessionToken, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/',
+      expires: result.expiresAt,
+      secure: c.req.url.startsWith('https:'),
+    });
+    return c.json(
+      {
+        user: result.user,
+        organizations: result.organizations,
+        csrfToken: result.csrfToken,
+        expiresAt: result.expiresAt.toISOString(),
+      },
+      200,
+    );
+  });
+
+  app.openapi(logout, async (c) => {
+    const token = c.get('sessionToken');
+    if (token) await ctx.auth.logout(token);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  });
+
+  app.openapi(me, async (c) => {
+    const principal = principalOf(c);
+    const result = await ctx.auth.me(principal);
+    return c.json({ ...result, csrfToken: c.get('csrfToken'), via: principal.via }, 200);
+  });
+
+  app.openapi(switchOrg, async (c) => {
+    const principal = principalOf(c);
+    const token = c.get('sessionToken');
+    const { organizationId } = c.req.valid('json');
+    if (!token) {
+      return c.json(
+        {
+          error: {
+            code: 'invalid_input',
+            message:
+              'API tokens belong to one organization; create a token in the other organization instead',
+            field: 'organizationId',
+          },
+          requestId: c.get('requestId'),
+        },
+        400,
+      );
+    }
+    await ctx.auth.switchOrganization(token, principal, organizationId);
+    return c.body(null, 204);
+  });
+}

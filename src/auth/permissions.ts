@@ -1,0 +1,63 @@
+/** Roles, the one permission that can be granted on top, and what each may do. */
+
+export const ROLES = ['manager', 'engineer', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  manager: 'Organization Manager',
+  engineer: 'Engineer',
+  viewer: 'Viewer',
+};
+
+export type Action =
+  | 'org:read'
+  | 'org:manage'
+  | 'audit:read'
+  | 'accounts:read'
+  | 'accounts:write'
+  | 'sync:trigger'
+  | 'recommendations:act'
+  | 'tokens:own';
+
+export interface Principal {
+  userId: string;
+  email: string;
+  orgId: string;
+  role: Role;
+  manageCloudCredentials: boolean;
+  via: 'session' | 'token';
+  tokenId?: string;
+}
+
+const BY_ROLE: Record<Role, readonly Action[]> = {
+  manager: [
+    'org:read',
+    'org:manage',
+    'audit:read',
+    'accounts:read',
+    'accounts:write',
+    'sync:trigger',
+    'recommendations:act',
+    'tokens:own',
+  ],
+  engineer: ['org:read', 'accounts:read', 'sync:trigger', 'recommendations:act', 'tokens:own'],
+  viewer: ['org:read', 'accounts:read', 'tokens:own'],
+};
+
+export function can(principal: Pick<Principal, 'role' | 'manageCloudCredentials'>, action: Action): boolean {
+  if (BY_ROLE[principal.role].includes(action)) return true;
+  // Manage Cloud Credentials lets any member create, change and remove cloud accounts.
+  return action === 'accounts:write' && principal.manageCloudCredentials;
+}
+
+export const ACTION_REASONS: Record<Action, string> = {
+  'org:read': 'Only members of the organization may read it.',
+  'org:manage': 'Only an Organization Manager may manage members and settings.',
+  'audit:read': 'Only an Organization Manager may read the audit log.',
+  'accounts:read': 'Only members of the organization may read its cloud accounts.',
+  'accounts:write':
+    'Creating, changing or removing cloud accounts needs the Organization Manager role or the Manage Cloud Credentials permission.',
+  'sync:trigger': 'Triggering a sync needs the Engineer or Organization Manager role.',
+  'recommendations:act': 'Acting on recommendations needs the Engineer or Organization Manager role.',
+  'tokens:own': 'Only members may manage their API tokens.',
+};

@@ -1,0 +1,110 @@
+import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { createAppContext, type AppContext } from '../app/context.js';
+import { loadConfig, type Config } from '../config/config.js';
+import { AppError, ERROR_MAP, errorKind, InputError } from '../lib/errors.js';
+import { createLog } from '../lib/log.js';
+
+export interface StoreFlags {
+  dataDir?: string;
+  databaseUrl?: string;
+  config?: string;
+  logLevel?: string;
+}
+
+/** Adds the flags every command that opens the store takes. */
+export function withStoreFlags(cmd: Command): Command {
+  return cmd
+    .option('--data-dir <dir>', 'data directory of the embedded engine (default ./.cloudtally)')
+    .option('--database-url <url>', 'PostgreSQL URL (server mode)')
+    .option('--config <file>', 'config file (JSON or YAML)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|silent');
+}
+
+const STORE_FLAG_KEYS = ['dataDir', 'databaseUrl', 'logLevel'] as const;
+
+/** The configuration from the store flags of a command plus any settings the command passes explicitly. */
+export function configFrom(flags: StoreFlags, settings: Partial<Record<keyof Config, unknown>> = {}): Config {
+  const picked: Partial<Record<keyof Config, unknown>> = {};
+  for (const key of STORE_FLAG_KEYS) if (flags[key] !== undefined) picked[key] = flags[key];
+  return loadConfig({ ...picked, ...settings, configFile: flags.config });
+}
+
+/** Opens the store directly (no server) for bootstrap commands; logs only warnings unless asked. */
+export async function openContext(
+  flags: StoreFlags,
+  extra: Partial<Record<keyof Config, unknown>> = {},
+): Promise<AppContext> {
+  const config = configFrom({ logLevel: 'warn', ...flags }, { ...extra, scheduler: false });
+  return createAppContext(config, { log: createLog(config.logLevel) });
+}
+
+export async function withContext<T>(flags: StoreFlags, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const ctx = await openContext(flags);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Asks on the terminal without echoing (for passwords). */
+export async function promptHidden(question: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    throw new InputError('password', 'No --password given and no terminal to ask on; pass --password');
+  }
+  const muted = new Writable({ write: (_chunk, _enc, cb) => cb() });
+  process.stdout.write(question);
+  const rl = createInterface({ input: process.stdin, output: muted, terminal: true });
+  try {
+    const answer = await rl.question('');
+    process.stdout.write('\n');
+    return answer;
+  } finally {
+    rl.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Prints rows as an aligned table. */
+export function printTable(rows: Record<string, unknown>[], columns: string[]): void {
+  if (rows.length === 0) {
+    process.stdout.write('(none)\n');
+    return;
+  }
+  const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => text(r[c]).length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write(line(columns.map((c) => c.toUpperCase())) + '\n');
+  for (const r of rows) process.stdout.write(line(columns.map((c) => text(r[c]))) + '\n');
+}
+
+/** Runs a command action, turning errors into a clear message and the exit code of the error table. */
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      const kind = errorKind(err);
+      const message = err instanceof AppError || err instanceof Error ? err.message : String(err);
+      process.stderr.write(`error: ${message}\n`);
+      if (err instanceof AppError && 'diagnostic' in err) {
+        const d = (err as { diagnostic?: { remediation?: string } }).diagnostic;
+        if (d?.remediation) process.stderr.write(`fix: ${d.remediation}\n`);
+      }
+      if (kind === 'internal' && process.env.CLOUDTALLY_DEBUG && err instanceof Error)
+        process.stderr.write(`${err.stack}\n`);
+      process.exitCode = ERROR_MAP[kind].exit;
+    }
+  };
+}

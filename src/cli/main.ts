@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import { registerAdminCommands } from './admin-commands.js';
+import { registerServeCommand } from './serve-command.js';
+
+const program = new Command();
+program
+  .name('cloudtally')
+  .description('Self-hosted cloud cost management for AWS')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+// One register call per command group.
+registerServeCommand(program);
+registerAdminCommands(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { createAppContext } from '../app/context.js';
+import { startServer } from '../api/server.js';
+import { action, configFrom, withStoreFlags, type StoreFlags } from './common.js';
+
+export interface ServeFlags extends StoreFlags {
+  port?: string;
+  host?: string;
+  worker?: boolean;
+}
+
+/** Runs until SIGINT/SIGTERM, then stops accepting requests, finishes open ones and closes the store. */
+export async function serve(flags: ServeFlags): Promise<void> {
+  const config = configFrom(flags, {
+    port: flags.port,
+    host: flags.host,
+    worker: flags.worker === false ? false : undefined,
+  });
+  const ctx = await createAppContext(config);
+  const server = await startServer(ctx, { port: config.port, host: config.host });
+  process.stdout.write(`listening on ${server.url}\n`);
+  ctx.log.info(
+    { url: server.url, engine: ctx.store.engine, dataDir: config.databaseUrl ? undefined : config.dataDir },
+    'listening',
+  );
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      ctx.log.info({ signal }, 'shutting down');
+      void (async () => {
+        await server.close();
+        await ctx.close();
+        resolve();
+      })();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+export function registerServeCommand(program: Command): void {
+  withStoreFlags(
+    program
+      .command('serve')
+      .description('Run the API, the web dashboard, the sync scheduler and the MCP endpoint')
+      .option('--port <n>', 'port to listen on (0 = any free port)')
+      .option('--host <host>', 'address to bind (default 127.0.0.1)')
+      .option('--no-worker', 'serve the API only; sync jobs are run by `cloudtally worker` processes'),
+  ).action(action(async (flags: ServeFlags) => serve(flags)));
+}
