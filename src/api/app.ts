@@ -18,7 +18,7 @@ import {
   bootstrapGuard,
   requestIdMiddleware,
 } from './middleware.js';
-import type { Api, ApiEnv, RouteRegistrar } from './route-kit.js';
+import { recordRoute, type Api, type ApiEnv, type RouteRegistrar } from './route-kit.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
@@ -36,6 +36,9 @@ const REGISTRARS: RouteRegistrar[] = [
 
 type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[] };
 
+/** What a client calls the part of the request a validator target stands for. */
+const TARGET_NAMES: Record<string, string> = { json: 'body', form: 'body', param: 'path', query: 'query' };
+
 /** A zod failure as an InputError whose field is the dotted path of the first issue. */
 export function inputErrorFromIssues(issues: readonly ZodIssueLike[], where: string): InputError {
   const list = issues.map((i) => {
@@ -47,7 +50,7 @@ export function inputErrorFromIssues(issues: readonly ZodIssueLike[], where: str
         message: `${field}: unknown field (allowed fields are listed in the API docs at /api/docs)`,
       };
     }
-    const field = base || where;
+    const field = base || (TARGET_NAMES[where] ?? where);
     return { field, message: `${field}: ${i.message}` };
   });
   return new InputError(list[0].field, list.map((l) => l.message).join('; '), list);
@@ -59,6 +62,15 @@ export function errorResponse(c: Context<ApiEnv>, err: unknown, log: AppContext[
     if (err.status === 413) error = new TooLargeError('The request body is too large.');
     else if (err.status === 400)
       error = new InputError('body', `The request body is not valid JSON: ${err.message}`);
+    else if (err.status === 415)
+      error = new InputError('body', 'The request body must be JSON (Content-Type: application/json).');
+    else {
+      const requestId = c.get('requestId') ?? '';
+      return c.json(
+        { error: { code: `http_${err.status}`, message: err.message }, requestId },
+        err.status as 400,
+      );
+    }
   }
   const kind = errorKind(error);
   const status = ERROR_MAP[kind].http;
@@ -114,7 +126,9 @@ export function createApi(ctx: AppContext, extra: RouteRegistrar[] = []): Api {
           'Cloud cost management for AWS. Authenticate with a session cookie or `Authorization: Bearer TOKEN`.',
       },
     });
-  app.get('/api/docs', (c) => c.json(document()));
-  app.get('/api/openapi.json', (c) => c.json(document()));
+  for (const path of ['/api/docs', '/api/openapi.json']) {
+    recordRoute('GET', path, 'public');
+    app.get(path, (c) => c.json(document()));
+  }
   return app;
 }

@@ -1,12 +1,20 @@
 import { getCookie } from 'hono/cookie';
 import type { MiddlewareHandler } from 'hono';
 import type { AppContext } from '../app/context.js';
-import { PermissionError, UnavailableError } from '../lib/errors.js';
+import { timingSafeEqual } from 'node:crypto';
+import { UnavailableError } from '../lib/errors.js';
 import { randomToken } from '../lib/ids.js';
 import type { ApiEnv } from './route-kit.js';
 
 export const SESSION_COOKIE = 'ct_session';
 export const CSRF_HEADER = 'x-csrf-token';
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 export function requestIdMiddleware(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
@@ -38,7 +46,8 @@ export function accessLogMiddleware(ctx: AppContext): MiddlewareHandler<ApiEnv> 
 
 /**
  * Resolves the caller from `Authorization: Bearer` (API tokens) or the session cookie. Cookie-authenticated
- * mutations must echo the session's CSRF token in a header, which a cross-site form cannot do.
+ * mutations must echo the session's CSRF token in a header, which a cross-site form cannot do; without it the
+ * caller stays anonymous and routes that need one answer 403.
  */
 export function authenticationMiddleware(ctx: AppContext): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
@@ -52,14 +61,14 @@ export function authenticationMiddleware(ctx: AppContext): MiddlewareHandler<Api
         const session = await ctx.auth.authenticateSession(token);
         if (session) {
           const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method);
-          if (mutating && c.req.header(CSRF_HEADER) !== session.csrfToken) {
-            throw new PermissionError(
-              `This request needs the ${CSRF_HEADER} header of the session (CSRF protection).`,
-            );
+          if (mutating && !sameSecret(c.req.header(CSRF_HEADER), session.csrfToken)) {
+            // Not thrown here: a public route (signing in again with a stale cookie) must still work.
+            c.set('csrfRejected', true);
+          } else {
+            c.set('principal', session.principal);
+            c.set('sessionToken', token);
+            c.set('csrfToken', session.csrfToken);
           }
-          c.set('principal', session.principal);
-          c.set('sessionToken', token);
-          c.set('csrfToken', session.csrfToken);
         }
       }
     }

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi
 import type { MiddlewareHandler } from 'hono';
 import type { AppContext } from '../app/context.js';
 import { can, ACTION_REASONS, type Action, type Principal } from '../auth/permissions.js';
-import { PermissionError, UnauthenticatedError } from '../lib/errors.js';
+import { InputError, PermissionError, UnauthenticatedError } from '../lib/errors.js';
 
 export type ApiEnv = {
   Variables: {
@@ -10,6 +10,8 @@ export type ApiEnv = {
     principal?: Principal;
     sessionToken?: string;
     csrfToken?: string;
+    /** A valid session cookie came without its CSRF header: routes that need a caller refuse it. */
+    csrfRejected?: boolean;
   };
 };
 
@@ -20,19 +22,57 @@ export type Access = 'public' | 'member' | Action;
 
 export interface RegisteredRoute {
   method: string;
+  /** Hono form, `:param` for path parameters. */
   path: string;
   access: Access;
+  /** The declared responses, so that tests can check answers against their schemas. */
+  responses: RouteConfig['responses'];
 }
 
 /** Every route, with its access rule; the permission-matrix test reads this so that no route goes unlisted. */
 export const routeRegistry: RegisteredRoute[] = [];
 
-function authorize(access: Access): MiddlewareHandler<ApiEnv> {
+/** Records a route that is not built with defineRoute (e.g. the OpenAPI document) so that it is still listed. */
+export function recordRoute(
+  method: string,
+  path: string,
+  access: Access,
+  responses: RouteConfig['responses'] = {},
+) {
+  const m = method.toUpperCase();
+  if (!routeRegistry.some((r) => r.method === m && r.path === path))
+    routeRegistry.push({ method: m, path, access, responses });
+}
+
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/**
+ * Enforces the access rule, then (for routes that declare a required body) a JSON content type: the validator
+ * treats a body sent without one as `{}`, which would let an empty PATCH through as a no-op change. Access comes
+ * first, so that a caller without the right learns nothing from the input rules.
+ */
+function guard(access: Access, needsJsonBody: boolean): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     if (access !== 'public') {
+      if (c.get('csrfRejected')) {
+        throw new PermissionError(
+          'This request needs the x-csrf-token header of the session (CSRF protection).',
+        );
+      }
       const principal = c.get('principal');
       if (!principal) throw new UnauthenticatedError();
       if (access !== 'member' && !can(principal, access)) throw new PermissionError(ACTION_REASONS[access]);
+    }
+    if (needsJsonBody) {
+      const type = (c.req.header('content-type') ?? '').split(';')[0].trim();
+      if (!JSON_MEDIA_TYPE.test(type)) {
+        throw new InputError(
+          'body',
+          type
+            ? `The request body must be JSON (Content-Type: application/json), not ${type}.`
+            : 'This request needs a JSON body with Content-Type: application/json.',
+        );
+      }
     }
     await next();
   };
@@ -40,13 +80,12 @@ function authorize(access: Access): MiddlewareHandler<ApiEnv> {
 
 /** createRoute plus the access rule, enforced by a middleware on the route and recorded in the registry. */
 export function defineRoute<R extends Omit<RouteConfig, 'middleware'>>(access: Access, config: R) {
-  const openapiPath = config.path;
-  const path = openapiPath.replace(/\{(\w+)\}/g, ':$1');
-  if (!routeRegistry.some((r) => r.method === config.method.toUpperCase() && r.path === path)) {
-    routeRegistry.push({ method: config.method.toUpperCase(), path, access });
-  }
+  recordRoute(config.method, config.path.replace(/\{(\w+)\}/g, ':$1'), access, config.responses);
   const security: Record<string, string[]>[] = access === 'public' ? [] : [{ bearer: [] }, { session: [] }];
-  return createRoute({ ...config, middleware: [authorize(access)] as const, security });
+  const needsJsonBody = Boolean(
+    (config.request as { body?: { required?: boolean } } | undefined)?.body?.required,
+  );
+  return createRoute({ ...config, middleware: [guard(access, needsJsonBody)] as const, security });
 }
 
 export function principalOf(c: { get(key: 'principal'): Principal | undefined }): Principal {

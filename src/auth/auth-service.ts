@@ -85,6 +85,8 @@ export type AuthService = ReturnType<typeof createAuthService>;
 
 export function createAuthService({ store, clock, sessionTtlHours }: AuthServiceDeps) {
   let orgExists = false;
+  // Checked against when the e-mail is unknown, so that a wrong address costs as long as a wrong password.
+  let dummyHash: Promise<string> | undefined;
 
   async function organizationsOf(q: Queryable, userId: string): Promise<OrganizationView[]> {
     const rows = await q.query<OrgRow>(
@@ -132,9 +134,21 @@ export function createAuthService({ store, clock, sessionTtlHours }: AuthService
     return principal;
   }
 
-  async function recordFailure(keys: string[]) {
+  async function recordFailure(keys: string[], user?: { id: string; email: string }, ip?: string) {
     const now = clock.now();
     await store.transaction(async (tx) => {
+      if (user) {
+        for (const org of await organizationsOf(tx, user.id)) {
+          await audit(tx, {
+            orgId: org.id,
+            actorUserId: user.id,
+            actor: user.email,
+            action: 'auth.login_failed',
+            objectType: 'session',
+            ip,
+          });
+        }
+      }
       for (const key of keys) {
         await tx.execute('INSERT INTO login_attempts (attempt_key, attempted_at) VALUES ($1, $2)', [
           key,
@@ -187,7 +201,10 @@ export function createAuthService({ store, clock, sessionTtlHours }: AuthService
       role: Role;
       password: string;
       name?: string;
+      manageCloudCredentials?: boolean;
+      /** Who adds the member, for the audit log; the CLI when absent. */
       actor?: string;
+      actorUserId?: string;
     }): Promise<{
       user: UserView;
       organization: OrganizationView;
@@ -201,6 +218,7 @@ export function createAuthService({ store, clock, sessionTtlHours }: AuthService
         throw new InputError('role', `The role must be one of ${ROLES.join(', ')}`);
       const problem = passwordProblem(input.password);
       const passwordHash = await hashPassword(input.password);
+      const manageCloudCredentials = input.manageCloudCredentials ?? false;
       return store.transaction(async (tx) => {
         const now = clock.now();
         let [org] = await tx.query<{ id: string; name: string }>(
@@ -232,22 +250,22 @@ export function createAuthService({ store, clock, sessionTtlHours }: AuthService
         ]);
         if (existing) throw new ConflictError(`${email} is already a member of ${org.name}`);
         await tx.execute(
-          'INSERT INTO memberships (org_id, user_id, role, manage_cloud_credentials, created_at) VALUES ($1, $2, $3, FALSE, $4)',
-          [org.id, user.id, input.role, now],
+          'INSERT INTO memberships (org_id, user_id, role, manage_cloud_credentials, created_at) VALUES ($1, $2, $3, $4, $5)',
+          [org.id, user.id, input.role, manageCloudCredentials, now],
         );
         await audit(tx, {
           orgId: org.id,
-          actorUserId: null,
+          actorUserId: input.actorUserId ?? null,
           actor: input.actor ?? 'cli',
           action: 'membership.create',
           objectType: 'user',
           objectId: user.id,
-          details: { email, role: input.role, createdOrganization, createdUser },
+          details: { email, role: input.role, manageCloudCredentials, createdOrganization, createdUser },
         });
         orgExists = true;
         return {
           user: { id: user.id, email, name: user.name },
-          organization: { id: org.id, name: org.name, role: input.role, manageCloudCredentials: false },
+          organization: { id: org.id, name: org.name, role: input.role, manageCloudCredentials },
           createdOrganization,
           createdUser,
         };
@@ -268,9 +286,13 @@ export function createAuthService({ store, clock, sessionTtlHours }: AuthService
         );
       }
       const user = await userByEmail(store, email);
+      if (!user) {
+        dummyHash ??= hashPassword(randomToken(16));
+        await verifyPassword(password, await dummyHash);
+      }
       const ok = user && !user.disabled && (await verifyPassword(password, user.password_hash));
       if (!user || !ok) {
-        await recordFailure([accountKey, addressKey]);
+        await recordFailure([accountKey, addressKey], user, ip);
         throw new UnauthenticatedError('The e-mail or password is wrong.');
       }
       const organizations = await organizationsOf(store, user.id);
@@ -280,6 +302,9 @@ export function createAuthService({ store, clock, sessionTtlHours }: AuthService
       const now = clock.now();
       const expiresAt = new Date(now.getTime() + sessionTtlHours * 3600 * 1000);
       await store.transaction(async (tx) => {
+        // A successful sign-in ends the account's lockout count; the address count stays (one good account must
+        // not reset the guessing budget of an address).
+        await tx.execute('DELETE FROM login_attempts WHERE attempt_key = $1', [accountKey]);
         await tx.execute(
           'INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
           [sha256Hex(sessionToken), user.id, organizations[0].id, csrfToken, now, expiresAt],
@@ -335,17 +360,39 @@ export function createAuthService({ store, clock, sessionTtlHours }: AuthService
       return principalFor(t.user_id, t.org_id, 'token', t.id);
     },
 
-    async logout(token: string): Promise<void> {
-      await store.execute('UPDATE sessions SET revoked_at = $1 WHERE id_hash = $2', [
-        clock.now(),
-        sha256Hex(token),
-      ]);
+    async logout(token: string, principal: Principal): Promise<void> {
+      await store.transaction(async (tx) => {
+        await tx.execute('UPDATE sessions SET revoked_at = $1 WHERE id_hash = $2 AND revoked_at IS NULL', [
+          clock.now(),
+          sha256Hex(token),
+        ]);
+        await audit(tx, {
+          orgId: principal.orgId,
+          actorUserId: principal.userId,
+          actor: principal.email,
+          action: 'auth.logout',
+          objectType: 'session',
+        });
+      });
     },
 
-    async switchOrganization(token: string, principal: Principal, orgId: string): Promise<void> {
+    async switchOrganization(token: string, principal: Principal, orgId: string): Promise<OrganizationView> {
       const orgs = await organizationsOf(store, principal.userId);
-      if (!orgs.some((o) => o.id === orgId)) throw new NotFoundError('Organization', orgId);
-      await store.execute('UPDATE sessions SET org_id = $1 WHERE id_hash = $2', [orgId, sha256Hex(token)]);
+      const org = orgs.find((o) => o.id === orgId);
+      if (!org) throw new NotFoundError('Organization', orgId);
+      await store.transaction(async (tx) => {
+        await tx.execute('UPDATE sessions SET org_id = $1 WHERE id_hash = $2', [orgId, sha256Hex(token)]);
+        await audit(tx, {
+          orgId,
+          actorUserId: principal.userId,
+          actor: principal.email,
+          action: 'auth.switch_organization',
+          objectType: 'organization',
+          objectId: orgId,
+          details: { from: principal.orgId },
+        });
+      });
+      return org;
     },
 
     async me(principal: Principal) {
@@ -528,14 +575,28 @@ export function createAuthService({ store, clock, sessionTtlHours }: AuthService
       return { id, token, name: trimmed };
     },
 
-    /** Bootstrap: a token for the user in their (first, or named) organization, without a running server. */
-    async createTokenForEmail(emailInput: string, name: string, orgName?: string) {
+    /**
+     * The user acting in their (first, or named) organization, for CLI commands run on the data directory
+     * without a server: whoever can open the database may act as any user.
+     */
+    async principalForEmail(emailInput: string, orgName?: string): Promise<Principal> {
       const user = await userByEmail(store, emailInput);
       if (!user) throw new NotFoundError('User', normalizeEmail(emailInput));
       const orgs = await organizationsOf(store, user.id);
       const org = orgName ? orgs.find((o) => o.name === orgName) : orgs[0];
-      if (!org) throw new NotFoundError('Organization', orgName ?? '(none)');
-      return this.createToken({ userId: user.id, orgId: org.id, email: user.email }, name);
+      if (!org) {
+        throw orgName
+          ? new NotFoundError(`Organization "${orgName}" of ${user.email}`)
+          : new NotFoundError(`An organization of ${user.email}`);
+      }
+      const principal = await principalFor(user.id, org.id, 'cli');
+      if (!principal) throw new PermissionError(`${user.email} is disabled.`);
+      return principal;
+    },
+
+    /** Bootstrap: a token for the user in their (first, or named) organization, without a running server. */
+    async createTokenForEmail(emailInput: string, name: string, orgName?: string) {
+      return this.createToken(await this.principalForEmail(emailInput, orgName), name);
     },
 
     async listTokens(principal: Principal): Promise<TokenView[]> {

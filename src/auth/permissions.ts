@@ -25,7 +25,8 @@ export interface Principal {
   orgId: string;
   role: Role;
   manageCloudCredentials: boolean;
-  via: 'session' | 'token';
+  /** `cli`: a command run on the data directory, without a server. */
+  via: 'session' | 'token' | 'cli';
   tokenId?: string;
 }
 

@@ -1,19 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
-import { loadMasterKey, parseMasterKey } from '../accounts/secret-vault.js';
+import { KEY_FILE, parseMasterKey } from '../accounts/secret-vault.js';
+import type { MemberView, TokenView } from '../auth/auth-service.js';
 import { ROLES, type Role } from '../auth/permissions.js';
 import { InputError } from '../lib/errors.js';
 import { migrate } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
+import type { ApiClient } from './client.js';
 import {
   action,
   configFrom,
   printJson,
   printTable,
   promptHidden,
+  serverClient,
+  withClientFlags,
   withContext,
   withStoreFlags,
+  type ClientFlags,
   type StoreFlags,
 } from './common.js';
+
+type Flags = StoreFlags & ClientFlags;
+
+interface Me {
+  user: { id: string; email: string };
+  organization: { id: string; name: string };
+}
+
+/** In client mode the token decides the organization and the user; flags that name others are a mistake. */
+async function checkClientIdentity(client: ApiClient, flags: { org?: string; email?: string }): Promise<Me> {
+  const me = await client.get<Me>('/api/v1/auth/me');
+  if (flags.org !== undefined && flags.org !== me.organization.name) {
+    throw new InputError(
+      'org',
+      `The API token belongs to organization "${me.organization.name}", not "${flags.org}": use a token of that organization`,
+    );
+  }
+  if (flags.email !== undefined && flags.email.trim().toLowerCase() !== me.user.email) {
+    throw new InputError(
+      'email',
+      `Through the API a token is created for the token's own user (${me.user.email}), not ${flags.email}`,
+    );
+  }
+  return me;
+}
+
+function requireFlag<T>(value: T | undefined, flag: string, why: string): T {
+  if (value === undefined) throw new InputError(flag.replace(/^--/, ''), `${flag} is required ${why}`);
+  return value;
+}
+
+const DIRECT = 'when the command runs on the database (no CLOUDTALLY_URL)';
+
+function printMembers(members: MemberView[], json?: boolean) {
+  if (json) printJson({ items: members });
+  else
+    printTable(
+      members.map((m) => ({ ...m })),
+      ['email', 'role', 'manageCloudCredentials', 'joinedAt'],
+    );
+}
+
+function printTokens(tokens: TokenView[], json?: boolean) {
+  if (json) printJson({ items: tokens });
+  else
+    printTable(
+      tokens.map((t) => ({ ...t })),
+      ['id', 'name', 'createdAt', 'lastUsedAt', 'expiresAt', 'revokedAt'],
+    );
+}
 
 export function registerAdminCommands(program: Command): void {
   withStoreFlags(
@@ -36,46 +94,76 @@ export function registerAdminCommands(program: Command): void {
     }),
   );
 
+  registerUserCommands(program);
+  registerTokenCommands(program);
+  registerSecretCommands(program);
+}
+
+function registerUserCommands(program: Command): void {
   const users = program
     .command('users')
-    .description('Users and their organizations (works before the first start)');
-  withStoreFlags(
-    users
-      .command('create')
-      .description('Create a user (and the organization if it does not exist) with a role')
-      .requiredOption('--org <name>', 'organization name')
-      .requiredOption('--email <email>', 'e-mail address used to sign in')
-      .option('--role <role>', `one of ${ROLES.join(', ')}`, 'manager')
-      .option('--password <password>', 'initial password (asked for when omitted)')
-      .option('--name <name>', 'display name')
-      .option('--json', 'print JSON'),
+    .description(
+      'Users and their organizations: on the database directly (works before the first start), or through a running server with CLOUDTALLY_URL',
+    );
+  withClientFlags(
+    withStoreFlags(
+      users
+        .command('create')
+        .description('Create a user (and the organization if it does not exist) with a role')
+        .option('--org <name>', 'organization name (created if new; through a server: the token’s)')
+        .requiredOption('--email <email>', 'e-mail address used to sign in')
+        .option('--role <role>', `one of ${ROLES.join(', ')}`, 'manager')
+        .option('--password <password>', 'initial password (asked for when omitted)')
+        .option('--name <name>', 'display name')
+        .option('--manage-cloud-credentials', 'grant the Manage Cloud Credentials permission')
+        .option('--json', 'print JSON'),
+    ),
   ).action(
     action(
       async (
-        flags: StoreFlags & {
-          org: string;
+        flags: Flags & {
+          org?: string;
           email: string;
           role: string;
           password?: string;
           name?: string;
+          manageCloudCredentials?: boolean;
           json?: boolean;
         },
       ) => {
         if (!ROLES.includes(flags.role as Role))
           throw new InputError('role', `--role must be one of ${ROLES.join(', ')}`);
+        const role = flags.role as Role;
+        const client = serverClient(flags);
+        if (client) {
+          const me = await checkClientIdentity(client, { org: flags.org });
+          const password = flags.password ?? (await promptHidden('Password: '));
+          const member = await client.post<MemberView>('/api/v1/members', {
+            email: flags.email,
+            role,
+            password,
+            ...(flags.name ? { name: flags.name } : {}),
+            ...(flags.manageCloudCredentials ? { manageCloudCredentials: true } : {}),
+          });
+          if (flags.json) printJson({ user: member, organization: me.organization });
+          else process.stdout.write(`added user ${member.email} as ${role} of ${me.organization.name}\n`);
+          return;
+        }
+        const org = requireFlag(flags.org, '--org', DIRECT);
         const password = flags.password ?? (await promptHidden('Password: '));
         await withContext(flags, async (ctx) => {
           const result = await ctx.auth.createUser({
-            org: flags.org,
+            org,
             email: flags.email,
-            role: flags.role as Role,
+            role,
             password,
             name: flags.name,
+            manageCloudCredentials: flags.manageCloudCredentials,
           });
           if (flags.json) printJson(result);
           else {
             process.stdout.write(
-              `${result.createdUser ? 'created user' : 'added user'} ${result.user.email} as ${flags.role} of ${result.organization.name}` +
+              `${result.createdUser ? 'created user' : 'added user'} ${result.user.email} as ${role} of ${result.organization.name}` +
                 `${result.createdOrganization ? ' (new organization)' : ''}\n`,
             );
           }
@@ -83,76 +171,151 @@ export function registerAdminCommands(program: Command): void {
       },
     ),
   );
-  withStoreFlags(
-    users
-      .command('list')
-      .description('Members of an organization')
-      .requiredOption('--org <name>', 'organization name')
-      .option('--json', 'print JSON'),
+
+  withClientFlags(
+    withStoreFlags(
+      users
+        .command('list')
+        .description('Members of an organization')
+        .option('--org <name>', 'organization name (through a server: the token’s)')
+        .option('--json', 'print JSON'),
+    ),
   ).action(
-    action(async (flags: StoreFlags & { org: string; json?: boolean }) => {
+    action(async (flags: Flags & { org?: string; json?: boolean }) => {
+      const client = serverClient(flags);
+      if (client) {
+        await checkClientIdentity(client, { org: flags.org });
+        printMembers((await client.get<{ items: MemberView[] }>('/api/v1/members')).items, flags.json);
+        return;
+      }
+      const orgName = requireFlag(flags.org, '--org', DIRECT);
       await withContext(flags, async (ctx) => {
         const [org] = await ctx.store.query<{ id: string }>('SELECT id FROM organizations WHERE name = $1', [
-          flags.org,
+          orgName,
         ]);
-        if (!org) throw new InputError('org', `No organization named "${flags.org}"`);
-        const members = await ctx.auth.listMembers(org.id);
-        if (flags.json) printJson({ items: members });
-        else
-          printTable(
-            members.map((m) => ({ ...m })),
-            ['email', 'role', 'manageCloudCredentials', 'joinedAt'],
-          );
+        if (!org) throw new InputError('org', `No organization named "${orgName}"`);
+        printMembers(await ctx.auth.listMembers(org.id), flags.json);
       });
     }),
   );
+}
 
+function registerTokenCommands(program: Command): void {
   const tokens = program.command('tokens').description('API tokens for the CLI, MCP and scripts');
-  withStoreFlags(
-    tokens
-      .command('create')
-      .description(
-        'Create an API token for a user (bootstrap, before or without a running server); prints only the token',
-      )
-      .requiredOption('--email <email>', 'the user the token acts as')
-      .requiredOption('--name <name>', 'a name to recognise the token by')
-      .option('--org <name>', 'organization (default: the first of the user)'),
+  withClientFlags(
+    withStoreFlags(
+      tokens
+        .command('create')
+        .description(
+          'Create an API token (on the database: for any user, before or without a server; through a server: for the token’s user); prints only the token',
+        )
+        .option('--email <email>', 'the user the token acts as')
+        .requiredOption('--name <name>', 'a name to recognise the token by')
+        .option('--org <name>', 'organization (default: the first of the user)'),
+    ),
   ).action(
-    action(async (flags: StoreFlags & { email: string; name: string; org?: string }) => {
+    action(async (flags: Flags & { email?: string; name: string; org?: string }) => {
+      const client = serverClient(flags);
+      if (client) {
+        await checkClientIdentity(client, flags);
+        const created = await client.post<{ token: string }>('/api/v1/tokens', { name: flags.name });
+        process.stdout.write(`${created.token}\n`);
+        return;
+      }
+      const email = requireFlag(flags.email, '--email', DIRECT);
       await withContext(flags, async (ctx) => {
-        const token = await ctx.auth.createTokenForEmail(flags.email, flags.name, flags.org);
+        const token = await ctx.auth.createTokenForEmail(email, flags.name, flags.org);
         process.stdout.write(`${token.token}\n`);
       });
     }),
   );
 
+  withClientFlags(
+    withStoreFlags(
+      tokens
+        .command('list')
+        .description("A user's API tokens (never their values)")
+        .option('--email <email>', 'whose tokens (on the database)')
+        .option('--org <name>', 'organization (default: the first of the user)')
+        .option('--json', 'print JSON'),
+    ),
+  ).action(
+    action(async (flags: Flags & { email?: string; org?: string; json?: boolean }) => {
+      const client = serverClient(flags);
+      if (client) {
+        await checkClientIdentity(client, flags);
+        printTokens((await client.get<{ items: TokenView[] }>('/api/v1/tokens')).items, flags.json);
+        return;
+      }
+      const email = requireFlag(flags.email, '--email', DIRECT);
+      await withContext(flags, async (ctx) => {
+        printTokens(
+          await ctx.auth.listTokens(await ctx.auth.principalForEmail(email, flags.org)),
+          flags.json,
+        );
+      });
+    }),
+  );
+
+  withClientFlags(
+    withStoreFlags(
+      tokens
+        .command('revoke')
+        .description('Revoke a token: your own, or as an Organization Manager any of the organization')
+        .argument('<id>', 'token id (from `tokens list`)')
+        .option('--email <email>', 'who revokes it (on the database)')
+        .option('--org <name>', 'organization (default: the first of the user)'),
+    ),
+  ).action(
+    action(async (id: string, flags: Flags & { email?: string; org?: string }) => {
+      const client = serverClient(flags);
+      if (client) {
+        await client.delete(`/api/v1/tokens/${encodeURIComponent(id)}`);
+      } else {
+        const email = requireFlag(flags.email, '--email', DIRECT);
+        await withContext(flags, async (ctx) => {
+          await ctx.auth.revokeToken(await ctx.auth.principalForEmail(email, flags.org), id);
+        });
+      }
+      process.stdout.write(`revoked ${id}\n`);
+    }),
+  );
+}
+
+function registerSecretCommands(program: Command): void {
   const secrets = program.command('secrets').description('The secret vault');
   withStoreFlags(
     secrets
       .command('rekey')
       .description(
-        'Re-encrypt every stored secret under a new master key, then write it to the key file (or print it)',
+        'Re-encrypt every stored secret under a new master key, then write it to the key file (or print it); restart every Cloudtally process afterwards',
       )
       .option('--new-key <base64>', 'the new key (32 bytes, base64 or hex); generated when omitted'),
   ).action(
     action(async (flags: StoreFlags & { newKey?: string }) => {
-      const { randomBytes } = await import('node:crypto');
-      const { writeFileSync, renameSync } = await import('node:fs');
-      const path = await import('node:path');
       const newKey = flags.newKey ? parseMasterKey(flags.newKey, '--new-key') : randomBytes(32);
       await withContext(flags, async (ctx) => {
-        const n = await ctx.vault.rekey(newKey);
         if (ctx.config.secretKey) {
+          const n = await ctx.vault.rekey(newKey);
           process.stdout.write(
             `re-encrypted ${n} secrets; set CLOUDTALLY_SECRET_KEY=${newKey.toString('base64')}\n`,
           );
-        } else {
-          const file = ctx.config.secretKeyFile ?? path.join(ctx.config.dataDir, 'secret.key');
-          loadMasterKey(ctx.config);
-          writeFileSync(`${file}.new`, newKey.toString('base64') + '\n', { mode: 0o600 });
-          renameSync(`${file}.new`, file);
-          process.stdout.write(`re-encrypted ${n} secrets; the new key is in ${file}\n`);
+          return;
         }
+        const file = ctx.config.secretKeyFile ?? path.join(ctx.config.dataDir, KEY_FILE);
+        // The new key reaches the disk before the secrets change, so that no crash leaves them under a key that
+        // exists nowhere: after a failure either the old key still fits, or `FILE.new` holds the new one.
+        const pending = `${file}.new`;
+        writeFileSync(pending, newKey.toString('base64') + '\n', { mode: 0o600 });
+        let n: number;
+        try {
+          n = await ctx.vault.rekey(newKey);
+        } catch (err) {
+          rmSync(pending, { force: true });
+          throw err;
+        }
+        renameSync(pending, file);
+        process.stdout.write(`re-encrypted ${n} secrets; the new key is in ${file}\n`);
       });
     }),
   );

@@ -5,6 +5,7 @@ import { createAppContext, type AppContext } from '../app/context.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { AppError, ERROR_MAP, errorKind, InputError } from '../lib/errors.js';
 import { createLog } from '../lib/log.js';
+import { clientFromEnv, type ApiClient } from './client.js';
 
 export interface StoreFlags {
   dataDir?: string;
@@ -20,6 +21,27 @@ export function withStoreFlags(cmd: Command): Command {
     .option('--database-url <url>', 'PostgreSQL URL (server mode)')
     .option('--config <file>', 'config file (JSON or YAML)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|silent');
+}
+
+export interface ClientFlags {
+  url?: string;
+  token?: string;
+}
+
+/** Adds the flags of commands that can run through a server's API instead of on the database directly. */
+export function withClientFlags(cmd: Command): Command {
+  return cmd
+    .option('--url <url>', 'URL of a running server (default CLOUDTALLY_URL); the command then uses its API')
+    .option('--token <token>', 'API token for --url (default CLOUDTALLY_TOKEN)');
+}
+
+/**
+ * The API client when the command should go through a running server: a URL is given (flag or CLOUDTALLY_URL)
+ * and the command was not pointed at a database with --data-dir or --database-url.
+ */
+export function serverClient(flags: StoreFlags & ClientFlags): ApiClient | undefined {
+  if (flags.dataDir !== undefined || flags.databaseUrl !== undefined) return undefined;
+  return clientFromEnv(flags);
 }
 
 const STORE_FLAG_KEYS = ['dataDir', 'databaseUrl', 'logLevel'] as const;

@@ -1,4 +1,5 @@
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection } from '@duckdb/node-api';
+import { UnavailableError } from '../lib/errors.js';
 import type { Dialect, Queryable, Row, SqlParam, Store } from './store.js';
 import { dateText, normalizeParams } from './sql-values.js';
 
@@ -90,7 +91,7 @@ export class DuckDbStore implements Store {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (/lock/i.test(message)) {
-        throw new Error(
+        throw new UnavailableError(
           `The database ${options.path} is held by another Cloudtally process (a running server?). ` +
             'Stop it, or run this command through the server API with CLOUDTALLY_URL and CLOUDTALLY_TOKEN.',
         );

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../../test/helpers/stores.js';
 import { migrate } from './migrate.js';
+import { migrations } from './migrations/index.js';
 import type { Store } from './store.js';
 
 describe.each(ENGINES)('store on %s', (engine) => {
@@ -22,7 +23,7 @@ describe.each(ENGINES)('store on %s', (engine) => {
     const again = await migrate(store);
     expect(again).toEqual([]);
     const rows = await store.query<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
-    expect(rows.map((r) => r.id)).toEqual([1, 2]);
+    expect(rows.map((r) => r.id)).toEqual(migrations.map((m) => m.id));
   });
 
   it('returns the same JS values on both engines', async () => {

@@ -4,6 +4,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import type { AppContext } from '../../app/context.js';
 import { ROLES } from '../../auth/permissions.js';
+import { InputError } from '../../lib/errors.js';
 import { SESSION_COOKIE } from '../middleware.js';
 import {
   defineRoute,
@@ -69,7 +70,7 @@ const me = defineRoute('member', {
         role: z.enum(ROLES),
         manageCloudCredentials: z.boolean(),
         csrfToken: z.string().optional(),
-        via: z.enum(['session', 'token']),
+        via: z.enum(['session', 'token', 'cli']),
       }),
       'The caller',
     ),
@@ -118,7 +119,7 @@ export function registerAuthRoutes(app: Api, ctx: AppContext): void {
 
   app.openapi(logout, async (c) => {
     const token = c.get('sessionToken');
-    if (token) await ctx.auth.logout(token);
+    if (token) await ctx.auth.logout(token, principalOf(c));
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   });
@@ -134,17 +135,9 @@ export function registerAuthRoutes(app: Api, ctx: AppContext): void {
     const token = c.get('sessionToken');
     const { organizationId } = c.req.valid('json');
     if (!token) {
-      return c.json(
-        {
-          error: {
-            code: 'invalid_input',
-            message:
-              'API tokens belong to one organization; create a token in the other organization instead',
-            field: 'organizationId',
-          },
-          requestId: c.get('requestId'),
-        },
-        400,
+      throw new InputError(
+        'organizationId',
+        'API tokens belong to one organization; create a token in the other organization instead',
       );
     }
     await ctx.auth.switchOrganization(token, principal, organizationId);

@@ -115,11 +115,10 @@ export function registerOrganizationRoutes(app: Api, ctx: AppContext): void {
       role: body.role,
       password: body.password ?? '',
       name: body.name,
+      manageCloudCredentials: body.manageCloudCredentials,
       actor: principal.email,
+      actorUserId: principal.userId,
     });
-    if (body.manageCloudCredentials) {
-      await ctx.auth.updateMember(principal, created.user.id, { manageCloudCredentials: true });
-    }
     const member = (await ctx.auth.listMembers(principal.orgId)).find((m) => m.id === created.user.id);
     if (!member) throw new NotFoundError('Member', created.user.id);
     return c.json(member, 201);
