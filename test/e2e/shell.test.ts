@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ensureWebBuilt, launchBrowser, signIn, signOut, type Browser } from './browser.js';
+
+describe('dashboard shell: sign-in, organizations, settings', () => {
+  let t: TestServer;
+  let b: Browser;
+  beforeAll(async () => {
+    ensureWebBuilt();
+    t = await startTestServer();
+    b = await launchBrowser();
+  });
+  afterAll(async () => {
+    await b?.close();
+    await t?.close();
+  });
+
+  it('serves the app with long caching for assets and revalidation for index.html', async () => {
+    const index = await fetch(`${t.url}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const html = await index.text();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(asset).toBeTruthy();
+    const js = await fetch(`${t.url}${asset}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('cache-control')).toContain('immutable');
+    const deep = await fetch(`${t.url}/costs?groupBy=service`);
+    expect(deep.headers.get('content-type')).toContain('text/html');
+  });
+
+  it("shows the API's message for a wrong password, then signs in", async () => {
+    const { page } = b;
+    await page.goto(`${t.url}/`);
+    await page.getByLabel('E-mail').fill(t.users.manager.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const apiAnswer = await t.request('/api/v1/auth/login', {
+      method: 'POST',
+      body: { email: 'nobody@a.test', password: 'not-the-password' },
+    });
+    const { error } = (await apiAnswer.json()) as { error: { message: string } };
+    expect(await alert.innerText()).toContain(error.message);
+    await b.screenshot('sign-in-error');
+    await page.getByLabel('Password').fill(t.users.manager.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(await page.locator('.org-name').innerText()).toBe('Org A');
+  });
+
+  it('lists members with roles and lets a manager create an API token shown once', async () => {
+    const { page } = b;
+    await page.goto(`${t.url}/settings`);
+    const rows = page.locator('table tbody tr');
+    await rows.first().waitFor();
+    const text = await page.locator('table').innerText();
+    for (const u of [t.users.manager, t.users.engineer, t.users.viewer]) expect(text).toContain(u.email);
+    expect(text).not.toContain(t.users.otherManager.email);
+    await b.screenshot('settings-members');
+
+    await page.getByRole('tab', { name: 'API tokens' }).click();
+    await page.getByLabel('Token name').fill('browser-token');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const shown = await page.locator('.codeblock pre').innerText();
+    const me = await t.request('/api/v1/auth/me', { token: shown.trim() });
+    expect(me.status).toBe(200);
+    await b.screenshot('settings-tokens');
+
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    await page.getByRole('cell', { name: 'token.create' }).first().waitFor();
+    await b.screenshot('settings-audit');
+  });
+
+  it('switches organization for a member of two and reloads the data of the new one', async () => {
+    const { page } = b;
+    // The manager of Org A also joins Org B (as a viewer there).
+    await t.ctx.auth.createUser({
+      org: 'Org B',
+      email: t.users.manager.email,
+      role: 'viewer',
+      password: t.users.manager.password,
+    });
+    await page.reload();
+    const switcher = page.getByLabel('Organization');
+    await switcher.waitFor();
+    await page.goto(`${t.url}/settings`);
+    await switcher.selectOption({ label: 'Org B' });
+    await page.getByText('Organization Org B').waitFor();
+    await page.getByRole('cell', { name: t.users.otherManager.email, exact: true }).waitFor();
+    // A viewer in Org B: the manager-only controls are disabled with the reason.
+    const add = page.getByRole('button', { name: 'Add member' });
+    expect(await add.isDisabled()).toBe(true);
+    expect(await add.getAttribute('title')).toContain('Organization Manager');
+    await b.screenshot('settings-org-switched');
+    await switcher.selectOption({ label: 'Org A' });
+    await page.getByText('Organization Org A').waitFor();
+    await signOut(page);
+    await signIn(page, t.url, t.users.viewer.email, t.users.viewer.password);
+  });
+});

@@ -1,0 +1,114 @@
+import { useState, type ReactNode } from 'react';
+import { NavLink, Outlet } from 'react-router-dom';
+import { useSession } from '../session';
+import { ErrorNotice } from './Feedback';
+
+const NAV = [
+  { to: '/', label: 'Overview', icon: '◔', end: true },
+  { to: '/costs', label: 'Cost explorer', icon: '▤' },
+  { to: '/recommendations', label: 'Recommendations', icon: '✓' },
+  { to: '/resources', label: 'Resources', icon: '▦' },
+  { to: '/accounts', label: 'Accounts', icon: '☁' },
+  { to: '/settings', label: 'Settings', icon: '⚙' },
+];
+
+const ROLE_LABEL = { manager: 'Organization Manager', engineer: 'Engineer', viewer: 'Viewer' } as const;
+
+function OrganizationSwitcher(): ReactNode {
+  const session = useSession();
+  const [error, setError] = useState<unknown>();
+  const [pending, setPending] = useState(false);
+  const { organization, organizations } = session.me;
+  if (organizations.length < 2) {
+    return (
+      <div className="org-name" title="Organization">
+        {organization.name}
+      </div>
+    );
+  }
+  const change = async (id: string) => {
+    setPending(true);
+    setError(undefined);
+    try {
+      await session.switchOrganization(id);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setPending(false);
+    }
+  };
+  return (
+    <div className="org-switcher">
+      <label htmlFor="org-switch" className="sr-only">
+        Organization
+      </label>
+      <select
+        id="org-switch"
+        value={organization.id}
+        disabled={pending}
+        onChange={(e) => void change(e.target.value)}
+      >
+        {organizations.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+      <ErrorNotice error={error} />
+    </div>
+  );
+}
+
+export function Layout(): ReactNode {
+  const session = useSession();
+  const { me } = session;
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ¢
+          </span>
+          Cloudtally
+        </div>
+        <OrganizationSwitcher />
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map((n) => (
+              <li key={n.to}>
+                <NavLink
+                  to={n.to}
+                  end={n.end}
+                  className={({ isActive }) => (isActive ? 'active' : undefined)}
+                >
+                  <span className="nav-icon" aria-hidden="true">
+                    {n.icon}
+                  </span>
+                  {n.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="sidebar-foot">
+          <div className="user" title={me.user.email}>
+            <div className="user-name">{me.user.name ?? me.user.email}</div>
+            <div className="user-role">
+              {ROLE_LABEL[me.role]}
+              {me.manageCloudCredentials && me.role !== 'manager' ? ' · Cloud credentials' : ''}
+            </div>
+          </div>
+          <button type="button" className="btn btn-ghost btn-small" onClick={() => void session.signOut()}>
+            Sign out
+          </button>
+        </div>
+      </aside>
+      <main id="main" className="main" tabIndex={-1}>
+        <Outlet key={me.organization.id} />
+      </main>
+    </div>
+  );
+}

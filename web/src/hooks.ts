@@ -1,0 +1,96 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, type Query } from './api';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  /** Fetches again; the current data stays on screen until the answer arrives. */
+  reload: () => void;
+}
+
+/**
+ * GETs a path (null = not yet) and re-fetches when the path or query changes; with `pollMs` it refreshes
+ * while mounted, e.g. a sync's progress. A stale answer never overwrites a newer one.
+ */
+export function useApi<T>(path: string | null, query?: Query, options: { pollMs?: number } = {}): Loaded<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(path !== null);
+  const [tick, setTick] = useState(0);
+  const key = path === null ? null : JSON.stringify([path, query ?? {}]);
+  const lastKey = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (key === null || path === null) {
+      setLoading(false);
+      return;
+    }
+    const controller = new AbortController();
+    if (lastKey.current !== key) {
+      // A different question: do not show the previous answer as if it were this one's.
+      setData(undefined);
+      lastKey.current = key;
+    }
+    setLoading(true);
+    api
+      .get<T>(path, query, controller.signal)
+      .then((d) => {
+        setData(d);
+        setError(undefined);
+        setLoading(false);
+      })
+      .catch((err: unknown) => {
+        if (controller.signal.aborted) return;
+        setError(err);
+        setLoading(false);
+      });
+    return () => controller.abort();
+    // `key` captures path and query by value, so they need not be dependencies themselves.
+  }, [key, tick]);
+
+  useEffect(() => {
+    if (!options.pollMs || key === null) return;
+    const id = setInterval(() => setTick((t) => t + 1), options.pollMs);
+    return () => clearInterval(id);
+  }, [options.pollMs, key]);
+
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, loading, reload };
+}
+
+/** Runs a mutation and keeps its pending flag and error for the control that started it. */
+export function useAction<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+): { run: (...args: A) => Promise<R | undefined>; pending: boolean; error: unknown; clear: () => void } {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const fnRef = useRef(fn);
+  fnRef.current = fn;
+  const run = useCallback(async (...args: A) => {
+    setPending(true);
+    setError(undefined);
+    try {
+      return await fnRef.current(...args);
+    } catch (err) {
+      setError(err);
+      return undefined;
+    } finally {
+      setPending(false);
+    }
+  }, []);
+  return { run, pending, error, clear: () => setError(undefined) };
+}
+
+/** Persists a small UI preference (e.g. the last tab) in localStorage. */
+export function useStored<T extends string>(name: string, initial: T): [T, (v: T) => void] {
+  const [value, setValue] = useState<T>(() => (localStorage.getItem(`cloudtally.${name}`) as T) ?? initial);
+  const set = useCallback(
+    (v: T) => {
+      localStorage.setItem(`cloudtally.${name}`, v);
+      setValue(v);
+    },
+    [name],
+  );
+  return [value, set];
+}

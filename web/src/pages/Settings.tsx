@@ -1,0 +1,39 @@
+import type { ReactNode } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { PageHeader } from '../components/Feedback';
+import { TabPanel, Tabs } from '../components/Tabs';
+import { MembersPanel } from './settings/Members';
+import { TokensPanel } from './settings/Tokens';
+import { AuditLogPanel } from './settings/AuditLog';
+import { CloudAccessPanel } from './settings/CloudAccess';
+import { useSession } from '../session';
+
+const TABS = [
+  { id: 'members', label: 'Members' },
+  { id: 'tokens', label: 'API tokens' },
+  { id: 'cloud', label: 'Cloud access & sync' },
+  { id: 'audit', label: 'Audit log' },
+];
+
+export default function SettingsPage(): ReactNode {
+  const [params, setParams] = useSearchParams();
+  const { me } = useSession();
+  const tab = TABS.some((t) => t.id === params.get('tab')) ? (params.get('tab') as string) : 'members';
+  return (
+    <div className="page">
+      <PageHeader title="Settings" subtitle={`Organization ${me.organization.name}`} />
+      <Tabs
+        tabs={TABS}
+        active={tab}
+        label="Settings"
+        onChange={(id) => setParams({ tab: id }, { replace: true })}
+      />
+      <TabPanel id={tab}>
+        {tab === 'members' ? <MembersPanel /> : null}
+        {tab === 'tokens' ? <TokensPanel /> : null}
+        {tab === 'cloud' ? <CloudAccessPanel /> : null}
+        {tab === 'audit' ? <AuditLogPanel /> : null}
+      </TabPanel>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { api } from '../../api';
+import { Empty, ErrorNotice, Loading, Notice } from '../../components/Feedback';
+import { dateTime, dateTimeUtc } from '../../format';
+import { useSession } from '../../session';
+import type { AuditRecord, Page } from '../../types';
+
+function details(d: Record<string, unknown>): string {
+  const entries = Object.entries(d);
+  if (!entries.length) return '';
+  return entries
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' · ');
+}
+
+function AuditTable(): ReactNode {
+  const [items, setItems] = useState<AuditRecord[]>([]);
+  const [next, setNext] = useState<string | null | undefined>(undefined);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>();
+  const load = async (before?: string) => {
+    setLoading(true);
+    setError(undefined);
+    try {
+      const page = await api.get<Page<AuditRecord>>('/api/v1/audit-log', { limit: 50, before });
+      setItems((prev) => (before ? [...prev, ...page.items] : page.items));
+      setNext(page.nextBefore ?? null);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  return (
+    <>
+      <ErrorNotice error={error} onRetry={() => void load()} />
+      {!loading && !error && items.length === 0 ? <Empty title="Nothing recorded yet" /> : null}
+      {items.length > 0 ? (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Who</th>
+              <th>Action</th>
+              <th>Object</th>
+              <th>Details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((r) => (
+              <tr key={r.id}>
+                <td className="nowrap" title={dateTimeUtc(r.createdAt)}>
+                  {dateTime(r.createdAt)}
+                </td>
+                <td>{r.actor}</td>
+                <td>
+                  <code>{r.action}</code>
+                </td>
+                <td>
+                  {r.objectType}
+                  {r.objectId ? <span className="muted small"> {r.objectId}</span> : null}
+                </td>
+                <td className="small wrap">{details(r.details)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {loading ? <Loading what="audit log" /> : null}
+      {next && !loading ? (
+        <button type="button" className="btn" onClick={() => void load(next)}>
+          Load older entries
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+export function AuditLogPanel(): ReactNode {
+  const session = useSession();
+  return (
+    <section className="panel" aria-labelledby="audit-title">
+      <div className="panel-head">
+        <h2 id="audit-title">Audit log</h2>
+      </div>
+      {session.can('audit:read') ? <AuditTable /> : <Notice>{session.reason('audit:read')}</Notice>}
+    </section>
+  );
+}

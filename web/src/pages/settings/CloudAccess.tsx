@@ -1,0 +1,5 @@
+import type { ReactNode } from 'react';
+
+export function CloudAccessPanel(): ReactNode {
+  return <section className="panel" />;
+}
