@@ -1,0 +1,476 @@
+import { mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Scenario, ScenarioExport } from '../scenario/schema.js';
+import { buildWorld, DAY, type World } from '../world/world.js';
+import { hexId } from '../world/ids.js';
+import { buildMeters, productName } from './meters.js';
+import {
+  addEdpRows,
+  addFillerMeters,
+  addSavingsPlanFees,
+  addTaxRows,
+  createMetersTable,
+  createUsageRows,
+  EFFECTIVE_SQL,
+  insertRows,
+  NET_EFFECTIVE_SQL,
+  reservationHoursUsed,
+  type PeriodSpec,
+} from './lineitems.js';
+import { writeExportPeriod, exportFilter } from './write-export.js';
+import { accumulateWaste, newWasteAccumulator, plantedWaste } from './waste.js';
+import {
+  cents,
+  isoDay,
+  periodLabel,
+  type GroundTruth,
+  type TruthDailyRow,
+  type TruthExport,
+} from './truth.js';
+import type { RenderContext } from './render.js';
+
+/** Daily aggregate of the canonical line items, from which Cost Explorer answers. */
+export interface CeRow {
+  day: string;
+  payerAccountId: string;
+  accountId: string;
+  productCode: string;
+  region: string;
+  lineType: string;
+  usageType: string;
+  unblended: number;
+  net: number;
+  amortized: number;
+  netAmortized: number;
+  usage: number;
+}
+
+export interface GenerateOptions {
+  /** Folder of the simulator's storage: exports go to `DIR/buckets/<bucket>/<key>`, truth to `DIR/truth.json`. */
+  dataDir: string;
+  now?: Date;
+  /** Restatement counter per billing period (YYYY-MM); each increment is a new refresh with changed figures. */
+  revisions?: Record<string, number>;
+  /** Maximum rows per data file before a period is split. */
+  rowsPerFile?: number;
+  /** Regenerate only these periods, merging into `previous`. */
+  periods?: string[];
+  previous?: GenerationResult;
+  world?: World;
+}
+
+export interface GenerationResult {
+  truth: GroundTruth;
+  ce: CeRow[];
+  rows: number;
+  files: number;
+}
+
+const GENERATOR_VERSION = 1;
+
+function monthStarts(from: number, today: number): Array<{ p0: number; p1: number }> {
+  const out: Array<{ p0: number; p1: number }> = [];
+  let d = new Date(from * 1000);
+  while (d.getTime() / 1000 <= today) {
+    const next = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+    out.push({ p0: d.getTime() / 1000, p1: next.getTime() / 1000 });
+    d = next;
+  }
+  return out;
+}
+
+function fingerprint(s: Scenario, today: number, opts: GenerateOptions): string {
+  return hexId(
+    GENERATOR_VERSION,
+    JSON.stringify(s),
+    today,
+    JSON.stringify(opts.revisions ?? {}),
+    opts.rowsPerFile ?? 0,
+  );
+}
+
+/**
+ * Writes the billing exports of a scenario into the data directory and returns the ground truth. The same
+ * scenario, seed and `now` give byte-identical files. When the data directory already holds the output of
+ * the same inputs, it is reused.
+ */
+export async function generateExports(scenario: Scenario, opts: GenerateOptions): Promise<GenerationResult> {
+  const now = opts.now ?? (scenario.now ? new Date(scenario.now) : new Date());
+  const world = opts.world ?? buildWorld(scenario, now);
+  const today = world.clock.today;
+  const fp = fingerprint(scenario, today, opts);
+  const stampFile = path.join(opts.dataDir, 'generation.json');
+  const truthFile = path.join(opts.dataDir, 'truth.json');
+  const ceFile = path.join(opts.dataDir, 'ce-daily.json');
+  if (!opts.periods && existsSync(stampFile) && existsSync(truthFile) && existsSync(ceFile)) {
+    const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as {
+      fingerprint: string;
+      rows: number;
+      files: number;
+    };
+    if (stamp.fingerprint === fp) {
+      return {
+        truth: JSON.parse(readFileSync(truthFile, 'utf8')) as GroundTruth,
+        ce: JSON.parse(readFileSync(ceFile, 'utf8')) as CeRow[],
+        rows: stamp.rows,
+        files: stamp.files,
+      };
+    }
+  }
+  mkdirSync(opts.dataDir, { recursive: true });
+  const tmp = path.join(opts.dataDir, '.duckdb-tmp');
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: '1',
+    memory_limit: '1GB',
+    temp_directory: tmp,
+    preserve_insertion_order: 'true',
+  });
+  const conn = await instance.connect();
+  try {
+    const result = await generateWith(conn, scenario, world, opts, now);
+    writeFileSync(truthFile, `${JSON.stringify(result.truth, null, 2)}\n`);
+    writeFileSync(ceFile, JSON.stringify(result.ce));
+    writeFileSync(stampFile, JSON.stringify({ fingerprint: fp, rows: result.rows, files: result.files }));
+    return result;
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function generateWith(
+  conn: DuckDBConnection,
+  scenario: Scenario,
+  world: World,
+  opts: GenerateOptions,
+  now: Date,
+): Promise<GenerationResult> {
+  const { today, historyStart } = world.clock;
+  const bucketsDir = path.join(opts.dataDir, 'buckets');
+  const prev = opts.previous;
+  const truth: GroundTruth = prev
+    ? (JSON.parse(JSON.stringify(prev.truth)) as GroundTruth)
+    : {
+        scenario: scenario.name,
+        seed: scenario.seed,
+        now: now.toISOString(),
+        dataEnd: isoDay(today),
+        savingsWindow: { from: isoDay(today - 30 * DAY), to: isoDay(today) },
+        exports: {},
+        waste: [],
+      };
+  const onlyPeriods = opts.periods ? new Set(opts.periods) : undefined;
+  let ce: CeRow[] = prev ? prev.ce.filter((r) => !onlyPeriods?.has(r.day.slice(0, 7))) : [];
+  let rows = 0;
+  let files = 0;
+  const waste = newWasteAccumulator();
+  const accountNames = Object.fromEntries(world.accounts.map((a) => [a.id, a.name]));
+  const byPayer = new Map<string, ScenarioExport[]>();
+  for (const e of scenario.exports)
+    byPayer.set(e.payerAccountId, [...(byPayer.get(e.payerAccountId) ?? []), e]);
+  if (byPayer.size === 0) byPayer.set(world.payerAccountId, []);
+  const periods = monthStarts(historyStart, today).filter(
+    (p) => !onlyPeriods || onlyPeriods.has(periodLabel(p.p0)),
+  );
+  const members = new Map<string, Set<string>>();
+
+  for (const [payer, exps] of byPayer) {
+    const isOrgPayer = payer === world.payerAccountId;
+    const accounts = new Set(isOrgPayer ? world.accounts.map((a) => a.id) : [payer]);
+    const meters = buildMeters(world, scenario, accounts);
+    await createMetersTable(conn, meters);
+    if (isOrgPayer) {
+      const memberIds = world.accounts.map((a) => a.id).filter((a) => a !== payer);
+      await addFillerMeters(conn, {
+        seed: scenario.seed,
+        count: scenario.size.fillerResources,
+        accounts: memberIds.length > 0 ? memberIds : [payer],
+        regions: scenario.regions,
+        start: historyStart,
+        firstId: meters.length + 1,
+      });
+    }
+    const grans = [...new Set(exps.map((e) => e.granularity))].sort();
+    if (grans.length === 0) grans.push('daily');
+    for (const [gi, gran] of grans.entries()) {
+      for (const { p0, p1 } of periods) {
+        const period = periodLabel(p0);
+        const cutEnd = Math.min(p1, today);
+        const spec: PeriodSpec = {
+          p0,
+          p1,
+          cutEnd,
+          unitSeconds: gran === 'hourly' ? 3600 : 86400,
+          seed: scenario.seed,
+          edpRate: scenario.organization.edpPercent / 100,
+        };
+        await buildPeriod(conn, scenario, world, spec, accounts, payer, opts.revisions?.[period] ?? 0);
+        if (gi === 0) {
+          ce.push(...(await ceRows(conn, payer)));
+          if (!onlyPeriods && p1 > today - 90 * DAY) await accumulateWaste(conn, waste, today);
+        }
+        for (const exp of exps.filter((e) => e.granularity === gran)) {
+          const ctx: RenderContext = {
+            payerAccountId: payer,
+            accountNames,
+            costCategories: scenario.costCategories,
+            invoiceId:
+              p1 <= today
+                ? `${hexId(scenario.seed, 'invoice', payer, period).slice(0, 10)}`.toUpperCase()
+                : '',
+            p0,
+            p1,
+            seed: scenario.seed,
+            resourceIds: exp.resourceIds,
+            discountsOnLine: exp.discounts === 'on-line',
+            hasEdp: scenario.organization.edpPercent > 0,
+            tagKeys: await tagKeys(conn),
+          };
+          const keys = await writeExportPeriod(conn, {
+            exp,
+            period,
+            p0,
+            p1,
+            cutEnd,
+            revision: opts.revisions?.[period] ?? 0,
+            ctx,
+            bucketsDir,
+            rowsPerFile: opts.rowsPerFile ?? 2_000_000,
+          });
+          files += keys.length;
+          const t = (truth.exports[exp.name] ??= {
+            name: exp.name,
+            type: exp.type,
+            format: exp.format,
+            bucket: exp.bucket,
+            prefix: exp.prefix,
+            payerAccountId: payer,
+            discounts: exp.discounts,
+            memberAccounts: [],
+            periods: {},
+            daily: [],
+          });
+          rows += await periodTruth(conn, exp, t, period);
+          const m = members.get(exp.name) ?? new Set(t.memberAccounts);
+          t.daily.forEach((d) => m.add(d.accountId));
+          members.set(exp.name, m);
+          t.memberAccounts = [...m].sort();
+        }
+      }
+    }
+  }
+  if (!onlyPeriods) truth.waste = plantedWaste(world, waste);
+  ce = ce.sort((a, b) => (a.day === b.day ? 0 : a.day < b.day ? -1 : 1));
+  return { truth, ce, rows, files };
+}
+
+async function buildPeriod(
+  conn: DuckDBConnection,
+  scenario: Scenario,
+  world: World,
+  spec: PeriodSpec,
+  accounts: Set<string>,
+  payer: string,
+  revision: number,
+): Promise<void> {
+  const { p0, p1, cutEnd } = spec;
+  await createUsageRows(conn, spec);
+  await addSavingsPlanFees(
+    conn,
+    spec,
+    world.savingsPlans
+      .filter((p) => accounts.has(p.accountId))
+      .map((p) => ({
+        arn: p.arn,
+        account_id: p.accountId,
+        commitment: p.commitmentPerHourUsd,
+        start_s: p.start,
+        end_s: p.end,
+        offering: p.type,
+      })),
+  );
+  const used = await reservationHoursUsed(conn);
+  type Row = Record<string, string | number | null>;
+  const extra: Row[] = [];
+  let sub = 10;
+  const row = (r: Row): void => {
+    extra.push({ meter_id: 0, sub: sub++, ts0: p0, ts1: p1, net_unblended: r.unblended ?? 0, ...r });
+  };
+  for (const ri of world.reservations.filter((r) => accounts.has(r.accountId))) {
+    const from = Math.max(ri.start, p0);
+    const to = Math.min(ri.end, cutEnd);
+    const termHours = (ri.end - ri.start) / 3600;
+    const upfrontHourly = ri.upfrontUsd / ri.count / termHours;
+    if (to > from) {
+      const hours = (ri.count * (to - from)) / 3600;
+      const unused = Math.max(0, hours - (used.get(ri.arn) ?? 0));
+      row({
+        account_id: ri.accountId,
+        line_type: 'RIFee',
+        product_code: 'AmazonEC2',
+        product_name: productName('AmazonEC2'),
+        region: ri.region,
+        usage_type: `HeavyUsage:${ri.instanceType}`,
+        operation: 'RunInstances',
+        pricing_unit: 'Hrs',
+        instance_type: ri.instanceType,
+        description: `Linux/UNIX (Amazon VPC), ${ri.instanceType} reserved instance applied`,
+        usage_amount: hours,
+        unblended_rate: ri.recurringHourlyUsd,
+        unblended: ri.recurringHourlyUsd * hours,
+        term: 'Reserved',
+        ri_arn: ri.arn,
+        ri_unused_upfront: upfrontHourly * unused,
+        ri_unused_recurring: ri.recurringHourlyUsd * unused,
+        ri_amortized_upfront: upfrontHourly * hours,
+        ri_start: ri.start,
+        ri_end: ri.end,
+      });
+    }
+    if (ri.upfrontUsd > 0 && ri.start >= p0 && ri.start < cutEnd) {
+      row({
+        ts0: ri.start,
+        ts1: ri.start + DAY,
+        account_id: ri.accountId,
+        line_type: 'Fee',
+        product_code: 'AmazonEC2',
+        product_name: productName('AmazonEC2'),
+        region: ri.region,
+        usage_type: `HeavyUsage:${ri.instanceType}`,
+        operation: 'RunInstances',
+        description: `Sign up charge for subscription: ${ri.id}, planId: ${ri.instanceType}`,
+        usage_amount: ri.count,
+        unblended: ri.upfrontUsd,
+        term: 'Reserved',
+        ri_arn: ri.arn,
+        ri_start: ri.start,
+        ri_end: ri.end,
+      });
+    }
+  }
+  const closed = p1 <= cutEnd;
+  const monthsAgo = (() => {
+    const a = new Date(p0 * 1000);
+    const b = new Date(world.clock.today * 1000);
+    return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth();
+  })();
+  for (const c of scenario.credits.filter((x) => accounts.has(x.accountId))) {
+    if (closed) {
+      row({
+        account_id: c.accountId,
+        line_type: 'Credit',
+        product_code: 'AmazonEC2',
+        product_name: productName('AmazonEC2'),
+        description: c.description,
+        unblended: -c.monthlyUsd,
+      });
+    }
+  }
+  for (const r of scenario.refunds.filter((x) => accounts.has(x.accountId) && x.monthsAgo === monthsAgo)) {
+    row({
+      account_id: r.accountId,
+      line_type: 'Refund',
+      product_code: 'AmazonEC2',
+      product_name: productName('AmazonEC2'),
+      description: 'Refund for service interruption',
+      unblended: -r.amountUsd,
+    });
+  }
+  for (const f of scenario.fees.filter((x) => accounts.has(x.accountId) && x.monthsAgo === monthsAgo)) {
+    row({
+      account_id: f.accountId,
+      line_type: 'Fee',
+      product_code: 'AWSSupportBusiness',
+      product_name: productName('AWSSupportBusiness'),
+      description: f.description,
+      unblended: f.amountUsd,
+      usage_amount: 1,
+    });
+  }
+  if (revision > 0) {
+    row({
+      account_id: payer,
+      line_type: 'Credit',
+      product_code: 'AmazonEC2',
+      product_name: productName('AmazonEC2'),
+      description: `Billing adjustment (restatement ${revision})`,
+      unblended: -revision,
+    });
+  }
+  if (extra.length > 0) await insertRows(conn, 'li', extra);
+  if (spec.edpRate > 0) await addEdpRows(conn);
+  if (closed) await addTaxRows(conn, spec, scenario.organization.taxPercent / 100);
+}
+
+async function tagKeys(conn: DuckDBConnection): Promise<string[]> {
+  const r = await conn.runAndReadAll(`SELECT DISTINCT unnest(tag_keys) AS k FROM li ORDER BY k`);
+  return r.getRowObjectsJS().map((x) => String(x.k));
+}
+
+const DAY_SQL = `strftime(make_timestamp(ts0::BIGINT * 1000000), '%Y-%m-%d')`;
+
+async function periodTruth(
+  conn: DuckDBConnection,
+  exp: ScenarioExport,
+  t: TruthExport,
+  period: string,
+): Promise<number> {
+  const where = exportFilter(exp);
+  const daily = (
+    await conn.runAndReadAll(`SELECT account_id, product_code, ${DAY_SQL} AS day, sum(unblended) AS b,
+      sum(net_unblended) AS n, sum(${EFFECTIVE_SQL}) AS a, sum(${NET_EFFECTIVE_SQL}) AS na
+      FROM li WHERE ${where} GROUP BY ALL ORDER BY day, account_id, product_code`)
+  ).getRowObjectsJS();
+  const rows: TruthDailyRow[] = daily.map((r) => ({
+    accountId: String(r.account_id),
+    serviceCode: String(r.product_code),
+    day: String(r.day),
+    currency: 'USD',
+    billed: cents(Number(r.b)),
+    net: cents(Number(r.n)),
+    amortized: cents(Number(r.a)),
+    netAmortized: cents(Number(r.na)),
+  }));
+  t.daily = [...t.daily.filter((d) => d.day.slice(0, 7) !== period), ...rows].sort((a, b) =>
+    a.day !== b.day
+      ? a.day < b.day
+        ? -1
+        : 1
+      : (a.accountId + a.serviceCode).localeCompare(b.accountId + b.serviceCode),
+  );
+  const tot = (
+    await conn.runAndReadAll(`SELECT count(*) AS c, coalesce(sum(unblended), 0) AS b, coalesce(sum(net_unblended), 0) AS n,
+      coalesce(sum(${EFFECTIVE_SQL}), 0) AS a, coalesce(sum(${NET_EFFECTIVE_SQL}), 0) AS na FROM li WHERE ${where}`)
+  ).getRowObjectsJS()[0];
+  t.periods[period] = {
+    billed: cents(Number(tot.b)),
+    net: cents(Number(tot.n)),
+    amortized: cents(Number(tot.a)),
+    netAmortized: cents(Number(tot.na)),
+    rows: Number(tot.c),
+  };
+  return Number(tot.c);
+}
+
+async function ceRows(conn: DuckDBConnection, payer: string): Promise<CeRow[]> {
+  const r =
+    await conn.runAndReadAll(`SELECT ${DAY_SQL} AS day, account_id, product_code, region, line_type, usage_type,
+      sum(unblended) AS b, sum(net_unblended) AS n, sum(${EFFECTIVE_SQL}) AS a, sum(${NET_EFFECTIVE_SQL}) AS na,
+      sum(usage_amount) AS u FROM li GROUP BY ALL ORDER BY ALL`);
+  return r.getRowObjectsJS().map((x) => ({
+    day: String(x.day),
+    payerAccountId: payer,
+    accountId: String(x.account_id),
+    productCode: String(x.product_code),
+    region: String(x.region),
+    lineType: String(x.line_type),
+    usageType: String(x.usage_type),
+    unblended: Number(x.b),
+    net: Number(x.n),
+    amortized: Number(x.a),
+    netAmortized: Number(x.na),
+    usage: Number(x.u),
+  }));
+}
