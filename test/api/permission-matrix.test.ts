@@ -1,0 +1,331 @@
+/**
+ * The permission matrix: every route × every kind of caller → the HTTP status it must answer.
+ *
+ * HOW TO ADD YOUR ROUTES (the first test fails until every route in `routeRegistry` has a row, and every row a
+ * route):
+ *   1. Add one entry to MATRIX, keyed exactly as `routeRegistry` lists the route: `METHOD /api/v1/path/:param`.
+ *      Put it in your area's section (or start one) so that engineers do not edit the same lines.
+ *   2. `request(fx)` builds a valid-looking request for ONE caller, so that the only reason for a 401/403 is who
+ *      asks. It runs once per caller: create a fresh object when the request changes or removes it
+ *      (`fx.caller` is the user acting; for the signed-out columns it is Org A's manager), or share one with
+ *      `fx.once('key', () => create())`. Return `params` for the `:param`s, and `query` / `body` as needed.
+ *   3. `expect` gives the status per caller. Start from the preset for the route's access rule with the status an
+ *      allowed caller gets — PUBLIC, MEMBER, READ (same as MEMBER), MANAGER (org:manage, audit:read),
+ *      ENGINEER_UP (sync:trigger, recommendations:act), CREDENTIALS (accounts:write) — and override single
+ *      callers with a spread: `{ ...MEMBER(200), viewer: 404 }`. A status may be a list when either is right.
+ * Answers with a 2xx status must be one of the route's declared responses and match its zod schema. A row may
+ * not refuse fewer callers than the route's declared access rule does (PRESET_OF maps rules to presets).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeRegistry, type Access } from '../../src/api/route-kit.js';
+import { startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
+import { addUser, expireSession, signIn, type Session } from './api-support.js';
+
+const CALLERS = [
+  'anonymous',
+  'revokedToken',
+  'expiredSession',
+  'viewer',
+  'engineer',
+  'manager',
+  /** An Engineer holding the Manage Cloud Credentials permission. */
+  'credentialsEngineer',
+] as const;
+type Caller = (typeof CALLERS)[number];
+
+type Status = number | readonly number[];
+type Expectation = Record<Caller, Status>;
+
+const SIGNED_OUT = { anonymous: 401, revokedToken: 401, expiredSession: 401 } as const;
+
+const PUBLIC = (s: Status): Expectation => ({
+  anonymous: s,
+  revokedToken: s,
+  expiredSession: s,
+  viewer: s,
+  engineer: s,
+  manager: s,
+  credentialsEngineer: s,
+});
+const MEMBER = (s: Status): Expectation => ({
+  ...SIGNED_OUT,
+  viewer: s,
+  engineer: s,
+  manager: s,
+  credentialsEngineer: s,
+});
+const READ = MEMBER;
+const MANAGER = (s: Status): Expectation => ({
+  ...SIGNED_OUT,
+  viewer: 403,
+  engineer: 403,
+  manager: s,
+  credentialsEngineer: 403,
+});
+const ENGINEER_UP = (s: Status): Expectation => ({
+  ...SIGNED_OUT,
+  viewer: 403,
+  engineer: s,
+  manager: s,
+  credentialsEngineer: s,
+});
+const CREDENTIALS = (s: Status): Expectation => ({
+  ...SIGNED_OUT,
+  viewer: 403,
+  engineer: 403,
+  manager: s,
+  credentialsEngineer: s,
+});
+
+/**
+ * The preset of each access rule. Record<Access, …> makes the type-check fail when a new action appears, so
+ * that it gets a preset here.
+ */
+const PRESET_OF: Record<Access, (s: Status) => Expectation> = {
+  public: PUBLIC,
+  member: MEMBER,
+  'tokens:own': MEMBER,
+  'org:read': READ,
+  'accounts:read': READ,
+  'org:manage': MANAGER,
+  'audit:read': MANAGER,
+  'accounts:write': CREDENTIALS,
+  'sync:trigger': ENGINEER_UP,
+  'recommendations:act': ENGINEER_UP,
+};
+
+interface Fixture {
+  t: TestServer;
+  /** Who acts: the caller's user, or Org A's manager for the signed-out columns. */
+  caller: TestUser;
+  column: Caller;
+  /** Creates a value once per test file and hands the same one to every later caller. */
+  once<T>(key: string, create: () => Promise<T>): Promise<T>;
+  /** A name no other request used, e.g. for e-mail addresses and organization names. */
+  unique(prefix: string): string;
+}
+
+interface MatrixRequest {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+interface Row {
+  request?: (fx: Fixture) => MatrixRequest | Promise<MatrixRequest>;
+  expect: Expectation;
+}
+
+/** A fresh member of Org A, for requests that change or remove one. */
+const freshMember = (fx: Fixture) => addUser(fx.t, { role: 'viewer', prefix: 'target' });
+
+const MATRIX: Record<string, Row> = {
+  // ---- system ----
+  'GET /api/v1/health': { expect: PUBLIC(200) },
+  'GET /api/docs': { expect: PUBLIC(200) },
+  'GET /api/openapi.json': { expect: PUBLIC(200) },
+
+  // ---- auth ----
+  'POST /api/v1/auth/login': {
+    request: (fx) => ({ body: { email: fx.t.users.manager.email, password: fx.t.users.manager.password } }),
+    expect: PUBLIC(200),
+  },
+  'POST /api/v1/auth/logout': { expect: MEMBER(204) },
+  'GET /api/v1/auth/me': { expect: MEMBER(200) },
+  // Tokens belong to one organization, so a token caller is told to use a session (400); sessions are covered
+  // in organization-switch.test.ts.
+  'POST /api/v1/auth/switch-organization': {
+    request: (fx) => ({ body: { organizationId: fx.caller.orgId } }),
+    expect: MEMBER(400),
+  },
+
+  // ---- organizations and members ----
+  'GET /api/v1/organizations': { expect: MEMBER(200) },
+  'POST /api/v1/organizations': {
+    request: (fx) => ({ body: { name: fx.unique('Matrix Org') } }),
+    expect: MEMBER(201),
+  },
+  'GET /api/v1/members': { expect: READ(200) },
+  'POST /api/v1/members': {
+    request: (fx) => ({
+      body: { email: `${fx.unique('new')}@a.test`, role: 'viewer', password: 'a-long-password' },
+    }),
+    expect: MANAGER(201),
+  },
+  'PATCH /api/v1/members/:userId': {
+    request: async (fx) => ({
+      params: { userId: (await fx.once('patched member', () => freshMember(fx))).userId },
+      body: { role: 'viewer' },
+    }),
+    expect: MANAGER(200),
+  },
+  'DELETE /api/v1/members/:userId': {
+    request: async (fx) => ({ params: { userId: (await freshMember(fx)).userId } }),
+    expect: MANAGER(204),
+  },
+  'GET /api/v1/audit-log': { expect: MANAGER(200) },
+
+  // ---- tokens ----
+  'GET /api/v1/tokens': { expect: MEMBER(200) },
+  'POST /api/v1/tokens': { request: () => ({ body: { name: 'matrix' } }), expect: MEMBER(201) },
+  'DELETE /api/v1/tokens/:id': {
+    // The caller's own token: every member may revoke their own.
+    request: async (fx) => ({
+      params: { id: (await fx.t.ctx.auth.createToken(fx.caller, 'to revoke')).id },
+    }),
+    expect: MEMBER(204),
+  },
+
+  // ---- cloud accounts, setup, sync, costs, resources, recommendations: add your rows here ----
+};
+
+function statusList(s: Status): readonly number[] {
+  return typeof s === 'number' ? [s] : s;
+}
+
+function routeKey(r: { method: string; path: string }): string {
+  return `${r.method} ${r.path}`;
+}
+
+type SchemaLike = { safeParse(v: unknown): { success: boolean; error?: unknown } };
+
+function declaredSchema(key: string, status: number): { declared: boolean; schema?: SchemaLike } {
+  const route = routeRegistry.find((r) => routeKey(r) === key);
+  const responses = (route?.responses ?? {}) as Record<
+    string,
+    { content?: Record<string, { schema?: unknown }> } | undefined
+  >;
+  if (Object.keys(responses).length === 0) return { declared: true };
+  const response = responses[String(status)];
+  const schema = response?.content?.['application/json']?.schema as SchemaLike | undefined;
+  return {
+    declared: response !== undefined,
+    schema: typeof schema?.safeParse === 'function' ? schema : undefined,
+  };
+}
+
+describe('permission matrix', () => {
+  let t: TestServer;
+  let credentialsEngineer: TestUser;
+  let revokedToken: string;
+  let expiredSession: Session;
+  const shared = new Map<string, Promise<unknown>>();
+  let counter = 0;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    credentialsEngineer = await addUser(t, {
+      role: 'engineer',
+      manageCloudCredentials: true,
+      prefix: 'cred-engineer',
+    });
+    const created = await t.ctx.auth.createToken(t.users.manager, 'revoked');
+    const revoke = await t.request(`/api/v1/tokens/${created.id}`, {
+      method: 'DELETE',
+      token: t.users.manager.token,
+    });
+    expect(revoke.status).toBe(204);
+    revokedToken = created.token;
+    expiredSession = await signIn(t, t.users.manager);
+    await expireSession(t, expiredSession);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('has exactly one row per registered route', () => {
+    const registered = routeRegistry.map(routeKey).sort();
+    expect(registered.length).toBeGreaterThan(0);
+    const missing = registered.filter((k) => !(k in MATRIX));
+    const stale = Object.keys(MATRIX).filter((k) => !registered.includes(k));
+    expect(missing, 'routes without a row in MATRIX (add them)').toEqual([]);
+    expect(stale, 'rows in MATRIX for routes that do not exist').toEqual([]);
+  });
+
+  it('expects each route to refuse at least whom its declared access rule refuses', () => {
+    // A row may refuse more callers than the rule (a service can add its own checks), never fewer.
+    const lax: string[] = [];
+    for (const route of routeRegistry) {
+      const row = MATRIX[routeKey(route)];
+      if (!row) continue;
+      const preset = PRESET_OF[route.access](200);
+      for (const column of CALLERS) {
+        const refused = statusList(preset[column])[0];
+        if (refused !== 401 && refused !== 403) continue;
+        const expected = statusList(row.expect[column]);
+        if (expected.length !== 1 || expected[0] !== refused)
+          lax.push(
+            `${routeKey(route)} (${route.access}) ${column}: the row says ${expected.join('|')}, the rule ${refused}`,
+          );
+      }
+    }
+    expect(lax).toEqual([]);
+  });
+
+  function authFor(caller: Caller): { token?: string; headers: Record<string, string> } {
+    switch (caller) {
+      case 'anonymous':
+        return { headers: {} };
+      case 'revokedToken':
+        return { token: revokedToken, headers: {} };
+      case 'expiredSession':
+        return { headers: expiredSession.headers };
+      case 'credentialsEngineer':
+        return { token: credentialsEngineer.token, headers: {} };
+      default:
+        return { token: t.users[caller].token, headers: {} };
+    }
+  }
+
+  it.each(Object.keys(MATRIX))('%s answers each caller as the matrix says', async (key) => {
+    const row = MATRIX[key];
+    const [method, pathPattern] = key.split(' ');
+    const failures: string[] = [];
+    for (const column of CALLERS) {
+      const caller =
+        column === 'credentialsEngineer'
+          ? credentialsEngineer
+          : column === 'viewer' || column === 'engineer' || column === 'manager'
+            ? t.users[column]
+            : t.users.manager;
+      const fx: Fixture = {
+        t,
+        caller,
+        column,
+        once: <T>(k: string, create: () => Promise<T>) => {
+          const id = `${key}|${k}`;
+          if (!shared.has(id)) shared.set(id, create());
+          return shared.get(id) as Promise<T>;
+        },
+        unique: (prefix) => `${prefix} ${++counter} ${Date.now()}`.replace(/\s+/g, '-'),
+      };
+      const req = (await row.request?.(fx)) ?? {};
+      let path = pathPattern.replace(/:(\w+)/g, (_m, name: string) => {
+        const value = req.params?.[name];
+        if (value === undefined) throw new Error(`${key}: request() gave no value for :${name}`);
+        return encodeURIComponent(value);
+      });
+      if (req.query) path += `?${new URLSearchParams(req.query).toString()}`;
+      const auth = authFor(column);
+      const res = await t.request(path, { method, token: auth.token, headers: auth.headers, body: req.body });
+      const text = await res.text();
+      const wanted = statusList(row.expect[column]);
+      if (!wanted.includes(res.status)) {
+        failures.push(`${column}: expected ${wanted.join(' or ')}, got ${res.status} ${text.slice(0, 200)}`);
+        continue;
+      }
+      if (res.status >= 200 && res.status < 300) {
+        const { declared, schema } = declaredSchema(key, res.status);
+        if (!declared) failures.push(`${column}: ${res.status} is not among the route's declared responses`);
+        if (schema) {
+          const parsed = schema.safeParse(JSON.parse(text));
+          if (!parsed.success)
+            failures.push(
+              `${column}: the answer does not match the declared schema: ${String(parsed.error)}`,
+            );
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

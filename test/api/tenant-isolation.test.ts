@@ -1,0 +1,141 @@
+/**
+ * Tenant isolation: Org B's manager asks for Org A's objects and gets 404 for each, and B's lists never show them.
+ *
+ * HOW TO ADD YOUR OBJECT KIND: append to KINDS an entry that
+ *   - `create(t)`: creates one object in Org A (through t.ctx services or as t.users.manager over the API) and
+ *     returns its id;
+ *   - `requests(id)`: every request that names the object (read, change, remove, act on it), each answered 404
+ *     to Org B's manager; `via: 'session'` sends it with a signed-in browser session instead of a token;
+ *   - `lists`: list endpoints that Org B's manager may read; their answers must not contain the id;
+ *   - `intact(t, id)` (optional): true when the object is unchanged after B's attempts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../helpers/server.js';
+import { startTestServer } from '../helpers/server.js';
+import { addUser, signIn } from './api-support.js';
+
+interface IsolationRequest {
+  method: string;
+  path: string;
+  body?: unknown;
+  via?: 'token' | 'session';
+}
+
+interface ObjectKind {
+  name: string;
+  create(t: TestServer): Promise<string>;
+  requests(id: string): IsolationRequest[];
+  lists: string[];
+  intact?(t: TestServer, id: string): Promise<boolean>;
+}
+
+const KINDS: ObjectKind[] = [
+  {
+    name: 'member',
+    create: async (t) => (await addUser(t, { role: 'engineer', prefix: 'isolated' })).userId,
+    requests: (id) => [
+      { method: 'PATCH', path: `/api/v1/members/${id}`, body: { role: 'viewer' } },
+      { method: 'PATCH', path: `/api/v1/members/${id}`, body: { manageCloudCredentials: true } },
+      { method: 'DELETE', path: `/api/v1/members/${id}` },
+    ],
+    lists: ['/api/v1/members', '/api/v1/audit-log'],
+    intact: async (t, id) => {
+      const rows = await t.ctx.store.query<{ role: string; manage_cloud_credentials: boolean }>(
+        'SELECT role, manage_cloud_credentials FROM memberships WHERE user_id = $1',
+        [id],
+      );
+      return rows.length === 1 && rows[0].role === 'engineer' && !rows[0].manage_cloud_credentials;
+    },
+  },
+  {
+    name: 'API token',
+    create: async (t) => (await t.ctx.auth.createToken(t.users.engineer, 'isolated')).id,
+    requests: (id) => [{ method: 'DELETE', path: `/api/v1/tokens/${id}` }],
+    lists: ['/api/v1/tokens', '/api/v1/audit-log'],
+    intact: async (t, id) => {
+      const [row] = await t.ctx.store.query<{ revoked_at: Date | null }>(
+        'SELECT revoked_at FROM api_tokens WHERE id = $1',
+        [id],
+      );
+      return row !== undefined && row.revoked_at === null;
+    },
+  },
+  {
+    name: 'audit record',
+    create: async (t) => {
+      const [row] = await t.ctx.store.query<{ id: string }>(
+        'SELECT id FROM audit_log WHERE org_id = $1 ORDER BY created_at DESC LIMIT 1',
+        [t.users.manager.orgId],
+      );
+      return row.id;
+    },
+    // The audit log has no per-record route; its list is where a leak would show.
+    requests: () => [],
+    lists: ['/api/v1/audit-log'],
+  },
+  {
+    name: 'organization',
+    create: async (t) => t.users.manager.orgId,
+    requests: (id) => [
+      {
+        method: 'POST',
+        path: '/api/v1/auth/switch-organization',
+        body: { organizationId: id },
+        via: 'session',
+      },
+    ],
+    lists: ['/api/v1/organizations'],
+  },
+];
+
+describe('tenant isolation', () => {
+  let t: TestServer;
+  let sessionHeaders: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    sessionHeaders = (await signIn(t, t.users.otherManager)).headers;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  function asOrgB(r: IsolationRequest) {
+    return r.via === 'session'
+      ? t.request(r.path, { method: r.method, body: r.body, headers: sessionHeaders })
+      : t.request(r.path, { method: r.method, body: r.body, token: t.users.otherManager.token });
+  }
+
+  it.each(KINDS.map((k) => [k.name, k] as const))(
+    "Org B's manager cannot reach Org A's %s",
+    async (_name, kind) => {
+      const id = await kind.create(t);
+      expect(id).toBeTruthy();
+      for (const r of kind.requests(id)) {
+        const res = await asOrgB(r);
+        expect(res.status, `${r.method} ${r.path}`).toBe(404);
+        const body = (await res.json()) as { error: { code: string; message: string } };
+        expect(body.error.code).toBe('not_found');
+      }
+      for (const list of kind.lists) {
+        const res = await t.request(list, { token: t.users.otherManager.token });
+        expect(res.status, list).toBe(200);
+        const text = await res.text();
+        expect(JSON.parse(text)).toHaveProperty('items');
+        expect(text, `${list} shows Org A's ${kind.name}`).not.toContain(id);
+      }
+      if (kind.intact) expect(await kind.intact(t, id)).toBe(true);
+    },
+  );
+
+  it("lists Org A's objects to Org A's manager (the lists above are not simply empty)", async () => {
+    const member = await addUser(t, { role: 'viewer', prefix: 'visible' });
+    const members = await (await t.request('/api/v1/members', { token: t.users.manager.token })).text();
+    expect(members).toContain(member.userId);
+    const audit = await (await t.request('/api/v1/audit-log', { token: t.users.manager.token })).text();
+    expect(audit).toContain(member.userId);
+    const orgB = await (await t.request('/api/v1/members', { token: t.users.otherManager.token })).text();
+    expect(orgB).toContain(t.users.otherManager.userId);
+    expect(orgB).not.toContain(t.users.manager.userId);
+  });
+});
