@@ -36,6 +36,10 @@ export const configSchema = z
     retentionMonths: int(1, 120).default(13),
     worker: bool.default(true),
     maxConcurrentSyncs: int(1, 64).default(2),
+    /** A sync worker that has not renewed its lease for this long is presumed dead; its run is taken over. */
+    syncLeaseSeconds: int(2, 3600).default(60),
+    /** How often an idle sync worker looks at the queue for runs queued by other processes. */
+    syncPollMs: int(50, 60_000).default(1000),
     sessionTtlHours: int(1, 24 * 90).default(24 * 7),
     maxBodyBytes: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
     /** Start the scheduler; tests that drive syncs by hand turn it off. */
@@ -61,6 +65,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   retentionMonths: 'CLOUDTALLY_RETENTION_MONTHS',
   worker: 'CLOUDTALLY_WORKER',
   maxConcurrentSyncs: 'CLOUDTALLY_MAX_CONCURRENT_SYNCS',
+  syncLeaseSeconds: 'CLOUDTALLY_SYNC_LEASE_SECONDS',
+  syncPollMs: 'CLOUDTALLY_SYNC_POLL_MS',
   sessionTtlHours: 'CLOUDTALLY_SESSION_TTL_HOURS',
   maxBodyBytes: 'CLOUDTALLY_MAX_BODY_BYTES',
   scheduler: 'CLOUDTALLY_SCHEDULER',

@@ -1,0 +1,350 @@
+import type { Diagnostic } from '../lib/errors.js';
+import type { Queryable } from '../store/store.js';
+import type { RunState, StageName, StageProgress, StageRecord, SyncAccount } from './sync-types.js';
+
+export const ACCOUNT_STATES = ['healthy', 'syncing', 'degraded', 'failed', 'pending', 'disabled'] as const;
+export type AccountState = (typeof ACCOUNT_STATES)[number];
+
+export interface FailedStage {
+  stage: StageName;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The one status of a cloud account, as the API, CLI, MCP and web show it. Build it with
+ * `accountStatusFromRow` from the cloud_accounts columns so that every interface says the same thing.
+ */
+export interface AccountSyncStatus {
+  state: AccountState;
+  /** The run in progress (syncing) or the last finished run. */
+  runId: string | null;
+  /** While syncing: the stage and its progress. */
+  stage: StageName | null;
+  progress: StageProgress | null;
+  /** degraded: which stages failed and why. */
+  failedStages: FailedStage[];
+  /** failed/degraded/pending: what went wrong and what to fix; healthy: warnings, if any. */
+  diagnostics: Diagnostic[];
+  /** One line for people: the headline diagnostic, or what is going on. */
+  message: string | null;
+  lastSyncAt: string | null;
+  lastAttemptAt: string | null;
+  nextSyncAt: string | null;
+  /** Newest billing day loaded (YYYY-MM-DD). */
+  dataFreshness: string | null;
+}
+
+export type AccountStatusRow = {
+  disabled: boolean;
+  status_state: string;
+  status_detail: string | null;
+  diagnostics: string | null;
+  last_sync_at: Date | string | null;
+  last_attempt_at: Date | string | null;
+  next_sync_at: Date | string | null;
+  data_freshness: string | Date | null;
+};
+
+/** What status_detail holds. `previous` is the status before a run started, restored if it does not finish. */
+interface StatusDetail {
+  runId?: string | null;
+  stage?: StageName | null;
+  progress?: StageProgress | null;
+  failedStages?: FailedStage[];
+  message?: string | null;
+  previous?: { state: AccountState; detail: StatusDetail; diagnostics: Diagnostic[] };
+}
+
+function parse<T>(text: string | null, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+const iso = (d: Date | string | null): string | null => (d ? new Date(d).toISOString() : null);
+const day = (d: Date | string | null): string | null =>
+  d ? (d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10)) : null;
+
+/** The SQL column list `accountStatusFromRow` needs (prefix with a table alias when joining). */
+export const ACCOUNT_STATUS_COLUMNS =
+  'disabled, status_state, status_detail, diagnostics, last_sync_at, last_attempt_at, next_sync_at, data_freshness';
+
+export function accountStatusFromRow(row: AccountStatusRow): AccountSyncStatus {
+  const detail = parse<StatusDetail>(row.status_detail, {});
+  const diagnostics = parse<Diagnostic[]>(row.diagnostics, []);
+  const state: AccountState = row.disabled
+    ? 'disabled'
+    : (((ACCOUNT_STATES as readonly string[]).includes(row.status_state)
+        ? row.status_state
+        : 'pending') as AccountState);
+  return {
+    state,
+    runId: detail.runId ?? null,
+    stage: state === 'syncing' ? (detail.stage ?? null) : null,
+    progress: state === 'syncing' ? (detail.progress ?? null) : null,
+    failedStages: detail.failedStages ?? [],
+    diagnostics,
+    message: row.disabled ? 'Syncing is turned off for this account.' : (detail.message ?? null),
+    lastSyncAt: iso(row.last_sync_at),
+    lastAttemptAt: iso(row.last_attempt_at),
+    nextSyncAt: row.disabled ? null : iso(row.next_sync_at),
+    dataFreshness: day(row.data_freshness),
+  };
+}
+
+function flatten(stages: StageRecord[], states: readonly StageRecord['state'][]): Diagnostic[] {
+  return stages
+    .filter((s) => states.includes(s.state))
+    .flatMap((s) => s.diagnostics.map((d) => ({ ...d, step: d.step ?? s.name })));
+}
+
+/**
+ * The account status a finished run leaves. Cancelled and interrupted runs leave none: the account keeps the
+ * status it had before the run (its data is what the previous run loaded).
+ */
+export function statusAfterRun(
+  run: { id: string; state: RunState; stages: StageRecord[]; error: Diagnostic | null },
+  hasBillingData: boolean,
+): { state: AccountState; detail: StatusDetail; diagnostics: Diagnostic[] } | undefined {
+  const failedStages = run.stages
+    .filter((s) => s.state === 'failed')
+    .map((s) => ({ stage: s.name, diagnostics: s.diagnostics }));
+  switch (run.state) {
+    case 'succeeded': {
+      const notReady = flatten(run.stages, ['not_ready']);
+      if (notReady.length > 0 && !hasBillingData) {
+        return {
+          state: 'pending',
+          detail: { runId: run.id, message: notReady[0].message },
+          diagnostics: notReady,
+        };
+      }
+      return {
+        state: 'healthy',
+        detail: { runId: run.id, message: null },
+        diagnostics: flatten(run.stages, ['succeeded', 'not_ready']),
+      };
+    }
+    case 'partial':
+      return {
+        state: 'degraded',
+        detail: {
+          runId: run.id,
+          failedStages,
+          message: `Synced in part: ${failedStages.map((f) => f.stage).join(', ')} failed${
+            run.error ? ` (${run.error.message})` : ''
+          }`,
+        },
+        diagnostics: flatten(run.stages, ['failed']),
+      };
+    case 'failed': {
+      const diagnostics = flatten(run.stages, ['failed']);
+      return {
+        state: 'failed',
+        detail: {
+          runId: run.id,
+          failedStages,
+          message: run.error?.message ?? diagnostics[0]?.message ?? null,
+        },
+        diagnostics: diagnostics.length > 0 ? diagnostics : run.error ? [run.error] : [],
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+type AccountRow = AccountStatusRow & {
+  id: string;
+  org_id: string;
+  name: string;
+  provider: string;
+  type: string;
+  aws_account_id: string | null;
+  payer_account_id: string | null;
+  parent_id: string | null;
+  export_type: string | null;
+  member_import: string;
+  sync_interval_minutes: number | null;
+  org_settings: string | null;
+};
+
+export interface LoadedAccount {
+  account: SyncAccount;
+  /** Minutes between scheduled runs: the account's, else its organization's, else the server default. */
+  intervalMinutes: number;
+  row: AccountRow;
+}
+
+/** Reads an account with what a run needs; `orgId` scopes it when given. */
+export async function loadAccount(
+  q: Queryable,
+  id: string,
+  defaultIntervalMinutes: number,
+  orgId?: string,
+): Promise<LoadedAccount | undefined> {
+  const rows = await q.query<AccountRow>(
+    `SELECT a.id, a.org_id, a.name, a.provider, a.type, a.aws_account_id, a.payer_account_id, a.parent_id,
+       a.export_type, a.member_import, a.sync_interval_minutes, a.disabled, a.status_state, a.status_detail,
+       a.diagnostics, a.last_sync_at, a.last_attempt_at, a.next_sync_at, a.data_freshness, o.settings AS org_settings
+     FROM cloud_accounts a LEFT JOIN organizations o ON o.id = a.org_id
+     WHERE a.id = $1 AND ($2::TEXT IS NULL OR a.org_id = $2::TEXT)`,
+    [id, orgId ?? null],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    row,
+    intervalMinutes: intervalOf(row.sync_interval_minutes, row.org_settings, defaultIntervalMinutes),
+    account: {
+      id: row.id,
+      orgId: row.org_id,
+      name: row.name,
+      provider: row.provider,
+      type: row.type,
+      awsAccountId: row.aws_account_id,
+      payerAccountId: row.payer_account_id,
+      parentId: row.parent_id,
+      exportType: row.export_type,
+      memberImport: row.member_import,
+      disabled: Boolean(row.disabled),
+    },
+  };
+}
+
+export function intervalOf(
+  accountMinutes: number | null,
+  orgSettings: string | null,
+  defaultMinutes: number,
+): number {
+  if (accountMinutes !== null && accountMinutes !== undefined && Number(accountMinutes) > 0) {
+    return Number(accountMinutes);
+  }
+  const fromOrg = Number(parse<{ syncIntervalMinutes?: unknown }>(orgSettings, {}).syncIntervalMinutes);
+  return Number.isFinite(fromOrg) && fromOrg > 0 ? fromOrg : defaultMinutes;
+}
+
+/** The account shows `syncing`; what it showed before is kept to restore if the run does not finish. */
+export async function markSyncing(
+  q: Queryable,
+  loaded: LoadedAccount,
+  run: { id: string; stage: StageName | null; progress: StageProgress | null },
+  now: Date,
+): Promise<void> {
+  const current = loaded.row;
+  const currentDetail = parse<StatusDetail>(current.status_detail, {});
+  const previous =
+    current.status_state === 'syncing'
+      ? currentDetail.previous
+      : {
+          state: current.status_state as AccountState,
+          detail: { ...currentDetail, previous: undefined },
+          diagnostics: parse<Diagnostic[]>(current.diagnostics, []),
+        };
+  const detail: StatusDetail = {
+    runId: run.id,
+    stage: run.stage,
+    progress: run.progress,
+    message: 'Syncing',
+    previous,
+  };
+  await q.execute(
+    `UPDATE cloud_accounts SET status_state = 'syncing', status_detail = $2, last_attempt_at = $3 WHERE id = $1`,
+    [loaded.account.id, JSON.stringify(detail), now],
+  );
+}
+
+/** Updates the stage and progress an account shows while it syncs (only while that run is the one shown). */
+export async function showProgress(
+  q: Queryable,
+  accountId: string,
+  run: { id: string; stage: StageName | null; progress: StageProgress | null },
+): Promise<void> {
+  const rows = await q.query<{ status_state: string; status_detail: string | null }>(
+    `SELECT status_state, status_detail FROM cloud_accounts WHERE id = $1`,
+    [accountId],
+  );
+  const row = rows[0];
+  if (!row || row.status_state !== 'syncing') return;
+  const detail = parse<StatusDetail>(row.status_detail, {});
+  if (detail.runId !== run.id) return;
+  const next = { ...detail, stage: run.stage, progress: run.progress };
+  await q.execute(`UPDATE cloud_accounts SET status_detail = $2 WHERE id = $1 AND status_state = 'syncing'`, [
+    accountId,
+    JSON.stringify(next),
+  ]);
+}
+
+/** Newest billing day loaded for the account: its own deliveries, or (a member) the payer's rows for it. */
+export async function dataFreshness(
+  q: Queryable,
+  account: Pick<SyncAccount, 'id' | 'orgId' | 'awsAccountId'>,
+): Promise<string | null> {
+  const rows = await q.query<{ d: string | Date | null }>(
+    `SELECT max(usage_date) AS d FROM cost_daily
+     WHERE org_id = $1 AND (cloud_account_id = $2 OR ($3::TEXT IS NOT NULL AND sub_account_id = $3::TEXT))`,
+    [account.orgId, account.id, account.awsAccountId],
+  );
+  return day(rows[0]?.d ?? null);
+}
+
+/**
+ * Records what a finished run means for its account: status, diagnostics, last successful sync, data
+ * freshness and the next scheduled run.
+ */
+export async function recordRunOutcome(
+  q: Queryable,
+  loaded: LoadedAccount,
+  run: { id: string; state: RunState; stages: StageRecord[]; error: Diagnostic | null },
+  now: Date,
+  options: { retrySoon?: boolean } = {},
+): Promise<void> {
+  const freshness = await dataFreshness(q, loaded.account);
+  const rows = await q.query<{
+    status_state: string;
+    status_detail: string | null;
+    diagnostics: string | null;
+  }>(`SELECT status_state, status_detail, diagnostics FROM cloud_accounts WHERE id = $1`, [
+    loaded.account.id,
+  ]);
+  const current = rows[0];
+  if (!current) return;
+  // A run that did not finish is due again at once (its data is older than the schedule promised).
+  const nextSyncAt = options.retrySoon ? now : new Date(now.getTime() + loaded.intervalMinutes * 60_000);
+  let status = statusAfterRun(run, freshness !== null);
+  if (!status) {
+    // Not finished: restore what the account showed before this run (only if it still shows this run).
+    const detail = parse<StatusDetail>(current.status_detail, {});
+    if (current.status_state !== 'syncing' || (detail.runId && detail.runId !== run.id)) {
+      await q.execute(
+        `UPDATE cloud_accounts SET data_freshness = $2::DATE,
+           next_sync_at = CASE WHEN $3::BOOLEAN THEN $4::TIMESTAMPTZ ELSE next_sync_at END WHERE id = $1`,
+        [loaded.account.id, freshness, Boolean(options.retrySoon), nextSyncAt],
+      );
+      return;
+    }
+    const prev = detail.previous ?? { state: 'pending' as const, detail: {}, diagnostics: [] };
+    status = { state: prev.state, detail: prev.detail, diagnostics: prev.diagnostics };
+  }
+  const succeeded = run.state === 'succeeded' || run.state === 'partial';
+  await q.execute(
+    `UPDATE cloud_accounts SET status_state = $2, status_detail = $3, diagnostics = $4,
+       last_sync_at = CASE WHEN $5::BOOLEAN THEN $6::TIMESTAMPTZ ELSE last_sync_at END,
+       next_sync_at = CASE WHEN $7::BOOLEAN THEN $8::TIMESTAMPTZ ELSE next_sync_at END, data_freshness = $9::DATE
+     WHERE id = $1`,
+    [
+      loaded.account.id,
+      status.state,
+      JSON.stringify(status.detail),
+      JSON.stringify(status.diagnostics),
+      succeeded,
+      now,
+      run.state !== 'cancelled',
+      nextSyncAt,
+      freshness,
+    ],
+  );
+}

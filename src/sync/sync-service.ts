@@ -1,0 +1,406 @@
+import pLimit from 'p-limit';
+import { audit } from '../auth/audit-log.js';
+import type { Clock } from '../lib/clock.js';
+import { ConflictError, InputError, NotFoundError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import type { Log } from '../lib/log.js';
+import type { Store } from '../store/store.js';
+import { accountStatusFromRow, loadAccount, type AccountSyncStatus } from './account-status.js';
+import { DEFAULT_RETRY, sleep, type RetryPolicy } from './retry.js';
+import * as runs from './run-store.js';
+import { Scheduler, scheduleDue } from './scheduler.js';
+import { SyncWorker } from './sync-worker.js';
+import {
+  FINISHED_STATES,
+  type RunOptions,
+  type SyncRun,
+  type SyncStages,
+  type SyncTrigger,
+} from './sync-types.js';
+
+export interface SyncSettings {
+  /** Minutes between scheduled runs unless the organization or the account says otherwise. */
+  defaultIntervalMinutes: number;
+  /** Runs one process works on at once. */
+  concurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  schedulerTickMs?: number;
+  maxAttempts?: number;
+  retry?: RetryPolicy;
+  progressIntervalMs?: number;
+}
+
+export interface SyncServiceDeps<S> {
+  store: Store;
+  clock: Clock;
+  log: Log;
+  stages: SyncStages<S>;
+  settings: SyncSettings;
+}
+
+/** Who asked, for the audit log; system triggers (schedule, account events) have none. */
+export interface SyncActor {
+  userId: string;
+  email: string;
+}
+
+export interface TriggerInput {
+  orgId: string;
+  accountId: string;
+  trigger: SyncTrigger;
+  actor?: SyncActor | null;
+  options?: RunOptions;
+}
+
+/** What the accounts service calls when accounts are connected (DESIGN.md §1). */
+export interface SyncAccountEvents {
+  /** A new account: its first sync starts at once. */
+  accountConnected(account: { orgId: string; id: string }): Promise<void>;
+  /** A member account was connected: the payer re-imports its retained billing periods so the member's history appears. */
+  memberConnected(input: { orgId: string; payerId: string; memberId: string }): Promise<void>;
+}
+
+export interface SyncService {
+  /**
+   * Queues a run. A queued run of the account is joined (its options merged) rather than doubled; while a run
+   * is running, one run queues behind it.
+   */
+  trigger(input: TriggerInput): Promise<{ run: SyncRun; joined: boolean }>;
+  getRun(orgId: string, runId: string): Promise<SyncRun>;
+  listRuns(orgId: string, accountId: string, page?: { limit?: number; before?: string }): Promise<SyncRun[]>;
+  /** Cancels a queued run at once; a running one is aborted, its AWS calls included. */
+  cancel(orgId: string, runId: string, actor?: SyncActor | null): Promise<SyncRun>;
+  /** Resolves when the run has finished (a run handed back to the queue is waited for until it finishes). */
+  waitForRun(
+    orgId: string,
+    runId: string,
+    options?: { pollMs?: number; signal?: AbortSignal; onUpdate?: (run: SyncRun) => void },
+  ): Promise<SyncRun>;
+  accountStatus(orgId: string, accountId: string): Promise<AccountSyncStatus>;
+  /** The organization's default interval (null = the server default). */
+  setOrganizationInterval(orgId: string, minutes: number | null, actor: SyncActor): Promise<void>;
+  /** The account's own interval (null = the organization's). */
+  setAccountInterval(
+    orgId: string,
+    accountId: string,
+    minutes: number | null,
+    actor: SyncActor,
+  ): Promise<void>;
+  readonly events: SyncAccountEvents;
+  /** Starts the worker (claims and runs queued runs) and the scheduler (queues due runs). */
+  start(options: { worker: boolean; scheduler: boolean }): Promise<void>;
+  /** Stops claiming and scheduling; runs in flight are aborted and handed back to the queue within `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+  /** Queues the runs that are due now (what the scheduler does on each tick). */
+  scheduleDue(): Promise<number>;
+  /** The id of this process's worker, set once it started. */
+  readonly workerId: string | undefined;
+}
+
+function mergeOptions(a: RunOptions, b: RunOptions): RunOptions {
+  const members = [...new Set([...(a.memberAccountIds ?? []), ...(b.memberAccountIds ?? [])])];
+  return {
+    ...a,
+    ...b,
+    billingForce: Boolean(a.billingForce || b.billingForce) || undefined,
+    memberAccountIds: members.length > 0 ? members : undefined,
+  };
+}
+
+const MIN_INTERVAL = 5;
+const MAX_INTERVAL = 7 * 24 * 60;
+
+function checkInterval(minutes: number | null): void {
+  if (minutes === null) return;
+  if (!Number.isInteger(minutes) || minutes < MIN_INTERVAL || minutes > MAX_INTERVAL) {
+    throw new InputError(
+      'syncIntervalMinutes',
+      `syncIntervalMinutes must be a whole number of minutes from ${MIN_INTERVAL} to ${MAX_INTERVAL}`,
+    );
+  }
+}
+
+export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
+  const { store, clock, log, settings } = deps;
+  const queueLock = pLimit(1);
+  const lock = <T>(fn: () => Promise<T>) => queueLock(fn);
+  let worker: SyncWorker<S> | undefined;
+  let scheduler: Scheduler | undefined;
+
+  async function requireRun(orgId: string, runId: string): Promise<SyncRun> {
+    const run = await runs.getRun(store, runId, orgId);
+    if (!run) throw new NotFoundError('Sync run', runId);
+    return run;
+  }
+
+  async function trigger(input: TriggerInput): Promise<{ run: SyncRun; joined: boolean }> {
+    const loaded = await loadAccount(store, input.accountId, settings.defaultIntervalMinutes, input.orgId);
+    if (!loaded) throw new NotFoundError('Cloud account', input.accountId);
+    if (loaded.account.disabled) {
+      throw new ConflictError(`Cloud account ${input.accountId} is disabled; enable it to sync it.`);
+    }
+    const options = input.options ?? {};
+    const result = await lock(async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const outcome = await store.transaction(async (tx) => {
+          const { queued } = await runs.activeRuns(tx, input.accountId);
+          let run: SyncRun | undefined;
+          let joined = false;
+          if (queued) {
+            const merged = mergeOptions(queued.options, options);
+            if (JSON.stringify(merged) !== JSON.stringify(queued.options)) {
+              await runs.setOptions(tx, queued.id, merged);
+            }
+            run = { ...queued, options: merged };
+            joined = true;
+          } else {
+            run = await runs.insertQueued(tx, {
+              id: newId('run'),
+              orgId: input.orgId,
+              accountId: input.accountId,
+              trigger: input.trigger,
+              options,
+              requestedBy: input.actor?.userId ?? null,
+              now: clock.now(),
+            });
+          }
+          if (run && input.actor) {
+            await audit(tx, {
+              orgId: input.orgId,
+              actorUserId: input.actor.userId,
+              actor: input.actor.email,
+              action: 'sync.trigger',
+              objectType: 'cloud_account',
+              objectId: input.accountId,
+              details: { runId: run.id, joined },
+            });
+          }
+          return run ? { run, joined } : undefined;
+        });
+        // Nothing queued and the slot taken: another process queued one in the same instant; join it.
+        if (outcome) return outcome;
+      }
+      throw new ConflictError('The sync queue of this account is busy; try again.');
+    });
+    if (!result.joined) {
+      log.info(
+        { runId: result.run.id, cloudAccountId: input.accountId, trigger: input.trigger },
+        'sync run queued',
+      );
+    }
+    worker?.wake();
+    return result;
+  }
+
+  async function cancel(orgId: string, runId: string, actor?: SyncActor | null): Promise<SyncRun> {
+    const run = await requireRun(orgId, runId);
+    if (run.state === 'cancelled') return run;
+    if (FINISHED_STATES.includes(run.state)) {
+      throw new ConflictError(
+        `Sync run ${runId} already finished (${run.state}); there is nothing to cancel.`,
+      );
+    }
+    await store.transaction(async (tx) => {
+      const changed =
+        (await runs.cancelQueued(tx, runId, clock.now())) || (await runs.requestCancel(tx, runId));
+      if (changed && actor) {
+        await audit(tx, {
+          orgId,
+          actorUserId: actor.userId,
+          actor: actor.email,
+          action: 'sync.cancel',
+          objectType: 'sync_run',
+          objectId: runId,
+          details: { cloudAccountId: run.cloudAccountId, state: run.state },
+        });
+      }
+    });
+    // The run may be this process's: abort it now rather than at its next heartbeat.
+    worker?.abort(runId, 'cancel');
+    return requireRun(orgId, runId);
+  }
+
+  async function waitForRun(
+    orgId: string,
+    runId: string,
+    options: { pollMs?: number; signal?: AbortSignal; onUpdate?: (run: SyncRun) => void } = {},
+  ): Promise<SyncRun> {
+    const signal = options.signal ?? new AbortController().signal;
+    for (;;) {
+      const run = await requireRun(orgId, runId);
+      options.onUpdate?.(run);
+      if (FINISHED_STATES.includes(run.state)) return run;
+      await sleep(options.pollMs ?? 500, signal);
+    }
+  }
+
+  async function updateNextSync(accountId: string): Promise<void> {
+    const loaded = await loadAccount(store, accountId, settings.defaultIntervalMinutes);
+    if (!loaded) return;
+    const now = clock.now();
+    const base = loaded.row.last_sync_at ? new Date(loaded.row.last_sync_at) : now;
+    const next = new Date(Math.max(now.getTime(), base.getTime() + loaded.intervalMinutes * 60_000));
+    await store.execute(
+      `UPDATE cloud_accounts SET next_sync_at = $2 WHERE id = $1 AND next_sync_at IS NOT NULL`,
+      [accountId, next],
+    );
+  }
+
+  const events: SyncAccountEvents = {
+    async accountConnected(account) {
+      try {
+        await trigger({ orgId: account.orgId, accountId: account.id, trigger: 'connected' });
+      } catch (err) {
+        log.error(
+          { err, cloudAccountId: account.id },
+          'could not queue the first sync of a connected account',
+        );
+      }
+    },
+    async memberConnected(input) {
+      try {
+        const member = await loadAccount(store, input.memberId, settings.defaultIntervalMinutes, input.orgId);
+        await trigger({
+          orgId: input.orgId,
+          accountId: input.payerId,
+          trigger: 'member_connected',
+          options: {
+            billingForce: true,
+            memberAccountIds: [member?.account.awsAccountId ?? input.memberId],
+          },
+        });
+      } catch (err) {
+        log.error(
+          { err, cloudAccountId: input.payerId, memberId: input.memberId },
+          "could not queue the payer's re-import for a connected member account",
+        );
+      }
+    },
+  };
+
+  return {
+    trigger,
+    cancel,
+    waitForRun,
+    events,
+    get workerId() {
+      return worker?.id;
+    },
+    getRun: requireRun,
+    async listRuns(orgId, accountId, page = {}) {
+      const loaded = await loadAccount(store, accountId, settings.defaultIntervalMinutes, orgId);
+      if (!loaded) throw new NotFoundError('Cloud account', accountId);
+      return runs.listRuns(store, orgId, accountId, { limit: page.limit ?? 20, before: page.before });
+    },
+    async accountStatus(orgId, accountId) {
+      const loaded = await loadAccount(store, accountId, settings.defaultIntervalMinutes, orgId);
+      if (!loaded) throw new NotFoundError('Cloud account', accountId);
+      return accountStatusFromRow(loaded.row);
+    },
+    async setOrganizationInterval(orgId, minutes, actor) {
+      checkInterval(minutes);
+      const accountIds = await store.transaction(async (tx) => {
+        const rows = await tx.query<{ settings: string | null }>(
+          `SELECT settings FROM organizations WHERE id = $1`,
+          [orgId],
+        );
+        if (!rows[0]) throw new NotFoundError('Organization', orgId);
+        let current: Record<string, unknown> = {};
+        try {
+          current = JSON.parse(rows[0].settings ?? '{}') as Record<string, unknown>;
+        } catch {
+          current = {};
+        }
+        if (minutes === null) delete current.syncIntervalMinutes;
+        else current.syncIntervalMinutes = minutes;
+        await tx.execute(`UPDATE organizations SET settings = $2 WHERE id = $1`, [
+          orgId,
+          JSON.stringify(current),
+        ]);
+        await audit(tx, {
+          orgId,
+          actorUserId: actor.userId,
+          actor: actor.email,
+          action: 'sync.settings',
+          objectType: 'organization',
+          objectId: orgId,
+          details: { syncIntervalMinutes: minutes },
+        });
+        return (
+          await tx.query<{ id: string }>(
+            `SELECT id FROM cloud_accounts WHERE org_id = $1 AND sync_interval_minutes IS NULL`,
+            [orgId],
+          )
+        ).map((r) => r.id);
+      });
+      for (const id of accountIds) await updateNextSync(id);
+    },
+    async setAccountInterval(orgId, accountId, minutes, actor) {
+      checkInterval(minutes);
+      await store.transaction(async (tx) => {
+        const n = await tx.execute(
+          `UPDATE cloud_accounts SET sync_interval_minutes = $3 WHERE id = $1 AND org_id = $2`,
+          [accountId, orgId, minutes],
+        );
+        if (n === 0) throw new NotFoundError('Cloud account', accountId);
+        await audit(tx, {
+          orgId,
+          actorUserId: actor.userId,
+          actor: actor.email,
+          action: 'sync.settings',
+          objectType: 'cloud_account',
+          objectId: accountId,
+          details: { syncIntervalMinutes: minutes },
+        });
+      });
+      await updateNextSync(accountId);
+    },
+    scheduleDue: () =>
+      scheduleDue({
+        store,
+        clock,
+        log,
+        defaultIntervalMinutes: settings.defaultIntervalMinutes,
+        enqueue: (a) => trigger({ orgId: a.orgId, accountId: a.id, trigger: 'schedule' }),
+      }),
+    async start(options) {
+      if (options.worker && !worker) {
+        worker = new SyncWorker(
+          { store, clock, log, stages: deps.stages, queueLock: lock },
+          {
+            concurrency: settings.concurrency,
+            leaseMs: settings.leaseMs,
+            pollMs: settings.pollMs,
+            maxAttempts: settings.maxAttempts ?? 3,
+            retry: settings.retry ?? DEFAULT_RETRY,
+            defaultIntervalMinutes: settings.defaultIntervalMinutes,
+            progressIntervalMs: settings.progressIntervalMs,
+          },
+        );
+        // The embedded engine has one process: a run it finds running was left by a process that died.
+        if (store.engine === 'duckdb') await worker.recoverAbandoned();
+        worker.start();
+      }
+      if (options.scheduler && !scheduler) {
+        scheduler = new Scheduler(
+          {
+            store,
+            clock,
+            log,
+            defaultIntervalMinutes: settings.defaultIntervalMinutes,
+            enqueue: (a) => trigger({ orgId: a.orgId, accountId: a.id, trigger: 'schedule' }),
+          },
+          settings.schedulerTickMs ?? 30_000,
+        );
+        scheduler.start();
+      }
+    },
+    async stop(graceMs) {
+      await scheduler?.stop();
+      scheduler = undefined;
+      await worker?.stop(graceMs);
+      worker = undefined;
+    },
+  };
+}
