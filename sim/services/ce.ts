@@ -1,0 +1,348 @@
+import { SimError } from '../server/errors.js';
+import { decodeToken, encodeToken, jsonResponse, type SimResponse } from '../server/protocol.js';
+import type { HandlerContext, ServiceModule } from '../server/types.js';
+import type { CeRow } from '../gen/generate.js';
+import { isoDay } from '../gen/truth.js';
+import { hexId } from '../world/ids.js';
+
+const CT = 'application/x-amz-json-1.1';
+
+/** Cost Explorer's SERVICE dimension values for the product codes the generator bills. */
+export const CE_SERVICE_NAMES: Record<string, string> = {
+  AmazonEC2: 'Amazon Elastic Compute Cloud - Compute',
+  AmazonVPC: 'Amazon Virtual Private Cloud',
+  AWSELB: 'Amazon Elastic Load Balancing',
+  AmazonS3: 'Amazon Simple Storage Service',
+  AmazonRDS: 'Amazon Relational Database Service',
+  AWSLambda: 'AWS Lambda',
+  AmazonCloudWatch: 'AmazonCloudWatch',
+  AWSDataTransfer: 'AWS Data Transfer',
+  AmazonDynamoDB: 'Amazon DynamoDB',
+  AmazonCloudFront: 'Amazon CloudFront',
+  AmazonRoute53: 'Amazon Route 53',
+  AWSSupportBusiness: 'AWS Support (Business)',
+  ComputeSavingsPlans: 'Savings Plans for AWS Compute usage',
+  AmazonEKS: 'Amazon Elastic Container Service for Kubernetes',
+  AmazonSQS: 'Amazon Simple Queue Service',
+};
+
+const serviceName = (code: string): string => CE_SERVICE_NAMES[code] ?? code;
+
+function dimValue(r: CeRow, d: string): string {
+  switch (d) {
+    case 'LINKED_ACCOUNT':
+      return r.accountId;
+    case 'SERVICE':
+      return serviceName(r.productCode);
+    case 'REGION':
+      return r.region || 'global';
+    case 'RECORD_TYPE':
+      return r.lineType;
+    case 'USAGE_TYPE':
+      return r.usageType;
+    default:
+      throw new SimError('ValidationException', `Dimension ${d} is not supported by the simulator`, 400);
+  }
+}
+
+interface Expression {
+  And?: Expression[];
+  Or?: Expression[];
+  Not?: Expression;
+  Dimensions?: { Key?: string; Values?: string[] };
+}
+
+function test(r: CeRow, e: Expression | undefined): boolean {
+  if (!e) return true;
+  if (e.And) return e.And.every((x) => test(r, x));
+  if (e.Or) return e.Or.some((x) => test(r, x));
+  if (e.Not) return !test(r, e.Not);
+  if (e.Dimensions?.Key) return (e.Dimensions.Values ?? []).includes(dimValue(r, e.Dimensions.Key));
+  return true;
+}
+
+const METRIC_OF: Record<string, (r: CeRow) => number> = {
+  UnblendedCost: (r) => r.unblended,
+  BlendedCost: (r) => r.unblended,
+  NetUnblendedCost: (r) => r.net,
+  AmortizedCost: (r) => r.amortized,
+  NetAmortizedCost: (r) => r.netAmortized,
+  UsageQuantity: (r) => r.usage,
+  NormalizedUsageAmount: (r) => r.usage,
+};
+
+function periodOf(body: Record<string, unknown>): { start: string; end: string } {
+  const tp = body.TimePeriod as { Start?: string; End?: string } | undefined;
+  const start = tp?.Start ?? '';
+  const end = tp?.End ?? '';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || !/^\d{4}-\d{2}-\d{2}$/.test(end) || start >= end) {
+    throw new SimError(
+      'ValidationException',
+      'Start date (inclusive) must be before end date (exclusive)',
+      400,
+    );
+  }
+  return { start, end };
+}
+
+/** Buckets [start, end) into DAILY or MONTHLY periods. */
+function buckets(start: string, end: string, granularity: string): Array<{ start: string; end: string }> {
+  const out: Array<{ start: string; end: string }> = [];
+  let d = new Date(`${start}T00:00:00Z`);
+  const stop = new Date(`${end}T00:00:00Z`);
+  while (d < stop) {
+    const next =
+      granularity === 'MONTHLY'
+        ? new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))
+        : new Date(d.getTime() + 86_400_000);
+    const e = next < stop ? next : stop;
+    out.push({ start: d.toISOString().slice(0, 10), end: e.toISOString().slice(0, 10) });
+    d = e;
+  }
+  return out;
+}
+
+const PAGE = 100;
+
+function payerRows(ctx: HandlerContext): CeRow[] {
+  // The management account sees the whole organization; a member account only itself.
+  const acct = ctx.caller.accountId;
+  return acct === ctx.state.world.payerAccountId
+    ? ctx.state.ce.filter((r) => r.payerAccountId === acct)
+    : ctx.state.ce.filter((r) => r.accountId === acct);
+}
+
+function getCostAndUsage(ctx: HandlerContext): SimResponse {
+  const b = ctx.req.json;
+  const { start, end } = periodOf(b);
+  const granularity = String(b.Granularity ?? 'MONTHLY');
+  if (!['DAILY', 'MONTHLY'].includes(granularity))
+    throw new SimError('ValidationException', `Granularity ${granularity} is not supported`, 400);
+  const metrics = (b.Metrics as string[] | undefined) ?? [];
+  if (metrics.length === 0) throw new SimError('ValidationException', 'Metrics are required', 400);
+  for (const m of metrics)
+    if (!METRIC_OF[m]) throw new SimError('ValidationException', `Unsupported metric ${m}`, 400);
+  const groupBy = ((b.GroupBy as Array<{ Type?: string; Key?: string }> | undefined) ?? []).map((g) => ({
+    Type: g.Type ?? 'DIMENSION',
+    Key: g.Key ?? '',
+  }));
+  if (groupBy.length > 2)
+    throw new SimError('ValidationException', 'GroupBy accepts at most two dimensions', 400);
+  const filter = b.Filter as Expression | undefined;
+  const periods = buckets(start, end, granularity);
+  const salt = hexId(JSON.stringify({ ...b, NextPageToken: undefined })).slice(0, 16);
+  const offset = decodeToken(b.NextPageToken as string | undefined, salt);
+  if (offset === undefined) throw new SimError('ValidationException', 'Invalid NextPageToken', 400);
+  const pagePeriods = periods.slice(offset, offset + PAGE);
+  const rows = payerRows(ctx).filter((r) => r.day >= start && r.day < end && test(r, filter));
+  const today = isoDay(ctx.state.world.clock.today);
+  const fmt = (x: number): string => (Math.abs(x) < 5e-11 ? '0' : x.toFixed(10));
+  const accounts = new Set<string>();
+  const results = pagePeriods.map((p) => {
+    const inP = rows.filter((r) => r.day >= p.start && r.day < p.end);
+    const sum = (rs: CeRow[]): Record<string, { Amount: string; Unit: string }> =>
+      Object.fromEntries(
+        metrics.map((m) => [
+          m,
+          {
+            Amount: fmt(rs.reduce((s, r) => s + METRIC_OF[m](r), 0)),
+            Unit: m === 'UsageQuantity' || m === 'NormalizedUsageAmount' ? 'N/A' : 'USD',
+          },
+        ]),
+      );
+    const base = { TimePeriod: { Start: p.start, End: p.end }, Estimated: p.end > today };
+    if (groupBy.length === 0) return { ...base, Total: sum(inP), Groups: [] };
+    const groups = new Map<string, CeRow[]>();
+    for (const r of inP) {
+      const keys = groupBy.map((g) => dimValue(r, g.Key));
+      if (groupBy.some((g) => g.Key === 'LINKED_ACCOUNT')) accounts.add(r.accountId);
+      const k = JSON.stringify(keys);
+      groups.set(k, [...(groups.get(k) ?? []), r]);
+    }
+    return {
+      ...base,
+      Total: {},
+      Groups: [...groups.entries()]
+        .sort((a, b2) => a[0].localeCompare(b2[0]))
+        .map(([k, rs]) => ({ Keys: JSON.parse(k) as string[], Metrics: sum(rs) })),
+    };
+  });
+  const names = new Map(ctx.state.world.accounts.map((a) => [a.id, a.name]));
+  return jsonResponse(
+    200,
+    {
+      GroupDefinitions: groupBy,
+      ResultsByTime: results,
+      DimensionValueAttributes: [...accounts]
+        .sort()
+        .map((a) => ({ Value: a, Attributes: { description: names.get(a) ?? a } })),
+      NextPageToken: offset + PAGE < periods.length ? encodeToken(offset + PAGE, salt) : undefined,
+    },
+    ctx.req.requestId,
+    CT,
+  );
+}
+
+const FORECAST_METRIC: Record<string, (r: CeRow) => number> = {
+  UNBLENDED_COST: (r) => r.unblended,
+  BLENDED_COST: (r) => r.unblended,
+  NET_UNBLENDED_COST: (r) => r.net,
+  AMORTIZED_COST: (r) => r.amortized,
+  NET_AMORTIZED_COST: (r) => r.netAmortized,
+};
+
+function getCostForecast(ctx: HandlerContext): SimResponse {
+  const b = ctx.req.json;
+  const { start, end } = periodOf(b);
+  const today = isoDay(ctx.state.world.clock.today);
+  if (start < today) throw new SimError('ValidationException', 'Start date must be today or later', 400);
+  const metric = FORECAST_METRIC[String(b.Metric)];
+  if (!metric) throw new SimError('ValidationException', `Unsupported metric ${String(b.Metric)}`, 400);
+  const from = isoDay(ctx.state.world.clock.today - 30 * 86_400);
+  // Usage-like spend recurs daily; monthly fees, credits and tax are left out of the daily run rate.
+  const daily =
+    payerRows(ctx)
+      .filter(
+        (r) =>
+          r.day >= from && r.day < today && !['Tax', 'Credit', 'Refund', 'RIFee', 'Fee'].includes(r.lineType),
+      )
+      .reduce((s, r) => s + metric(r), 0) / 30;
+  const granularity = String(b.Granularity ?? 'MONTHLY');
+  const level = Number(b.PredictionIntervalLevel ?? 80);
+  const spread = level >= 95 ? 0.15 : 0.1;
+  const by = buckets(start, end, granularity === 'DAILY' ? 'DAILY' : 'MONTHLY').map((p) => {
+    const days = (Date.parse(p.end) - Date.parse(p.start)) / 86_400_000;
+    const mean = daily * days;
+    return {
+      TimePeriod: { Start: p.start, End: p.end },
+      MeanValue: mean.toFixed(10),
+      PredictionIntervalLowerBound: (mean * (1 - spread)).toFixed(10),
+      PredictionIntervalUpperBound: (mean * (1 + spread)).toFixed(10),
+    };
+  });
+  const total = by.reduce((s, x) => s + Number(x.MeanValue), 0);
+  return jsonResponse(
+    200,
+    { Total: { Amount: total.toFixed(10), Unit: 'USD' }, ForecastResultsByTime: by },
+    ctx.req.requestId,
+    CT,
+  );
+}
+
+function getReservationUtilization(ctx: HandlerContext): SimResponse {
+  const b = ctx.req.json;
+  const { start, end } = periodOf(b);
+  const granularity = String(b.Granularity ?? 'MONTHLY');
+  const rows = payerRows(ctx).filter((r) => r.lineType === 'DiscountedUsage');
+  const ris = ctx.state.world.reservations.filter(
+    (r) => ctx.caller.accountId === ctx.state.world.payerAccountId || r.accountId === ctx.caller.accountId,
+  );
+  const totals = { purchased: 0, used: 0 };
+  const by = buckets(start, end, granularity).map((p) => {
+    const p0 = Date.parse(`${p.start}T00:00:00Z`) / 1000;
+    const p1 = Date.parse(`${p.end}T00:00:00Z`) / 1000;
+    const cut = Math.min(p1, ctx.state.world.clock.today);
+    const purchased = ris.reduce(
+      (s, r) =>
+        s +
+        (r.count *
+          Math.max(0, Math.min(cut, r.end) - Math.max(p0, r.start, ctx.state.world.clock.historyStart))) /
+          3600,
+      0,
+    );
+    const used = rows.filter((r) => r.day >= p.start && r.day < p.end).reduce((s, r) => s + r.usage, 0);
+    totals.purchased += purchased;
+    totals.used += used;
+    return { TimePeriod: { Start: p.start, End: p.end }, Groups: [], Total: utilization(purchased, used) };
+  });
+  return jsonResponse(
+    200,
+    { UtilizationsByTime: by, Total: utilization(totals.purchased, totals.used) },
+    ctx.req.requestId,
+    CT,
+  );
+}
+
+function utilization(purchased: number, used: number): Record<string, string> {
+  return {
+    UtilizationPercentage: purchased > 0 ? ((used / purchased) * 100).toFixed(2) : '0',
+    PurchasedHours: purchased.toFixed(2),
+    TotalActualHours: used.toFixed(2),
+    UnusedHours: Math.max(0, purchased - used).toFixed(2),
+  };
+}
+
+function getSavingsPlansUtilization(ctx: HandlerContext): SimResponse {
+  const b = ctx.req.json;
+  const { start, end } = periodOf(b);
+  const granularity = String(b.Granularity ?? 'MONTHLY');
+  const fees = payerRows(ctx).filter((r) => r.lineType === 'SavingsPlanRecurringFee');
+  const covered = payerRows(ctx).filter((r) => r.lineType === 'SavingsPlanCoveredUsage');
+  const one = (from: string, to: string): Record<string, Record<string, string>> => {
+    const f = fees.filter((r) => r.day >= from && r.day < to);
+    const total = f.reduce((s, r) => s + r.unblended, 0);
+    const unused = f.reduce((s, r) => s + r.amortized, 0);
+    const onDemand = covered.filter((r) => r.day >= from && r.day < to).reduce((s, r) => s + r.unblended, 0);
+    return {
+      Utilization: {
+        TotalCommitment: total.toFixed(8),
+        UsedCommitment: (total - unused).toFixed(8),
+        UnusedCommitment: unused.toFixed(8),
+        UtilizationPercentage: total > 0 ? (((total - unused) / total) * 100).toFixed(2) : '0',
+      },
+      Savings: { NetSavings: (onDemand - total).toFixed(8), OnDemandCostEquivalent: onDemand.toFixed(8) },
+      AmortizedCommitment: {
+        AmortizedRecurringCommitment: total.toFixed(8),
+        AmortizedUpfrontCommitment: '0',
+        TotalAmortizedCommitment: total.toFixed(8),
+      },
+    };
+  };
+  const by = buckets(start, end, granularity).map((p) => ({
+    TimePeriod: { Start: p.start, End: p.end },
+    ...one(p.start, p.end),
+  }));
+  return jsonResponse(
+    200,
+    { SavingsPlansUtilizationsByTime: by, Total: one(start, end) },
+    ctx.req.requestId,
+    CT,
+  );
+}
+
+function listCostCategoryDefinitions(ctx: HandlerContext): SimResponse {
+  const cats = ctx.state.scenario.costCategories;
+  const payer = ctx.state.world.payerAccountId;
+  const refs = Object.keys(cats)
+    .sort()
+    .map((name) => ({
+      CostCategoryArn: `arn:aws:ce::${payer}:costcategory/${hexId('cc', name).slice(0, 8)}-${hexId('cc2', name).slice(0, 4)}-4${hexId('cc3', name).slice(0, 3)}-a${hexId('cc4', name).slice(0, 3)}-${hexId('cc5', name).slice(0, 12)}`,
+      Name: name,
+      EffectiveStart: new Date(ctx.state.world.clock.historyStart * 1000).toISOString(),
+      NumberOfRules: Object.keys(cats[name]).length,
+      Values: [...new Set(Object.values(cats[name]))].sort(),
+    }));
+  return jsonResponse(200, { CostCategoryReferences: refs }, ctx.req.requestId, CT);
+}
+
+const HANDLERS: Record<string, (ctx: HandlerContext) => SimResponse> = {
+  GetCostAndUsage: getCostAndUsage,
+  GetCostForecast: getCostForecast,
+  GetReservationUtilization: getReservationUtilization,
+  GetSavingsPlansUtilization: getSavingsPlansUtilization,
+  ListCostCategoryDefinitions: listCostCategoryDefinitions,
+};
+
+export const ce: ServiceModule = {
+  actionOf: (req) => `ce:${req.operation}`,
+  handle(ctx) {
+    const h = HANDLERS[ctx.req.operation];
+    if (!h)
+      throw new SimError(
+        'UnknownOperationException',
+        `${ctx.req.operation} is not implemented by the simulator`,
+        400,
+      );
+    return h(ctx);
+  },
+};
