@@ -21,6 +21,7 @@ import {
 import { recordRoute, type Api, type ApiEnv, type RouteRegistrar } from './route-kit.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
+import { registerCostRoutes } from './routes/cost-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerOrganizationRoutes } from './routes/organization-routes.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
@@ -32,6 +33,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerOrganizationRoutes,
   registerTokenRoutes,
   registerAuditRoutes,
+  registerCostRoutes,
 ];
 
 type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[] };

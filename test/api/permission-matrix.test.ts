@@ -176,6 +176,25 @@ const MATRIX: Record<string, Row> = {
     expect: MEMBER(204),
   },
 
+  // ---- costs ----
+  'GET /api/v1/costs': {
+    request: () => ({ query: { from: '2024-01-01', to: '2024-01-31', groupBy: 'service,account' } }),
+    expect: READ(200),
+  },
+  'GET /api/v1/costs/export': {
+    request: () => ({ query: { from: '2024-01-01', to: '2024-01-31', groupBy: 'service' } }),
+    expect: READ(200),
+  },
+  'GET /api/v1/costs/summary': { expect: READ(200) },
+  'GET /api/v1/costs/movers': { expect: READ(200) },
+  'GET /api/v1/costs/forecast': { expect: READ(200) },
+  'GET /api/v1/costs/anomalies': { expect: READ(200) },
+  'POST /api/v1/costs/anomalies/recompute': { expect: ENGINEER_UP(200) },
+  'GET /api/v1/costs/line-items/export': {
+    request: () => ({ query: { from: '2024-01-01', to: '2024-01-02', format: 'csv' } }),
+    expect: READ(200),
+  },
+
   // ---- cloud accounts, setup, sync, costs, resources, recommendations: add your rows here ----
 };
 

@@ -1,6 +1,7 @@
 import { coreMigration } from './001-core.js';
 import { cloudMigration } from './002-cloud.js';
+import { costsMigration } from './008-costs.js';
 import type { Migration } from './types.js';
 
 /** Every migration, in the order it runs. Add new files with the next free id; never edit a landed one. */
-export const migrations: readonly Migration[] = [coreMigration, cloudMigration];
+export const migrations: readonly Migration[] = [coreMigration, cloudMigration, costsMigration];

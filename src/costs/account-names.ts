@@ -1,0 +1,63 @@
+/**
+ * Names of AWS accounts for labels: a connected account's name, else the name AWS Organizations reported,
+ * else the name the billing export carried.
+ */
+import type { Store } from '../store/store.js';
+
+interface CacheEntry {
+  version: string;
+  names: Map<string, string>;
+}
+
+export interface AccountNames {
+  /** AWS account ID → name, for the given IDs (IDs without a known name are absent). */
+  lookup(orgId: string, ids: readonly string[]): Promise<Map<string, string>>;
+}
+
+export function createAccountNames(store: Pick<Store, 'query'>): AccountNames {
+  // Names from line items are read once per set of loaded billing periods, not on every query.
+  const billingNames = new Map<string, CacheEntry>();
+
+  async function fromBilling(orgId: string): Promise<Map<string, string>> {
+    const [v] = await store.query<{ n: number; latest: Date | string | null }>(
+      'SELECT COUNT(*) AS n, MAX(loaded_at) AS latest FROM billing_periods WHERE org_id = $1',
+      [orgId],
+    );
+    const version = `${v?.n ?? 0}:${v?.latest instanceof Date ? v.latest.toISOString() : String(v?.latest)}`;
+    const cached = billingNames.get(orgId);
+    if (cached && cached.version === version) return cached.names;
+    const rows = await store.query<{ id: string; name: string }>(
+      `SELECT sub_account_id AS id, MAX(sub_account_name) AS name FROM cost_line_items
+       WHERE org_id = $1 AND sub_account_name IS NOT NULL AND sub_account_name <> '' GROUP BY sub_account_id`,
+      [orgId],
+    );
+    const names = new Map(rows.map((r) => [r.id, r.name]));
+    billingNames.set(orgId, { version, names });
+    return names;
+  }
+
+  return {
+    async lookup(orgId, ids) {
+      const out = new Map<string, string>();
+      if (ids.length === 0) return out;
+      const wanted = new Set(ids);
+      const known = await store.query<{ id: string; name: string | null; pri: number }>(
+        `SELECT aws_account_id AS id, name, 1 AS pri FROM cloud_accounts WHERE org_id = $1 AND aws_account_id IS NOT NULL
+         UNION ALL
+         SELECT aws_account_id AS id, name, 2 AS pri FROM discovered_accounts WHERE org_id = $1`,
+        [orgId],
+      );
+      for (const r of known.sort((a, b) => Number(a.pri) - Number(b.pri))) {
+        if (r.name && wanted.has(r.id) && !out.has(r.id)) out.set(r.id, r.name);
+      }
+      if ([...wanted].some((id) => !out.has(id))) {
+        const billing = await fromBilling(orgId);
+        for (const id of wanted) {
+          const name = billing.get(id);
+          if (name && !out.has(id)) out.set(id, name);
+        }
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../lib/errors.js';
+import { parseCostQuery, parseFilters, parseGroupBy } from './cost-query.js';
+import { samePeriodLastMonth } from './dates.js';
+
+describe('cost query text form', () => {
+  it.each([
+    ['service,account', ['service', 'account']],
+    ['charge_category', ['chargeCategory']],
+    ['usage-type', ['usageType']],
+    ['tag:user:team', ['tag:user:team']],
+    ['tag:user:cost,center,service', ['tag:user:cost,center', 'service']],
+  ])('groupBy %s', (text, names) => {
+    expect(parseGroupBy(text).map((d) => (d.kind === 'tag' ? `tag:${d.key}` : d.kind))).toEqual(names);
+  });
+
+  it('refuses more than two dimensions, repeats and unknown names, naming the field', () => {
+    expect(() => parseGroupBy('service,account,region')).toThrow(/at most two/);
+    expect(() => parseGroupBy('service,service')).toThrow(/differ/);
+    try {
+      parseGroupBy('colour');
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).field).toBe('groupBy');
+    }
+  });
+
+  it('parses include and exclude filters; repeated dimensions are alternatives; empty means no value', () => {
+    const f = parseFilters(
+      ['service=Amazon EC2', 'service=AWS Lambda', 'tag:user:team='],
+      ['region=us-east-1'],
+    );
+    expect(f).toEqual([
+      { dimension: { kind: 'service' }, values: ['Amazon EC2', 'AWS Lambda'], exclude: false },
+      { dimension: { kind: 'tag', key: 'user:team' }, values: [null], exclude: false },
+      { dimension: { kind: 'region' }, values: ['us-east-1'], exclude: true },
+    ]);
+    expect(() => parseFilters(['service'], [])).toThrow(/DIMENSION=VALUE/);
+  });
+
+  it('checks dates, ranges, limit and currency', () => {
+    expect(() => parseCostQuery({ from: '2024-02-30', to: '2024-03-01' })).toThrow(/from/);
+    expect(() => parseCostQuery({ from: '2024-03-02', to: '2024-03-01' })).toThrow(/before/);
+    expect(() => parseCostQuery({ from: '2022-01-01', to: '2024-03-01', granularity: 'day' })).toThrow(
+      /granularity/,
+    );
+    expect(() => parseCostQuery({ from: '2024-01-01', to: '2024-01-02', limit: 0 })).toThrow(/limit/);
+    expect(() => parseCostQuery({ from: '2024-01-01', to: '2024-01-02', currency: 'dollars' })).toThrow(
+      /currency/,
+    );
+    const q = parseCostQuery({ from: '2024-01-01', to: '2024-01-31', currency: 'eur' });
+    expect(q).toMatchObject({
+      granularity: 'month',
+      basis: 'billed',
+      currency: 'EUR',
+      limit: 50,
+      groupBy: [],
+    });
+  });
+
+  it('finds the same period of last month, cut at its end', () => {
+    expect(samePeriodLastMonth('2024-03-01', '2024-03-31')).toEqual({ from: '2024-02-01', to: '2024-02-29' });
+    expect(samePeriodLastMonth('2024-03-01', '2024-03-10')).toEqual({ from: '2024-02-01', to: '2024-02-10' });
+    expect(samePeriodLastMonth('2024-01-01', '2024-01-15')).toEqual({ from: '2023-12-01', to: '2023-12-15' });
+  });
+});

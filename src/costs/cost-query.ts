@@ -1,0 +1,202 @@
+/**
+ * The cost query model: what can be grouped and filtered, the cost bases, and the parsing of the text forms
+ * that the REST API, the CLI and the MCP tools share (`service`, `tag:team`, `service=Amazon EC2`).
+ */
+import { InputError } from '../lib/errors.js';
+import { daysBetween, isIsoDate } from './dates.js';
+
+export const FIXED_DIMENSIONS = [
+  'account',
+  'service',
+  'region',
+  'resource',
+  'chargeCategory',
+  'usageType',
+] as const;
+export type FixedDimension = (typeof FIXED_DIMENSIONS)[number];
+export type Dimension = { kind: FixedDimension } | { kind: 'tag'; key: string };
+
+/** billed = unblended (the invoice), net = after negotiated discounts, amortized = commitments spread over use. */
+export const COST_BASES = ['billed', 'net', 'amortized', 'net_amortized'] as const;
+export type CostBasis = (typeof COST_BASES)[number];
+
+export const GRANULARITIES = ['day', 'month'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+export interface CostFilter {
+  dimension: Dimension;
+  /** `null` stands for "no value" (untagged, no region, …). */
+  values: (string | null)[];
+  exclude: boolean;
+}
+
+export interface CostQuery {
+  /** First day, included. */
+  from: string;
+  /** Last day, included. */
+  to: string;
+  granularity: Granularity;
+  groupBy: Dimension[];
+  filters: CostFilter[];
+  basis: CostBasis;
+  /** Answer in this currency only; by default the currency with the largest total. */
+  currency?: string;
+  /** Groups shown; the rest are folded into one "other" group so that totals still add up. */
+  limit: number;
+}
+
+export const MAX_GROUP_LIMIT = 1000;
+export const MAX_DAILY_RANGE_DAYS = 400;
+export const MAX_RANGE_DAYS = 3700;
+
+const ALIASES: Record<string, FixedDimension> = {
+  account: 'account',
+  accounts: 'account',
+  sub_account: 'account',
+  linked_account: 'account',
+  service: 'service',
+  services: 'service',
+  region: 'region',
+  resource: 'resource',
+  resources: 'resource',
+  resource_id: 'resource',
+  chargecategory: 'chargeCategory',
+  charge_category: 'chargeCategory',
+  'charge-category': 'chargeCategory',
+  charge_type: 'chargeCategory',
+  usagetype: 'usageType',
+  usage_type: 'usageType',
+  'usage-type': 'usageType',
+};
+
+export const DIMENSION_HELP =
+  'account, service, region, resource, chargeCategory, usageType, or tag:KEY (for example tag:user:team)';
+
+/** `service`, `charge_category`, `tag:user:team` → a dimension. */
+export function parseDimension(text: string, field: string): Dimension {
+  const t = text.trim();
+  if (/^tag:/i.test(t)) {
+    const key = t.slice(4);
+    if (!key) throw new InputError(field, `${field}: "tag:" needs a tag key, for example tag:user:team`);
+    return { kind: 'tag', key };
+  }
+  const kind = ALIASES[t.toLowerCase()];
+  if (!kind) throw new InputError(field, `${field}: unknown dimension "${t}"; use ${DIMENSION_HELP}`);
+  return { kind };
+}
+
+export function dimensionName(d: Dimension): string {
+  return d.kind === 'tag' ? `tag:${d.key}` : d.kind;
+}
+
+export function sameDimension(a: Dimension, b: Dimension): boolean {
+  return dimensionName(a) === dimensionName(b);
+}
+
+/** `service,account` → dimensions (at most two, no repeats). */
+export function parseGroupBy(text: string | readonly string[] | undefined, field = 'groupBy'): Dimension[] {
+  if (text === undefined) return [];
+  const parts = (typeof text === 'string' ? [text] : text)
+    .flatMap((t) => splitGroupBy(t))
+    .filter((p) => p.length > 0);
+  const dims = parts.map((p) => parseDimension(p, field));
+  if (dims.length > 2) throw new InputError(field, `${field}: group by at most two dimensions`);
+  if (dims.length === 2 && sameDimension(dims[0], dims[1]))
+    throw new InputError(field, `${field}: the two dimensions must differ`);
+  return dims;
+}
+
+/** Commas separate dimensions, except inside a tag key: `tag:a,b` is not split after `tag:`. */
+function splitGroupBy(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split(',')) {
+    const piece = raw.trim();
+    const last = out.length - 1;
+    if (last >= 0 && /^tag:/i.test(out[last]) && !isDimensionStart(piece)) out[last] += `,${piece}`;
+    else out.push(piece);
+  }
+  return out;
+}
+
+function isDimensionStart(piece: string): boolean {
+  return /^tag:/i.test(piece) || piece.toLowerCase() in ALIASES;
+}
+
+/**
+ * Filters in the text form `DIMENSION=VALUE` (repeat the parameter for more values; an empty value matches
+ * rows without one, e.g. `tag:user:team=` for untagged). Values of one dimension are alternatives; filters
+ * on different dimensions all apply.
+ */
+export function parseFilters(
+  include: readonly string[],
+  exclude: readonly string[],
+  field = 'filter',
+): CostFilter[] {
+  const filters: CostFilter[] = [];
+  const add = (text: string, isExclude: boolean, name: string) => {
+    const eq = text.indexOf('=');
+    if (eq <= 0)
+      throw new InputError(
+        name,
+        `${name}: "${text}" must be DIMENSION=VALUE, for example service=Amazon EC2`,
+      );
+    const dimension = parseDimension(text.slice(0, eq), name);
+    const value = text.slice(eq + 1);
+    const existing = filters.find((f) => f.exclude === isExclude && sameDimension(f.dimension, dimension));
+    const v = value === '' ? null : value;
+    if (existing) existing.values.push(v);
+    else filters.push({ dimension, values: [v], exclude: isExclude });
+  };
+  for (const t of include) add(t, false, field);
+  for (const t of exclude) add(t, true, 'exclude');
+  return filters;
+}
+
+/** Checks a date range: both ISO dates, `from` ≤ `to`, and not longer than the granularity allows. */
+export function checkRange(from: string, to: string, granularity: Granularity = 'month'): void {
+  if (!isIsoDate(from)) throw new InputError('from', 'from: must be a date YYYY-MM-DD');
+  if (!isIsoDate(to)) throw new InputError('to', 'to: must be a date YYYY-MM-DD (the last day, included)');
+  if (to < from) throw new InputError('to', `to: ${to} is before from ${from}`);
+  const days = daysBetween(from, to) + 1;
+  if (granularity === 'day' && days > MAX_DAILY_RANGE_DAYS)
+    throw new InputError(
+      'granularity',
+      `granularity: day covers at most ${MAX_DAILY_RANGE_DAYS} days; use granularity=month or a shorter range`,
+    );
+  if (days > MAX_RANGE_DAYS)
+    throw new InputError('from', `from: the range may cover at most ${MAX_RANGE_DAYS} days`);
+}
+
+export interface CostQueryInput {
+  from: string;
+  to: string;
+  granularity?: Granularity;
+  groupBy?: string | readonly string[];
+  filter?: readonly string[];
+  exclude?: readonly string[];
+  basis?: CostBasis;
+  currency?: string;
+  limit?: number;
+}
+
+/** The text form (REST query string, CLI flags, MCP arguments) → a checked query. */
+export function parseCostQuery(input: CostQueryInput): CostQuery {
+  const granularity = input.granularity ?? 'month';
+  checkRange(input.from, input.to, granularity);
+  const limit = input.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_GROUP_LIMIT)
+    throw new InputError('limit', `limit: must be a whole number from 1 to ${MAX_GROUP_LIMIT}`);
+  const currency = input.currency?.trim().toUpperCase();
+  if (currency !== undefined && !/^[A-Z]{3}$/.test(currency))
+    throw new InputError('currency', 'currency: must be a three-letter ISO 4217 code such as USD');
+  return {
+    from: input.from,
+    to: input.to,
+    granularity,
+    groupBy: parseGroupBy(input.groupBy),
+    filters: parseFilters(input.filter ?? [], input.exclude ?? []),
+    basis: input.basis ?? 'billed',
+    currency,
+    limit,
+  };
+}

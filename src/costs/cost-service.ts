@@ -1,0 +1,409 @@
+/**
+ * Cost analysis for one organization at a time: the grouped cost query, month to date against last month, top
+ * movers, forecast, and anomalies. Every read is scoped by `orgId`.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../lib/clock.js';
+import { InputError } from '../lib/errors.js';
+import type { Store } from '../store/store.js';
+import { createAccountNames } from './account-names.js';
+import { createAnomalyEngine, type CostAnomaly, type ListAnomaliesOptions } from './anomalies.js';
+import type { AnomalyOptions } from './anomaly-detect.js';
+import { buildAnswer, round6, type CostAnswer, type Labeler } from './cost-answer.js';
+import {
+  checkRange,
+  parseCostQuery,
+  type CostBasis,
+  type CostFilter,
+  type CostQuery,
+  type CostQueryInput,
+  type Dimension,
+} from './cost-query.js';
+import { groupedSql, type GroupedRow } from './cost-sql.js';
+import {
+  addDays,
+  addMonths,
+  daysBetween,
+  isoDate,
+  monthEnd,
+  monthStart,
+  samePeriodLastMonth,
+} from './dates.js';
+import {
+  describeMethod,
+  FIT_DAYS,
+  fitForecast,
+  nextDays,
+  predictRange,
+  type ForecastModel,
+} from './forecast.js';
+import { exportLineItems, type LineItemExport, type LineItemExportOptions } from './line-item-export.js';
+
+export interface CostServiceDeps {
+  store: Store;
+  clock: Clock;
+  log: Pick<Logger, 'info' | 'warn' | 'debug' | 'error'>;
+  anomalyOptions?: Partial<AnomalyOptions>;
+}
+
+export interface PeriodTotal {
+  from: string;
+  to: string;
+  total: number;
+}
+
+export interface SummaryAnswer {
+  asOf: string;
+  basis: CostBasis;
+  currency: string;
+  monthToDate: PeriodTotal;
+  /** The same days of the previous month (1st to the same day of the month). */
+  samePeriodLastMonth: PeriodTotal;
+  change: number;
+  changePercent: number | null;
+  lastMonth: PeriodTotal;
+}
+
+export interface Mover {
+  key: string | null;
+  label: string;
+  current: number;
+  previous: number;
+  change: number;
+  changePercent: number | null;
+}
+
+export interface MoversAnswer {
+  basis: CostBasis;
+  currency: string;
+  current: PeriodTotal;
+  previous: PeriodTotal;
+  /** Per dimension (service, account): the largest increases and decreases, largest first. */
+  dimensions: { dimension: 'service' | 'account'; increases: Mover[]; decreases: Mover[] }[];
+}
+
+export interface ForecastPeriod {
+  /** YYYY-MM */
+  month: string;
+  from: string;
+  to: string;
+  /** Cost already incurred in the month (days with data). */
+  actual: number;
+  /** Forecast for the remaining days. */
+  forecast: number;
+  /** actual + forecast, with the 80% interval. */
+  total: number;
+  lower: number;
+  upper: number;
+}
+
+export interface ForecastAnswer {
+  asOf: string;
+  basis: CostBasis;
+  currency: string;
+  method: string;
+  model: ForecastModel;
+  fittedOn: { from: string; to: string; days: number } | null;
+  /** The newest day with cost data on or before asOf. */
+  lastDataDate: string | null;
+  periods: ForecastPeriod[];
+  daily: { date: string; cost: number; lower: number; upper: number }[];
+  otherCurrencies: { currency: string; total: number }[];
+}
+
+export interface ForecastOptions {
+  basis?: CostBasis;
+  currency?: string;
+  asOf?: string;
+  filters?: CostFilter[];
+  /** Whole months forecast after the current one. */
+  months?: number;
+}
+
+export interface MoversOptions {
+  basis?: CostBasis;
+  currency?: string;
+  /** Current period (defaults to month to date). */
+  from?: string;
+  to?: string;
+  /** Period compared against (defaults to the same days of the previous month, or the preceding equal span). */
+  compareFrom?: string;
+  compareTo?: string;
+  limit?: number;
+  filters?: CostFilter[];
+}
+
+const NO_VALUE_LABEL: Record<string, string> = { resource: '(no resource ID)', region: '(no region)' };
+
+function percent(change: number, base: number): number | null {
+  return base === 0 ? null : round6((change / Math.abs(base)) * 100);
+}
+
+export function createCostService({ store, clock, log, anomalyOptions }: CostServiceDeps) {
+  const names = createAccountNames(store);
+  const anomalies = createAnomalyEngine({ store, clock, log, names, options: anomalyOptions });
+  const today = () => isoDate(clock.now());
+
+  async function labeler(orgId: string, q: CostQuery, rows: readonly GroupedRow[]): Promise<Labeler> {
+    const i = q.groupBy.findIndex((d) => d.kind === 'account');
+    let accountNames = new Map<string, string>();
+    if (i >= 0) {
+      const ids = new Set<string>();
+      for (const r of rows) {
+        const v = i === 0 ? r.g1 : r.g2;
+        if (v) ids.add(v);
+      }
+      accountNames = await names.lookup(orgId, [...ids]);
+    }
+    return (d: Dimension, value: string | null) => {
+      if (value === null) return d.kind === 'tag' ? '(untagged)' : (NO_VALUE_LABEL[d.kind] ?? '(none)');
+      if (d.kind === 'account') {
+        const name = accountNames.get(value);
+        return name ? `${name} (${value})` : value;
+      }
+      return value;
+    };
+  }
+
+  async function query(orgId: string, q: CostQuery): Promise<CostAnswer> {
+    const { sql, params, source } = groupedSql(q, orgId, store.dialect);
+    const rows = await store.query<GroupedRow>(sql, params);
+    return buildAnswer(q, rows, source, await labeler(orgId, q, rows));
+  }
+
+  async function total(
+    orgId: string,
+    from: string,
+    to: string,
+    basis: CostBasis,
+    currency?: string,
+    filters: CostFilter[] = [],
+  ) {
+    const a = await query(orgId, {
+      from,
+      to,
+      granularity: 'month',
+      groupBy: [],
+      filters,
+      basis,
+      currency,
+      limit: 1,
+    });
+    return a;
+  }
+
+  return {
+    query,
+
+    /** Parses the text form first (REST, CLI, MCP), then queries. */
+    async queryText(orgId: string, input: CostQueryInput): Promise<CostAnswer> {
+      return query(orgId, parseCostQuery(input));
+    },
+
+    async summary(
+      orgId: string,
+      o: { basis?: CostBasis; currency?: string; asOf?: string } = {},
+    ): Promise<SummaryAnswer> {
+      const asOf = o.asOf ?? today();
+      checkRange(asOf, asOf);
+      const basis = o.basis ?? 'billed';
+      const mtdFrom = monthStart(asOf);
+      const mtd = await total(orgId, mtdFrom, asOf, basis, o.currency);
+      const currency =
+        o.currency ?? (mtd.total !== 0 || mtd.otherCurrencies.length ? mtd.currency : undefined);
+      const prevRange = samePeriodLastMonth(mtdFrom, asOf);
+      const prev = await total(orgId, prevRange.from, prevRange.to, basis, currency);
+      const c = currency ?? prev.currency;
+      const lastFrom = addMonths(asOf, -1);
+      const last = await total(orgId, lastFrom, monthEnd(lastFrom), basis, c);
+      const mtdTotal = currency ? mtd.total : 0;
+      return {
+        asOf,
+        basis,
+        currency: c,
+        monthToDate: { from: mtdFrom, to: asOf, total: mtdTotal },
+        samePeriodLastMonth: { ...prevRange, total: prev.total },
+        change: round6(mtdTotal - prev.total),
+        changePercent: percent(mtdTotal - prev.total, prev.total),
+        lastMonth: { from: lastFrom, to: monthEnd(lastFrom), total: last.total },
+      };
+    },
+
+    async movers(orgId: string, o: MoversOptions = {}): Promise<MoversAnswer> {
+      const basis = o.basis ?? 'billed';
+      const to = o.to ?? today();
+      const from = o.from ?? monthStart(to);
+      checkRange(from, to);
+      let prevRange: { from: string; to: string };
+      if (o.compareFrom || o.compareTo) {
+        if (!o.compareFrom || !o.compareTo)
+          throw new InputError(
+            o.compareFrom ? 'compareTo' : 'compareFrom',
+            'compareFrom and compareTo go together',
+          );
+        checkRange(o.compareFrom, o.compareTo);
+        prevRange = { from: o.compareFrom, to: o.compareTo };
+      } else if (from === monthStart(from) && to.slice(0, 7) === from.slice(0, 7)) {
+        prevRange = samePeriodLastMonth(from, to);
+      } else {
+        const span = daysBetween(from, to) + 1;
+        prevRange = { from: addDays(from, -span), to: addDays(from, -1) };
+      }
+      const limit = o.limit ?? 5;
+      const filters = o.filters ?? [];
+      const dims: ('service' | 'account')[] = ['service', 'account'];
+      let currency = o.currency;
+      const out: MoversAnswer['dimensions'] = [];
+      let currentTotal = 0;
+      let previousTotal = 0;
+      for (const dimension of dims) {
+        const base = {
+          granularity: 'month' as const,
+          groupBy: [{ kind: dimension }],
+          filters,
+          basis,
+          limit: 1000,
+        };
+        const cur = await query(orgId, { ...base, from, to, currency });
+        currency ??= cur.groups.length || cur.otherCurrencies.length ? cur.currency : undefined;
+        const prev = await query(orgId, { ...base, from: prevRange.from, to: prevRange.to, currency });
+        currency ??= prev.currency;
+        currentTotal = cur.currency === currency ? cur.total : 0;
+        previousTotal = prev.total;
+        const rows = new Map<string, Mover>();
+        const keyOf = (g: CostAnswer['groups'][number]) => (g.other ? null : g.key[dimension]);
+        for (const g of cur.currency === currency ? cur.groups : []) {
+          rows.set(JSON.stringify(keyOf(g)), {
+            key: keyOf(g),
+            label: g.label,
+            current: g.total,
+            previous: 0,
+            change: 0,
+            changePercent: null,
+          });
+        }
+        for (const g of prev.groups) {
+          const id = JSON.stringify(keyOf(g));
+          const m = rows.get(id) ?? {
+            key: keyOf(g),
+            label: g.label,
+            current: 0,
+            previous: 0,
+            change: 0,
+            changePercent: null,
+          };
+          m.previous = g.total;
+          rows.set(id, m);
+        }
+        const all = [...rows.values()].map((m) => ({
+          ...m,
+          change: round6(m.current - m.previous),
+          changePercent: percent(m.current - m.previous, m.previous),
+        }));
+        out.push({
+          dimension,
+          increases: all
+            .filter((m) => m.change > 0)
+            .sort((a, b) => b.change - a.change)
+            .slice(0, limit),
+          decreases: all
+            .filter((m) => m.change < 0)
+            .sort((a, b) => a.change - b.change)
+            .slice(0, limit),
+        });
+      }
+      return {
+        basis,
+        currency: currency ?? 'USD',
+        current: { from, to, total: currentTotal },
+        previous: { ...prevRange, total: previousTotal },
+        dimensions: out,
+      };
+    },
+
+    async forecast(orgId: string, o: ForecastOptions = {}): Promise<ForecastAnswer> {
+      const asOf = o.asOf ?? today();
+      checkRange(asOf, asOf);
+      const basis = o.basis ?? 'billed';
+      const months = o.months ?? 3;
+      if (!Number.isInteger(months) || months < 0 || months > 12)
+        throw new InputError('months', 'months: must be a whole number from 0 to 12');
+      // History: enough days before asOf for the fit window even when the data lags by weeks.
+      const historyFrom = addDays(asOf, -(FIT_DAYS + 62));
+      const history = await query(orgId, {
+        from: historyFrom,
+        to: asOf,
+        granularity: 'day',
+        groupBy: [],
+        filters: o.filters ?? [],
+        basis,
+        currency: o.currency,
+        limit: 1,
+      });
+      const points = history.series.map((s) => ({ date: s.period, cost: s.cost }));
+      const lastIndex = points.findLastIndex((p) => p.cost !== 0);
+      const firstIndex = points.findIndex((p) => p.cost !== 0);
+      const used = lastIndex >= 0 ? points.slice(firstIndex, lastIndex + 1) : [];
+      const fit = fitForecast(used);
+      const lastDataDate = lastIndex >= 0 ? points[lastIndex].date : null;
+      const start = lastDataDate ? addDays(lastDataDate, 1) : addDays(asOf, 1);
+      const periods: ForecastPeriod[] = [];
+      const horizonEnd = monthEnd(addMonths(asOf, months));
+      for (let m = monthStart(asOf); m <= horizonEnd; m = addMonths(m, 1)) {
+        const end = monthEnd(m);
+        const remainingFrom = start > m ? start : m;
+        const days = remainingFrom <= end ? nextDays(remainingFrom, daysBetween(remainingFrom, end) + 1) : [];
+        const actual = points
+          .filter((p) => p.date >= m && p.date <= end && p.date <= (lastDataDate ?? ''))
+          .reduce((s, p) => s + p.cost, 0);
+        const r = predictRange(fit, days);
+        periods.push({
+          month: m.slice(0, 7),
+          from: m,
+          to: end,
+          actual: round6(actual),
+          forecast: round6(r.total),
+          total: round6(actual + r.total),
+          lower: round6(actual + r.lower),
+          upper: round6(actual + r.upper),
+        });
+      }
+      const dailyDays = start <= horizonEnd ? nextDays(start, daysBetween(start, horizonEnd) + 1) : [];
+      const daily = dailyDays.map((date) => {
+        const r = predictRange(fit, [date]);
+        return { date, cost: round6(r.total), lower: round6(r.lower), upper: round6(r.upper) };
+      });
+      return {
+        asOf,
+        basis,
+        currency: history.currency,
+        method: describeMethod(fit.model, fit.days),
+        model: fit.model,
+        fittedOn: fit.model === 'none' ? null : { from: fit.firstDate, to: fit.lastDate, days: fit.days },
+        lastDataDate,
+        periods,
+        daily,
+        otherCurrencies: history.otherCurrencies,
+      };
+    },
+
+    listAnomalies(orgId: string, o: ListAnomaliesOptions = {}): Promise<CostAnomaly[]> {
+      return anomalies.list(orgId, o);
+    },
+
+    /** Recomputes stored anomalies; call after each billing load (all of the org, or what one connection touched). */
+    recomputeAnomalies(
+      orgId: string,
+      cloudAccountId?: string,
+    ): Promise<{ anomalies: number; series: number }> {
+      return anomalies.recompute(orgId, cloudAccountId);
+    },
+
+    /** Line items in FOCUS column names as a CSV or Parquet file; the caller streams it and calls `cleanup()`. */
+    exportLineItems(orgId: string, o: LineItemExportOptions): Promise<LineItemExport> {
+      return exportLineItems(store, orgId, o);
+    },
+  };
+}
+
+export type CostService = ReturnType<typeof createCostService>;

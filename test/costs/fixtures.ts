@@ -1,0 +1,197 @@
+/**
+ * Cost data written straight into the tables, for the cost tests: line items from a small deterministic
+ * world, and the `cost_daily` rollup rebuilt from them the way the billing load does.
+ */
+import { addDays } from '../../src/costs/dates.js';
+import type { Queryable, Store } from '../../src/store/store.js';
+
+export interface FixtureItem {
+  orgId: string;
+  cloudAccountId: string;
+  account: string;
+  accountName: string;
+  service: string;
+  region: string | null;
+  resource: string | null;
+  usageType: string;
+  chargeCategory: string;
+  date: string;
+  currency: string;
+  billed: number;
+  net: number;
+  amortized: number;
+  netAmortized: number;
+  tags: Record<string, string> | null;
+}
+
+export const ACCOUNTS = [
+  { id: '111111111111', name: 'Production' },
+  { id: '222222222222', name: 'Staging' },
+  { id: '333333333333', name: 'Data' },
+];
+export const SERVICES = ['Amazon Elastic Compute Cloud', 'Amazon Simple Storage Service', 'AWS Lambda'];
+export const REGIONS = ['us-east-1', 'eu-west-1'];
+
+/** Costs with at most six decimals, so that the rollup (DECIMAL(18,6)) holds them exactly. */
+function micro(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/** Deterministic line items for one organization: every account × service × region × day, two resources each. */
+export function makeItems(
+  orgId: string,
+  from: string,
+  days: number,
+  options: { cloudAccountId?: string; scale?: number } = {},
+): FixtureItem[] {
+  const items: FixtureItem[] = [];
+  const scale = options.scale ?? 1;
+  for (let d = 0; d < days; d++) {
+    const date = addDays(from, d);
+    ACCOUNTS.forEach((a, ai) =>
+      SERVICES.forEach((service, si) =>
+        REGIONS.forEach((region, ri) => {
+          for (let r = 0; r < 2; r++) {
+            const billed =
+              Math.round((1 + ai * 3 + si * 2 + ri + r * 0.5 + ((d * 7 + ai + si) % 5) * 0.25) * 1234567) /
+              1e6;
+            items.push({
+              orgId,
+              cloudAccountId: options.cloudAccountId ?? 'ca_payer',
+              account: a.id,
+              accountName: a.name,
+              service,
+              region,
+              resource: si === 2 && r === 1 ? null : `res-${ai}-${si}-${ri}-${r}`,
+              usageType: `${region}:usage-${si}`,
+              chargeCategory: 'Usage',
+              date,
+              currency: 'USD',
+              billed: micro(billed * scale),
+              net: micro(billed * 0.9 * scale),
+              amortized: micro(billed * 0.8 * scale),
+              netAmortized: micro(billed * 0.72 * scale),
+              tags: r === 0 ? { 'user:team': ai === 0 ? 'platform' : 'data', env: 'prod' } : null,
+            });
+          }
+        }),
+      ),
+    );
+    // A tax line without a region or resource.
+    items.push({
+      orgId,
+      cloudAccountId: options.cloudAccountId ?? 'ca_payer',
+      account: ACCOUNTS[0].id,
+      accountName: ACCOUNTS[0].name,
+      service: 'Tax',
+      region: null,
+      resource: null,
+      usageType: 'Tax',
+      chargeCategory: 'Tax',
+      date,
+      currency: 'USD',
+      billed: 0.5 * scale,
+      net: 0.5 * scale,
+      amortized: 0.5 * scale,
+      netAmortized: 0.5 * scale,
+      tags: null,
+    });
+  }
+  return items;
+}
+
+const COLUMNS = [
+  'org_id',
+  'cloud_account_id',
+  'billing_period',
+  'billing_account_id',
+  'sub_account_id',
+  'sub_account_name',
+  'charge_period_start',
+  'charge_period_end',
+  'usage_date',
+  'charge_category',
+  'service_name',
+  'service_code',
+  'region_id',
+  'resource_id',
+  'billed_cost',
+  'x_net_billed_cost',
+  'effective_cost',
+  'x_net_effective_cost',
+  'list_cost',
+  'billing_currency',
+  'tags',
+  'x_line_item_type',
+  'x_usage_type',
+];
+
+function row(i: FixtureItem): (string | number | null)[] {
+  return [
+    i.orgId,
+    i.cloudAccountId,
+    `${i.date.slice(0, 7)}-01`,
+    '999999999999',
+    i.account,
+    i.accountName,
+    `${i.date}T00:00:00Z`,
+    `${addDays(i.date, 1)}T00:00:00Z`,
+    i.date,
+    i.chargeCategory,
+    i.service,
+    i.service.replace(/\W/g, ''),
+    i.region,
+    i.resource,
+    i.billed,
+    i.net,
+    i.amortized,
+    i.netAmortized,
+    micro(i.billed * 1.1),
+    i.currency,
+    i.tags ? JSON.stringify(i.tags) : null,
+    i.chargeCategory === 'Tax' ? 'Tax' : 'Usage',
+    i.usageType,
+  ];
+}
+
+export async function insertItems(store: Store, items: readonly FixtureItem[]): Promise<void> {
+  await store.transaction(async (tx) => {
+    const width = COLUMNS.length;
+    for (let s = 0; s < items.length; s += 200) {
+      const chunk = items.slice(s, s + 200);
+      const values = chunk
+        .map((_, r) => `(${COLUMNS.map((_c, c) => `$${r * width + c + 1}`).join(', ')})`)
+        .join(', ');
+      await tx.execute(
+        `INSERT INTO cost_line_items (${COLUMNS.join(', ')}) VALUES ${values}`,
+        chunk.flatMap(row),
+      );
+    }
+  });
+  await rebuildDaily(store);
+}
+
+/** The rollup as the billing load writes it: one row per day, account, service, region, category and currency. */
+export async function rebuildDaily(store: Store | Queryable): Promise<void> {
+  await store.execute('DELETE FROM cost_daily');
+  await store.execute(`INSERT INTO cost_daily (org_id, cloud_account_id, billing_period, usage_date, sub_account_id, service_name,
+      service_code, region_id, charge_category, billing_currency, billed_cost, net_billed_cost, effective_cost,
+      net_effective_cost, list_cost, row_count)
+    SELECT org_id, cloud_account_id, billing_period, usage_date, sub_account_id, service_name, service_code, region_id,
+      charge_category, billing_currency, SUM(billed_cost), SUM(x_net_billed_cost), SUM(effective_cost),
+      SUM(x_net_effective_cost), SUM(list_cost), COUNT(*)
+    FROM cost_line_items
+    GROUP BY org_id, cloud_account_id, billing_period, usage_date, sub_account_id, service_name, service_code,
+      region_id, charge_category, billing_currency`);
+}
+
+export type Basis = 'billed' | 'net' | 'amortized' | 'netAmortized';
+
+/** Sum of the fixture items that pass `keep`, to the micro-unit. */
+export function sum(
+  items: readonly FixtureItem[],
+  basis: Basis,
+  keep: (i: FixtureItem) => boolean = () => true,
+): number {
+  return Math.round(items.filter(keep).reduce((s, i) => s + i[basis], 0) * 1e6) / 1e6;
+}
