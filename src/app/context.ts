@@ -3,13 +3,6 @@ import { createAuthService, type AuthService } from '../auth/auth-service.js';
 import { createSecretVault, loadMasterKey, type SecretVault } from '../accounts/secret-vault.js';
 import type { Config } from '../config/config.js';
 import { createCostService, type CostService } from '../costs/cost-service.js';
-import { createAwsClients } from '../aws/client-factory.js';
-import { createBillingService } from '../billing/billing-service.js';
-import { createInventoryService } from '../inventory/inventory-service.js';
-import { createRecommendationService } from '../recommendations/recommendation-service.js';
-import { createAwsStages } from '../sync/aws-stages.js';
-import { createSyncService, syncSettingsFrom, type SyncService } from '../sync/sync-service.js';
-import { billingStage, inventoryStages, recommendationStage } from '../sync/stage-wiring.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { createLog } from '../lib/log.js';
 import { openStore } from '../store/open-store.js';
@@ -27,8 +20,6 @@ export interface AppContext {
   clock: Clock;
   auth: AuthService;
   costs: CostService;
-  /** Sync runs: queue, worker, scheduler, account status. Background work starts with `sync.start()`. */
-  sync: SyncService;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -49,28 +40,6 @@ export async function createAppContext(config: Config, options: ContextOptions =
   const auth = createAuthService({ store, clock, sessionTtlHours: config.sessionTtlHours });
   const costs = createCostService({ store, clock, log: log.child({ area: 'costs' }) });
   const closers: (() => Promise<void>)[] = [];
-  const aws = createAwsClients({ config, vault, log: log.child({ area: 'aws' }), clock });
-  const billing = createBillingService({ store, clock, log: log.child({ area: 'billing' }) });
-  const inventory = createInventoryService({ store, clock, log: log.child({ area: 'inventory' }) });
-  const recommendations = createRecommendationService({
-    store,
-    clock,
-    log: log.child({ area: 'recommendations' }),
-  });
-  const sync = createSyncService({
-    store,
-    clock,
-    log: log.child({ area: 'sync' }),
-    stages: createAwsStages({
-      store,
-      aws,
-      billing: billingStage({ billing, store, retentionMonths: config.retentionMonths }),
-      ...inventoryStages(inventory),
-      recommendations: recommendationStage(recommendations, inventory),
-    }),
-    settings: syncSettingsFrom(config),
-  });
-  closers.push(() => sync.stop());
   const ctx: AppContext = {
     config,
     store,
@@ -79,7 +48,6 @@ export async function createAppContext(config: Config, options: ContextOptions =
     clock,
     auth,
     costs,
-    sync,
     async close() {
       for (const c of closers.reverse()) await c();
       await store.close();
