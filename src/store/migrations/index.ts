@@ -1,7 +1,15 @@
 import { coreMigration } from './001-core.js';
 import { cloudMigration } from './002-cloud.js';
+import { inventoryMigration } from './005-inventory.js';
+import { recommendationsMigration } from './006-recommendations.js';
 import { costsMigration } from './008-costs.js';
 import type { Migration } from './types.js';
 
 /** Every migration, in the order it runs. Add new files with the next free id; never edit a landed one. */
-export const migrations: readonly Migration[] = [coreMigration, cloudMigration, costsMigration];
+export const migrations: readonly Migration[] = [
+  coreMigration,
+  cloudMigration,
+  inventoryMigration,
+  recommendationsMigration,
+  costsMigration,
+];
