@@ -340,7 +340,18 @@ export function createAuthService({ store, clock, sessionTtlHours }: AuthService
         sha256Hex(token),
       ]);
       if (!s || s.revoked_at || s.expires_at.getTime() <= clock.now().getTime()) return null;
-      const principal = await principalFor(s.user_id, s.org_id, 'session');
+      let principal = await principalFor(s.user_id, s.org_id, 'session');
+      if (!principal) {
+        // Removed from the session's organization: carry on in one the user still belongs to.
+        const [other] = await organizationsOf(store, s.user_id);
+        principal = other ? await principalFor(s.user_id, other.id, 'session') : null;
+        if (principal) {
+          await store.execute('UPDATE sessions SET org_id = $1 WHERE id_hash = $2', [
+            principal.orgId,
+            sha256Hex(token),
+          ]);
+        }
+      }
       return principal ? { principal, csrfToken: s.csrf_token } : null;
     },
 

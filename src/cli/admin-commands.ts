@@ -55,6 +55,13 @@ function requireFlag<T>(value: T | undefined, flag: string, why: string): T {
 
 const DIRECT = 'when the command runs on the database (no CLOUDTALLY_URL)';
 
+/** The password from the flag, asked for on a terminal, or else generated (and then printed by the caller). */
+async function initialPassword(flag: string | undefined): Promise<{ password: string; generated: boolean }> {
+  if (flag !== undefined) return { password: flag, generated: false };
+  if (process.stdin.isTTY) return { password: await promptHidden('Password: '), generated: false };
+  return { password: randomBytes(15).toString('base64url'), generated: true };
+}
+
 function printMembers(members: MemberView[], json?: boolean) {
   if (json) printJson({ items: members });
   else
@@ -113,7 +120,10 @@ function registerUserCommands(program: Command): void {
         .option('--org <name>', 'organization name (created if new; through a server: the token’s)')
         .requiredOption('--email <email>', 'e-mail address used to sign in')
         .option('--role <role>', `one of ${ROLES.join(', ')}`, 'manager')
-        .option('--password <password>', 'initial password (asked for when omitted)')
+        .option(
+          '--password <password>',
+          'initial password (when omitted: asked for on a terminal, otherwise generated and printed)',
+        )
         .option('--name <name>', 'display name')
         .option('--manage-cloud-credentials', 'grant the Manage Cloud Credentials permission')
         .option('--json', 'print JSON'),
@@ -137,7 +147,7 @@ function registerUserCommands(program: Command): void {
         const client = serverClient(flags);
         if (client) {
           const me = await checkClientIdentity(client, { org: flags.org });
-          const password = flags.password ?? (await promptHidden('Password: '));
+          const { password, generated } = await initialPassword(flags.password);
           const member = await client.post<MemberView>('/api/v1/members', {
             email: flags.email,
             role,
@@ -145,12 +155,21 @@ function registerUserCommands(program: Command): void {
             ...(flags.name ? { name: flags.name } : {}),
             ...(flags.manageCloudCredentials ? { manageCloudCredentials: true } : {}),
           });
-          if (flags.json) printJson({ user: member, organization: me.organization });
-          else process.stdout.write(`added user ${member.email} as ${role} of ${me.organization.name}\n`);
+          // Through the API it is not known whether the user is new; an existing user keeps their password.
+          if (flags.json)
+            printJson({
+              user: member,
+              organization: me.organization,
+              ...(generated ? { password } : {}),
+            });
+          else {
+            process.stdout.write(`added user ${member.email} as ${role} of ${me.organization.name}\n`);
+            if (generated) process.stdout.write(`password: ${password} (if the user is new)\n`);
+          }
           return;
         }
         const org = requireFlag(flags.org, '--org', DIRECT);
-        const password = flags.password ?? (await promptHidden('Password: '));
+        const { password, generated } = await initialPassword(flags.password);
         await withContext(flags, async (ctx) => {
           const result = await ctx.auth.createUser({
             org,
@@ -160,12 +179,14 @@ function registerUserCommands(program: Command): void {
             name: flags.name,
             manageCloudCredentials: flags.manageCloudCredentials,
           });
-          if (flags.json) printJson(result);
+          const shown = generated && result.createdUser ? { password } : {};
+          if (flags.json) printJson({ ...result, ...shown });
           else {
             process.stdout.write(
               `${result.createdUser ? 'created user' : 'added user'} ${result.user.email} as ${role} of ${result.organization.name}` +
                 `${result.createdOrganization ? ' (new organization)' : ''}\n`,
             );
+            if (shown.password) process.stdout.write(`password: ${shown.password}\n`);
           }
         });
       },

@@ -75,6 +75,18 @@ describe('sessions and organizations', () => {
     expect(records.items).toContainEqual(
       expect.objectContaining({ action: 'auth.switch_organization', actor: t.users.viewer.email }),
     );
+
+    // Removed from Org B, the session carries on in Org A with the role held there.
+    const removed = await t.request(`/api/v1/members/${t.users.viewer.userId}`, {
+      method: 'DELETE',
+      token: t.users.otherManager.token,
+    });
+    expect(removed.status).toBe(204);
+    const after = await me();
+    expect(after.organization.name).toBe('Org A');
+    expect(after.role).toBe('viewer');
+    expect(after.organizations.map((o) => o.name)).toEqual(['Org A']);
+    expect((await t.request('/api/v1/audit-log', { headers: session.headers })).status).toBe(403);
   });
 
   it('answers 401 once the session has expired', async () => {

@@ -94,12 +94,6 @@ describe('cloudtally configuration, migrate, users/tokens errors and secrets rek
 
   it.each([
     {
-      what: 'no password and no terminal to ask on',
-      args: ['users', 'create', '--org', 'Acme', '--email', 'a@acme.test'],
-      exit: ERROR_MAP.input.exit,
-      says: 'pass --password',
-    },
-    {
       what: 'an unknown role',
       args: [
         'users',

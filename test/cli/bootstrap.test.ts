@@ -13,6 +13,7 @@ describe('cloudtally on the embedded engine: bootstrap, serve, client mode, shut
   let dataDir: string;
   let server: CliServer | undefined;
   let token = '';
+  let generatedPassword = '';
   const password = 'first-manager-password';
 
   beforeAll(() => {
@@ -77,6 +78,25 @@ describe('cloudtally on the embedded engine: bootstrap, serve, client mode, shut
     });
   });
 
+  it('generates and prints a password when none is given and there is no terminal to ask on', async () => {
+    const r = await cli([
+      'users',
+      'create',
+      '--data-dir',
+      dataDir,
+      '--org',
+      'Acme',
+      '--email',
+      'gen@acme.test',
+      '--role',
+      'viewer',
+    ]);
+    expect(r.code).toBe(0);
+    const match = /^created user gen@acme\.test as viewer of Acme\npassword: (\S{20})\n$/.exec(r.stdout);
+    if (!match) throw new Error(`unexpected output: ${r.stdout}`);
+    generatedPassword = match[1];
+  });
+
   it('prints only the token from `tokens create`', async () => {
     const r = await cli([
       'tokens',
@@ -116,6 +136,12 @@ describe('cloudtally on the embedded engine: bootstrap, serve, client mode, shut
       body: JSON.stringify({ email: 'owner@acme.test', password: 'not-the-password' }),
     });
     expect(wrong.status).toBe(401);
+    const generated = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'gen@acme.test', password: generatedPassword }),
+    });
+    expect(generated.status).toBe(200);
   });
 
   it('says clearly that the running server holds the data directory', async () => {
@@ -160,6 +186,7 @@ describe('cloudtally on the embedded engine: bootstrap, serve, client mode, shut
     const members = (JSON.parse(listed.stdout) as { items: { email: string; role: string }[] }).items;
     expect(members.map((m) => `${m.email}:${m.role}`).sort()).toEqual([
       'eng@acme.test:engineer',
+      'gen@acme.test:viewer',
       'owner@acme.test:manager',
       'viewer@acme.test:viewer',
     ]);
