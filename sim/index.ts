@@ -11,3 +11,4 @@ export type {
   WasteRule,
 } from './gen/truth.js';
 export { instancePrices, type InstancePrice } from './world/prices.js';
+export { runSimCommand, registerSimCommand, type SimCommandOptions } from './cli.js';

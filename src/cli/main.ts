@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerSimCommand } from '../../sim/cli.js';
 
 const program = new Command();
 program
@@ -12,5 +13,6 @@ program
 // One register call per command group.
 registerServeCommand(program);
 registerAdminCommands(program);
+registerSimCommand(program);
 
 await program.parseAsync(process.argv);
