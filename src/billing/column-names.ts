@@ -1,0 +1,74 @@
+/**
+ * Column naming across the three export flavours. Every reader renames source columns to the CUR 2.0
+ * snake_case names (the "canonical" names the FOCUS mapping is written against), and tag columns to a
+ * canonical tag key, so that one mapping serves every source.
+ */
+
+/** Prefix given to the canonical name of a tag that arrives as its own column (legacy CUR). */
+export const TAG_COLUMN_PREFIX = '__tag__';
+
+/**
+ * `lineItem/UnblendedCost` → `line_item_unblended_cost`, `reservation/ReservationARN` →
+ * `reservation_reservation_a_r_n`: the conversion AWS's Athena integration applies, so that legacy CSV,
+ * legacy Parquet and CUR 2.0 meet on the same names.
+ */
+export function snakeName(part: string): string {
+  let out = '';
+  for (let i = 0; i < part.length; i++) {
+    const ch = part[i];
+    const lower = ch.toLowerCase();
+    if (ch !== lower && i > 0) out += '_';
+    out += /[a-z0-9_]/.test(lower) ? lower : '_';
+  }
+  return out;
+}
+
+/**
+ * Canonical tag key: `user:<name>` / `aws:<name>` with the name lower-cased and every character other than
+ * a letter or digit turned into `_` — the spelling CUR 2.0 gives tag keys in its `resource_tags` map
+ * (`user_cost_center`). Legacy CSV headers (`resourceTags/user:Cost-Center`), CUR 2.0 map keys and Athena
+ * column names (`resource_tags_user_cost_center`) thereby all meet on `user:cost_center`.
+ */
+export function canonicalTagKey(key: string): string {
+  const m = /^(user|aws)[:_]([\s\S]*)$/.exec(key);
+  if (!m) return key;
+  return `${m[1]}:${m[2].toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
+}
+
+/** The same rule as {@link canonicalTagKey}, as SQL over the text expression `k` (for map keys). */
+export function canonicalTagKeySql(k: string): string {
+  const name = (skip: number) => `lower(regexp_replace(${k}[${skip + 1}:], '[^A-Za-z0-9]', '_', 'g'))`;
+  return (
+    `CASE WHEN starts_with(${k}, 'user_') OR starts_with(${k}, 'user:') THEN 'user:' || ${name(5)} ` +
+    `WHEN starts_with(${k}, 'aws_') OR starts_with(${k}, 'aws:') THEN 'aws:' || ${name(4)} ELSE ${k} END`
+  );
+}
+
+/**
+ * The canonical name of a source column header. Legacy CSV headers are `category/Name`; tag headers
+ * (`resourceTags/user:team`) become `__tag__user:team`. Snake_case headers (CUR 2.0, legacy Parquet)
+ * stay as they are, except legacy Parquet tag columns (`resource_tags_user_team`).
+ */
+export function canonicalColumnName(header: string): string {
+  const slash = header.indexOf('/');
+  if (slash > 0) {
+    const category = header.slice(0, slash);
+    const name = header.slice(slash + 1);
+    if (category === 'resourceTags') return TAG_COLUMN_PREFIX + canonicalTagKey(name);
+    return `${snakeName(category)}_${snakeName(name)}`;
+  }
+  if (header.startsWith('resource_tags_')) {
+    return TAG_COLUMN_PREFIX + canonicalTagKey(header.slice('resource_tags_'.length));
+  }
+  return header;
+}
+
+/** Double-quoted SQL identifier (both engines). */
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Single-quoted SQL string literal. */
+export function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

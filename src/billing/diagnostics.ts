@@ -1,0 +1,119 @@
+import type { Diagnostic } from '../lib/errors.js';
+
+export type { Diagnostic };
+
+/** A billing load problem that already knows its diagnostic (code, message, remediation, S3 key). */
+export class BillingLoadError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+    this.name = 'BillingLoadError';
+  }
+}
+
+type Code =
+  | 'billing_manifest_missing'
+  | 'billing_manifest_invalid'
+  | 'billing_file_missing'
+  | 'billing_file_corrupt'
+  | 'billing_file_malformed'
+  | 'billing_column_type'
+  | 'billing_columns_missing'
+  | 'billing_export_empty'
+  | 'billing_access_denied'
+  | 'billing_bucket_missing'
+  | 'billing_aborted'
+  | 'billing_load_failed'
+  | 'cost_explorer_access_denied'
+  | 'cost_explorer_failed';
+
+const REMEDIATION: Record<Code, string> = {
+  billing_manifest_missing:
+    'AWS writes the manifest after the data files of a refresh; if this persists, check that the export is active and delivered to this bucket and prefix.',
+  billing_manifest_invalid:
+    'The manifest is not the JSON AWS writes. Check that nothing else writes into the export prefix.',
+  billing_file_missing:
+    'The manifest lists a data file that is not in the bucket. Wait for the next export refresh, or check lifecycle rules that delete export files.',
+  billing_file_corrupt:
+    'The data file is damaged or truncated. The next export refresh rewrites it; check that nothing else writes into the export prefix.',
+  billing_file_malformed:
+    'The data file does not parse as CUR CSV. Check that nothing else writes into the export prefix.',
+  billing_column_type:
+    'A column holds a value of the wrong type. Check that nothing else writes into the export prefix; the next refresh may fix it.',
+  billing_columns_missing:
+    'The export lacks columns every CUR has. Check the export type (CUR 2.0 vs legacy CUR) and its schema settings.',
+  billing_export_empty:
+    'The export period holds no line items. Wait for the next refresh; a new export can take up to 24 hours to fill.',
+  billing_access_denied:
+    'Grant the role s3:GetObject and s3:ListBucket on the export bucket and prefix (see the setup policy).',
+  billing_bucket_missing: 'Check the bucket name and region of the export in the account settings.',
+  billing_aborted: 'The sync was cancelled; the previous data of this period is kept.',
+  billing_load_failed:
+    'The previous data of this period is kept. Retry the sync; if it persists, see the server log.',
+  cost_explorer_access_denied: 'Grant the role ce:GetCostAndUsage (see the setup policy).',
+  cost_explorer_failed: 'Retry the sync; Cost Explorer may be throttling or unavailable.',
+};
+
+export function diagnostic(code: Code, message: string, key?: string): Diagnostic {
+  return key === undefined
+    ? { code, message, remediation: REMEDIATION[code] }
+    : { code, message, remediation: REMEDIATION[code], key };
+}
+
+export function loadError(code: Code, message: string, key?: string): BillingLoadError {
+  return new BillingLoadError(diagnostic(code, message, key));
+}
+
+function errorName(err: unknown): string {
+  if (typeof err === 'object' && err !== null) {
+    const e = err as { name?: unknown; Code?: unknown };
+    if (typeof e.Code === 'string') return e.Code;
+    if (typeof e.name === 'string') return e.name;
+  }
+  return '';
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Turns an S3 SDK error about `key` into a diagnostic. */
+export function s3Diagnostic(err: unknown, bucket: string, key: string): Diagnostic {
+  if (err instanceof BillingLoadError) return err.diagnostic;
+  const name = errorName(err);
+  const where = `s3://${bucket}/${key}`;
+  if (name === 'NoSuchKey' || name === 'NotFound') {
+    return diagnostic('billing_file_missing', `${where} does not exist`, key);
+  }
+  if (name === 'NoSuchBucket')
+    return diagnostic('billing_bucket_missing', `Bucket ${bucket} does not exist`, key);
+  if (name === 'AccessDenied' || name === 'Forbidden' || name === 'AllAccessDisabled') {
+    return diagnostic('billing_access_denied', `Access denied reading ${where}`, key);
+  }
+  if (name === 'AbortError') return diagnostic('billing_aborted', `Cancelled while reading ${where}`, key);
+  return diagnostic('billing_load_failed', `Reading ${where} failed: ${errorMessage(err)}`, key);
+}
+
+/** Classifies a DuckDB error raised while reading the data file `key`. */
+export function readDiagnostic(err: unknown, key: string, what = 'reading'): Diagnostic {
+  if (err instanceof BillingLoadError) return err.diagnostic;
+  const msg = errorMessage(err);
+  const detail = msg.split('\n')[0].slice(0, 300);
+  if (/Conversion Error|Could not convert|Could not parse|out of range|overflow/i.test(msg)) {
+    return diagnostic(
+      'billing_column_type',
+      `${key}: a column holds a value of the wrong type (${detail})`,
+      key,
+    );
+  }
+  if (
+    /gzip|zlib|decompress|magic bytes|not a parquet|parquet|truncated|corrupt|end of file|snappy|zstd|footer|zip/i.test(
+      msg,
+    )
+  ) {
+    return diagnostic('billing_file_corrupt', `${key} is corrupt or truncated (${detail})`, key);
+  }
+  if (/CSV|sniff|quote|delimiter|column count|Expected Number of Columns/i.test(msg)) {
+    return diagnostic('billing_file_malformed', `${key} is not valid CUR CSV (${detail})`, key);
+  }
+  return diagnostic('billing_load_failed', `${what} ${key} failed: ${detail}`, key);
+}

@@ -1,0 +1,179 @@
+/**
+ * Writes one normalized billing period into the store in one transaction: the period's previous rows,
+ * rollup and bookkeeping are replaced together or not at all.
+ *
+ * - DuckDB store: the normalizing INSERT runs in the store's own engine, inside the transaction.
+ * - PostgreSQL store: a scratch DuckDB normalizes into a Parquet file; the kept rows and the rollup go
+ *   to PostgreSQL with COPY inside one transaction.
+ */
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Queryable, Store } from '../store/store.js';
+import { literal } from './column-names.js';
+import { loadError } from './diagnostics.js';
+import { LINE_ITEM_COLUMNS } from './focus-mapping.js';
+import {
+  DAILY_COLUMNS,
+  dailyRollupSql,
+  keptCondition,
+  notImportedSql,
+  toNotImported,
+  toTotals,
+  totalsSql,
+  type NotImported,
+  type PeriodTotals,
+} from './rollup.js';
+
+export interface PeriodTarget {
+  orgId: string;
+  cloudAccountId: string;
+  exportKey: string;
+  /** `YYYY-MM-DD`, first day of the period. */
+  period: string;
+  manifestKey: string;
+  /** Identity of what was loaded (manifest + settings); a later load of the same identity is skipped. */
+  identity: string;
+  /** Account IDs whose rows are kept, or 'all'. */
+  keep: readonly string[] | 'all';
+  now: Date;
+}
+
+export interface WriteOutcome {
+  sourceRows: number;
+  totals: PeriodTotals;
+  notImported: NotImported;
+}
+
+const EMPTY_NOT_IMPORTED: NotImported = { accounts: [], rows: 0, billed: 0, byCurrency: {} };
+
+async function replacePeriodRows(tx: Queryable, t: PeriodTarget): Promise<void> {
+  const where = 'WHERE cloud_account_id = $1 AND billing_period = CAST($2 AS DATE)';
+  await tx.execute(`DELETE FROM cost_line_items ${where}`, [t.cloudAccountId, t.period]);
+  await tx.execute(`DELETE FROM cost_daily ${where}`, [t.cloudAccountId, t.period]);
+}
+
+async function recordLoaded(tx: Queryable, t: PeriodTarget, out: WriteOutcome): Promise<void> {
+  // The period's rows now come from this export; bookkeeping of another export of the same period is stale.
+  await tx.execute(
+    `DELETE FROM billing_periods WHERE cloud_account_id = $1 AND billing_period = CAST($2 AS DATE) AND export_key <> $3`,
+    [t.cloudAccountId, t.period, t.exportKey],
+  );
+  await tx.execute(
+    `INSERT INTO billing_periods (org_id, cloud_account_id, export_key, billing_period, manifest_key,
+       manifest_identity, row_count, totals, not_imported, newest_usage_date, state, error, loaded_at)
+     VALUES ($1, $2, $3, CAST($4 AS DATE), $5, $6, $7, $8, $9, CAST($10 AS DATE), 'loaded', NULL, $11)
+     ON CONFLICT (cloud_account_id, export_key, billing_period) DO UPDATE SET
+       org_id = excluded.org_id, manifest_key = excluded.manifest_key,
+       manifest_identity = excluded.manifest_identity, row_count = excluded.row_count,
+       totals = excluded.totals, not_imported = excluded.not_imported,
+       newest_usage_date = excluded.newest_usage_date, state = 'loaded', error = NULL,
+       loaded_at = excluded.loaded_at`,
+    [
+      t.orgId,
+      t.cloudAccountId,
+      t.exportKey,
+      t.period,
+      t.manifestKey,
+      t.identity,
+      out.totals.rows,
+      JSON.stringify(out.totals),
+      JSON.stringify(out.notImported),
+      out.totals.newestUsageDate,
+      t.now,
+    ],
+  );
+}
+
+/** Marks a period's last attempt as failed; the data and identity of its last good load stay. */
+export async function recordFailure(store: Store, t: PeriodTarget, error: unknown): Promise<void> {
+  await store.execute(
+    `INSERT INTO billing_periods (org_id, cloud_account_id, export_key, billing_period, manifest_key, state, error)
+     VALUES ($1, $2, $3, CAST($4 AS DATE), $5, 'failed', $6)
+     ON CONFLICT (cloud_account_id, export_key, billing_period) DO UPDATE SET state = 'failed', error = excluded.error`,
+    [t.orgId, t.cloudAccountId, t.exportKey, t.period, t.manifestKey, JSON.stringify(error)],
+  );
+}
+
+function emptyError(t: PeriodTarget) {
+  return loadError(
+    'billing_export_empty',
+    `The export's period ${t.period.slice(0, 7)} (${t.manifestKey}) holds no line items`,
+    t.manifestKey,
+  );
+}
+
+/** DuckDB store: normalize straight into `cost_line_items` inside the store's transaction. */
+export async function writeIntoDuckDbStore(
+  store: Store,
+  t: PeriodTarget,
+  focusSelect: string,
+): Promise<WriteOutcome> {
+  const rel = `(SELECT * FROM cost_line_items WHERE cloud_account_id = ${literal(t.cloudAccountId)} AND billing_period = DATE ${literal(t.period)})`;
+  return store.transaction(async (tx) => {
+    await replacePeriodRows(tx, t);
+    const sourceRows = await tx.execute(
+      `INSERT INTO cost_line_items (${LINE_ITEM_COLUMNS.join(', ')}) ${focusSelect}`,
+    );
+    if (sourceRows === 0) throw emptyError(t);
+    let notImported = EMPTY_NOT_IMPORTED;
+    if (t.keep !== 'all') {
+      // Writing every row and dropping the others in the same transaction reads the files once; the rows
+      // dropped are never visible outside it.
+      notImported = toNotImported(await tx.query(notImportedSql(rel, t.keep)));
+      if (notImported.rows > 0) {
+        await tx.execute(
+          `DELETE FROM cost_line_items WHERE cloud_account_id = $1 AND billing_period = CAST($2 AS DATE) AND NOT (${keptCondition(t.keep)})`,
+          [t.cloudAccountId, t.period],
+        );
+      }
+    }
+    await tx.execute(`INSERT INTO cost_daily (${DAILY_COLUMNS.join(', ')}) ${dailyRollupSql(rel)}`);
+    const totals = toTotals(await tx.query(totalsSql(rel)));
+    const out = { sourceRows, totals, notImported };
+    await recordLoaded(tx, t, out);
+    return out;
+  });
+}
+
+async function rowsOf(db: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
+  const reader = await db.runAndReadAll(sql);
+  return reader.getRowObjectsJson() as Record<string, unknown>[];
+}
+
+/** PostgreSQL store: normalize in the scratch DuckDB `db`, then COPY into the store in one transaction. */
+export async function writeIntoPostgresStore(
+  store: Store,
+  db: DuckDBConnection,
+  t: PeriodTarget,
+  focusSelect: string,
+  workDir: string,
+): Promise<WriteOutcome> {
+  const normPath = path.join(workDir, 'normalized.parquet');
+  const rowsPath = path.join(workDir, 'line-items.csv');
+  const dailyPath = path.join(workDir, 'daily.csv');
+  const copied = await db.run(
+    `COPY (${focusSelect}) TO ${literal(normPath)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
+  );
+  const sourceRows = Number(copied.rowsChanged);
+  if (sourceRows === 0) throw emptyError(t);
+  const all = `read_parquet(${literal(normPath)})`;
+  let notImported = EMPTY_NOT_IMPORTED;
+  let kept = all;
+  if (t.keep !== 'all') {
+    notImported = toNotImported(await rowsOf(db, notImportedSql(all, t.keep)));
+    kept = `(SELECT * FROM ${all} WHERE ${keptCondition(t.keep)})`;
+  }
+  await db.run(
+    `COPY (SELECT ${LINE_ITEM_COLUMNS.join(', ')} FROM ${kept}) TO ${literal(rowsPath)} (FORMAT csv, HEADER true)`,
+  );
+  await db.run(`COPY (${dailyRollupSql(kept)}) TO ${literal(dailyPath)} (FORMAT csv, HEADER true)`);
+  const totals = toTotals(await rowsOf(db, totalsSql(kept)));
+  const out = { sourceRows, totals, notImported };
+  await store.transaction(async (tx) => {
+    await replacePeriodRows(tx, t);
+    await store.copyCsvInto(tx, 'cost_line_items', LINE_ITEM_COLUMNS, rowsPath);
+    await store.copyCsvInto(tx, 'cost_daily', DAILY_COLUMNS, dailyPath);
+    await recordLoaded(tx, t, out);
+  });
+  return out;
+}
