@@ -57,9 +57,9 @@ export function withQuery(path: string, query?: Query): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === '') continue;
-    if (Array.isArray(value)) {
-      if (value.length) params.set(key, value.join(','));
-    } else params.set(key, String(value as string | number | boolean));
+    // Arrays repeat the parameter (filter=a&filter=b), as the API's list parameters expect.
+    if (Array.isArray(value)) for (const v of value as readonly string[]) params.append(key, v);
+    else params.set(key, String(value as string | number | boolean));
   }
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;

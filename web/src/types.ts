@@ -66,3 +66,265 @@ export interface Page<T> {
   nextCursor?: string | null;
   total?: number;
 }
+
+export interface Diagnostic {
+  code: string;
+  message: string;
+  remediation: string;
+  step?: string;
+  key?: string;
+}
+
+export type AccountState = 'healthy' | 'syncing' | 'degraded' | 'failed' | 'pending' | 'disabled';
+export type ConnectionType = 'assumed_role' | 'root' | 'linked' | 'cost_explorer';
+
+export interface StageProgress {
+  done?: number;
+  total?: number;
+  message?: string;
+}
+
+export interface AccountStatus {
+  state: AccountState;
+  runId?: string | null;
+  stage?: string | null;
+  progress?: (StageProgress & Record<string, unknown>) | null;
+  failedStages?: { stage: string; diagnostics: Diagnostic[] }[];
+  diagnostics?: Diagnostic[];
+  message?: string | null;
+  lastSyncAt: string | null;
+  lastAttemptAt?: string | null;
+  nextSyncAt: string | null;
+  dataFreshness?: string | null;
+}
+
+export interface StageRecord {
+  name: string;
+  state: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  tries?: number;
+  counts?: Record<string, number>;
+  diagnostics?: Diagnostic[];
+  note?: string;
+  progress?: StageProgress;
+}
+
+export interface SyncRun {
+  id: string;
+  cloudAccountId: string;
+  trigger: string;
+  state: string;
+  stage: string | null;
+  progress?: StageProgress | null;
+  stages: StageRecord[];
+  error?: Diagnostic | null;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  requestedBy?: string | null;
+}
+
+export interface CostPoint {
+  period: string;
+  cost: number;
+}
+
+export interface CostGroup {
+  key: Record<string, string | null>;
+  label: string;
+  total: number;
+  series: CostPoint[];
+  other?: { groups: number };
+}
+
+export interface CostAnswer {
+  from: string;
+  to: string;
+  granularity: 'day' | 'month';
+  groupBy: string[];
+  basis: CostBasis;
+  currency: string;
+  total: number;
+  periods: string[];
+  series: CostPoint[];
+  groups: CostGroup[];
+  groupCount: number;
+  truncated: boolean;
+  otherCurrencies: { currency: string; total: number }[];
+}
+
+export type CostBasis = 'billed' | 'net' | 'amortized' | 'net_amortized';
+
+export interface CostAnomaly {
+  id: string;
+  dimension: 'account' | 'service';
+  key: string;
+  label: string;
+  date: string;
+  currency: string;
+  actual: number;
+  expected: number;
+  change: number;
+  changePercent: number | null;
+  direction: 'increase' | 'decrease';
+  drivers?: {
+    resourceId: string | null;
+    usageType: string | null;
+    service: string | null;
+    account: string | null;
+    region: string | null;
+    cost: number;
+    baseline: number;
+    change: number;
+  }[];
+}
+
+export interface PeriodTotal {
+  from: string;
+  to: string;
+  total: number;
+}
+
+export interface CostSummary {
+  asOf: string;
+  basis: CostBasis;
+  currency: string;
+  monthToDate: PeriodTotal;
+  samePeriodLastMonth: PeriodTotal;
+  change: number;
+  /** Percent (12.5 = 12.5 %), null when last month had no cost. */
+  changePercent: number | null;
+  lastMonth: PeriodTotal;
+}
+
+export interface ForecastPeriod {
+  month: string;
+  from: string;
+  to: string;
+  actual: number;
+  forecast: number;
+  total: number;
+  lower: number;
+  upper: number;
+}
+
+export interface ForecastAnswer {
+  asOf: string;
+  basis: CostBasis;
+  currency: string;
+  method: string;
+  model: string;
+  lastDataDate: string | null;
+  periods: ForecastPeriod[];
+}
+
+export type RecommendationState = 'open' | 'dismissed' | 'snoozed' | 'resolved';
+
+export interface Recommendation {
+  id: string;
+  rule: string;
+  ruleTitle?: string;
+  cloudAccountId?: string;
+  awsAccountId: string;
+  accountName?: string | null;
+  region: string | null;
+  resourceId: string;
+  resourceType: string | null;
+  resourceName?: string | null;
+  title: string;
+  reason: string;
+  evidence: Record<string, unknown>;
+  action: string;
+  monthlySavings: number;
+  savingsBasis?: string;
+  currency: string;
+  state: RecommendationState;
+  stateReason?: string | null;
+  snoozedUntil?: string | null;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface Resource {
+  id: string;
+  type: string;
+  region: string;
+  awsAccountId: string;
+  cloudAccountId?: string;
+  accountName?: string | null;
+  name: string | null;
+  state: string | null;
+  arn?: string | null;
+  tags: Record<string, string>;
+  details?: Record<string, unknown>;
+  /** Cost in the bill over the last 30 days. */
+  cost?: number | null;
+  currency?: string | null;
+  /** Daily utilization (e.g. average CPU %) for the sparkline, oldest first. */
+  utilization?: { metric: string; unit?: string; values: number[] } | null;
+  lastSeenAt?: string;
+}
+
+export interface ValidationStep {
+  step: string;
+  state: 'pass' | 'fail' | 'skipped';
+  code: string;
+  message: string;
+  remediation?: string;
+  diagnostics?: Diagnostic[];
+  details?: Record<string, unknown>;
+}
+
+export interface ValidationReport {
+  ok: boolean;
+  checkedAt: string;
+  steps: ValidationStep[];
+}
+
+export interface MemberAccount {
+  awsAccountId: string;
+  name: string | null;
+  email: string | null;
+  awsStatus: string | null;
+  joinedAt: string | null;
+  discoveredAt: string;
+  connected: boolean;
+  cloudAccountId: string | null;
+}
+
+export interface NotImportedSummary {
+  billingPeriod: string;
+  accounts: number;
+  cost: number | null;
+  currency: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface CloudAccount {
+  id: string;
+  name: string;
+  provider: 'aws';
+  type: ConnectionType;
+  awsAccountId: string | null;
+  roleName: string | null;
+  roleArn: string | null;
+  accessKeyId: string | null;
+  exportType: 'cur2' | 'legacy' | null;
+  exportName: string | null;
+  bucket: string | null;
+  prefix: string | null;
+  exportRegion: string | null;
+  edp: boolean;
+  memberImport: 'connected-only' | 'all';
+  payerAccountId: string | null;
+  parentId: string | null;
+  enabled: boolean;
+  status: AccountStatus;
+  validation: ValidationReport | null;
+  createdAt: string;
+  updatedAt: string;
+  members?: MemberAccount[];
+  notImported?: NotImportedSummary | null;
+}

@@ -1,6 +1,245 @@
-import type { ReactNode } from 'react';
-import { PageHeader } from '../components/Feedback';
+import { useState, type ReactNode } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { api, ApiError } from '../api';
+import { ErrorNotice, Notice, PageHeader } from '../components/Feedback';
+import { SyncProgress } from '../components/SyncProgress';
+import { DiagnosticList, ValidationResult } from '../components/ValidationResult';
+import { useSession } from '../session';
+import type { CloudAccount, ConnectionType, Diagnostic, ValidationReport } from '../types';
+import { AccountForm } from './connect/AccountForm';
+import { EMPTY, valuesOf, type FormValues } from './connect/account-form-model';
+import { RoleSetupStep } from './connect/RoleSetupStep';
+import { CONNECTION_TYPES, TypeStep } from './connect/TypeStep';
+
+type Step = 'type' | 'setup' | 'form' | 'validate' | 'sync';
+
+const STEPS: { id: Step; label: string }[] = [
+  { id: 'type', label: 'Connection type' },
+  { id: 'setup', label: 'Prepare AWS' },
+  { id: 'form', label: 'Account details' },
+  { id: 'validate', label: 'Validation' },
+  { id: 'sync', label: 'First sync' },
+];
+
+function Stepper(props: { current: Step }): ReactNode {
+  const index = STEPS.findIndex((s) => s.id === props.current);
+  return (
+    <ol className="steps" aria-label="Progress">
+      {STEPS.map((s, i) => (
+        <li
+          key={s.id}
+          data-state={i < index ? 'done' : i === index ? 'current' : 'todo'}
+          aria-current={i === index ? 'step' : undefined}
+        >
+          {s.label}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The created account, or what the API answered for a connection it refused to create (422 with diagnostics). */
+interface Outcome {
+  account?: CloudAccount;
+  report?: ValidationReport | null;
+  refused?: { diagnostics: Diagnostic[]; message: string; body: Record<string, unknown> };
+}
+
+function isType(v: string | null): v is ConnectionType {
+  return CONNECTION_TYPES.some((t) => t.id === v);
+}
 
 export default function ConnectAwsPage(): ReactNode {
-  return <PageHeader title="ConnectAws" />;
+  const session = useSession();
+  const [params] = useSearchParams();
+  const preset = params.get('type');
+  const memberConnect = preset === 'linked' && params.has('payerAccountId');
+  const [type, setType] = useState<ConnectionType>(isType(preset) ? preset : 'assumed_role');
+  const [step, setStep] = useState<Step>(memberConnect ? 'form' : 'type');
+  const [initial, setInitial] = useState<FormValues>(() => ({
+    ...EMPTY,
+    name: params.get('name') ?? '',
+    awsAccountId: params.get('awsAccountId') ?? '',
+    payerAccountId: params.get('payerAccountId') ?? '',
+    credentials: memberConnect ? 'none' : EMPTY.credentials,
+  }));
+  const [outcome, setOutcome] = useState<Outcome>({});
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<unknown>();
+
+  if (!session.can('accounts:write')) {
+    return (
+      <div className="page">
+        <PageHeader title="Connect an AWS account" />
+        <Notice>{session.reason('accounts:write')}</Notice>
+      </div>
+    );
+  }
+
+  const create = async (body: Record<string, unknown>) => {
+    try {
+      const account = await api.post<CloudAccount>('/api/v1/cloud-accounts', body);
+      setOutcome({ account, report: account.validation });
+      setStep('validate');
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 422 && err.diagnostics.length) {
+        setOutcome({ refused: { diagnostics: err.diagnostics, message: err.message, body } });
+        setStep('validate');
+        return;
+      }
+      throw err;
+    }
+  };
+
+  const update = async (body: Record<string, unknown>) => {
+    const id = outcome.account?.id;
+    if (!id) return create(body);
+    const account = await api.patch<CloudAccount>(`/api/v1/cloud-accounts/${id}`, body);
+    setOutcome({ account, report: account.validation });
+    await revalidate(account.id);
+  };
+
+  const revalidate = async (id = outcome.account?.id) => {
+    setPending(true);
+    setError(undefined);
+    try {
+      if (id) {
+        const report = await api.post<ValidationReport>(`/api/v1/cloud-accounts/${id}/validate`);
+        const account = await api.get<CloudAccount>(`/api/v1/cloud-accounts/${id}`);
+        setOutcome({ account, report });
+      } else if (outcome.refused) {
+        await create(outcome.refused.body);
+      }
+      setStep('validate');
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 422 && err.diagnostics.length && outcome.refused) {
+        setOutcome({ refused: { ...outcome.refused, diagnostics: err.diagnostics, message: err.message } });
+      } else setError(err);
+    } finally {
+      setPending(false);
+    }
+  };
+
+  const startSync = async () => {
+    const a = outcome.account;
+    if (!a) return;
+    setError(undefined);
+    try {
+      // The API starts the first sync when a connection validates; asking again joins that run.
+      if (a.status.state !== 'syncing' && !a.status.lastSyncAt)
+        await api.post(`/api/v1/cloud-accounts/${a.id}/sync`);
+      setStep('sync');
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const typeInfo = CONNECTION_TYPES.find((t) => t.id === type);
+  const ok = outcome.report?.ok === true;
+
+  return (
+    <div className="page">
+      <div className="breadcrumb">
+        <Link to="/accounts">Accounts</Link> › Connect cloud account › AWS
+      </div>
+      <PageHeader
+        title={memberConnect ? `Connect member account ${initial.awsAccountId}` : 'Connect an AWS account'}
+        subtitle={
+          step !== 'type' && typeInfo
+            ? typeInfo.title
+            : 'Read-only access to billing data, resources and utilization.'
+        }
+      />
+      <Stepper current={step} />
+      {step === 'type' ? <TypeStep value={type} onChange={setType} onNext={() => setStep('setup')} /> : null}
+      {step === 'setup' ? (
+        <RoleSetupStep type={type} onBack={() => setStep('type')} onNext={() => setStep('form')} />
+      ) : null}
+      {step === 'form' ? (
+        <section className="panel" aria-labelledby="form-title">
+          <h2 id="form-title">Account details</h2>
+          {memberConnect ? (
+            <Notice>
+              Listed by AWS Organizations under the payer. Connecting it imports its costs from the payer’s
+              export, including the retained history. Add keys or a role to also see its resources and
+              utilization.
+            </Notice>
+          ) : null}
+          <AccountForm
+            key={outcome.account?.id ?? 'new'}
+            type={type}
+            mode={outcome.account ? 'edit' : 'create'}
+            hasStoredKey={Boolean(outcome.account?.accessKeyId)}
+            initial={outcome.account ? valuesOf(outcome.account) : initial}
+            submitLabel={outcome.account ? 'Save and validate' : 'Connect and validate'}
+            onBack={memberConnect ? undefined : () => setStep('setup')}
+            onSubmit={async (body) => {
+              if (!outcome.account) setInitial((v) => ({ ...v, ...(body as Partial<FormValues>) }));
+              if (outcome.account) await update(body);
+              else await create(body);
+            }}
+          />
+        </section>
+      ) : null}
+      {step === 'validate' ? (
+        <section className="panel" aria-labelledby="validate-title">
+          <h2 id="validate-title">Validation</h2>
+          {outcome.report ? <ValidationResult report={outcome.report} /> : null}
+          {outcome.refused ? (
+            <>
+              <div className="notice notice-error" role="alert">
+                <strong>{outcome.refused.message}</strong>
+              </div>
+              <DiagnosticList diagnostics={outcome.refused.diagnostics} />
+            </>
+          ) : null}
+          {!outcome.report && outcome.account && !outcome.refused ? (
+            <Notice>The account was saved; validate it to check the connection.</Notice>
+          ) : null}
+          <ErrorNotice error={error} />
+          <div className="row">
+            {!ok ? (
+              <button type="button" className="btn" onClick={() => setStep('form')}>
+                Change settings
+              </button>
+            ) : null}
+            <span className="spacer" />
+            {!ok ? (
+              <button
+                type="button"
+                className="btn btn-primary"
+                disabled={pending}
+                onClick={() => void revalidate()}
+              >
+                {pending ? 'Validating…' : 'Validate again'}
+              </button>
+            ) : (
+              <button type="button" className="btn btn-primary" onClick={() => void startSync()}>
+                Continue to the first sync
+              </button>
+            )}
+          </div>
+        </section>
+      ) : null}
+      {step === 'sync' && outcome.account ? (
+        <section className="panel" aria-labelledby="sync-title">
+          <h2 id="sync-title">First sync</h2>
+          <p className="muted">
+            Loading the billing history, scanning resources in every enabled region, reading utilization, then
+            computing recommendations. You can leave this page; the sync continues.
+          </p>
+          <SyncProgress accountId={outcome.account.id} />
+          <div className="row">
+            <span className="spacer" />
+            <Link className="btn" to={`/accounts/${outcome.account.id}`}>
+              Open the account
+            </Link>
+            <Link className="btn btn-primary" to="/accounts">
+              Done
+            </Link>
+          </div>
+        </section>
+      ) : null}
+    </div>
+  );
 }

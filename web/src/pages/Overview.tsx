@@ -1,6 +1,243 @@
-import type { ReactNode } from 'react';
-import { PageHeader } from '../components/Feedback';
+import { useMemo, type ReactNode } from 'react';
+import { Link } from 'react-router-dom';
+import { CostChart, stackSeries } from '../components/CostChart';
+import { Empty, ErrorNotice, PageHeader, Skeleton } from '../components/Feedback';
+import { Kpi, RankList } from '../components/Kpi';
+import { today, viewToParams, defaultView } from '../cost-view';
+import { addDays, change, day, money, startOfMonth } from '../format';
+import { useApi } from '../hooks';
+import type { CostAnomaly, CostAnswer, Page } from '../types';
+import { ForecastKpi } from './overview/ForecastKpi';
+import { SavingsPanel } from './overview/SavingsPanel';
+
+interface MonthFigures {
+  mtd: number;
+  lastMonth: number;
+  lastMonthSamePeriod: number;
+  topServices: { label: string; value: number }[];
+}
+
+/** Month-to-date, last month and last month up to the same day, from one daily answer grouped by service. */
+function monthFigures(a: CostAnswer, t: string): MonthFigures {
+  const thisMonth = startOfMonth(t);
+  const lastMonthStart = startOfMonth(addDays(thisMonth, -1));
+  const dayOfMonth = Number(t.slice(8, 10));
+  const sameDay = addDays(lastMonthStart, dayOfMonth - 1);
+  let mtd = 0;
+  let lastMonth = 0;
+  let lastMonthSamePeriod = 0;
+  for (const p of a.series) {
+    if (p.period >= thisMonth) mtd += p.cost;
+    else if (p.period >= lastMonthStart) {
+      lastMonth += p.cost;
+      if (p.period <= sameDay && p.period < thisMonth) lastMonthSamePeriod += p.cost;
+    }
+  }
+  const topServices = a.groups
+    .filter((g) => !g.other)
+    .map((g) => ({
+      label: g.label,
+      value: g.series.filter((p) => p.period >= thisMonth).reduce((s, p) => s + p.cost, 0),
+    }))
+    .filter((g) => g.value !== 0)
+    .sort((x, y) => y.value - x.value)
+    .slice(0, 6);
+  return { mtd, lastMonth, lastMonthSamePeriod, topServices };
+}
+
+function explorerLink(patch: Partial<ReturnType<typeof defaultView>>): string {
+  return `/costs?${viewToParams({ ...defaultView(), ...patch }).toString()}`;
+}
 
 export default function OverviewPage(): ReactNode {
-  return <PageHeader title="Overview" />;
+  const t = today();
+  const thisMonth = startOfMonth(t);
+  const lastMonthStart = startOfMonth(addDays(thisMonth, -1));
+  const chartFrom = addDays(t, -29);
+  const from = chartFrom < lastMonthStart ? chartFrom : lastMonthStart;
+  const daily = useApi<CostAnswer>('/api/v1/costs', {
+    from,
+    to: t,
+    granularity: 'day',
+    groupBy: 'service',
+    limit: 12,
+  });
+  const accounts = useApi<CostAnswer>('/api/v1/costs', {
+    from: thisMonth,
+    to: t,
+    granularity: 'month',
+    groupBy: 'account',
+    limit: 6,
+  });
+  const anomalies = useApi<Page<CostAnomaly>>('/api/v1/costs/anomalies', {
+    from: addDays(t, -30),
+    to: t,
+    limit: 5,
+  });
+
+  const a = daily.data;
+  const figures = useMemo(() => (a ? monthFigures(a, t) : undefined), [a, t]);
+  const chart = useMemo(() => {
+    if (!a) return undefined;
+    const periods = a.periods.filter((p) => p >= chartFrom);
+    const points = a.groups.flatMap((g) =>
+      g.series
+        .filter((p) => p.period >= chartFrom)
+        .map((p) => ({ period: p.period, group: g.label, amount: p.cost })),
+    );
+    return stackSeries(points, periods, 8);
+  }, [a, chartFrom]);
+  const cur = a?.currency ?? 'USD';
+  const delta = figures ? change(figures.mtd, figures.lastMonthSamePeriod) : undefined;
+  const noData = a && a.total === 0 && a.groups.length === 0;
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Overview"
+        subtitle={`Billed cost, ${day(thisMonth, true)} to ${day(t, true)} (UTC billing days)`}
+        actions={
+          <Link className="btn" to={explorerLink({})}>
+            Open cost explorer
+          </Link>
+        }
+      />
+      <ErrorNotice error={daily.error} onRetry={daily.reload} />
+      {noData ? (
+        <Empty title="No cost data yet">
+          Connect an AWS account under <Link to="/accounts">Accounts</Link>; its billing history appears after
+          the first sync.
+        </Empty>
+      ) : null}
+      <div className="grid grid-4">
+        <Kpi
+          label="Month to date"
+          testId="mtd-total"
+          value={figures ? money(figures.mtd, cur) : <Skeleton height={30} />}
+          sub={
+            figures && delta ? (
+              <>
+                <span className={`delta-${delta.direction}`}>{delta.text}</span> vs{' '}
+                {money(figures.lastMonthSamePeriod, cur)} same period last month
+              </>
+            ) : null
+          }
+        />
+        <Kpi
+          label="Last month"
+          testId="last-month-total"
+          value={figures ? money(figures.lastMonth, cur) : <Skeleton height={30} />}
+          sub={figures ? `${day(lastMonthStart, true)} – ${day(addDays(thisMonth, -1), true)}` : null}
+        />
+        <ForecastKpi />
+        <SavingsPanel />
+      </div>
+      <section className="panel" aria-labelledby="daily-title">
+        <div className="panel-head">
+          <h2 id="daily-title">Daily cost, last 30 days, by service</h2>
+          <Link to={explorerLink({ from: chartFrom, to: t, granularity: 'day', groupBy: ['service'] })}>
+            Explore
+          </Link>
+        </div>
+        {!a && daily.loading ? <Skeleton height={300} /> : null}
+        {a && chart ? (
+          <CostChart
+            data={chart}
+            currency={cur}
+            granularity="day"
+            label="Daily cost of the last 30 days by service"
+          />
+        ) : null}
+      </section>
+      <div className="grid grid-3">
+        <section className="panel" aria-labelledby="top-services-title">
+          <div className="panel-head">
+            <h2 id="top-services-title">Top services this month</h2>
+          </div>
+          {figures ? (
+            figures.topServices.length ? (
+              <RankList
+                items={figures.topServices.map((s) => ({
+                  ...s,
+                  text: money(s.value, cur),
+                  href: explorerLink({
+                    from: thisMonth,
+                    to: t,
+                    groupBy: ['account'],
+                    filters: [{ dimension: 'service', value: s.label, exclude: false }],
+                  }),
+                }))}
+              />
+            ) : (
+              <Empty title="No cost this month yet" />
+            )
+          ) : (
+            <Skeleton />
+          )}
+        </section>
+        <section className="panel" aria-labelledby="top-accounts-title">
+          <div className="panel-head">
+            <h2 id="top-accounts-title">Top accounts this month</h2>
+          </div>
+          <ErrorNotice error={accounts.error} />
+          {accounts.data ? (
+            accounts.data.groups.length ? (
+              <RankList
+                items={accounts.data.groups.map((g) => ({
+                  label: g.label,
+                  value: g.total,
+                  text: money(g.total, accounts.data?.currency),
+                  href: g.key.account
+                    ? explorerLink({
+                        from: thisMonth,
+                        to: t,
+                        groupBy: ['service'],
+                        filters: [{ dimension: 'account', value: g.key.account, exclude: false }],
+                      })
+                    : undefined,
+                }))}
+              />
+            ) : (
+              <Empty title="No cost this month yet" />
+            )
+          ) : (
+            <Skeleton />
+          )}
+        </section>
+        <section className="panel" aria-labelledby="anomalies-title">
+          <div className="panel-head">
+            <h2 id="anomalies-title">Anomalies, last 30 days</h2>
+          </div>
+          <ErrorNotice error={anomalies.error} />
+          {anomalies.data ? (
+            anomalies.data.items.length ? (
+              <ul className="list-plain anomaly-list">
+                {anomalies.data.items.map((x) => (
+                  <li key={x.id}>
+                    <div className="row">
+                      <span className={`badge ${x.direction === 'increase' ? 'badge-bad' : 'badge-good'}`}>
+                        {x.direction === 'increase' ? '▲' : '▼'}{' '}
+                        {x.changePercent === null ? 'new' : `${Math.abs(x.changePercent).toFixed(0)}%`}
+                      </span>
+                      <strong className="wrap">{x.label}</strong>
+                      <span className="spacer" />
+                      <span className="muted small">{day(x.date)}</span>
+                    </div>
+                    <div className="muted small">
+                      {money(x.actual, x.currency)} against an expected {money(x.expected, x.currency)} (
+                      {x.dimension})
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <Empty title="No anomalies">Daily costs stayed within their usual range.</Empty>
+            )
+          ) : anomalies.loading ? (
+            <Skeleton />
+          ) : null}
+        </section>
+      </div>
+    </div>
+  );
 }

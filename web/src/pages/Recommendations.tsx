@@ -1,6 +1,207 @@
-import type { ReactNode } from 'react';
-import { PageHeader } from '../components/Feedback';
+import { useMemo, useState, type ReactNode } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { Empty, ErrorNotice, Loading, PageHeader } from '../components/Feedback';
+import { Kpi } from '../components/Kpi';
+import { StatusBadge } from '../components/StatusBadge';
+import { dateTime, money, titleCase } from '../format';
+import { useApi } from '../hooks';
+import type { Page, Recommendation, RecommendationState } from '../types';
+import { RecommendationActions } from './recommendations/RecommendationActions';
+
+const STATES: { id: RecommendationState; label: string }[] = [
+  { id: 'open', label: 'Open' },
+  { id: 'snoozed', label: 'Snoozed' },
+  { id: 'dismissed', label: 'Dismissed' },
+];
+
+interface RuleGroup {
+  rule: string;
+  title: string;
+  items: Recommendation[];
+  savings: number;
+}
+
+function evidenceText(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(2);
+  if (typeof value === 'string' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+function Evidence(props: { evidence: Record<string, unknown> }): ReactNode {
+  const entries = Object.entries(props.evidence).filter(
+    ([, v]) => v !== null && v !== undefined && typeof v !== 'object',
+  );
+  if (!entries.length) return null;
+  return (
+    <dl className="evidence" aria-label="Evidence">
+      {entries.map(([k, v]) => (
+        <div key={k}>
+          <dt className="sr-only">{k}</dt>
+          <dd>
+            {titleCase(k.replace(/([a-z])([A-Z])/g, '$1 $2'))}: <strong>{evidenceText(v)}</strong>
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function RecommendationRow(props: { rec: Recommendation; onChanged: () => void }): ReactNode {
+  const { rec } = props;
+  return (
+    <tr data-recommendation={rec.id}>
+      <td>
+        <div className="wrap">
+          <strong>{rec.resourceName ?? rec.resourceId}</strong>
+        </div>
+        {rec.resourceName ? <div className="muted small wrap">{rec.resourceId}</div> : null}
+        <div className="muted small">
+          {rec.accountName ? `${rec.accountName} · ` : ''}
+          {rec.awsAccountId}
+          {rec.region ? ` · ${rec.region}` : ''}
+        </div>
+      </td>
+      <td>
+        <div>{rec.reason}</div>
+        <Evidence evidence={rec.evidence} />
+      </td>
+      <td>
+        <div>{rec.action}</div>
+        {rec.state !== 'open' ? (
+          <div className="muted small">
+            <StatusBadge state={rec.state} />
+            {rec.stateReason ? ` ${rec.stateReason}` : ''}
+            {rec.snoozedUntil ? ` until ${dateTime(rec.snoozedUntil)}` : ''}
+          </div>
+        ) : null}
+      </td>
+      <td className="num">
+        <span className="savings">{money(rec.monthlySavings, rec.currency)}</span>
+        <div className="muted small">per month</div>
+      </td>
+      <td className="actions">
+        <RecommendationActions rec={rec} onChanged={props.onChanged} />
+      </td>
+    </tr>
+  );
+}
 
 export default function RecommendationsPage(): ReactNode {
-  return <PageHeader title="Recommendations" />;
+  const [params, setParams] = useSearchParams();
+  const state = (STATES.find((s) => s.id === params.get('state'))?.id ?? 'open') as RecommendationState;
+  const [search, setSearch] = useState('');
+  const recs = useApi<Page<Recommendation>>('/api/v1/recommendations', { state, limit: 1000 });
+  const items = useMemo(() => {
+    const q = search.trim().toLowerCase();
+    const all = recs.data?.items ?? [];
+    if (!q) return all;
+    return all.filter((r) =>
+      [r.resourceId, r.resourceName, r.awsAccountId, r.accountName, r.region, r.title, r.rule]
+        .filter(Boolean)
+        .some((v) => String(v).toLowerCase().includes(q)),
+    );
+  }, [recs.data, search]);
+  const groups = useMemo(() => {
+    const by = new Map<string, RuleGroup>();
+    for (const r of items) {
+      let g = by.get(r.rule);
+      if (!g) {
+        g = { rule: r.rule, title: r.ruleTitle ?? titleCase(r.rule), items: [], savings: 0 };
+        by.set(r.rule, g);
+      }
+      g.items.push(r);
+      g.savings += r.monthlySavings;
+    }
+    for (const g of by.values()) g.items.sort((a, b) => b.monthlySavings - a.monthlySavings);
+    return [...by.values()].sort((a, b) => b.savings - a.savings);
+  }, [items]);
+  const total = groups.reduce((s, g) => s + g.savings, 0);
+  const currency = items[0]?.currency ?? 'USD';
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Recommendations"
+        subtitle="Savings are monthly, computed from what each resource cost in the bill."
+      />
+      <div className="grid grid-3">
+        <Kpi
+          label={state === 'open' ? 'Open savings per month' : `${titleCase(state)} savings per month`}
+          testId="recommendations-total"
+          value={<span className="savings">{money(total, currency)}</span>}
+        />
+        <Kpi label="Recommendations" value={items.length} />
+        <Kpi label="Rules with findings" value={groups.length} />
+      </div>
+      <div className="toolbar">
+        <div className="segmented" role="group" aria-label="State">
+          {STATES.map((s) => (
+            <button
+              key={s.id}
+              type="button"
+              aria-pressed={state === s.id}
+              onClick={() => setParams(s.id === 'open' ? {} : { state: s.id }, { replace: true })}
+            >
+              {s.label}
+            </button>
+          ))}
+        </div>
+        <label className="field">
+          <span className="sr-only">Search</span>
+          <input
+            type="search"
+            placeholder="Search resource, account, region…"
+            value={search}
+            size={32}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </label>
+      </div>
+      <ErrorNotice error={recs.error} onRetry={recs.reload} />
+      {recs.loading && !recs.data ? <Loading what="recommendations" /> : null}
+      {recs.data && groups.length === 0 ? (
+        <Empty title={state === 'open' ? 'Nothing to do' : `No ${state} recommendations`}>
+          {state === 'open'
+            ? 'No open recommendations. They are computed after each sync from the inventory, utilization and bill.'
+            : null}
+        </Empty>
+      ) : null}
+      {groups.map((g) => (
+        <details key={g.rule} className="panel rec-group" open={groups.length <= 4} data-rule={g.rule}>
+          <summary>
+            <span className="rec-group-title">
+              <h2>{g.title}</h2>
+              <span className="muted small">
+                {g.items.length} resource{g.items.length === 1 ? '' : 's'}
+              </span>
+            </span>
+            <span className="savings" data-testid={`rule-savings-${g.rule}`}>
+              {money(g.savings, currency)}
+              <span className="muted small"> / month</span>
+            </span>
+          </summary>
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Resource</th>
+                  <th>Evidence</th>
+                  <th>Action</th>
+                  <th className="num">Saving</th>
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {g.items.map((r) => (
+                  <RecommendationRow key={r.id} rec={r} onChanged={recs.reload} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      ))}
+    </div>
+  );
 }

@@ -1,0 +1,82 @@
+import type { ReactNode } from 'react';
+import { Link } from 'react-router-dom';
+import { ActionButton } from '../../components/Allowed';
+import { StatusBadge } from '../../components/StatusBadge';
+import { money } from '../../format';
+import type { CloudAccount } from '../../types';
+
+export function connectMemberPath(payer: CloudAccount, awsAccountId: string, name: string | null): string {
+  const p = new URLSearchParams({
+    type: 'linked',
+    awsAccountId,
+    payerAccountId: payer.awsAccountId ?? payer.id,
+  });
+  if (name) p.set('name', name);
+  return `/accounts/connect/aws?${p.toString()}`;
+}
+
+/**
+ * Under a payer: the member accounts AWS Organizations lists that are not connected ("discovered, not
+ * connected", with a Connect action), and what the payer's bill holds for accounts that are not imported.
+ */
+export function MemberRows(props: {
+  payer: CloudAccount;
+  columns: number;
+  navigate: (to: string) => void;
+}): ReactNode {
+  const { payer } = props;
+  const discovered = (payer.members ?? []).filter((m) => !m.connected);
+  const ni = payer.notImported;
+  return (
+    <>
+      {discovered.map((m) => (
+        <tr key={m.awsAccountId} className="sub-row" data-discovered={m.awsAccountId}>
+          <td>
+            <div>{m.name ?? m.awsAccountId}</div>
+            <div className="muted small">
+              {m.awsAccountId}
+              {m.email ? ` · ${m.email}` : ''}
+            </div>
+          </td>
+          <td>
+            <StatusBadge state="discovered" />
+            {m.awsStatus && m.awsStatus !== 'ACTIVE' ? (
+              <div className="muted small">AWS: {m.awsStatus}</div>
+            ) : null}
+          </td>
+          <td colSpan={props.columns - 3} className="muted small">
+            Listed by AWS Organizations under {payer.name}; its costs are not imported until it is connected.
+          </td>
+          <td className="actions">
+            <ActionButton
+              action="accounts:write"
+              className="btn-small"
+              onClick={() => props.navigate(connectMemberPath(payer, m.awsAccountId, m.name))}
+              aria-label={`Connect ${m.name ?? m.awsAccountId}`}
+            >
+              Connect
+            </ActionButton>
+          </td>
+        </tr>
+      ))}
+      {ni && ni.accounts > 0 ? (
+        <tr className="sub-row">
+          <td colSpan={props.columns}>
+            <span className="muted">
+              Not imported from this payer's bill ({ni.billingPeriod.slice(0, 7)}): {ni.accounts} member
+              account
+              {ni.accounts === 1 ? '' : 's'}
+              {ni.cost !== null ? <>, {money(ni.cost, ni.currency ?? 'USD')}</> : null}.{' '}
+              {payer.memberImport === 'connected-only' ? (
+                <>
+                  Connect them, or set the payer to import all member accounts in its{' '}
+                  <Link to={`/accounts/${payer.id}`}>settings</Link>.
+                </>
+              ) : null}
+            </span>
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
