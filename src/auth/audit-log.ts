@@ -45,10 +45,26 @@ export interface AuditRecord {
   createdAt: string;
 }
 
+/** Where the next page starts: records strictly older than this one, in the list's order. */
+export interface AuditCursor {
+  createdAt: string;
+  id: string;
+}
+
+export function encodeAuditCursor(c: AuditCursor): string {
+  return Buffer.from(`${c.createdAt}|${c.id}`).toString('base64url');
+}
+
+export function decodeAuditCursor(text: string): AuditCursor | undefined {
+  const [createdAt, id, extra] = Buffer.from(text, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || extra !== undefined || Number.isNaN(Date.parse(createdAt))) return undefined;
+  return { createdAt, id };
+}
+
 export async function listAudit(
   q: Queryable,
   orgId: string,
-  options: { limit: number; before?: string },
+  options: { limit: number; before?: string; after?: AuditCursor },
 ): Promise<AuditRecord[]> {
   const rows = await q.query<{
     id: string;
@@ -61,8 +77,9 @@ export async function listAudit(
   }>(
     `SELECT id, actor, action, object_type, object_id, details, created_at FROM audit_log
      WHERE org_id = $1 AND ($2::TIMESTAMPTZ IS NULL OR created_at < $2::TIMESTAMPTZ)
+       AND ($4::TIMESTAMPTZ IS NULL OR created_at < $4::TIMESTAMPTZ OR (created_at = $4::TIMESTAMPTZ AND id < $5))
      ORDER BY created_at DESC, id DESC LIMIT $3`,
-    [orgId, options.before ?? null, options.limit],
+    [orgId, options.before ?? null, options.limit, options.after?.createdAt ?? null, options.after?.id ?? ''],
   );
   return rows.map((r) => ({
     id: r.id,

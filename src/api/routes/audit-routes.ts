@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app/context.js';
-import { listAudit } from '../../auth/audit-log.js';
-import { defineRoute, jsonResponse, principalOf, type Api } from '../route-kit.js';
+import { decodeAuditCursor, encodeAuditCursor, listAudit } from '../../auth/audit-log.js';
+import { InputError } from '../../lib/errors.js';
+import { defineRoute, errorResponses, jsonResponse, principalOf, type Api } from '../route-kit.js';
 
 const AuditSchema = z
   .object({
@@ -23,23 +24,40 @@ const list = defineRoute('audit:read', {
   request: {
     query: z.object({
       limit: z.coerce.number().int().min(1).max(500).default(100),
+      /** Only records older than this time. */
       before: z.string().datetime().optional(),
+      /** `nextCursor` of the previous page. */
+      cursor: z.string().max(200).optional(),
     }),
   },
   responses: {
     200: jsonResponse(
-      z.object({ items: z.array(AuditSchema), nextBefore: z.string().nullable() }),
+      z.object({
+        items: z.array(AuditSchema),
+        /** Pass as `cursor` for the next page; null on the last page. */
+        nextCursor: z.string().nullable(),
+        /** The time of the last record when more may follow (records of that same instant need `cursor`). */
+        nextBefore: z.string().nullable(),
+      }),
       'Audit records',
     ),
+    400: errorResponses[400],
   },
 });
 
 export function registerAuditRoutes(app: Api, ctx: AppContext): void {
   app.openapi(list, async (c) => {
-    const { limit, before } = c.req.valid('query');
-    const items = await listAudit(ctx.store, principalOf(c).orgId, { limit, before });
+    const { limit, before, cursor } = c.req.valid('query');
+    const after = cursor === undefined ? undefined : decodeAuditCursor(cursor);
+    if (cursor !== undefined && !after) throw new InputError('cursor', 'cursor: not a cursor of this list');
+    const items = await listAudit(ctx.store, principalOf(c).orgId, { limit, before, after });
+    const last = items.length === limit ? items.at(-1) : undefined;
     return c.json(
-      { items, nextBefore: items.length === limit ? (items.at(-1)?.createdAt ?? null) : null },
+      {
+        items,
+        nextCursor: last ? encodeAuditCursor(last) : null,
+        nextBefore: last?.createdAt ?? null,
+      },
       200,
     );
   });
