@@ -24,6 +24,7 @@ import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerCostRoutes } from './routes/cost-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerOrganizationRoutes } from './routes/organization-routes.js';
+import { registerSyncRoutes } from './routes/sync-routes.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
 
 /** Every area's routes; one line per router file. */
@@ -34,6 +35,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerTokenRoutes,
   registerAuditRoutes,
   registerCostRoutes,
+  registerSyncRoutes,
 ];
 
 type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[] };

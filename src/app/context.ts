@@ -1,8 +1,18 @@
 import type { Logger } from 'pino';
 import { createAuthService, type AuthService } from '../auth/auth-service.js';
 import { createSecretVault, loadMasterKey, type SecretVault } from '../accounts/secret-vault.js';
+import { createAwsClients, type AwsClientFactory } from '../aws/client-factory.js';
 import type { Config } from '../config/config.js';
 import { createCostService, type CostService } from '../costs/cost-service.js';
+import { createBillingService } from '../billing/billing-service.js';
+import { createInventoryService, type InventoryService } from '../inventory/inventory-service.js';
+import {
+  createRecommendationService,
+  type RecommendationService,
+} from '../recommendations/recommendation-service.js';
+import { createAwsStages } from '../sync/aws-stages.js';
+import { createSyncService, syncSettingsFrom, type SyncService } from '../sync/sync-service.js';
+import { billingStage, inventoryStages, recommendationStage } from '../sync/stage-wiring.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { createLog } from '../lib/log.js';
 import { openStore } from '../store/open-store.js';
@@ -20,6 +30,14 @@ export interface AppContext {
   clock: Clock;
   auth: AuthService;
   costs: CostService;
+  /** AWS SDK clients for a connection (one credential cache per process). */
+  aws: AwsClientFactory;
+  /** Resources per connection, their metrics and bill costs. */
+  inventory: InventoryService;
+  /** Savings recommendations: rules, dismiss/snooze, settings. */
+  recommendations: RecommendationService;
+  /** Sync runs: queue, worker, scheduler, account status. Background work starts with `sync.start()`. */
+  sync: SyncService;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -39,7 +57,29 @@ export async function createAppContext(config: Config, options: ContextOptions =
   const vault = createSecretVault(store, masterKey);
   const auth = createAuthService({ store, clock, sessionTtlHours: config.sessionTtlHours });
   const costs = createCostService({ store, clock, log: log.child({ area: 'costs' }) });
+  const aws = createAwsClients({ config, vault, log, clock });
   const closers: (() => Promise<void>)[] = [];
+  const billing = createBillingService({ store, clock, log: log.child({ area: 'billing' }) });
+  const inventory = createInventoryService({ store, clock, log: log.child({ area: 'inventory' }) });
+  const recommendations = createRecommendationService({
+    store,
+    clock,
+    log: log.child({ area: 'recommendations' }),
+  });
+  const sync = createSyncService({
+    store,
+    clock,
+    log: log.child({ area: 'sync' }),
+    stages: createAwsStages({
+      store,
+      aws,
+      billing: billingStage({ billing, store, retentionMonths: config.retentionMonths }),
+      ...inventoryStages(inventory),
+      recommendations: recommendationStage(recommendations, inventory),
+    }),
+    settings: syncSettingsFrom(config),
+  });
+  closers.push(() => sync.stop());
   const ctx: AppContext = {
     config,
     store,
@@ -48,6 +88,10 @@ export async function createAppContext(config: Config, options: ContextOptions =
     clock,
     auth,
     costs,
+    aws,
+    inventory,
+    recommendations,
+    sync,
     async close() {
       for (const c of closers.reverse()) await c();
       await store.close();

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerSyncCommands } from './sync-commands.js';
+import { registerWorkerCommand } from './worker-command.js';
 import { registerSimCommand } from '../../sim/cli.js';
 
 const program = new Command();
@@ -13,6 +15,9 @@ program
 // One register call per command group.
 registerServeCommand(program);
 registerAdminCommands(program);
+registerWorkerCommand(program);
+// After the accounts group: the sync commands join `cloudtally accounts`.
+registerSyncCommands(program);
 registerSimCommand(program);
 
 await program.parseAsync(process.argv);

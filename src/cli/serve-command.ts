@@ -21,6 +21,8 @@ export async function serve(flags: ServeFlags): Promise<void> {
     worker: flags.worker === false ? false : undefined,
   });
   const ctx = await createAppContext(config);
+  // `--no-worker`: this process serves the API only; `cloudtally worker` processes run the queued syncs.
+  await ctx.sync.start({ worker: config.worker, scheduler: config.worker && config.scheduler });
   const server = await startServer(ctx, { port: config.port, host: config.host });
   process.stdout.write(`listening on ${server.url}\n`);
   ctx.log.info(

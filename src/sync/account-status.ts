@@ -46,7 +46,7 @@ export type AccountStatusRow = {
 };
 
 /** What status_detail holds. `previous` is the status before a run started, restored if it does not finish. */
-interface StatusDetail {
+export interface StatusDetail {
   runId?: string | null;
   stage?: StageName | null;
   progress?: StageProgress | null;
@@ -227,16 +227,23 @@ export function intervalOf(
   return Number.isFinite(fromOrg) && fromOrg > 0 ? fromOrg : defaultMinutes;
 }
 
-/** The account shows `syncing`; what it showed before is kept to restore if the run does not finish. */
+/** What an account showed before a run started, restored if the run does not finish. */
+export interface PreviousStatus {
+  state: AccountState;
+  detail: StatusDetail;
+  diagnostics: Diagnostic[];
+}
+
+/** The account shows `syncing`; returns what it showed before. */
 export async function markSyncing(
   q: Queryable,
   loaded: LoadedAccount,
   run: { id: string; stage: StageName | null; progress: StageProgress | null },
   now: Date,
-): Promise<void> {
+): Promise<PreviousStatus | undefined> {
   const current = loaded.row;
   const currentDetail = parse<StatusDetail>(current.status_detail, {});
-  const previous =
+  const previous: PreviousStatus | undefined =
     current.status_state === 'syncing'
       ? currentDetail.previous
       : {
@@ -244,38 +251,31 @@ export async function markSyncing(
           detail: { ...currentDetail, previous: undefined },
           diagnostics: parse<Diagnostic[]>(current.diagnostics, []),
         };
+  await showProgress(q, loaded.account.id, { ...run, previous });
+  await q.execute(`UPDATE cloud_accounts SET last_attempt_at = $2 WHERE id = $1`, [loaded.account.id, now]);
+  return previous;
+}
+
+/**
+ * Shows the run's stage and progress on its account. The running run is authoritative: a validation recorded
+ * meanwhile (which writes the status too) does not hide that the account is syncing.
+ */
+export async function showProgress(
+  q: Queryable,
+  accountId: string,
+  run: { id: string; stage: StageName | null; progress: StageProgress | null; previous?: PreviousStatus },
+): Promise<void> {
   const detail: StatusDetail = {
     runId: run.id,
     stage: run.stage,
     progress: run.progress,
-    message: 'Syncing',
-    previous,
+    message: run.stage ? `Syncing: ${run.stage}` : 'Syncing',
+    previous: run.previous,
   };
   await q.execute(
-    `UPDATE cloud_accounts SET status_state = 'syncing', status_detail = $2, last_attempt_at = $3 WHERE id = $1`,
-    [loaded.account.id, JSON.stringify(detail), now],
+    `UPDATE cloud_accounts SET status_state = 'syncing', status_detail = $2 WHERE id = $1 AND disabled = FALSE`,
+    [accountId, JSON.stringify(detail)],
   );
-}
-
-/** Updates the stage and progress an account shows while it syncs (only while that run is the one shown). */
-export async function showProgress(
-  q: Queryable,
-  accountId: string,
-  run: { id: string; stage: StageName | null; progress: StageProgress | null },
-): Promise<void> {
-  const rows = await q.query<{ status_state: string; status_detail: string | null }>(
-    `SELECT status_state, status_detail FROM cloud_accounts WHERE id = $1`,
-    [accountId],
-  );
-  const row = rows[0];
-  if (!row || row.status_state !== 'syncing') return;
-  const detail = parse<StatusDetail>(row.status_detail, {});
-  if (detail.runId !== run.id) return;
-  const next = { ...detail, stage: run.stage, progress: run.progress };
-  await q.execute(`UPDATE cloud_accounts SET status_detail = $2 WHERE id = $1 AND status_state = 'syncing'`, [
-    accountId,
-    JSON.stringify(next),
-  ]);
 }
 
 /** Newest billing day loaded for the account: its own deliveries, or (a member) the payer's rows for it. */
@@ -300,7 +300,7 @@ export async function recordRunOutcome(
   loaded: LoadedAccount,
   run: { id: string; state: RunState; stages: StageRecord[]; error: Diagnostic | null },
   now: Date,
-  options: { retrySoon?: boolean } = {},
+  options: { retrySoon?: boolean; previous?: PreviousStatus } = {},
 ): Promise<void> {
   const freshness = await dataFreshness(q, loaded.account);
   const rows = await q.query<{
@@ -318,7 +318,7 @@ export async function recordRunOutcome(
   if (!status) {
     // Not finished: restore what the account showed before this run (only if it still shows this run).
     const detail = parse<StatusDetail>(current.status_detail, {});
-    if (current.status_state !== 'syncing' || (detail.runId && detail.runId !== run.id)) {
+    if (current.status_state !== 'syncing' || detail.runId !== run.id) {
       await q.execute(
         `UPDATE cloud_accounts SET data_freshness = $2::DATE,
            next_sync_at = CASE WHEN $3::BOOLEAN THEN $4::TIMESTAMPTZ ELSE next_sync_at END WHERE id = $1`,
@@ -326,7 +326,8 @@ export async function recordRunOutcome(
       );
       return;
     }
-    const prev = detail.previous ?? { state: 'pending' as const, detail: {}, diagnostics: [] };
+    const prev = options.previous ??
+      detail.previous ?? { state: 'pending' as const, detail: {}, diagnostics: [] };
     status = { state: prev.state, detail: prev.detail, diagnostics: prev.diagnostics };
   }
   const succeeded = run.state === 'succeeded' || run.state === 'partial';

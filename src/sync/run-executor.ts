@@ -74,6 +74,9 @@ export async function executeRun<S>(
   const records = STAGE_NAMES.map(waiting);
   const log = deps.log.child({ runId: input.runId, cloudAccountId: input.account.id });
   let session: S | undefined;
+  // Stages that returned: a stage that reported failures (e.g. one region denied) still produced what the
+  // stages after it need; one that threw or was skipped did not.
+  const completed = new Set<StageName>();
   let progress: StageProgress = {};
   const snapshot = () => records.map((r) => ({ ...r }));
 
@@ -84,12 +87,10 @@ export async function executeRun<S>(
         if (r.state === 'waiting') r.state = aborted === 'cancel' ? 'cancelled' : 'interrupted';
       break;
     }
-    const missing = STAGE_NEEDS[record.name].filter(
-      (need) => records.find((r) => r.name === need)?.state !== 'succeeded',
-    );
+    const missing = STAGE_NEEDS[record.name].filter((need) => !completed.has(need));
     if (missing.length > 0) {
       record.state = 'skipped';
-      record.note = `Needs ${missing.join(' and ')}, which did not succeed in this run.`;
+      record.note = `Needs ${missing.join(' and ')}, which did not complete in this run.`;
       continue;
     }
     const started = deps.clock.now();
@@ -128,9 +129,16 @@ export async function executeRun<S>(
       );
       record.tries = tries;
       record.state = value.state ?? 'succeeded';
+      // A service that stops early on an abort may return rather than throw: it still did not finish.
+      const abortedMeanwhile = abortKindOf(input.signal);
+      if (abortedMeanwhile) record.state = abortedMeanwhile === 'cancel' ? 'cancelled' : 'interrupted';
       record.counts = value.counts ?? {};
       record.diagnostics = value.diagnostics ?? [];
       if (value.note) record.note = value.note;
+      // A validate that reports failures means no access: nothing after it can run.
+      if (record.state === 'succeeded' || (record.state === 'failed' && record.name !== 'validate')) {
+        completed.add(record.name);
+      }
     } catch (err) {
       const kind = abortKindOf(input.signal);
       if (kind) {

@@ -53,12 +53,20 @@ export interface TriggerInput {
   options?: RunOptions;
 }
 
-/** What the accounts service calls when accounts are connected (DESIGN.md §1). */
+/**
+ * What the accounts service calls when accounts are connected or removed (DESIGN.md §1). An account given
+ * without its organization is looked up by its ID.
+ */
 export interface SyncAccountEvents {
   /** A new account: its first sync starts at once. */
-  accountConnected(account: { orgId: string; id: string }): Promise<void>;
+  accountConnected(account: { id: string; orgId?: string }): Promise<void>;
   /** A member account was connected: the payer re-imports its retained billing periods so the member's history appears. */
-  memberConnected(input: { orgId: string; payerId: string; memberId: string }): Promise<void>;
+  memberConnected(
+    payerId: string,
+    member: { id: string; orgId?: string; awsAccountId?: string | null },
+  ): Promise<void>;
+  /** The account is gone: its queued run is cancelled and a running one aborted. */
+  accountRemoved(account: { id: string; orgId?: string }): Promise<void>;
 }
 
 export interface SyncService {
@@ -247,10 +255,19 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
     );
   }
 
+  async function orgIdOf(account: { id: string; orgId?: string }): Promise<string | undefined> {
+    if (account.orgId) return account.orgId;
+    const rows = await store.query<{ org_id: string }>(`SELECT org_id FROM cloud_accounts WHERE id = $1`, [
+      account.id,
+    ]);
+    return rows[0]?.org_id;
+  }
+
   const events: SyncAccountEvents = {
     async accountConnected(account) {
       try {
-        await trigger({ orgId: account.orgId, accountId: account.id, trigger: 'connected' });
+        const orgId = await orgIdOf(account);
+        if (orgId) await trigger({ orgId, accountId: account.id, trigger: 'connected' });
       } catch (err) {
         log.error(
           { err, cloudAccountId: account.id },
@@ -258,23 +275,39 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
         );
       }
     },
-    async memberConnected(input) {
+    async memberConnected(payerId, member) {
       try {
-        const member = await loadAccount(store, input.memberId, settings.defaultIntervalMinutes, input.orgId);
+        const orgId = await orgIdOf(member);
+        if (!orgId) return;
+        const memberAccount = member.awsAccountId
+          ? undefined
+          : await loadAccount(store, member.id, settings.defaultIntervalMinutes, orgId);
         await trigger({
-          orgId: input.orgId,
-          accountId: input.payerId,
+          orgId,
+          accountId: payerId,
           trigger: 'member_connected',
           options: {
             billingForce: true,
-            memberAccountIds: [member?.account.awsAccountId ?? input.memberId],
+            memberAccountIds: [member.awsAccountId ?? memberAccount?.account.awsAccountId ?? member.id],
           },
         });
       } catch (err) {
         log.error(
-          { err, cloudAccountId: input.payerId, memberId: input.memberId },
+          { err, cloudAccountId: payerId, memberId: member.id },
           "could not queue the payer's re-import for a connected member account",
         );
+      }
+    },
+    async accountRemoved(account) {
+      try {
+        const { queued, running } = await runs.activeRuns(store, account.id);
+        if (queued) await runs.cancelQueued(store, queued.id, clock.now());
+        if (running) {
+          await runs.requestCancel(store, running.id);
+          worker?.abort(running.id, 'cancel');
+        }
+      } catch (err) {
+        log.error({ err, cloudAccountId: account.id }, 'could not cancel the sync runs of a removed account');
       }
     },
   };
@@ -402,5 +435,20 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
       await worker?.stop(graceMs);
       worker = undefined;
     },
+  };
+}
+
+/** The sync settings of a configuration. */
+export function syncSettingsFrom(config: {
+  syncIntervalMinutes: number;
+  maxConcurrentSyncs: number;
+  syncLeaseSeconds: number;
+  syncPollMs: number;
+}): SyncSettings {
+  return {
+    defaultIntervalMinutes: config.syncIntervalMinutes,
+    concurrency: config.maxConcurrentSyncs,
+    leaseMs: config.syncLeaseSeconds * 1000,
+    pollMs: config.syncPollMs,
   };
 }

@@ -6,8 +6,9 @@ export const STAGE_NAMES = ['validate', 'billing', 'inventory', 'metrics', 'reco
 export type StageName = (typeof STAGE_NAMES)[number];
 
 /**
- * Which earlier stages a stage needs. Billing and inventory only need access; metrics and recommendations work
- * on the inventory of this run, so a failed inventory skips them rather than computing from stale resources.
+ * Which earlier stages a stage needs to have completed. Billing and inventory only need access; metrics and
+ * recommendations work on the inventory of this run, so an inventory that threw skips them rather than letting
+ * them compute from stale resources.
  */
 export const STAGE_NEEDS: Record<StageName, readonly StageName[]> = {
   validate: [],

@@ -5,7 +5,13 @@ import type { Diagnostic } from '../lib/errors.js';
 import { randomToken } from '../lib/ids.js';
 import type { Log } from '../lib/log.js';
 import type { Store } from '../store/store.js';
-import { loadAccount, markSyncing, recordRunOutcome, showProgress } from './account-status.js';
+import {
+  loadAccount,
+  markSyncing,
+  recordRunOutcome,
+  showProgress,
+  type PreviousStatus,
+} from './account-status.js';
 import { RunAborted, type AbortKind, type RetryPolicy } from './retry.js';
 import { executeRun, type ExecuteResult } from './run-executor.js';
 import * as runs from './run-store.js';
@@ -280,7 +286,7 @@ export class SyncWorker<S> {
       });
       return;
     }
-    await markSyncing(
+    const previous = await markSyncing(
       store,
       loaded,
       { id: run.id, stage: null, progress: null },
@@ -324,6 +330,7 @@ export class SyncWorker<S> {
             id: run.id,
             stage: snapshot.stage,
             progress: snapshot.progress,
+            previous,
           });
         }
       }).catch((err: unknown) => log.warn({ err, runId: run.id }, 'sync progress write failed'));
@@ -355,10 +362,14 @@ export class SyncWorker<S> {
       clearTimeout(pending);
     }
     await writes(async () => undefined);
-    await this.record(run, result);
+    await this.record(run, result, previous);
   }
 
-  private async record(run: SyncRun, result: ExecuteResult): Promise<void> {
+  private async record(
+    run: SyncRun,
+    result: ExecuteResult,
+    previous: PreviousStatus | undefined,
+  ): Promise<void> {
     const { store, clock, log } = this.deps;
     if (result.aborted === 'lease_lost') {
       log.warn({ runId: run.id }, 'lost the lease of a sync run; another worker has it');
@@ -395,6 +406,7 @@ export class SyncWorker<S> {
       if (loaded) {
         await recordRunOutcome(tx, loaded, { id: run.id, ...result }, now, {
           retrySoon: result.state === 'interrupted',
+          previous,
         });
       }
     });

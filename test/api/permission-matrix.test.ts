@@ -119,6 +119,29 @@ interface Row {
 /** A fresh member of Org A, for requests that change or remove one. */
 const freshMember = (fx: Fixture) => addUser(fx.t, { role: 'viewer', prefix: 'target' });
 
+/** A cloud account of Org A written straight to the store, for the sync rows (the accounts API is not under test). */
+async function matrixAccount(fx: Fixture): Promise<string> {
+  const id = `acc_matrix_${fx.unique('sync').replace(/[^a-z0-9]/gi, '')}`;
+  const now = new Date();
+  await fx.t.ctx.store.execute(
+    `INSERT INTO cloud_accounts (id, org_id, name, provider, type, aws_account_id, created_at, updated_at)
+     VALUES ($1, $2, 'matrix', 'aws', 'assumed_role', $3, $4, $4)`,
+    [id, fx.t.users.manager.orgId, String(300000000000 + (now.getTime() % 1e9)), now],
+  );
+  return id;
+}
+
+/** A queued sync run of a fresh Org A account. */
+async function matrixRun(fx: Fixture): Promise<string> {
+  const accountId = await matrixAccount(fx);
+  const { run } = await fx.t.ctx.sync.trigger({
+    orgId: fx.t.users.manager.orgId,
+    accountId,
+    trigger: 'manual',
+  });
+  return run.id;
+}
+
 const MATRIX: Record<string, Row> = {
   // ---- system ----
   'GET /api/v1/health': { expect: PUBLIC(200) },
@@ -193,6 +216,42 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/costs/line-items/export': {
     request: () => ({ query: { from: '2024-01-01', to: '2024-01-02', format: 'csv' } }),
     expect: READ(200),
+  },
+
+  // ---- sync ----
+  'POST /api/v1/cloud-accounts/:id/sync': {
+    // Only queued (the test server runs no worker): later callers join the same run.
+    request: async (fx) => ({ params: { id: await fx.once('account', () => matrixAccount(fx)) } }),
+    expect: ENGINEER_UP(202),
+  },
+  'GET /api/v1/sync-runs/:id': {
+    request: async (fx) => ({ params: { id: await fx.once('run', () => matrixRun(fx)) } }),
+    expect: READ(200),
+  },
+  'POST /api/v1/sync-runs/:id/cancel': {
+    // The first allowed caller cancels the queued run; cancelling a cancelled run answers it again.
+    request: async (fx) => ({ params: { id: await fx.once('run', () => matrixRun(fx)) } }),
+    expect: ENGINEER_UP(200),
+  },
+  'GET /api/v1/cloud-accounts/:id/sync-runs': {
+    request: async (fx) => ({ params: { id: await fx.once('account', () => matrixAccount(fx)) } }),
+    expect: READ(200),
+  },
+  'GET /api/v1/cloud-accounts/:id/sync-status': {
+    request: async (fx) => ({ params: { id: await fx.once('account', () => matrixAccount(fx)) } }),
+    expect: READ(200),
+  },
+  'GET /api/v1/sync-settings': { expect: READ(200) },
+  'PATCH /api/v1/sync-settings': {
+    request: () => ({ body: { syncIntervalMinutes: 360 } }),
+    expect: MANAGER(200),
+  },
+  'PATCH /api/v1/cloud-accounts/:id/sync-settings': {
+    request: async (fx) => ({
+      params: { id: await fx.once('account', () => matrixAccount(fx)) },
+      body: { syncIntervalMinutes: null },
+    }),
+    expect: CREDENTIALS(200),
   },
 
   // ---- cloud accounts, setup, sync, costs, resources, recommendations: add your rows here ----

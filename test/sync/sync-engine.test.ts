@@ -390,8 +390,8 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
       },
     });
     const sync = service(syncServiceFor(store, stages));
-    await sync.events.memberConnected({ orgId, payerId: payer, memberId: memberA });
-    await sync.events.memberConnected({ orgId, payerId: payer, memberId: memberB });
+    await sync.events.memberConnected(payer, { id: memberA });
+    await sync.events.memberConnected(payer, { id: memberB, orgId });
     const runs = await sync.listRuns(orgId, payer);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ trigger: 'member_connected', state: 'queued' });

@@ -2,6 +2,7 @@ import { coreMigration } from './001-core.js';
 import { cloudMigration } from './002-cloud.js';
 import { inventoryMigration } from './005-inventory.js';
 import { recommendationsMigration } from './006-recommendations.js';
+import { syncMigration } from './007-sync.js';
 import { costsMigration } from './008-costs.js';
 import type { Migration } from './types.js';
 
@@ -11,5 +12,6 @@ export const migrations: readonly Migration[] = [
   cloudMigration,
   inventoryMigration,
   recommendationsMigration,
+  syncMigration,
   costsMigration,
 ];

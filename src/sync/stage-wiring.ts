@@ -1,0 +1,270 @@
+import type { BillingService } from '../billing/billing-service.js';
+import { ConnectionError, type Diagnostic } from '../lib/errors.js';
+import type { Queryable } from '../store/store.js';
+import type { AwsStage, AwsStageContext, AwsStagePorts } from './aws-stages.js';
+import type { StageOutcome } from './sync-types.js';
+
+// Adapters from the domain services to the stages of a run: what each service is asked, and how its answer
+// becomes counts, diagnostics and a stage state. The services are typed as the few methods used.
+
+interface InventoryPort {
+  scanAccount(input: {
+    orgId: string;
+    cloudAccountId: string;
+    awsAccountId: string;
+    clients: AwsStageContext['session']['clients'];
+    signal?: AbortSignal;
+    onProgress?: (p: { done: number; total: number; message: string }) => void;
+  }): Promise<{
+    counts: Record<string, number>;
+    regions: { scanned: string[]; failed: string[] };
+    gone: number;
+    diagnostics: Diagnostic[];
+  }>;
+  collectMetrics(input: {
+    orgId: string;
+    cloudAccountId: string;
+    clients: AwsStageContext['session']['clients'];
+    signal?: AbortSignal;
+    onProgress?: (p: { done: number; total: number; message: string }) => void;
+  }): Promise<{ series: number; points: number; requests: number; diagnostics: Diagnostic[] }>;
+  linkCosts(input: { orgId: string; cloudAccountId: string; awsAccountId: string }): Promise<unknown>;
+}
+
+interface RecommendationPort {
+  runForAccount(input: { orgId: string; cloudAccountId: string; signal?: AbortSignal }): Promise<{
+    opened: number;
+    closed: number;
+    updated: number;
+    unchanged: number;
+    skipped: string[];
+  }>;
+}
+
+type BillingPort = Pick<BillingService, 'syncExport' | 'syncCostExplorer'>;
+
+/** Accounts without credentials of their own (a member connected for billing only) have nothing to scan. */
+function hasAccess(ctx: AwsStageContext): boolean {
+  return Boolean(ctx.session.connection.secretId || ctx.session.connection.roleArn);
+}
+
+const NO_ACCESS: StageOutcome = {
+  state: 'skipped',
+  note: 'The account has no credentials of its own; its billing comes through the payer.',
+};
+
+export function inventoryStages(inventory: InventoryPort): { inventory: AwsStage; metrics: AwsStage } {
+  return {
+    async inventory(ctx) {
+      if (!hasAccess(ctx)) return NO_ACCESS;
+      const result = await inventory.scanAccount({
+        orgId: ctx.account.orgId,
+        cloudAccountId: ctx.account.id,
+        awsAccountId: ctx.account.awsAccountId ?? '',
+        clients: ctx.session.clients,
+        signal: ctx.signal,
+        onProgress: (p) => ctx.progress({ done: p.done, total: p.total, message: p.message }),
+      });
+      const counts: Record<string, number> = { ...result.counts, regions: result.regions.scanned.length };
+      if (result.gone) counts.gone = result.gone;
+      // A region that could not be scanned keeps its previous resources: the stage completed, but in part.
+      return {
+        state: result.regions.failed.length > 0 ? 'failed' : 'succeeded',
+        counts,
+        diagnostics: result.diagnostics,
+      };
+    },
+    async metrics(ctx) {
+      if (!hasAccess(ctx)) return NO_ACCESS;
+      const result = await inventory.collectMetrics({
+        orgId: ctx.account.orgId,
+        cloudAccountId: ctx.account.id,
+        clients: ctx.session.clients,
+        signal: ctx.signal,
+        onProgress: (p) => ctx.progress({ done: p.done, total: p.total, message: p.message }),
+      });
+      return {
+        state: result.diagnostics.length > 0 ? 'failed' : 'succeeded',
+        counts: { series: result.series, points: result.points, requests: result.requests },
+        diagnostics: result.diagnostics,
+      };
+    },
+  };
+}
+
+export function recommendationStage(
+  recommendations: RecommendationPort,
+  inventory: Pick<InventoryPort, 'linkCosts'>,
+): AwsStage {
+  return async (ctx) => {
+    if (ctx.account.awsAccountId) {
+      // Savings come from what each resource cost in the bill: link the freshest bill to the fresh inventory.
+      await inventory.linkCosts({
+        orgId: ctx.account.orgId,
+        cloudAccountId: ctx.account.id,
+        awsAccountId: ctx.account.awsAccountId,
+      });
+    }
+    const result = await recommendations.runForAccount({
+      orgId: ctx.account.orgId,
+      cloudAccountId: ctx.account.id,
+      signal: ctx.signal,
+    });
+    return {
+      counts: {
+        opened: result.opened,
+        closed: result.closed,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        rulesSkipped: result.skipped.length,
+      },
+      note: result.skipped.length > 0 ? `Rules not evaluated: ${result.skipped.join(', ')}` : undefined,
+    };
+  };
+}
+
+interface BillingRow {
+  export_type: string | null;
+  export_name: string | null;
+  bucket: string | null;
+  prefix: string | null;
+  export_region: string | null;
+  edp: boolean;
+  member_import: string;
+  [key: string]: unknown;
+}
+
+// The billing package's code for an export that holds no period yet: nothing to fix, AWS has not delivered.
+const NOT_DELIVERED = new Set(['billing_manifest_missing']);
+
+export function billingStage(deps: {
+  billing: BillingPort;
+  store: Queryable;
+  retentionMonths: number;
+}): AwsStage {
+  return async (ctx) => {
+    const { account } = ctx;
+    if (account.type === 'linked') {
+      return { state: 'skipped', note: "A member account's billing comes through its payer's export." };
+    }
+    const force = Boolean(ctx.options.billingForce);
+    if (account.type === 'cost_explorer') {
+      const result = await deps.billing.syncCostExplorer({
+        orgId: account.orgId,
+        cloudAccountId: account.id,
+        ce: ctx.session.clients.ce(),
+        months: deps.retentionMonths,
+        force,
+        signal: ctx.signal,
+        onProgress: (p) => ctx.progress({ done: p.rows, message: `${p.phase} (${p.requests} requests)` }),
+      });
+      return {
+        counts: {
+          periodsLoaded: result.periods.filter((p) => p.status === 'loaded').length,
+          rows: result.periods.reduce((s, p) => s + p.rows, 0),
+          requests: result.requests,
+        },
+      };
+    }
+    const [row] = await deps.store.query<BillingRow>(
+      `SELECT export_type, export_name, bucket, prefix, export_region, edp, member_import FROM cloud_accounts
+       WHERE id = $1 AND org_id = $2`,
+      [account.id, account.orgId],
+    );
+    if (!row?.bucket || !row.export_name) {
+      return { state: 'skipped', note: 'No billing export is set for this account.' };
+    }
+    // Costs are imported only for connected accounts (the payer included) unless the payer imports all members.
+    const connected = await deps.store.query<{ aws_account_id: string }>(
+      `SELECT DISTINCT aws_account_id FROM cloud_accounts WHERE org_id = $1 AND aws_account_id IS NOT NULL`,
+      [account.orgId],
+    );
+    const region = row.export_region ?? 'us-east-1';
+    const result = await deps.billing.syncExport({
+      orgId: account.orgId,
+      cloudAccountId: account.id,
+      awsAccountId: account.awsAccountId ?? '',
+      export: {
+        type: row.export_type === 'legacy' ? 'legacy' : 'cur2',
+        name: row.export_name,
+        bucket: row.bucket,
+        prefix: row.prefix ?? '',
+        region,
+      },
+      edp: Boolean(row.edp),
+      memberImport: row.member_import === 'all' ? 'all' : 'connected-only',
+      connectedAccountIds: connected.map((c) => c.aws_account_id),
+      retentionMonths: deps.retentionMonths,
+      force,
+      s3: ctx.session.clients.s3(region),
+      signal: ctx.signal,
+      onProgress: (p) =>
+        ctx.progress({
+          done: p.filesDone,
+          total: p.filesTotal,
+          message: `${p.period.slice(0, 7)} ${p.phase}${p.rows ? ` ${p.rows} rows` : ''}`,
+        }),
+    });
+    const failed = result.periods.filter((p) => p.status === 'failed');
+    const counts = {
+      periodsLoaded: result.periods.filter((p) => p.status === 'loaded').length,
+      periodsUnchanged: result.periods.filter((p) => p.status === 'skipped').length,
+      periodsFailed: failed.length,
+      rows: result.periods.reduce((s, p) => s + p.rows, 0),
+    };
+    if (result.periods.length === 0 && result.diagnostic) {
+      return {
+        state: NOT_DELIVERED.has(result.diagnostic.code) ? 'not_ready' : 'failed',
+        counts,
+        diagnostics: [{ ...result.diagnostic, step: 'billing' }],
+      };
+    }
+    return {
+      state: failed.length > 0 ? 'failed' : 'succeeded',
+      counts,
+      diagnostics: failed.flatMap((p) => (p.diagnostic ? [{ ...p.diagnostic, step: 'billing' }] : [])),
+    };
+  };
+}
+
+interface ValidationStepLike {
+  step: string;
+  state: 'pass' | 'fail' | 'skipped';
+  code: string;
+  message: string;
+  remediation?: string;
+  diagnostics?: Diagnostic[];
+}
+
+interface ValidationPort {
+  validate(
+    orgId: string,
+    id: string,
+    signal?: AbortSignal,
+  ): Promise<{ validation: { steps: ValidationStepLike[] } }>;
+}
+
+const stepDiagnostics = (s: ValidationStepLike): Diagnostic[] =>
+  s.diagnostics ?? [{ code: s.code, message: s.message, remediation: s.remediation ?? '', step: s.step }];
+
+// Without credentials and identity nothing else can run; the other checks (bucket, export, discovery) belong to
+// the stages that use them, which report their own diagnostics.
+const BLOCKING_STEPS = new Set(['credentials', 'identity']);
+
+/** The accounts validator as the validate stage: it records the report and refreshes the discovered members. */
+export function validateStage(accounts: ValidationPort): NonNullable<AwsStagePorts['validate']> {
+  return async (ctx) => {
+    const { validation } = await accounts.validate(ctx.account.orgId, ctx.account.id, ctx.signal);
+    const failed = validation.steps.filter((s) => s.state === 'fail');
+    const blocking = failed.filter((s) => BLOCKING_STEPS.has(s.step)).flatMap(stepDiagnostics);
+    if (blocking.length > 0) throw new ConnectionError(blocking[0], blocking);
+    const warnings = failed
+      .filter((s) => s.step === 'discovery')
+      .flatMap(stepDiagnostics)
+      .map((d) => ({ ...d, step: d.step ?? 'validate' }));
+    return {
+      counts: { checksPassed: validation.steps.filter((s) => s.state === 'pass').length },
+      diagnostics: warnings,
+    };
+  };
+}
