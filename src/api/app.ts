@@ -22,6 +22,8 @@ import { recordRoute, type Api, type ApiEnv, type RouteRegistrar } from './route
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerCostRoutes } from './routes/cost-routes.js';
+import { registerRecommendationRoutes } from './routes/recommendation-routes.js';
+import { registerResourceRoutes } from './routes/resource-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerOrganizationRoutes } from './routes/organization-routes.js';
 import { registerSyncRoutes } from './routes/sync-routes.js';
@@ -36,6 +38,8 @@ const REGISTRARS: RouteRegistrar[] = [
   registerAuditRoutes,
   registerCostRoutes,
   registerSyncRoutes,
+  registerResourceRoutes,
+  registerRecommendationRoutes,
 ];
 
 type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[] };

@@ -7,6 +7,9 @@
  *   await inventory.collectMetrics({ orgId, cloudAccountId, clients, days?, signal?, onProgress? })
  *     → { series, points, requests, diagnostics }   // the sync's 'metrics' stage
  *   await inventory.linkCosts({ orgId, cloudAccountId, awsAccountId })   // after a billing load
+ *   await inventory.list(orgId, filters)                 // GET /api/v1/resources
+ *   await inventory.scanStatus(orgId, cloudAccountId)    // per region and kind, with diagnostics
+ *   await inventory.metricSeries(orgId, resourceId, days?)
  *
  * A scan runs regions × resource kinds in parallel within a bound; throttling is absorbed by backoff; a region or
  * kind that fails (denied, not enabled) becomes a diagnostic and keeps its previous resources, while the rest goes on.
@@ -15,7 +18,7 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
-import { ConnectionError, type Diagnostic } from '../lib/errors.js';
+import { ConnectionError, NotFoundError, type Diagnostic } from '../lib/errors.js';
 import type { Store } from '../store/store.js';
 import { classifyAwsError, diagnosticFor } from './aws-calls.js';
 import {
@@ -35,10 +38,18 @@ import {
   type LoadBalancerDetails,
   type ResourceType,
 } from './inventory-types.js';
-import { newestPoints, pruneMetrics, saveMetricPoints } from './metric-store.js';
+import { loadSeries, newestPoints, pruneMetrics, saveMetricPoints } from './metric-store.js';
 import { fetchMetrics, seriesFor, wantsMetrics } from './metrics-collector.js';
 import { linkResourceCosts } from './resource-costs.js';
-import { loadResources, saveScanStatus, saveScanUnit, type StoredResource } from './resource-store.js';
+import { accountInOrg, listResources, type ResourceFilters } from './resource-query.js';
+import {
+  loadResources,
+  loadScanStatus,
+  saveScanStatus,
+  saveScanUnit,
+  type ScanStatus,
+  type StoredResource,
+} from './resource-store.js';
 
 export interface InventoryProgress {
   stage: 'inventory' | 'metrics';
@@ -425,5 +436,30 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     },
 
     linkCosts,
+
+    /** The organization's resources with their bill cost (GET /api/v1/resources). */
+    list: (orgId: string, filters: ResourceFilters = {}) => listResources(store, orgId, filters),
+
+    /** How the last scan of each region and kind went for one connection, with diagnostics. */
+    async scanStatus(orgId: string, cloudAccountId: string): Promise<ScanStatus[]> {
+      if (!(await accountInOrg(store, orgId, cloudAccountId)))
+        throw new NotFoundError('Cloud account', cloudAccountId);
+      return loadScanStatus(store, orgId, cloudAccountId);
+    },
+
+    /** Hourly points of one resource over the last `days` days. */
+    async metricSeries(orgId: string, resourceId: string, days = 14) {
+      const known = await store.query(
+        'SELECT 1 AS x FROM resources WHERE org_id = $1 AND resource_id = $2 LIMIT 1',
+        [orgId, resourceId],
+      );
+      if (known.length === 0) throw new NotFoundError('Resource', resourceId);
+      const from = new Date(clock.now().getTime() - days * 86_400_000);
+      const points = await loadSeries(store, { orgId, resourceId, from });
+      const byMetric = new Map<string, { ts: string; value: number }[]>();
+      for (const p of points)
+        byMetric.set(p.metric, [...(byMetric.get(p.metric) ?? []), { ts: p.ts, value: p.value }]);
+      return [...byMetric.entries()].map(([metric, series]) => ({ metric, points: series }));
+    },
   };
 }

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeRegistry, type Access } from '../../src/api/route-kit.js';
 import { startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
 import { addUser, expireSession, signIn, type Session } from './api-support.js';
+import { seedRecommendation } from '../recommendations/fixtures.js';
 
 const CALLERS = [
   'anonymous',
@@ -252,6 +253,72 @@ const MATRIX: Record<string, Row> = {
       body: { syncIntervalMinutes: null },
     }),
     expect: CREDENTIALS(200),
+  },
+
+  // ---- resources and recommendations ----
+  'GET /api/v1/resources': { request: () => ({ query: { type: 'ebs_volume' } }), expect: READ(200) },
+  'GET /api/v1/resources/metrics': {
+    request: async (fx) => ({
+      query: {
+        resourceId: (await fx.once('rec', () => seedRecommendation(fx.t.ctx.store, fx.t.users.manager.orgId)))
+          .resourceId,
+      },
+    }),
+    expect: READ(200),
+  },
+  'GET /api/v1/cloud-accounts/:id/inventory-status': {
+    request: async (fx) => ({
+      params: {
+        id: (await fx.once('rec', () => seedRecommendation(fx.t.ctx.store, fx.t.users.manager.orgId)))
+          .cloudAccountId,
+      },
+    }),
+    expect: READ(200),
+  },
+  'GET /api/v1/recommendations': { request: () => ({ query: { state: 'all' } }), expect: READ(200) },
+  'GET /api/v1/recommendations/settings': { expect: READ(200) },
+  'PATCH /api/v1/recommendations/settings/:rule': {
+    request: () => ({ params: { rule: 'old_snapshot' }, body: { minAgeDays: 90 } }),
+    expect: MANAGER(200),
+  },
+  'GET /api/v1/recommendations/:id': {
+    request: async (fx) => ({
+      params: {
+        id: (await fx.once('rec', () => seedRecommendation(fx.t.ctx.store, fx.t.users.manager.orgId)))
+          .recommendationId,
+      },
+    }),
+    expect: READ(200),
+  },
+  'POST /api/v1/recommendations/:id/dismiss': {
+    // Dismissing again replaces the reason: every allowed caller may act on the same one.
+    request: async (fx) => ({
+      params: {
+        id: (await fx.once('rec', () => seedRecommendation(fx.t.ctx.store, fx.t.users.manager.orgId)))
+          .recommendationId,
+      },
+      body: { reason: 'kept on purpose' },
+    }),
+    expect: ENGINEER_UP(200),
+  },
+  'POST /api/v1/recommendations/:id/snooze': {
+    request: async (fx) => ({
+      params: {
+        id: (await fx.once('rec', () => seedRecommendation(fx.t.ctx.store, fx.t.users.manager.orgId)))
+          .recommendationId,
+      },
+      body: { until: new Date(Date.now() + 7 * 86_400_000).toISOString() },
+    }),
+    expect: ENGINEER_UP(200),
+  },
+  'POST /api/v1/recommendations/:id/reopen': {
+    request: async (fx) => ({
+      params: {
+        id: (await fx.once('rec', () => seedRecommendation(fx.t.ctx.store, fx.t.users.manager.orgId)))
+          .recommendationId,
+      },
+    }),
+    expect: ENGINEER_UP(200),
   },
 
   // ---- cloud accounts, setup, sync, costs, resources, recommendations: add your rows here ----

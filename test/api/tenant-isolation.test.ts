@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../helpers/server.js';
 import { startTestServer } from '../helpers/server.js';
 import { addUser, signIn } from './api-support.js';
+import { seedRecommendation } from '../recommendations/fixtures.js';
 
 interface IsolationRequest {
   method: string;
@@ -85,6 +86,32 @@ const KINDS: ObjectKind[] = [
       },
     ],
     lists: ['/api/v1/organizations'],
+  },
+  {
+    name: 'resource',
+    create: async (t) => (await seedRecommendation(t.ctx.store, t.users.manager.orgId)).resourceId,
+    requests: (id) => [{ method: 'GET', path: `/api/v1/resources/metrics?resourceId=${id}` }],
+    lists: ['/api/v1/resources?includeGone=true'],
+  },
+  {
+    name: 'inventory status',
+    create: async (t) => (await seedRecommendation(t.ctx.store, t.users.manager.orgId)).cloudAccountId,
+    requests: (id) => [{ method: 'GET', path: `/api/v1/cloud-accounts/${id}/inventory-status` }],
+    lists: ['/api/v1/resources?includeGone=true'],
+  },
+  {
+    name: 'recommendation',
+    create: async (t) => (await seedRecommendation(t.ctx.store, t.users.manager.orgId)).recommendationId,
+    requests: (id) => [
+      { method: 'GET', path: `/api/v1/recommendations/${id}` },
+      { method: 'POST', path: `/api/v1/recommendations/${id}/dismiss`, body: { reason: 'not mine' } },
+      { method: 'POST', path: `/api/v1/recommendations/${id}/snooze`, body: { until: '2099-01-01' } },
+      { method: 'POST', path: `/api/v1/recommendations/${id}/reopen` },
+    ],
+    lists: ['/api/v1/recommendations?state=all'],
+    intact: async (t, id) =>
+      (await t.ctx.store.query('SELECT 1 AS x FROM recommendation_states WHERE recommendation_id = $1', [id]))
+        .length === 0,
   },
 ];
 

@@ -149,3 +149,44 @@ export function principal(
 ): Principal {
   return { userId, email: `${role}@example.test`, orgId, role, manageCloudCredentials: false, via: 'token' };
 }
+
+let seq = 0;
+
+/**
+ * One cloud account of the organization with an unattached volume and its open recommendation, written straight
+ * to the store (for API tests that do not need a scan).
+ */
+export async function seedRecommendation(
+  q: Queryable,
+  orgId: string,
+): Promise<{ cloudAccountId: string; resourceId: string; recommendationId: string }> {
+  seq++;
+  const suffix = `${Date.now().toString(36)}${seq}`;
+  const cloudAccountId = `ca_seed_${suffix}`;
+  const resourceId = `vol-seed${suffix}`;
+  const recommendationId = `rec_seed_${suffix}`;
+  const awsAccountId = String(500000000000 + ((Date.now() + seq) % 1e9));
+  const now = new Date();
+  await q.execute(
+    `INSERT INTO cloud_accounts (id, org_id, name, provider, type, aws_account_id, created_at, updated_at)
+     VALUES ($1, $2, $3, 'aws', 'linked', $4, $5, $5)`,
+    [cloudAccountId, orgId, `seed ${suffix}`, awsAccountId, now],
+  );
+  await insertResource(q, {
+    orgId,
+    cloudAccountId,
+    awsAccountId,
+    type: 'ebs_volume',
+    id: resourceId,
+    state: 'available',
+    details: { volumeType: 'gp3', sizeGiB: 10, attachments: [], billIds: [resourceId] },
+  });
+  await q.execute(
+    `INSERT INTO recommendations (id, org_id, cloud_account_id, aws_account_id, region, rule, resource_id, resource_type,
+       title, reason, evidence, action, monthly_savings, savings_basis, currency, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, 'us-east-1', 'unattached_volume', $5, 'ebs_volume', 'Unattached volume', 'attached to nothing',
+       '{}', 'Delete it', 0.8, 'estimate', 'USD', 'open', $6, $6)`,
+    [recommendationId, orgId, cloudAccountId, awsAccountId, resourceId, now],
+  );
+  return { cloudAccountId, resourceId, recommendationId };
+}
