@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { canonicalColumnName, canonicalTagKey, canonicalTagKeySql, literal, snakeName } from './column-names.js';
+import {
+  canonicalColumnName,
+  canonicalTagKey,
+  canonicalTagKeySql,
+  literal,
+  snakeName,
+} from './column-names.js';
 
 describe('column names', () => {
   it.each([

@@ -332,7 +332,11 @@ describe('FOCUS mapping of CUR line items', () => {
   });
 
   it('reports missing required columns', () => {
-    const { missingRequired } = buildFocusSelect('SELECT 1', new Map([['line_item_usage_account_id', 'VARCHAR']]), OPTS);
+    const { missingRequired } = buildFocusSelect(
+      'SELECT 1',
+      new Map([['line_item_usage_account_id', 'VARCHAR']]),
+      OPTS,
+    );
     expect(missingRequired).toEqual([
       'line_item_line_item_type',
       'line_item_usage_start_date',

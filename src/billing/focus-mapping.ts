@@ -219,7 +219,13 @@ function fieldsSql(e: Exprs, cols: SourceColumns): string {
     ['qty', e.num('line_item_usage_amount')],
     ['unblended', `coalesce(${e.num('line_item_unblended_cost')}, 0)`],
     ['net_unblended', e.num('line_item_net_unblended_cost')],
-    ['list', e.num('pricing_public_on_demand_cost')],
+    // A line without a public price (tax, credit, fee) lists at 0; an export without the column has no list cost.
+    [
+      'list',
+      e.has('pricing_public_on_demand_cost')
+        ? `coalesce(${e.num('pricing_public_on_demand_cost')}, 0)`
+        : e.num('pricing_public_on_demand_cost'),
+    ],
     ['currency', `coalesce(${e.text('line_item_currency_code')}, 'USD')`],
     ['ri_arn', e.text('reservation_reservation_a_r_n')],
     ['sp_arn', e.text('savings_plan_savings_plan_a_r_n')],

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { startSimulator, type Simulator } from '../../sim/index.js';
+import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
+import type { Store } from '../../src/store/store.js';
+import { ENGINES, createTestDatabase, type TestDatabase } from '../helpers/stores.js';
+import { ceClient, clockAt, differences, storedDaily, truthDaily } from './harness.js';
+
+let sim: Simulator;
+let ce: CostExplorerClient;
+
+beforeAll(async () => {
+  sim = await startSimulator('small');
+  ce = ceClient(sim);
+});
+afterAll(async () => {
+  ce?.destroy();
+  await sim?.close();
+});
+
+const ceCalls = () => sim.calls()['ce:GetCostAndUsage'] ?? 0;
+
+describe.each(ENGINES)('Cost Explorer source on %s', (engine) => {
+  let db: TestDatabase;
+  let store: Store;
+  let billing: BillingService;
+  let dir: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    store = await db.open();
+    dir = mkdtempSync(path.join(tmpdir(), 'cloudtally-billing-ce-'));
+    billing = createBillingService({ store, clock: clockAt(sim), tmpDir: dir });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('agrees with the S3 export per account, service and day, in few requests', async () => {
+    const before = ceCalls();
+    const result = await billing.syncCostExplorer({ orgId: 'org-1', cloudAccountId: 'ca-ce', ce });
+    expect(result.requests).toBe(ceCalls() - before);
+    // One request finds the (account, region) pairs; each pair then needs one request per page.
+    const pairs = await store.query<{ n: number }>(
+      `SELECT count(*) AS n FROM (SELECT DISTINCT sub_account_id, region_id FROM cost_line_items WHERE cloud_account_id = 'ca-ce') AS p`,
+    );
+    expect(result.requests).toBeLessThanOrEqual(1 + Number(pairs[0].n) * 4);
+    expect(result.periods.filter((p) => p.rows > 0).map((p) => p.period)).toEqual(['2025-02', '2025-03']);
+    // The legacy export carries EDP discounts as line items, as Cost Explorer reports them.
+    const truth = sim.truth.exports['small-legacy'];
+    for (const basis of ['billed', 'net', 'amortized', 'netAmortized'] as const) {
+      expect(differences(await storedDaily(store, 'ca-ce', basis), truthDaily(truth, basis)), basis).toEqual(
+        [],
+      );
+      expect(
+        differences(await storedDaily(store, 'ca-ce', basis, 'cost_daily'), truthDaily(truth, basis)),
+        basis,
+      ).toEqual([]);
+    }
+    expect(result.newestUsageDate).toBe(truth.daily.at(-1)?.day);
+  });
+
+  it('a later sync fetches only the months that can still change', async () => {
+    const before = ceCalls();
+    const first = await store.query(
+      `SELECT count(*) AS n, sum(billed_cost) AS b FROM cost_line_items WHERE cloud_account_id = 'ca-ce'`,
+    );
+    const again = await billing.syncCostExplorer({ orgId: 'org-1', cloudAccountId: 'ca-ce', ce });
+    expect(again.requests).toBe(ceCalls() - before);
+    // 2025-02 closed less than the restatement window ago, 2025-03 is open; older months are final.
+    expect(again.periods.filter((p) => p.status === 'loaded').map((p) => p.period)).toEqual([
+      '2025-02',
+      '2025-03',
+    ]);
+    expect(again.periods.filter((p) => p.status === 'skipped')).toHaveLength(11);
+    const pairs = await store.query<{ n: number }>(
+      `SELECT count(*) AS n FROM (SELECT DISTINCT sub_account_id, region_id FROM cost_line_items WHERE cloud_account_id = 'ca-ce') AS p`,
+    );
+    expect(again.requests).toBe(1 + Number(pairs[0].n));
+    const after = await store.query(
+      `SELECT count(*) AS n, sum(billed_cost) AS b FROM cost_line_items WHERE cloud_account_id = 'ca-ce'`,
+    );
+    expect(after).toEqual(first);
+  });
+});
