@@ -22,6 +22,7 @@ import { recordRoute, type Api, type ApiEnv, type RouteRegistrar } from './route
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerCostRoutes } from './routes/cost-routes.js';
+import { registerMcpEndpoint } from '../mcp/http-endpoint.js';
 import { registerRecommendationRoutes } from './routes/recommendation-routes.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
@@ -37,6 +38,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerTokenRoutes,
   registerAuditRoutes,
   registerCostRoutes,
+  registerMcpEndpoint,
   registerSyncRoutes,
   registerResourceRoutes,
   registerRecommendationRoutes,

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.js';
+import { registerCostCommands } from './cost-commands.js';
+import { registerMcpCommand } from './mcp-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSyncCommands } from './sync-commands.js';
 import { registerWorkerCommand } from './worker-command.js';
@@ -18,6 +20,8 @@ registerAdminCommands(program);
 registerWorkerCommand(program);
 // After the accounts group: the sync commands join `cloudtally accounts`.
 registerSyncCommands(program);
+registerCostCommands(program);
+registerMcpCommand(program);
 registerSimCommand(program);
 
 await program.parseAsync(process.argv);

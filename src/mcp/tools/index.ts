@@ -1,0 +1,25 @@
+import type { McpTool } from '../tool-kit.js';
+import { dismissRecommendationTool } from './dismiss-recommendation.js';
+import { getAwsSetupTool } from './get-aws-setup.js';
+import { getCloudAccountTool } from './get-cloud-account.js';
+import { getCostForecastTool } from './get-cost-forecast.js';
+import { listCloudAccountsTool } from './list-cloud-accounts.js';
+import { listCostAnomaliesTool } from './list-cost-anomalies.js';
+import { listRecommendationsTool } from './list-recommendations.js';
+import { listResourcesTool } from './list-resources.js';
+import { queryCostsTool } from './query-costs.js';
+import { syncCloudAccountTool } from './sync-cloud-account.js';
+
+/** Every tool the MCP server offers, in the order clients list them. */
+export const TOOLS: readonly McpTool[] = [
+  listCloudAccountsTool,
+  getCloudAccountTool,
+  syncCloudAccountTool,
+  queryCostsTool,
+  getCostForecastTool,
+  listCostAnomaliesTool,
+  listRecommendationsTool,
+  dismissRecommendationTool,
+  listResourcesTool,
+  getAwsSetupTool,
+];

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import type { CostAnswer } from '../../costs/cost-answer.js';
+import { basisArg, currencyArg, dimensionHelp, filterParams, filtersArg } from '../cost-args.js';
+import { defineTool, money, READ_ONLY, table } from '../tool-kit.js';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+/** Periods are shown as columns when there are this few of them. */
+const MAX_PERIOD_COLUMNS = 6;
+
+export const queryCostsTool = defineTool({
+  name: 'query_costs',
+  title: 'Query costs',
+  description: [
+    'Cloud costs over a date range, grouped by up to two dimensions, from the billing data Cloudtally has loaded.',
+    `Dimensions: ${dimensionHelp}.`,
+    'Dates are YYYY-MM-DD and `to` is the last day INCLUDED (for "last month" in March 2024 use from=2024-02-01, to=2024-02-29).',
+    'Answers with the total first, then the largest groups (the rest folded into one "other" row), with the cost per period when there are few periods.',
+    'Example: EC2 last month by account = {from, to, groupBy:["account"], filters:[{dimension:"service", values:["Amazon Elastic Compute Cloud"]}]}.',
+  ].join(' '),
+  annotations: READ_ONLY,
+  args: {
+    from: date.describe('First day, YYYY-MM-DD (included)'),
+    to: date.describe('Last day, YYYY-MM-DD (included)'),
+    granularity: z.enum(['day', 'month']).optional().describe('Periods of the series (default month)'),
+    groupBy: z.array(z.string()).max(2).optional().describe(`Up to two of: ${dimensionHelp}`),
+    filters: filtersArg,
+    basis: basisArg,
+    currency: currencyArg,
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Groups listed (default 20); the rest are summed into one row'),
+  },
+  async execute(args, api) {
+    const a = await api.get<CostAnswer>('/api/v1/costs', {
+      from: args.from,
+      to: args.to,
+      granularity: args.granularity,
+      groupBy: args.groupBy?.length ? args.groupBy.join(',') : undefined,
+      ...filterParams(args.filters),
+      basis: args.basis,
+      currency: args.currency,
+      limit: args.limit ?? 20,
+    });
+    const c = a.currency;
+    const lines = [
+      `Total: ${money(a.total, c)} (${a.basis} cost, ${a.from} to ${a.to} inclusive${a.filters.length ? ', filtered' : ''}).`,
+    ];
+    for (const o of a.otherCurrencies)
+      lines.push(
+        `Also ${money(o.total, o.currency)} in ${o.currency}, not included above; ask again with currency="${o.currency}".`,
+      );
+    if (a.total === 0 && a.groups.length === 0) {
+      lines.push(
+        'No cost data in this range. Check the dates, the filters, and that accounts have synced (list_cloud_accounts).',
+      );
+      return lines.join('\n');
+    }
+    const showPeriods = a.periods.length > 1 && a.periods.length <= MAX_PERIOD_COLUMNS;
+    if (a.groupBy.length === 0) {
+      lines.push('', `Per ${a.granularity}:`);
+      lines.push(
+        table(
+          ['period', 'cost'],
+          a.series.map((p) => [p.period, money(p.cost, c)]),
+          62,
+          'use granularity "month" or a shorter range',
+        ),
+      );
+      return lines.join('\n');
+    }
+    const headers = [a.groupBy.join(' / '), 'total', 'share', ...(showPeriods ? a.periods : [])];
+    const rows = a.groups.map((g) => [
+      g.label,
+      money(g.total, c),
+      a.total !== 0 ? `${((g.total / a.total) * 100).toFixed(1)}%` : '-',
+      ...(showPeriods ? g.series.map((p) => money(p.cost, c)) : []),
+    ]);
+    lines.push('', `By ${a.groupBy.join(' and ')} (${a.groupCount} groups, largest first):`);
+    lines.push(table(headers, rows, a.groups.length, ''));
+    if (a.truncated)
+      lines.push(
+        `Only the ${a.groups.length - 1} largest of ${a.groupCount} groups are listed; the last row sums the rest. To narrow, add filters or raise limit.`,
+      );
+    if (!showPeriods && a.periods.length > 1)
+      lines.push(
+        `(${a.periods.length} ${a.granularity}s in range; per-period figures are omitted, narrow the range or use month granularity to see them.)`,
+      );
+    return lines.join('\n');
+  },
+});
