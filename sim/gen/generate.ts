@@ -16,6 +16,7 @@ import {
   insertRows,
   NET_EFFECTIVE_SQL,
   reservationHoursUsed,
+  sortLineItems,
   type PeriodSpec,
 } from './lineitems.js';
 import { writeExportPeriod, exportFilter } from './write-export.js';
@@ -402,6 +403,7 @@ async function buildPeriod(
   if (extra.length > 0) await insertRows(conn, 'li', extra);
   if (spec.edpRate > 0) await addEdpRows(conn);
   if (closed) await addTaxRows(conn, spec, scenario.organization.taxPercent / 100);
+  await sortLineItems(conn);
 }
 
 async function tagKeys(conn: DuckDBConnection): Promise<string[]> {

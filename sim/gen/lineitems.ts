@@ -237,3 +237,10 @@ export async function reservationHoursUsed(conn: DuckDBConnection): Promise<Map<
   );
   return new Map(r.getRowObjectsJS().map((x) => [String(x.ri_arn), Number(x.h)]));
 }
+
+/** Sorts `li` by time once, so every export of the period is written in that order without sorting again. */
+export async function sortLineItems(conn: DuckDBConnection): Promise<void> {
+  await conn.run(
+    'CREATE OR REPLACE TEMP TABLE li AS SELECT * FROM li ORDER BY ts0, meter_id, sub, account_id, product_code, region, resource_id, line_type',
+  );
+}

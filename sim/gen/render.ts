@@ -22,7 +22,25 @@ export interface Column {
   expr: string;
   /** Type named in the manifest. */
   type: string;
+  /**
+   * The expression reads only per-dimension attributes (account, product, usage type, tags), so it is computed
+   * once per distinct dimension and joined, instead of once per row: building maps per row is what costs most.
+   */
+  dim?: boolean;
 }
+
+/** Attributes that make a dimension; `li` rows are joined to their dimension on a hash of them. */
+export const DIM_ATTRS = [
+  'account_id',
+  'product_code',
+  'product_name',
+  'region',
+  'usage_type',
+  'operation',
+  'tag_keys',
+  'tag_vals',
+];
+export const DIM_KEY = (alias: string): string => `hash(${DIM_ATTRS.map((a) => `${alias}.${a}`).join(', ')})`;
 
 const ts = (col: string): string => `make_timestamp((${col})::BIGINT * 1000000)`;
 const tsText = (col: string, millis: boolean): string =>
@@ -58,7 +76,7 @@ function costCategoryMapExpr(ctx: RenderContext): string {
 }
 
 const LINE_ID = (ctx: RenderContext): string =>
-  `md5(concat_ws('|', ${ctx.seed}, meter_id, sub, ts0, line_type, account_id, product_code, region, resource_id))`;
+  `printf('%016x%016x', hash(${ctx.seed}, meter_id, sub, ts0, line_type), hash(${ctx.seed + 1}, account_id, product_code, region, resource_id, ts0))`;
 
 /** CUR 2.0 columns, in the order AWS writes its standard export. `csv` renders maps as JSON text. */
 export function cur2Columns(ctx: RenderContext, csv: boolean): Column[] {
@@ -66,7 +84,7 @@ export function cur2Columns(ctx: RenderContext, csv: boolean): Column[] {
   const tsType = 'timestamp';
   const map = (expr: string): string => (csv ? `to_json(${expr})` : expr);
   const discount = ctx.discountsOnLine
-    ? `CASE WHEN edp <> 0 THEN map(['edp_discount', 'total_discount']::VARCHAR[], [edp, edp]::DOUBLE[]) ELSE MAP {}::MAP(VARCHAR, DOUBLE) END`
+    ? `CASE WHEN edp <> 0 THEN map_from_entries([('edp_discount', edp), ('total_discount', edp)]) ELSE MAP {}::MAP(VARCHAR, DOUBLE) END`
     : 'MAP {}::MAP(VARCHAR, DOUBLE)';
   const cols: Column[] = [
     { name: 'identity_line_item_id', expr: LINE_ID(ctx), type: 'string' },
@@ -87,7 +105,7 @@ export function cur2Columns(ctx: RenderContext, csv: boolean): Column[] {
       expr: sqlString(ctx.accountNames[ctx.payerAccountId] ?? ''),
       type: 'string',
     },
-    { name: 'cost_category', expr: map(costCategoryMapExpr(ctx)), type: 'map<string,string>' },
+    { name: 'cost_category', expr: map(costCategoryMapExpr(ctx)), type: 'map<string,string>', dim: true },
     { name: 'discount', expr: map(discount), type: 'map<string,double>' },
     { name: 'discount_bundled_discount', expr: '0.0', type: 'double' },
     { name: 'discount_total_discount', expr: ctx.discountsOnLine ? 'edp' : '0.0', type: 'double' },
@@ -118,7 +136,12 @@ export function cur2Columns(ctx: RenderContext, csv: boolean): Column[] {
     { name: 'line_item_unblended_cost', expr: 'unblended', type: 'double' },
     { name: 'line_item_unblended_rate', expr: rate('unblended_rate'), type: 'string' },
     { name: 'line_item_usage_account_id', expr: 'account_id', type: 'string' },
-    { name: 'line_item_usage_account_name', expr: accountNameExpr(ctx, 'account_id'), type: 'string' },
+    {
+      name: 'line_item_usage_account_name',
+      expr: accountNameExpr(ctx, 'account_id'),
+      type: 'string',
+      dim: true,
+    },
     { name: 'line_item_usage_amount', expr: 'usage_amount', type: 'double' },
     { name: 'line_item_usage_end_date', expr: T('ts1'), type: tsType },
     { name: 'line_item_usage_start_date', expr: T('ts0'), type: tsType },
@@ -133,6 +156,7 @@ export function cur2Columns(ctx: RenderContext, csv: boolean): Column[] {
         `map(['product_name', 'region', 'servicecode', 'servicename', 'usagetype', 'operation']::VARCHAR[], [product_name, region, product_code, product_name, usage_type, operation]::VARCHAR[])`,
       ),
       type: 'map<string,string>',
+      dim: true,
     },
     { name: 'product_instance_type', expr: 'instance_type', type: 'string' },
     { name: 'product_product_family', expr: 'product_family', type: 'string' },
@@ -167,6 +191,7 @@ export function cur2Columns(ctx: RenderContext, csv: boolean): Column[] {
         `map(list_transform(tag_keys, k -> 'user_' || lower(regexp_replace(k, '[^A-Za-z0-9]', '_', 'g'))), tag_vals)`,
       ),
       type: 'map<string,string>',
+      dim: true,
     },
     { name: 'savings_plan_end_time', expr: optTs('sp_end'), type: 'string' },
     { name: 'savings_plan_net_savings_plan_effective_cost', expr: 'sp_effective', type: 'double' },
@@ -286,6 +311,18 @@ export function legacyColumns(ctx: RenderContext): Array<Column & { category: st
   return cols;
 }
 
+const quoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** The per-row select list; dimension columns come from the joined `dims` table. */
 export function selectList(cols: Column[]): string {
-  return cols.map((c) => `${c.expr} AS "${c.name.replace(/"/g, '""')}"`).join(',\n  ');
+  return cols
+    .map((c) => (c.dim ? `dims.${quoted(c.name)} AS ${quoted(c.name)}` : `${c.expr} AS ${quoted(c.name)}`))
+    .join(',\n  ');
+}
+
+/** Builds table `dims`: one row per distinct dimension in `li`, with the dimension columns computed once. */
+export function dimsTableSql(cols: Column[]): string {
+  const computed = cols.filter((c) => c.dim).map((c) => `${c.expr} AS ${quoted(c.name)}`);
+  return `CREATE OR REPLACE TEMP TABLE dims AS SELECT ${DIM_KEY('d')} AS dim_key${computed.length ? `, ${computed.join(', ')}` : ''}
+    FROM (SELECT DISTINCT ${DIM_ATTRS.join(', ')} FROM li) d`;
 }

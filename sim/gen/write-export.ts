@@ -3,7 +3,14 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ScenarioExport } from '../scenario/schema.js';
 import { uuidFrom, hexId } from '../world/ids.js';
-import { cur2Columns, legacyColumns, selectList, type RenderContext } from './render.js';
+import {
+  cur2Columns,
+  dimsTableSql,
+  DIM_KEY,
+  legacyColumns,
+  selectList,
+  type RenderContext,
+} from './render.js';
 import {
   cur2DataFolder,
   cur2FileName,
@@ -15,7 +22,8 @@ import {
 } from './layout.js';
 import { sqlString } from './lineitems.js';
 
-const ORDER = 'ORDER BY ts0, meter_id, sub, account_id, product_code, region, resource_id, line_type';
+/** `li` is sorted once when a period is built (see sortLineItems); a single-threaded scan keeps that order. */
+const ORDER = '';
 
 export interface ExportPeriodJob {
   exp: ScenarioExport;
@@ -54,7 +62,7 @@ async function copyFiles(
         ? `(FORMAT parquet, COMPRESSION snappy)`
         : `(FORMAT csv, HEADER, COMPRESSION gzip)`;
     await conn.run(
-      `COPY (SELECT ${select} FROM li WHERE ${where}${part} ${ORDER}) TO ${sqlString(files[k])} ${opts}`,
+      `COPY (SELECT ${select} FROM li JOIN dims ON dims.dim_key = ${DIM_KEY('li')} WHERE ${where}${part} ${ORDER}) TO ${sqlString(files[k])} ${opts}`,
     );
   }
 }
@@ -80,6 +88,7 @@ async function writeCur2(conn: DuckDBConnection, job: ExportPeriodJob): Promise<
   const csv = exp.format === 'csv';
   const cols = cur2Columns(job.ctx, csv);
   const select = selectList(cols);
+  await conn.run(dimsTableSql(cols));
   const refreshes: Array<{ where: string; asOf: number; rev: string }> = [];
   if (exp.mode === 'create-new') {
     for (let k = exp.staleRefreshes; k >= 1; k--)
@@ -130,6 +139,7 @@ async function writeLegacy(conn: DuckDBConnection, job: ExportPeriodJob): Promis
   const { exp, period } = job;
   const cols = legacyColumns(job.ctx);
   const select = selectList(cols);
+  await conn.run(dimsTableSql(cols));
   const refreshes: Array<{ where: string; rev: string }> = [];
   for (let k = exp.staleRefreshes; k >= 1; k--)
     refreshes.push({ where: staleWhere(job, k).where, rev: `${job.revision}-stale-${k}` });
