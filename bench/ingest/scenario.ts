@@ -1,0 +1,34 @@
+import { loadScenario, type Scenario } from '../../sim/index.js';
+
+/** Days of the benchmark month with data (the simulator's clock is on the 31st). */
+export const BENCH_DAYS = 30;
+export const BENCH_NOW = '2025-03-31T12:00:00Z';
+export const BENCH_BUCKET = 'small-cur';
+
+/**
+ * A one-month organization whose bill has about `rows` line items (daily granularity: one line per
+ * resource and day), written as CUR 2.0 Parquet and gzip CSV (or only the formats asked for).
+ */
+export function benchScenario(rows: number, formats: readonly ('parquet' | 'csv')[]): Scenario {
+  const base = loadScenario('small');
+  return loadScenario({
+    ...base,
+    name: `bench-${rows}`,
+    months: 1,
+    now: BENCH_NOW,
+    size: { fillerResources: Math.max(1, Math.round(rows / BENCH_DAYS)) },
+    exports: formats.map((format) => ({
+      name: `bench-${format}`,
+      type: 'cur2',
+      format,
+      bucket: BENCH_BUCKET,
+      prefix: 'bench',
+      payerAccountId: base.organization.payerAccountId,
+      granularity: 'daily',
+      resourceIds: true,
+      mode: 'overwrite',
+      discounts: 'on-line',
+      staleRefreshes: 0,
+    })),
+  });
+}
