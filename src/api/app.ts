@@ -19,14 +19,15 @@ import {
   requestIdMiddleware,
 } from './middleware.js';
 import { recordRoute, type Api, type ApiEnv, type RouteRegistrar } from './route-kit.js';
+import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerCostRoutes } from './routes/cost-routes.js';
-import { registerMcpEndpoint } from '../mcp/http-endpoint.js';
 import { registerRecommendationRoutes } from './routes/recommendation-routes.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerOrganizationRoutes } from './routes/organization-routes.js';
+import { registerSetupRoutes } from './routes/setup-routes.js';
 import { registerSyncRoutes } from './routes/sync-routes.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
 
@@ -38,7 +39,8 @@ const REGISTRARS: RouteRegistrar[] = [
   registerTokenRoutes,
   registerAuditRoutes,
   registerCostRoutes,
-  registerMcpEndpoint,
+  registerAccountRoutes,
+  registerSetupRoutes,
   registerSyncRoutes,
   registerResourceRoutes,
   registerRecommendationRoutes,

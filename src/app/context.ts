@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createAuthService, type AuthService } from '../auth/auth-service.js';
 import { createSecretVault, loadMasterKey, type SecretVault } from '../accounts/secret-vault.js';
+import { createAccountService, type AccountService } from '../accounts/account-service.js';
 import { createAwsClients, type AwsClientFactory } from '../aws/client-factory.js';
 import type { Config } from '../config/config.js';
 import { createCostService, type CostService } from '../costs/cost-service.js';
@@ -12,7 +13,7 @@ import {
 } from '../recommendations/recommendation-service.js';
 import { createAwsStages } from '../sync/aws-stages.js';
 import { createSyncService, syncSettingsFrom, type SyncService } from '../sync/sync-service.js';
-import { billingStage, inventoryStages, recommendationStage } from '../sync/stage-wiring.js';
+import { billingStage, inventoryStages, recommendationStage, validateStage } from '../sync/stage-wiring.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { createLog } from '../lib/log.js';
 import { openStore } from '../store/open-store.js';
@@ -32,6 +33,8 @@ export interface AppContext {
   costs: CostService;
   /** AWS SDK clients for a connection (one credential cache per process). */
   aws: AwsClientFactory;
+  /** Cloud accounts: connect, validate, edit, remove; external ID and setup policies. */
+  accounts: AccountService;
   /** Resources per connection, their metrics and bill costs. */
   inventory: InventoryService;
   /** Savings recommendations: rules, dismiss/snooze, settings. */
@@ -58,6 +61,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
   const auth = createAuthService({ store, clock, sessionTtlHours: config.sessionTtlHours });
   const costs = createCostService({ store, clock, log: log.child({ area: 'costs' }) });
   const aws = createAwsClients({ config, vault, log, clock });
+  const accounts = createAccountService({ store, vault, aws, clock, log, region: config.awsRegion });
   const closers: (() => Promise<void>)[] = [];
   const billing = createBillingService({ store, clock, log: log.child({ area: 'billing' }) });
   const inventory = createInventoryService({ store, clock, log: log.child({ area: 'inventory' }) });
@@ -73,12 +77,15 @@ export async function createAppContext(config: Config, options: ContextOptions =
     stages: createAwsStages({
       store,
       aws,
+      connectionFor: (a) => accounts.connectionFor(a.orgId, a.id),
+      validate: validateStage(accounts),
       billing: billingStage({ billing, store, retentionMonths: config.retentionMonths }),
       ...inventoryStages(inventory),
       recommendations: recommendationStage(recommendations, inventory),
     }),
     settings: syncSettingsFrom(config),
   });
+  accounts.setEvents(sync.events);
   closers.push(() => sync.stop());
   const ctx: AppContext = {
     config,
@@ -89,6 +96,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     auth,
     costs,
     aws,
+    accounts,
     inventory,
     recommendations,
     sync,

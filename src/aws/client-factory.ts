@@ -31,7 +31,8 @@ export interface AwsConnection {
   /** The cloud account ID (names the STS session); absent while a new connection is validated. */
   id?: string;
   orgId: string;
-  accessKeys?: { accessKeyId: string; secretAccessKey: string } | null;
+  /** Keys (or a session already obtained) given directly, e.g. while a new connection is validated. */
+  accessKeys?: AwsCredentials | null;
   /** Vault secret holding `{"accessKeyId", "secretAccessKey"}` as JSON. */
   secretId?: string | null;
   roleArn?: string | null;
@@ -66,8 +67,10 @@ export interface AwsClientFactory {
   clientsFor(connection: AwsConnection, externalId: string | null): AwsClients;
   /** An STS client on Cloudtally's own identity (the host's default credential chain). */
   hostSts(region?: string): STSClient;
-  /** Cloudtally's own principal: the configured ARN, else the caller identity of the host chain. */
-  hostPrincipal(): Promise<{ arn: string; accountId: string; source: 'config' | 'caller-identity' }>;
+  /** Cloudtally's own principal as configured (awsPrincipalArn); rejects with a diagnostic when it is not set. */
+  hostPrincipal(): Promise<{ arn: string; accountId: string; source: 'config' }>;
+  /** Who the host credential chain is (sts:GetCallerIdentity), e.g. to fill in awsPrincipalArn. */
+  hostIdentity(): Promise<{ arn: string; accountId: string }>;
   /** Drops cached sessions for a role (after an edit, a removal or an external-ID rotation), or all. */
   forget(roleArn?: string): void;
   readonly endpoint: string | undefined;
@@ -121,8 +124,7 @@ export function createAwsClients(deps: AwsFactoryDeps): AwsClientFactory {
     return c;
   };
   const roleCache = new AssumeRoleCache(() => hostSts(), clock);
-  let principal:
-    Promise<{ arn: string; accountId: string; source: 'config' | 'caller-identity' }> | undefined;
+  let identity: Promise<{ arn: string; accountId: string }> | undefined;
 
   function clientsFor(connection: AwsConnection, externalId: string | null): AwsClients {
     let keys: Promise<AwsCredentials> | undefined;
@@ -190,24 +192,33 @@ export function createAwsClients(deps: AwsFactoryDeps): AwsClientFactory {
     hostSts,
     hostPrincipal() {
       const configured = deps.config.awsPrincipalArn;
-      if (configured) {
-        const accountId = configured.split(':')[4];
-        return Promise.resolve({ arn: configured, accountId, source: 'config' as const });
+      if (!configured) {
+        return Promise.reject(
+          new ConnectionError({
+            code: 'principal_not_configured',
+            message: "Cloudtally's own AWS principal is not configured.",
+            remediation:
+              'Set CLOUDTALLY_AWS_PRINCIPAL_ARN to the ARN of the IAM user or role Cloudtally runs as (`cloudtally accounts setup aws --whoami` prints it).',
+          }),
+        );
       }
-      principal ??= hostSts()
+      return Promise.resolve({
+        arn: configured,
+        accountId: configured.split(':')[4],
+        source: 'config' as const,
+      });
+    },
+    hostIdentity() {
+      identity ??= hostSts()
         .send(new GetCallerIdentityCommand({}))
-        .then((out) => ({
-          arn: principalArnOf(out.Arn ?? ''),
-          accountId: out.Account ?? '',
-          source: 'caller-identity' as const,
-        }))
+        .then((out) => ({ arn: principalArnOf(out.Arn ?? ''), accountId: out.Account ?? '' }))
         .catch((err: unknown) => {
-          principal = undefined;
+          identity = undefined;
           throw new ConnectionError(
             diagnose(err, { operation: 'GetCallerIdentity', service: 'sts', host: true }),
           );
         });
-      return principal;
+      return identity;
     },
     forget(roleArn) {
       roleCache.forget(roleArn);

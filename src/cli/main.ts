@@ -1,7 +1,6 @@
 import { Command } from 'commander';
+import { registerAccountCommands } from './account-commands.js';
 import { registerAdminCommands } from './admin-commands.js';
-import { registerCostCommands } from './cost-commands.js';
-import { registerMcpCommand } from './mcp-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSyncCommands } from './sync-commands.js';
 import { registerWorkerCommand } from './worker-command.js';
@@ -18,10 +17,9 @@ program
 registerServeCommand(program);
 registerAdminCommands(program);
 registerWorkerCommand(program);
+registerAccountCommands(program);
 // After the accounts group: the sync commands join `cloudtally accounts`.
 registerSyncCommands(program);
-registerCostCommands(program);
-registerMcpCommand(program);
 registerSimCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 import { coreMigration } from './001-core.js';
 import { cloudMigration } from './002-cloud.js';
+import { accountsMigration } from './004-accounts.js';
 import { inventoryMigration } from './005-inventory.js';
 import { recommendationsMigration } from './006-recommendations.js';
 import { syncMigration } from './007-sync.js';
@@ -10,6 +11,7 @@ import type { Migration } from './types.js';
 export const migrations: readonly Migration[] = [
   coreMigration,
   cloudMigration,
+  accountsMigration,
   inventoryMigration,
   recommendationsMigration,
   syncMigration,

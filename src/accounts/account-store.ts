@@ -1,0 +1,470 @@
+import type { Diagnostic } from '../lib/errors.js';
+import type { Queryable, SqlParam } from '../store/store.js';
+import type { AccountType, ExportType, MemberImport } from './account-schemas.js';
+import type {
+  AccountRecord,
+  AccountState,
+  AccountStatus,
+  MemberAccount,
+  NotImportedSummary,
+  ValidationReport,
+} from './account-types.js';
+
+/** SQL for cloud accounts, discovered member accounts and the organization's external ID. Every query is org-scoped. */
+
+type AccountRow = {
+  id: string;
+  org_id: string;
+  name: string;
+  provider: string;
+  type: string;
+  aws_account_id: string | null;
+  role_name: string | null;
+  role_arn: string | null;
+  secret_id: string | null;
+  access_key_hint: string | null;
+  export_type: string | null;
+  export_name: string | null;
+  bucket: string | null;
+  prefix: string | null;
+  export_region: string | null;
+  edp: boolean;
+  member_import: string;
+  payer_account_id: string | null;
+  parent_id: string | null;
+  disabled: boolean;
+  status_state: string;
+  status_detail: string | null;
+  diagnostics: string | null;
+  last_sync_at: Date | string | null;
+  last_attempt_at: Date | string | null;
+  next_sync_at: Date | string | null;
+  data_freshness: Date | string | null;
+  validation: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+};
+
+const STATES: readonly AccountState[] = ['healthy', 'syncing', 'degraded', 'failed', 'pending', 'disabled'];
+
+function json<T>(text: string | null | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+const iso = (d: Date | string | null): string | null => (d ? new Date(d).toISOString() : null);
+const day = (d: Date | string | null): string | null =>
+  d ? (d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10)) : null;
+
+/** The status columns (written by the sync engine and by validation) as the API shows them. */
+export function statusOf(
+  row: Pick<
+    AccountRow,
+    | 'disabled'
+    | 'status_state'
+    | 'status_detail'
+    | 'diagnostics'
+    | 'last_sync_at'
+    | 'last_attempt_at'
+    | 'next_sync_at'
+    | 'data_freshness'
+  >,
+): AccountStatus {
+  const detail = json<{ stage?: string; progress?: Record<string, unknown>; message?: string }>(
+    row.status_detail,
+    {},
+  );
+  const state: AccountState = row.disabled
+    ? 'disabled'
+    : STATES.includes(row.status_state as AccountState)
+      ? (row.status_state as AccountState)
+      : 'pending';
+  return {
+    state,
+    stage: state === 'syncing' ? (detail.stage ?? null) : null,
+    progress: state === 'syncing' ? (detail.progress ?? null) : null,
+    message: row.disabled ? 'Syncing is turned off for this account.' : (detail.message ?? null),
+    lastSyncAt: iso(row.last_sync_at),
+    lastAttemptAt: iso(row.last_attempt_at),
+    nextSyncAt: row.disabled ? null : iso(row.next_sync_at),
+    dataFreshness: day(row.data_freshness),
+    diagnostics: json<Diagnostic[]>(row.diagnostics, []),
+  };
+}
+
+function recordOf(r: AccountRow): AccountRecord {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    name: r.name,
+    provider: 'aws',
+    type: r.type as AccountType,
+    awsAccountId: r.aws_account_id,
+    roleName: r.role_name,
+    roleArn: r.role_arn,
+    secretId: r.secret_id,
+    accessKeyId: r.access_key_hint,
+    exportType: r.export_type as ExportType | null,
+    exportName: r.export_name,
+    bucket: r.bucket,
+    prefix: r.prefix,
+    exportRegion: r.export_region,
+    edp: Boolean(r.edp),
+    memberImport: (r.member_import as MemberImport) ?? 'connected-only',
+    payerAccountId: r.payer_account_id,
+    parentId: r.parent_id,
+    enabled: !r.disabled,
+    status: statusOf(r),
+    validation: json<ValidationReport | null>(r.validation, null),
+    createdAt: iso(r.created_at) ?? '',
+    updatedAt: iso(r.updated_at) ?? '',
+  };
+}
+
+/** The columns a service may write, by record field. */
+const COLUMNS = {
+  name: 'name',
+  awsAccountId: 'aws_account_id',
+  roleName: 'role_name',
+  roleArn: 'role_arn',
+  secretId: 'secret_id',
+  accessKeyId: 'access_key_hint',
+  exportType: 'export_type',
+  exportName: 'export_name',
+  bucket: 'bucket',
+  prefix: 'prefix',
+  exportRegion: 'export_region',
+  edp: 'edp',
+  memberImport: 'member_import',
+  payerAccountId: 'payer_account_id',
+  parentId: 'parent_id',
+} as const satisfies Partial<Record<keyof AccountRecord, string>>;
+
+export type AccountFields = { [K in keyof typeof COLUMNS]: AccountRecord[K] };
+
+export async function insertAccount(
+  tx: Queryable,
+  a: AccountFields & { id: string; orgId: string; type: AccountType; createdBy: string | null; now: Date },
+): Promise<void> {
+  const cols = Object.values(COLUMNS);
+  const values = (Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]).map((k) => a[k] as SqlParam);
+  const params: SqlParam[] = [a.id, a.orgId, 'aws', a.type, a.createdBy, a.now, ...values];
+  const placeholders = params.map((_, i) => `$${i + 1}`).join(', ');
+  await tx.execute(
+    `INSERT INTO cloud_accounts (id, org_id, provider, type, created_by, created_at, ${cols.join(', ')}, updated_at, status_state)
+     VALUES (${placeholders}, $6, 'pending')`,
+    params,
+  );
+}
+
+export async function updateAccountFields(
+  tx: Queryable,
+  orgId: string,
+  id: string,
+  patch: Partial<AccountFields>,
+  now: Date,
+): Promise<void> {
+  const sets: string[] = [];
+  const params: SqlParam[] = [orgId, id, now];
+  for (const [k, v] of Object.entries(patch) as [keyof typeof COLUMNS, SqlParam][]) {
+    if (v === undefined) continue;
+    params.push(v);
+    sets.push(`${COLUMNS[k]} = $${params.length}`);
+  }
+  await tx.execute(
+    `UPDATE cloud_accounts SET ${[...sets, 'updated_at = $3'].join(', ')} WHERE org_id = $1 AND id = $2`,
+    params,
+  );
+}
+
+export async function setDisabled(tx: Queryable, orgId: string, id: string, disabled: boolean, now: Date) {
+  // Enabling starts over from pending, so that the scheduler picks the account up with a fresh sync.
+  await tx.execute(
+    `UPDATE cloud_accounts SET disabled = $3, updated_at = $4,
+       status_state = CASE WHEN $3 THEN status_state ELSE 'pending' END
+     WHERE org_id = $1 AND id = $2`,
+    [orgId, id, disabled, now],
+  );
+}
+
+/** Records a validation report; a failure puts the account in `failed` with the diagnostics, a pass clears that. */
+export async function saveValidation(
+  q: Queryable,
+  orgId: string,
+  id: string,
+  report: ValidationReport,
+  now: Date,
+): Promise<void> {
+  const failures = report.steps.flatMap((s) =>
+    s.state === 'fail'
+      ? (s.diagnostics ?? [
+          { code: s.code, message: s.message, remediation: s.remediation ?? '', step: s.step },
+        ])
+      : [],
+  );
+  if (failures.length > 0) {
+    await q.execute(
+      `UPDATE cloud_accounts SET validation = $3, validated_at = $4, status_state = 'failed', diagnostics = $5,
+         status_detail = $6 WHERE org_id = $1 AND id = $2`,
+      [
+        orgId,
+        id,
+        JSON.stringify(report),
+        now,
+        JSON.stringify(failures),
+        JSON.stringify({ message: `Validation failed: ${failures[0].message}` }),
+      ],
+    );
+  } else {
+    // A pass lifts a failure that validation recorded; a sync's own status (healthy, degraded) stays.
+    await q.execute(
+      `UPDATE cloud_accounts SET validation = $3, validated_at = $4,
+         status_state = CASE WHEN status_state = 'failed' THEN 'pending' ELSE status_state END,
+         diagnostics = CASE WHEN status_state = 'failed' THEN '[]' ELSE diagnostics END,
+         status_detail = CASE WHEN status_state = 'failed' THEN '{}' ELSE status_detail END
+       WHERE org_id = $1 AND id = $2`,
+      [orgId, id, JSON.stringify(report), now],
+    );
+  }
+}
+
+export async function getAccount(q: Queryable, orgId: string, id: string): Promise<AccountRecord | null> {
+  const [row] = await q.query<AccountRow>('SELECT * FROM cloud_accounts WHERE org_id = $1 AND id = $2', [
+    orgId,
+    id,
+  ]);
+  return row ? recordOf(row) : null;
+}
+
+export async function listAccounts(q: Queryable, orgId: string): Promise<AccountRecord[]> {
+  const rows = await q.query<AccountRow>(
+    'SELECT * FROM cloud_accounts WHERE org_id = $1 ORDER BY name, created_at, id',
+    [orgId],
+  );
+  return rows.map(recordOf);
+}
+
+export async function findByAwsAccountId(
+  q: Queryable,
+  orgId: string,
+  awsAccountId: string,
+): Promise<AccountRecord | null> {
+  const [row] = await q.query<AccountRow>(
+    `SELECT * FROM cloud_accounts WHERE org_id = $1 AND provider = 'aws' AND aws_account_id = $2`,
+    [orgId, awsAccountId],
+  );
+  return row ? recordOf(row) : null;
+}
+
+/** Linked accounts that name no payer yet (attached when a payer's organization lists them). */
+export async function orphanLinkedAccounts(q: Queryable, orgId: string): Promise<AccountRecord[]> {
+  const rows = await q.query<AccountRow>(
+    `SELECT * FROM cloud_accounts WHERE org_id = $1 AND type = 'linked' AND parent_id IS NULL`,
+    [orgId],
+  );
+  return rows.map(recordOf);
+}
+
+// ---- discovered member accounts
+
+export interface DiscoveredInput {
+  awsAccountId: string;
+  name: string | null;
+  email: string | null;
+  status: string | null;
+  joinedAt: Date | null;
+}
+
+/** Replaces the payer's list with what AWS Organizations lists now (members that left disappear). */
+export async function replaceDiscovered(
+  tx: Queryable,
+  orgId: string,
+  payerId: string,
+  members: DiscoveredInput[],
+  now: Date,
+): Promise<void> {
+  await tx.execute('DELETE FROM discovered_accounts WHERE org_id = $1 AND payer_cloud_account_id = $2', [
+    orgId,
+    payerId,
+  ]);
+  for (const m of members) {
+    await tx.execute(
+      `INSERT INTO discovered_accounts (org_id, payer_cloud_account_id, aws_account_id, name, email, status, joined_at, discovered_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [orgId, payerId, m.awsAccountId, m.name, m.email, m.status, m.joinedAt, now],
+    );
+  }
+}
+
+export async function listMembers(q: Queryable, orgId: string, payerId: string): Promise<MemberAccount[]> {
+  const rows = await q.query<{
+    aws_account_id: string;
+    name: string | null;
+    email: string | null;
+    status: string | null;
+    joined_at: Date | string | null;
+    discovered_at: Date | string;
+    cloud_account_id: string | null;
+  }>(
+    `SELECT d.aws_account_id, d.name, d.email, d.status, d.joined_at, d.discovered_at, c.id AS cloud_account_id
+     FROM discovered_accounts d
+     LEFT JOIN cloud_accounts c ON c.org_id = d.org_id AND c.provider = 'aws' AND c.aws_account_id = d.aws_account_id
+     WHERE d.org_id = $1 AND d.payer_cloud_account_id = $2
+     ORDER BY d.aws_account_id`,
+    [orgId, payerId],
+  );
+  return rows.map((r) => ({
+    awsAccountId: r.aws_account_id,
+    name: r.name,
+    email: r.email,
+    awsStatus: r.status,
+    joinedAt: iso(r.joined_at),
+    discoveredAt: iso(r.discovered_at) ?? '',
+    connected: r.cloud_account_id !== null,
+    cloudAccountId: r.cloud_account_id,
+  }));
+}
+
+/** The payer (Cloudtally account) whose organization lists this AWS account, if any. */
+export async function payerListing(
+  q: Queryable,
+  orgId: string,
+  awsAccountId: string,
+): Promise<{ payerId: string; payerAwsAccountId: string | null; name: string | null } | null> {
+  const [row] = await q.query<{ payer_id: string; payer_aws: string | null; name: string | null }>(
+    `SELECT d.payer_cloud_account_id AS payer_id, c.aws_account_id AS payer_aws, d.name
+     FROM discovered_accounts d JOIN cloud_accounts c ON c.id = d.payer_cloud_account_id AND c.org_id = d.org_id
+     WHERE d.org_id = $1 AND d.aws_account_id = $2 AND d.aws_account_id <> COALESCE(c.aws_account_id, '')
+     ORDER BY d.discovered_at DESC LIMIT 1`,
+    [orgId, awsAccountId],
+  );
+  return row ? { payerId: row.payer_id, payerAwsAccountId: row.payer_aws, name: row.name } : null;
+}
+
+/** The payer's "not imported" figures of its latest billing period, as the billing import recorded them. */
+export async function notImportedSummary(
+  q: Queryable,
+  orgId: string,
+  payerId: string,
+): Promise<NotImportedSummary | null> {
+  const rows = await q.query<{ billing_period: Date | string; not_imported: string | null }>(
+    `SELECT billing_period, not_imported FROM billing_periods
+     WHERE org_id = $1 AND cloud_account_id = $2
+       AND billing_period = (SELECT MAX(billing_period) FROM billing_periods WHERE org_id = $1 AND cloud_account_id = $2)`,
+    [orgId, payerId],
+  );
+  if (rows.length === 0) return null;
+  const detail: Record<string, unknown> = {};
+  const accounts = new Set<string>();
+  let cost: number | null = null;
+  let currency: string | null = null;
+  for (const r of rows) {
+    const d = json<Record<string, unknown>>(r.not_imported, {});
+    Object.assign(detail, d);
+    // The billing import's shape is read leniently: a per-account map, or totals, or both.
+    const perAccount = (d.accounts ?? d.byAccount) as unknown;
+    if (Array.isArray(perAccount)) {
+      for (const a of perAccount as Record<string, unknown>[]) {
+        const id = a.awsAccountId ?? a.accountId ?? a.id;
+        if (typeof id === 'string') accounts.add(id);
+      }
+    } else if (perAccount && typeof perAccount === 'object') {
+      for (const id of Object.keys(perAccount)) accounts.add(id);
+    }
+    const c = d.cost ?? d.billedCost ?? d.total ?? d.billed_cost;
+    if (typeof c === 'number') cost = (cost ?? 0) + c;
+    if (typeof d.currency === 'string') currency = d.currency;
+    if (typeof d.accountCount === 'number' && accounts.size === 0)
+      for (let i = 0; i < d.accountCount; i++) accounts.add(`#${i}`);
+  }
+  return {
+    billingPeriod: day(rows[0].billing_period) ?? '',
+    accounts: accounts.size,
+    cost,
+    currency,
+    detail,
+  };
+}
+
+// ---- external ID
+
+export async function externalIdOf(
+  q: Queryable,
+  orgId: string,
+): Promise<{ externalId: string; previousExternalId: string | null; rotatedAt: string | null }> {
+  const [row] = await q.query<{
+    external_id: string;
+    previous_external_id: string | null;
+    external_id_rotated_at: Date | string | null;
+  }>('SELECT external_id, previous_external_id, external_id_rotated_at FROM organizations WHERE id = $1', [
+    orgId,
+  ]);
+  if (!row) throw new Error(`Organization ${orgId} is missing`);
+  return {
+    externalId: row.external_id,
+    previousExternalId: row.previous_external_id,
+    rotatedAt: iso(row.external_id_rotated_at),
+  };
+}
+
+export async function rotateExternalId(tx: Queryable, orgId: string, next: string, now: Date): Promise<void> {
+  await tx.execute(
+    `UPDATE organizations SET previous_external_id = external_id, external_id = $2, external_id_rotated_at = $3
+     WHERE id = $1`,
+    [orgId, next, now],
+  );
+}
+
+// ---- removal
+
+/**
+ * Deletes everything that belongs to the account, in the caller's transaction: every table with a
+ * cloud_account_id column (found in the catalog, so that tables later domains add are covered too), the
+ * recommendation states of its recommendations, the members its organization listed, and the account row.
+ */
+export async function deleteAccountRows(
+  tx: Queryable,
+  orgId: string,
+  id: string,
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const columns = await tx.query<{ table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.columns
+     WHERE column_name IN ('cloud_account_id', 'org_id') AND table_schema NOT IN ('information_schema', 'pg_catalog')`,
+  );
+  const withAccount = new Set(
+    columns.filter((c) => c.column_name === 'cloud_account_id').map((c) => c.table_name),
+  );
+  const withOrg = new Set(columns.filter((c) => c.column_name === 'org_id').map((c) => c.table_name));
+  if (withAccount.has('recommendations')) {
+    counts.recommendation_states = await tx.execute(
+      `DELETE FROM recommendation_states WHERE org_id = $1 AND recommendation_id IN
+         (SELECT id FROM recommendations WHERE org_id = $1 AND cloud_account_id = $2)`,
+      [orgId, id],
+    );
+  }
+  for (const table of [...withAccount].sort()) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(table)) continue;
+    counts[table] = withOrg.has(table)
+      ? await tx.execute(`DELETE FROM ${table} WHERE org_id = $1 AND cloud_account_id = $2`, [orgId, id])
+      : await tx.execute(`DELETE FROM ${table} WHERE cloud_account_id = $1`, [id]);
+  }
+  counts.discovered_accounts = await tx.execute(
+    'DELETE FROM discovered_accounts WHERE org_id = $1 AND payer_cloud_account_id = $2',
+    [orgId, id],
+  );
+  // Members of a removed payer stay connected; they no longer have a payer to bill through.
+  await tx.execute(`UPDATE cloud_accounts SET parent_id = NULL WHERE org_id = $1 AND parent_id = $2`, [
+    orgId,
+    id,
+  ]);
+  counts.cloud_accounts = await tx.execute('DELETE FROM cloud_accounts WHERE org_id = $1 AND id = $2', [
+    orgId,
+    id,
+  ]);
+  return counts;
+}

@@ -1,0 +1,277 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppContext } from '../../app/context.js';
+import type { Actor } from '../../accounts/account-service.js';
+import {
+  ACCOUNT_TYPES,
+  createAccountSchema,
+  EXPORT_TYPES,
+  MEMBER_IMPORT,
+  updateAccountSchema,
+} from '../../accounts/account-schemas.js';
+import { VALIDATION_STEPS } from '../../accounts/account-types.js';
+import {
+  defineRoute,
+  errorResponses,
+  ErrorSchema,
+  jsonBody,
+  jsonResponse,
+  principalOf,
+  type Api,
+  type ApiEnv,
+} from '../route-kit.js';
+
+export const DiagnosticSchema = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    remediation: z.string(),
+    step: z.string().optional(),
+    key: z.string().optional(),
+  })
+  .openapi('Diagnostic');
+
+export const ValidationReportSchema = z
+  .object({
+    ok: z.boolean(),
+    checkedAt: z.string(),
+    steps: z.array(
+      z.object({
+        step: z.enum(VALIDATION_STEPS),
+        state: z.enum(['pass', 'fail', 'skipped']),
+        code: z.string(),
+        message: z.string(),
+        remediation: z.string().optional(),
+        diagnostics: z.array(DiagnosticSchema).optional(),
+        details: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ),
+  })
+  .openapi('ValidationReport');
+
+export const MemberAccountSchema = z
+  .object({
+    awsAccountId: z.string(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    awsStatus: z.string().nullable(),
+    joinedAt: z.string().nullable(),
+    discoveredAt: z.string(),
+    connected: z.boolean(),
+    cloudAccountId: z.string().nullable(),
+  })
+  .openapi('MemberAccount');
+
+export const CloudAccountSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    provider: z.literal('aws'),
+    type: z.enum(ACCOUNT_TYPES),
+    awsAccountId: z.string().nullable(),
+    roleName: z.string().nullable(),
+    roleArn: z.string().nullable(),
+    accessKeyId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'A hint (AKIA…WXYZ); the key itself is never returned' }),
+    exportType: z.enum(EXPORT_TYPES).nullable(),
+    exportName: z.string().nullable(),
+    bucket: z.string().nullable(),
+    prefix: z.string().nullable(),
+    exportRegion: z.string().nullable(),
+    edp: z.boolean(),
+    memberImport: z.enum(MEMBER_IMPORT),
+    payerAccountId: z.string().nullable(),
+    parentId: z.string().nullable(),
+    enabled: z.boolean(),
+    status: z.object({
+      state: z.enum(['healthy', 'syncing', 'degraded', 'failed', 'pending', 'disabled']),
+      stage: z.string().nullable().optional(),
+      progress: z.record(z.string(), z.unknown()).nullable().optional(),
+      message: z.string().nullable().optional(),
+      lastSyncAt: z.string().nullable(),
+      lastAttemptAt: z.string().nullable(),
+      nextSyncAt: z.string().nullable(),
+      dataFreshness: z.string().nullable(),
+      diagnostics: z.array(DiagnosticSchema),
+    }),
+    validation: ValidationReportSchema.nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    members: z.array(MemberAccountSchema).optional(),
+    notImported: z
+      .object({
+        billingPeriod: z.string(),
+        accounts: z.number(),
+        cost: z.number().nullable(),
+        currency: z.string().nullable(),
+        detail: z.record(z.string(), z.unknown()),
+      })
+      .nullable()
+      .optional(),
+  })
+  .openapi('CloudAccount');
+
+const idParam = z.object({ id: z.string().min(1).max(100) });
+const connectionProblem = {
+  description:
+    'The credentials or the account ID failed validation (steps 1–2); `error.diagnostics` says what to fix',
+  content: { 'application/json': { schema: ErrorSchema } },
+} as const;
+const conflict = {
+  description: 'The AWS account is already connected in this organization',
+  content: { 'application/json': { schema: ErrorSchema } },
+} as const;
+
+const list = defineRoute('accounts:read', {
+  method: 'get',
+  path: '/api/v1/cloud-accounts',
+  tags: ['cloud accounts'],
+  summary: 'Cloud accounts of the organization, with status; payers include their member accounts',
+  responses: { 200: jsonResponse(z.object({ items: z.array(CloudAccountSchema) }), 'Accounts') },
+});
+
+const create = defineRoute('accounts:write', {
+  method: 'post',
+  path: '/api/v1/cloud-accounts',
+  tags: ['cloud accounts'],
+  summary: 'Connect an AWS account (validated first; refused when the credentials or the account ID fail)',
+  request: { body: jsonBody(createAccountSchema) },
+  responses: {
+    201: jsonResponse(
+      CloudAccountSchema,
+      'Connected; `validation` holds the report (later steps may have failed)',
+    ),
+    400: errorResponses[400],
+    403: errorResponses[403],
+    409: conflict,
+    422: connectionProblem,
+  },
+});
+
+const get = defineRoute('accounts:read', {
+  method: 'get',
+  path: '/api/v1/cloud-accounts/{id}',
+  tags: ['cloud accounts'],
+  summary: 'One cloud account',
+  request: { params: idParam },
+  responses: { 200: jsonResponse(CloudAccountSchema, 'Account'), 404: errorResponses[404] },
+});
+
+const update = defineRoute('accounts:write', {
+  method: 'patch',
+  path: '/api/v1/cloud-accounts/{id}',
+  tags: ['cloud accounts'],
+  summary: 'Edit an account (re-validated when the connection changes); `enabled` turns syncing off and on',
+  request: { params: idParam, body: jsonBody(updateAccountSchema) },
+  responses: {
+    200: jsonResponse(CloudAccountSchema, 'Updated'),
+    400: errorResponses[400],
+    404: errorResponses[404],
+    422: connectionProblem,
+  },
+});
+
+const remove = defineRoute('accounts:write', {
+  method: 'delete',
+  path: '/api/v1/cloud-accounts/{id}',
+  tags: ['cloud accounts'],
+  summary: 'Remove an account with its imported data and secrets; needs ?confirm=true',
+  request: {
+    params: idParam,
+    query: z.object({ confirm: z.enum(['true', 'false', '1', '0']).optional() }),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({ id: z.string(), removed: z.record(z.string(), z.number()) }),
+      'Removed; the rows deleted per table',
+    ),
+    400: { description: 'Confirmation missing', content: { 'application/json': { schema: ErrorSchema } } },
+    404: errorResponses[404],
+  },
+});
+
+const validate = defineRoute('sync:trigger', {
+  method: 'post',
+  path: '/api/v1/cloud-accounts/{id}/validate',
+  tags: ['cloud accounts'],
+  summary: 'Check the connection step by step; each step passes, fails (with what to fix) or is skipped',
+  request: { params: idParam },
+  responses: {
+    200: jsonResponse(
+      z.object({ account: CloudAccountSchema, validation: ValidationReportSchema }),
+      'The report (also stored on the account)',
+    ),
+    404: errorResponses[404],
+  },
+});
+
+const members = defineRoute('accounts:read', {
+  method: 'get',
+  path: '/api/v1/cloud-accounts/{id}/members',
+  tags: ['cloud accounts'],
+  summary: "Member accounts the payer's AWS Organization lists, connected or not",
+  request: { params: idParam },
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(MemberAccountSchema) }), 'Members'),
+    404: errorResponses[404],
+  },
+});
+
+export function actorOf(c: Context<ApiEnv>): Actor {
+  const p = principalOf(c);
+  return {
+    orgId: p.orgId,
+    userId: p.userId,
+    actor: p.via === 'token' ? `${p.email} (API token)` : p.email,
+    requestId: c.get('requestId'),
+  };
+}
+
+async function confirmedInBody(c: Context<ApiEnv>): Promise<boolean> {
+  if (!(c.req.header('content-type') ?? '').includes('json')) return false;
+  try {
+    const body = (await c.req.json()) as { confirm?: unknown };
+    return body?.confirm === true;
+  } catch {
+    return false;
+  }
+}
+
+export function registerAccountRoutes(app: Api, ctx: AppContext): void {
+  app.openapi(list, async (c) => c.json({ items: await ctx.accounts.list(principalOf(c).orgId) }, 200));
+
+  app.openapi(create, async (c) => {
+    const { account } = await ctx.accounts.create(actorOf(c), c.req.valid('json'), c.req.raw.signal);
+    return c.json(account, 201);
+  });
+
+  app.openapi(get, async (c) =>
+    c.json(await ctx.accounts.get(principalOf(c).orgId, c.req.valid('param').id), 200),
+  );
+
+  app.openapi(update, async (c) => {
+    const { account } = await ctx.accounts.update(
+      actorOf(c),
+      c.req.valid('param').id,
+      c.req.valid('json'),
+      c.req.raw.signal,
+    );
+    return c.json(account, 200);
+  });
+
+  app.openapi(remove, async (c) => {
+    const q = c.req.valid('query').confirm;
+    const confirm = q === 'true' || q === '1' || (await confirmedInBody(c));
+    return c.json(await ctx.accounts.remove(actorOf(c), c.req.valid('param').id, { confirm }), 200);
+  });
+
+  app.openapi(validate, async (c) =>
+    c.json(await ctx.accounts.validate(principalOf(c).orgId, c.req.valid('param').id, c.req.raw.signal), 200),
+  );
+
+  app.openapi(members, async (c) =>
+    c.json({ items: await ctx.accounts.members(principalOf(c).orgId, c.req.valid('param').id) }, 200),
+  );
+}
