@@ -88,14 +88,22 @@ export async function buildRuleContext(
     async commitments(days): Promise<CommitmentUse[]> {
       if (!bill) return [];
       const w = windowOf(bill, days);
+      const w0 = Date.parse(`${w.from}T00:00:00Z`);
+      const w1 = Date.parse(`${w.to}T00:00:00Z`);
+      // Fee lines may span a month (RIFee sits at the period start): take the share that falls in the window,
+      // counting a line as covering its charge period up to the bill's newest day.
       const fees = await q.query<{
         id: string;
         t: string;
         region: string | null;
+        start: Date | null;
+        finish: Date | null;
+        day: unknown;
         fees: number;
         unused: number;
       }>(
         `SELECT COALESCE(commitment_discount_id, resource_id) AS id, x_line_item_type AS t, min(region_id) AS region,
+                charge_period_start AS start, charge_period_end AS finish, usage_date AS day,
                 CAST(sum(billed_cost) AS DOUBLE PRECISION) AS fees,
                 CAST(sum(COALESCE(effective_cost, 0)) AS DOUBLE PRECISION) AS unused
          FROM cost_line_items
@@ -103,10 +111,29 @@ export async function buildRuleContext(
            AND usage_date >= $4::DATE AND usage_date < $5::DATE
            AND x_line_item_type IN ('SavingsPlanRecurringFee', 'RIFee')
            AND COALESCE(commitment_discount_id, resource_id) IS NOT NULL
-         GROUP BY COALESCE(commitment_discount_id, resource_id), x_line_item_type`,
-        [...base(), w.from, w.to],
+         GROUP BY COALESCE(commitment_discount_id, resource_id), x_line_item_type, charge_period_start,
+                  charge_period_end, usage_date`,
+        [...base(), addDays(w.from, -31), w.to],
       );
-      if (fees.length === 0) return [];
+      const byId = new Map<string, CommitmentUse>();
+      for (const f of fees) {
+        const s0 = f.start ? new Date(f.start).getTime() : Date.parse(`${dayOf(f.day)}T00:00:00Z`);
+        const s1 = Math.min(f.finish ? new Date(f.finish).getTime() : s0 + 86_400_000, w1);
+        const share = s1 > s0 ? Math.max(0, Math.min(s1, w1) - Math.max(s0, w0)) / (s1 - s0) : 0;
+        if (share <= 0) continue;
+        const c = byId.get(f.id) ?? {
+          id: f.id,
+          kind: f.t === 'RIFee' ? ('reservation' as const) : ('savings_plan' as const),
+          region: f.region,
+          used: 0,
+          unused: 0,
+          fees: 0,
+        };
+        c.unused += Number(f.unused) * share;
+        c.fees += Number(f.fees) * share;
+        byId.set(f.id, c);
+      }
+      if (byId.size === 0) return [];
       // Covered usage may sit in any account of the organization: the commitment is shared.
       const params: SqlParam[] = [orgId, bill.sourceCloudAccountId, w.from, w.to];
       const used = await q.query<{ id: string; used: number }>(
@@ -114,22 +141,15 @@ export async function buildRuleContext(
          FROM cost_line_items
          WHERE org_id = $1 AND cloud_account_id = $2 AND usage_date >= $3::DATE AND usage_date < $4::DATE
            AND x_line_item_type IN ('SavingsPlanCoveredUsage', 'DiscountedUsage')
-           AND commitment_discount_id IN (${inList(
-             params,
-             fees.map((f) => f.id),
-           )})
+           AND commitment_discount_id IN (${inList(params, [...byId.keys()])})
          GROUP BY commitment_discount_id`,
         params,
       );
-      const usedBy = new Map(used.map((u) => [u.id, Number(u.used)]));
-      return fees.map((f) => ({
-        id: f.id,
-        kind: f.t === 'RIFee' ? 'reservation' : 'savings_plan',
-        region: f.region,
-        used: usedBy.get(f.id) ?? 0,
-        unused: Number(f.unused),
-        fees: Number(f.fees),
-      }));
+      for (const u of used) {
+        const c = byId.get(u.id);
+        if (c) c.used = Number(u.used);
+      }
+      return [...byId.values()];
     },
 
     async idleAddressSince(publicIps) {
