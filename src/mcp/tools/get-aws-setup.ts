@@ -1,48 +1,58 @@
 import { z } from 'zod';
 import { defineTool, READ_ONLY } from '../tool-kit.js';
 
+type ConnectionType = 'assumed_role' | 'root' | 'linked' | 'cost_explorer';
+
 interface AwsSetup {
+  principal: { arn: string | null; accountId: string | null; note?: string };
   externalId: string;
-  principalArn?: string | null;
-  suggestedRoleName?: string;
-  trustPolicy?: unknown;
-  permissionPolicy?: unknown;
-  cloudFormationTemplate?: unknown;
+  externalIdRotatedAt: string | null;
+  trustPolicy: unknown;
+  permissionPolicies: Record<ConnectionType, unknown>;
+  cloudFormation: Partial<Record<ConnectionType, unknown>>;
+  notes: string[];
 }
 
-const block = (v: unknown, lang: string) =>
-  `\`\`\`${lang}\n${typeof v === 'string' ? v : JSON.stringify(v, null, 2)}\n\`\`\``;
+const json = (v: unknown) => `\`\`\`json\n${JSON.stringify(v, null, 2)}\n\`\`\``;
 
 export const getAwsSetupTool = defineTool({
   name: 'get_aws_setup',
   title: 'AWS setup for a new connection',
   description:
-    "What to create in AWS before connecting an account: the organization's external ID, the principal Cloudtally assumes roles from, the IAM trust policy and permission policy, and a CloudFormation template that creates the role. Optionally for a connection type (assumed_role, root, linked, cost_explorer).",
+    "What to create in AWS before connecting an account: the organization's external ID, the principal Cloudtally assumes roles from, the IAM trust policy, the least-privilege permission policy for the connection type, and a CloudFormation template that creates the role. Give the billing bucket and prefix to have them filled into the policies.",
   annotations: READ_ONLY,
   args: {
     type: z
       .enum(['assumed_role', 'root', 'linked', 'cost_explorer'])
       .optional()
       .describe('Connection type (default assumed_role)'),
-    includeTemplate: z
-      .boolean()
-      .optional()
-      .describe('Include the full CloudFormation template (default true)'),
+    bucket: z.string().optional().describe('S3 bucket of the billing export, filled into the policies'),
+    prefix: z.string().optional().describe('S3 prefix of the billing export'),
+    roleName: z.string().optional().describe('Name of the IAM role to create'),
+    includeTemplate: z.boolean().optional().describe('Include the CloudFormation template (default true)'),
   },
   async execute(args, api) {
-    const s = await api.get<AwsSetup>('/api/v1/setup/aws', { type: args.type });
+    const type = args.type ?? 'assumed_role';
+    const s = await api.get<AwsSetup>('/api/v1/setup/aws', {
+      bucket: args.bucket,
+      prefix: args.prefix,
+      roleName: args.roleName,
+    });
     const lines = [
-      `External ID: ${s.externalId}`,
-      `Cloudtally principal (trusted by the role): ${s.principalArn ?? 'not configured (set awsPrincipalArn)'}`,
+      `External ID: ${s.externalId}${s.externalIdRotatedAt ? ` (rotated ${s.externalIdRotatedAt})` : ''}`,
+      `Cloudtally principal the role must trust: ${s.principal.arn ?? 'not configured'}${s.principal.note ? ` — ${s.principal.note}` : ''}`,
+      ...s.notes.map((n) => `Note: ${n}`),
     ];
-    if (s.suggestedRoleName) lines.push(`Suggested role name: ${s.suggestedRoleName}`);
-    if (s.trustPolicy) lines.push('', 'Trust policy:', block(s.trustPolicy, 'json'));
-    if (s.permissionPolicy) lines.push('', 'Permission policy:', block(s.permissionPolicy, 'json'));
-    if (s.cloudFormationTemplate && args.includeTemplate !== false)
+    if (type === 'assumed_role' || type === 'cost_explorer')
+      lines.push('', 'Trust policy:', json(s.trustPolicy));
+    lines.push('', `Permission policy (${type}):`, json(s.permissionPolicies[type]));
+    const template = s.cloudFormation[type];
+    if (template && args.includeTemplate !== false)
+      lines.push('', `CloudFormation template (${type}):`, json(template));
+    if (!template && type === 'root')
       lines.push(
         '',
-        'CloudFormation template:',
-        block(s.cloudFormationTemplate, typeof s.cloudFormationTemplate === 'string' ? 'yaml' : 'json'),
+        'A root / payer connection uses the access key of a read-only IAM user with the policy above.',
       );
     return lines.join('\n');
   },

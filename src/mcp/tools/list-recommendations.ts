@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RULE_NAMES } from '../../recommendations/settings.js';
 import { defineTool, money, READ_ONLY, table } from '../tool-kit.js';
 
 interface Recommendation {
@@ -30,7 +31,10 @@ export const listRecommendationsTool = defineTool({
   annotations: READ_ONLY,
   args: {
     state: z.enum(['open', 'dismissed', 'snoozed', 'closed', 'all']).optional().describe('Default open'),
-    rule: z.string().optional().describe('Only this rule, e.g. idle_instance, unattached_volume, gp2_to_gp3'),
+    rule: z
+      .enum(RULE_NAMES as [string, ...string[]])
+      .optional()
+      .describe('Only this rule'),
     awsAccountId: z.string().optional().describe('Only this AWS account (12 digits)'),
     region: z.string().optional(),
     minSavings: z
