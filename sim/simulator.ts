@@ -50,6 +50,7 @@ export interface Simulator {
   close(): Promise<void>;
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
+  /** Sets the external ID a role's trust policy requires (undefined: none); `*` sets it on every role that requires one. */
   setRoleExternalId(roleArn: string, externalId: string | undefined): void;
   addRole(role: RoleInput): Role;
   addAccount(account: { id: string; name: string; email?: string }): void;
@@ -107,6 +108,10 @@ export async function startSimulator(
     injectFault: (f) => state.faults.add(f),
     clearFaults: () => state.faults.clear(),
     setRoleExternalId(roleArn, externalId) {
+      if (roleArn === '*') {
+        for (const r of world.roles) if (r.externalId !== undefined) r.externalId = externalId;
+        return;
+      }
       const role = world.roles.find((r) => r.arn === roleArn);
       if (!role) throw new Error(`no role ${roleArn} in the scenario`);
       role.externalId = externalId;
