@@ -143,6 +143,18 @@ async function matrixRun(fx: Fixture): Promise<string> {
   return run.id;
 }
 
+/** A cloud account of Org A through the accounts service: a linked account for billing only, which needs no AWS call. */
+let awsAccountSeq = 0;
+async function connectedAccount(fx: Fixture): Promise<string> {
+  const awsAccountId = String(500_000_000_000 + (Date.now() % 1_000_000) * 1000 + ++awsAccountSeq);
+  const m = fx.t.users.manager;
+  const { account } = await fx.t.ctx.accounts.create(
+    { orgId: m.orgId, userId: m.userId, actor: m.email },
+    { name: 'matrix linked', type: 'linked', awsAccountId, payerAccountId: '123456789012' },
+  );
+  return account.id;
+}
+
 const MATRIX: Record<string, Row> = {
   // ---- system ----
   'GET /api/v1/health': { expect: PUBLIC(200) },
@@ -320,6 +332,47 @@ const MATRIX: Record<string, Row> = {
     }),
     expect: ENGINEER_UP(200),
   },
+
+  // ---- cloud accounts and AWS setup ----
+  'GET /api/v1/cloud-accounts': { expect: READ(200) },
+  'POST /api/v1/cloud-accounts': {
+    // A linked account for billing only: validated without AWS calls, so the answer depends on the caller alone.
+    request: () => ({
+      body: {
+        name: 'matrix',
+        provider: 'aws',
+        type: 'linked',
+        awsAccountId: String(600_000_000_000 + (Date.now() % 1_000_000) * 1000 + ++awsAccountSeq),
+        payerAccountId: '123456789012',
+      },
+    }),
+    expect: CREDENTIALS(201),
+  },
+  'GET /api/v1/cloud-accounts/:id': {
+    request: async (fx) => ({ params: { id: await fx.once('account', () => connectedAccount(fx)) } }),
+    expect: READ(200),
+  },
+  'PATCH /api/v1/cloud-accounts/:id': {
+    request: async (fx) => ({
+      params: { id: await fx.once('account', () => connectedAccount(fx)) },
+      body: { name: 'renamed by the matrix' },
+    }),
+    expect: CREDENTIALS(200),
+  },
+  'DELETE /api/v1/cloud-accounts/:id': {
+    request: async (fx) => ({ params: { id: await connectedAccount(fx) }, query: { confirm: 'true' } }),
+    expect: CREDENTIALS(200),
+  },
+  'POST /api/v1/cloud-accounts/:id/validate': {
+    request: async (fx) => ({ params: { id: await fx.once('account', () => connectedAccount(fx)) } }),
+    expect: ENGINEER_UP(200),
+  },
+  'GET /api/v1/cloud-accounts/:id/members': {
+    request: async (fx) => ({ params: { id: await fx.once('account', () => connectedAccount(fx)) } }),
+    expect: READ(200),
+  },
+  'GET /api/v1/setup/aws': { expect: READ(200) },
+  'POST /api/v1/setup/aws/external-id/rotate': { expect: MANAGER(200) },
 
   // ---- cloud accounts, setup, sync, costs, resources, recommendations: add your rows here ----
 };

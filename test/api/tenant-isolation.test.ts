@@ -113,6 +113,33 @@ const KINDS: ObjectKind[] = [
       (await t.ctx.store.query('SELECT 1 AS x FROM recommendation_states WHERE recommendation_id = $1', [id]))
         .length === 0,
   },
+  {
+    name: 'cloud account',
+    create: async (t) => {
+      const m = t.users.manager;
+      const { account } = await t.ctx.accounts.create(
+        { orgId: m.orgId, userId: m.userId, actor: m.email },
+        { name: 'isolated', type: 'linked', awsAccountId: '700000000001', payerAccountId: '123456789012' },
+      );
+      return account.id;
+    },
+    requests: (id) => [
+      { method: 'GET', path: `/api/v1/cloud-accounts/${id}` },
+      { method: 'PATCH', path: `/api/v1/cloud-accounts/${id}`, body: { name: 'taken over' } },
+      { method: 'PATCH', path: `/api/v1/cloud-accounts/${id}`, body: { enabled: false } },
+      { method: 'POST', path: `/api/v1/cloud-accounts/${id}/validate` },
+      { method: 'GET', path: `/api/v1/cloud-accounts/${id}/members` },
+      { method: 'DELETE', path: `/api/v1/cloud-accounts/${id}?confirm=true` },
+    ],
+    lists: ['/api/v1/cloud-accounts'],
+    intact: async (t, id) => {
+      const rows = await t.ctx.store.query<{ name: string; disabled: boolean }>(
+        'SELECT name, disabled FROM cloud_accounts WHERE id = $1',
+        [id],
+      );
+      return rows.length === 1 && rows[0].name === 'isolated' && !rows[0].disabled;
+    },
+  },
 ];
 
 describe('tenant isolation', () => {
