@@ -6,6 +6,7 @@
  * - PostgreSQL store: a scratch DuckDB normalizes into a Parquet file; the kept rows and the rollup go
  *   to PostgreSQL with COPY inside one transaction.
  */
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Queryable, Store } from '../store/store.js';
@@ -140,7 +141,10 @@ async function rowsOf(db: DuckDBConnection, sql: string): Promise<Record<string,
   return reader.getRowObjectsJson() as Record<string, unknown>[];
 }
 
-/** PostgreSQL store: normalize in the scratch DuckDB `db`, then COPY into the store in one transaction. */
+/**
+ * PostgreSQL store: normalize in the scratch DuckDB `db` into Parquet parts, then COPY them into the store
+ * in one transaction. DuckDB renders part N+1 as CSV while PostgreSQL ingests part N, so both cores work.
+ */
 export async function writeIntoPostgresStore(
   store: Store,
   db: DuckDBConnection,
@@ -148,30 +152,45 @@ export async function writeIntoPostgresStore(
   focusSelect: string,
   workDir: string,
 ): Promise<WriteOutcome> {
-  const normPath = path.join(workDir, 'normalized.parquet');
-  const rowsPath = path.join(workDir, 'line-items.csv');
+  const normDir = path.join(workDir, 'normalized');
   const dailyPath = path.join(workDir, 'daily.csv');
   const copied = await db.run(
-    `COPY (${focusSelect}) TO ${literal(normPath)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
+    `COPY (${focusSelect}) TO ${literal(normDir)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880, ROW_GROUPS_PER_FILE 2)`,
   );
   const sourceRows = Number(copied.rowsChanged);
   if (sourceRows === 0) throw emptyError(t);
-  const all = `read_parquet(${literal(normPath)})`;
+  const parts = (await readdir(normDir)).filter((f) => f.endsWith('.parquet')).sort();
+  const all = `read_parquet(${literal(path.join(normDir, '*.parquet'))})`;
   let notImported = EMPTY_NOT_IMPORTED;
-  let kept = all;
-  if (t.keep !== 'all') {
-    notImported = toNotImported(await rowsOf(db, notImportedSql(all, t.keep)));
-    kept = `(SELECT * FROM ${all} WHERE ${keptCondition(t.keep)})`;
-  }
-  await db.run(
-    `COPY (SELECT ${LINE_ITEM_COLUMNS.join(', ')} FROM ${kept}) TO ${literal(rowsPath)} (FORMAT csv, HEADER true)`,
-  );
+  const keep = t.keep === 'all' ? 'TRUE' : keptCondition(t.keep);
+  const kept = `(SELECT * FROM ${all} WHERE ${keep})`;
+  if (t.keep !== 'all') notImported = toNotImported(await rowsOf(db, notImportedSql(all, t.keep)));
   await db.run(`COPY (${dailyRollupSql(kept)}) TO ${literal(dailyPath)} (FORMAT csv, HEADER true)`);
   const totals = toTotals(await rowsOf(db, totalsSql(kept)));
   const out = { sourceRows, totals, notImported };
   await store.transaction(async (tx) => {
     await replacePeriodRows(tx, t);
-    await store.copyCsvInto(tx, 'cost_line_items', LINE_ITEM_COLUMNS, rowsPath);
+    let copying: Promise<unknown> = Promise.resolve();
+    try {
+      for (const [i, part] of parts.entries()) {
+        const csv = path.join(workDir, `line-items-${i}.csv`);
+        await db.run(
+          `COPY (SELECT ${LINE_ITEM_COLUMNS.join(', ')} FROM read_parquet(${literal(path.join(normDir, part))}) WHERE ${keep}) ` +
+            `TO ${literal(csv)} (FORMAT csv, HEADER true)`,
+        );
+        await copying;
+        copying = store
+          .copyCsvInto(tx, 'cost_line_items', LINE_ITEM_COLUMNS, csv)
+          .then(() => rm(csv, { force: true }));
+        // Handled here so that a failed COPY does not count as unhandled while DuckDB writes the next part;
+        // the error itself surfaces at the next `await copying`.
+        copying.catch(() => undefined);
+      }
+      await copying;
+    } catch (err) {
+      await copying.catch(() => undefined);
+      throw err;
+    }
     await store.copyCsvInto(tx, 'cost_daily', DAILY_COLUMNS, dailyPath);
     await recordLoaded(tx, t, out);
   });
