@@ -58,8 +58,21 @@ describe('anomaly detection (weekday median baseline, scaled MAD)', () => {
     ).toBe(false);
   });
 
-  it('needs two weeks of history before judging a day', () => {
-    const s = days(14, (i) => (i === 13 ? 1000 : 100));
-    expect(detectAnomalies(s)).toEqual([]);
+  it('needs four weeks of history before judging a day', () => {
+    const s = days(30, (i) => (i === 27 || i === 29 ? 1000 : 100 + wobble(i)));
+    expect(detectAnomalies(s).map((a) => a.date)).toEqual([s[29].date]);
+  });
+
+  it('flags few days of plain noise', () => {
+    let x = 12345;
+    const noise = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x / 2 ** 32;
+    };
+    // Sums of 20 uniform draws: roughly normal, 13% spread; 3 robust deviations should flag well under 1% of days.
+    const s = days(400, () =>
+      Array.from({ length: 20 }, () => 0.5 + noise() * 9.5).reduce((a, b) => a + b, 0),
+    );
+    expect(detectAnomalies(s, { minAmount: 0, minRelative: 0 }).length).toBeLessThan(400 * 0.01);
   });
 });

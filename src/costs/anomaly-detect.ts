@@ -1,7 +1,8 @@
 /**
  * Anomaly detection on one daily cost series. The baseline of a day is the median of the same weekday over
  * the preceding weeks, so that a quiet weekend is not an anomaly; the spread is the median absolute deviation
- * (MAD) of the preceding days from their weekday medians, scaled by 1.4826 to estimate a standard deviation.
+ * (MAD) of the preceding days from the median of their weekday (leaving the day itself out), scaled by 1.4826 to
+ * estimate a standard deviation.
  * A day is anomalous when it departs from its baseline by more than `mads` such deviations, by at least
  * `minAmount`, and by at least `minRelative` of the baseline.
  */
@@ -26,7 +27,7 @@ export const DEFAULT_ANOMALY_OPTIONS: AnomalyOptions = {
   minAmount: 10,
   minRelative: 0.1,
   baselineDays: 56,
-  minBaselineDays: 14,
+  minBaselineDays: 28,
 };
 
 export interface DetectedAnomaly {
@@ -62,8 +63,16 @@ export function detectAnomalies(
     const byDay: number[][] = [[], [], [], [], [], [], []];
     for (let j = start; j < i; j++) byDay[days[j]].push(series[j].cost);
     const medians = byDay.map((v) => median(v));
+    // Each baseline day against the median of its weekday without itself: the same kind of difference as the
+    // judged day against its baseline, so the spread is not understated by a day's pull on its own median.
     const residuals: number[] = [];
-    for (let j = start; j < i; j++) residuals.push(Math.abs(series[j].cost - medians[days[j]]));
+    for (let j = start; j < i; j++) {
+      const same = byDay[days[j]];
+      if (same.length < 2) continue;
+      const others = [...same];
+      others.splice(others.indexOf(series[j].cost), 1);
+      residuals.push(Math.abs(series[j].cost - median(others)));
+    }
     const spread = MAD_SCALE * median(residuals);
     const expected =
       byDay[days[i]].length > 0 ? medians[days[i]] : median(series.slice(start, i).map((d) => d.cost));

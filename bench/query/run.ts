@@ -1,0 +1,221 @@
+/**
+ * Cost query benchmark: BENCH_QUERY_ROWS line items (default 10 million) over 13 months and 40 accounts are
+ * generated with SQL straight into a fresh embedded (DuckDB) data directory, the `cost_daily` rollup is built
+ * as a billing load builds it, anomalies are computed, and then the ten queries the dashboard makes are timed
+ * through the cost service. Prints one `BENCH query_<name>_p50` and one `…_p95` line per query.
+ *
+ *   node --import tsx bench/query/run.ts                  # 10 million line items
+ *   BENCH_QUERY_ROWS=300000 BENCH_QUERY_RUNS=5 node --import tsx bench/query/run.ts   # quick smoke run
+ *
+ * BENCH_QUERY_KEEP=1 keeps the data directory (its path is printed) and reuses it on the next run of the same size.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCostService } from '../../src/costs/cost-service.js';
+import { parseCostQuery } from '../../src/costs/cost-query.js';
+import { addDays, addMonths, monthStart } from '../../src/costs/dates.js';
+import { silentLog } from '../../src/lib/log.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ROWS = Number(process.env.BENCH_QUERY_ROWS ?? 10_000_000);
+const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 30);
+const KEEP = process.env.BENCH_QUERY_KEEP === '1';
+const ACCOUNTS = 40;
+const ORG = 'org_bench';
+/** The dashboard's "today": data runs to the day before. */
+const AS_OF = '2025-06-15';
+const FIRST_DAY = addMonths(AS_OF, -12);
+const LAST_DAY = addDays(AS_OF, -1);
+const P50_TARGET_MS = 100;
+const P95_TARGET_MS = 300;
+
+const SERVICES = [
+  ['Amazon Elastic Compute Cloud', 30],
+  ['Amazon Relational Database Service', 12],
+  ['Amazon Simple Storage Service', 10],
+  ['AWS Lambda', 6],
+  ['Amazon Elastic Container Service', 6],
+  ['Amazon CloudFront', 5],
+  ['Amazon DynamoDB', 5],
+  ['Elastic Load Balancing', 4],
+  ['Amazon ElastiCache', 4],
+  ['Amazon Virtual Private Cloud', 3],
+  ['Amazon CloudWatch', 3],
+  ['AWS Key Management Service', 2],
+  ['Amazon Route 53', 2],
+  ['Amazon Simple Queue Service', 2],
+  ['Amazon Elastic Kubernetes Service', 2],
+  ['AWS Glue', 1],
+  ['Amazon Athena', 1],
+  ['Amazon Kinesis', 1],
+  ['AWS Secrets Manager', 1],
+  ['Tax', 1],
+] as const;
+const REGIONS = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-2',
+  'eu-west-1',
+  'eu-central-1',
+  'ap-southeast-1',
+  'ap-northeast-1',
+  'sa-east-1',
+];
+const TEAMS = ['platform', 'data', 'web', 'mobile', 'ml', 'search', 'payments', 'growth'];
+
+const log = (msg: string) => process.stdout.write(`# ${msg}\n`);
+const sqlList = (xs: readonly string[]) => `[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ')}]`;
+
+/** Deterministic line items: rows ordered by day as billing loads write them, weekly pattern and growth built in. */
+async function generate(store: Store): Promise<void> {
+  const days = Math.round((Date.parse(LAST_DAY) - Date.parse(FIRST_DAY)) / 86_400_000) + 1;
+  const weighted = SERVICES.flatMap(([name, w]) => Array.from({ length: w }, () => name));
+  const t0 = Date.now();
+  await store.execute(`
+    INSERT INTO cost_line_items (org_id, cloud_account_id, billing_period, billing_account_id, sub_account_id, sub_account_name,
+      charge_period_start, charge_period_end, usage_date, charge_category, service_name, service_code, region_id, resource_id,
+      billed_cost, x_net_billed_cost, effective_cost, x_net_effective_cost, list_cost, billing_currency, tags, x_line_item_type,
+      x_usage_type)
+    WITH g AS (
+      SELECT i,
+        CAST(DATE '${FIRST_DAY}' + CAST(floor(i * ${days} / ${ROWS}) AS INTEGER) AS DATE) AS d,
+        hash(i) AS h1, hash(i * 7919 + 13) AS h2
+      FROM range(${ROWS}) t(i)
+    ), f AS (
+      SELECT i, d, h1, h2,
+        ${sqlList(weighted)}[1 + CAST(h1 % ${weighted.length} AS INTEGER)] AS service,
+        1 + CAST((h1 >> 8) % ${ACCOUNTS} AS INTEGER) AS acct,
+        ${sqlList(REGIONS)}[1 + CAST((h1 >> 16) % ${REGIONS.length} AS INTEGER)] AS region,
+        CAST((h2 % 60000) AS INTEGER) AS res,
+        (CASE dayofweek(d) WHEN 0 THEN 0.7 WHEN 6 THEN 0.75 ELSE 1.0 END)
+          * (1 + 0.3 * (d - DATE '${FIRST_DAY}') / ${days}) * (0.01 + ((h2 >> 20) % 100000) / 10000.0) AS cost
+      FROM g
+    )
+    SELECT '${ORG}', 'ca_payer', CAST(date_trunc('month', d) AS DATE), '900000000000',
+      CAST(100000000000 + acct AS VARCHAR), 'Account ' || acct,
+      CAST(d AS TIMESTAMPTZ), CAST(d + 1 AS TIMESTAMPTZ), d,
+      CASE WHEN service = 'Tax' THEN 'Tax' ELSE 'Usage' END, service, replace(service, ' ', ''),
+      CASE WHEN service = 'Tax' THEN NULL ELSE region END,
+      CASE WHEN service IN ('Tax', 'Amazon Route 53') THEN NULL ELSE 'r-' || acct || '-' || res END,
+      round(cost, 10), round(cost * 0.93, 10), round(cost * 0.85, 10), round(cost * 0.8, 10), round(cost * 1.1, 10), 'USD',
+      CASE WHEN (h2 >> 40) % 10 < 7 THEN
+        '{"user:team":"' || ${sqlList(TEAMS)}[1 + CAST((h2 >> 44) % ${TEAMS.length} AS INTEGER)] || '","user:env":"' ||
+        CASE WHEN (h2 >> 50) % 3 = 0 THEN 'staging' ELSE 'prod' END || '"}' END,
+      'Usage', region || ':usage-' || CAST((h1 >> 24) % 12 AS INTEGER)
+    FROM f ORDER BY d`);
+  log(`generated ${ROWS.toLocaleString('en-US')} line items in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const t1 = Date.now();
+  await store.execute(`
+    INSERT INTO cost_daily (org_id, cloud_account_id, billing_period, usage_date, sub_account_id, service_name, service_code,
+      region_id, charge_category, billing_currency, billed_cost, net_billed_cost, effective_cost, net_effective_cost,
+      list_cost, row_count)
+    SELECT org_id, cloud_account_id, billing_period, usage_date, sub_account_id, service_name, service_code, region_id,
+      charge_category, billing_currency, SUM(billed_cost), SUM(x_net_billed_cost), SUM(effective_cost),
+      SUM(x_net_effective_cost), SUM(list_cost), COUNT(*)
+    FROM cost_line_items
+    GROUP BY ALL ORDER BY usage_date`);
+  await store.execute(
+    `INSERT INTO billing_periods (org_id, cloud_account_id, export_key, billing_period, state, loaded_at)
+     SELECT DISTINCT org_id, cloud_account_id, 'bench', billing_period, 'loaded', now() FROM cost_daily`,
+  );
+  log(`built cost_daily in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx];
+}
+
+async function main(): Promise<void> {
+  const dataDir = path.join(here, '..', 'out', `query-${ROWS}`);
+  const reuse = KEEP && existsSync(path.join(dataDir, 'cloudtally.duckdb'));
+  if (!reuse) {
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+  }
+  log(`data directory ${dataDir}${reuse ? ' (reused)' : ''}`);
+  const store = await openStore({ dataDir });
+  const clock = { now: () => new Date(`${AS_OF}T12:00:00Z`) };
+  const costs = createCostService({ store, clock, log: silentLog });
+  try {
+    if (!reuse) {
+      await generate(store);
+      const t = Date.now();
+      const r = await costs.recomputeAnomalies(ORG);
+      log(
+        `anomalies recomputed in ${((Date.now() - t) / 1000).toFixed(1)} s (${r.anomalies} anomalies over ${r.series} series)`,
+      );
+    }
+    const [{ n }] = await store.query<{ n: number }>('SELECT COUNT(*) AS n FROM cost_line_items');
+    log(`${Number(n).toLocaleString('en-US')} line items, ${ACCOUNTS} accounts, ${FIRST_DAY} to ${LAST_DAY}`);
+
+    const last30 = { from: addDays(AS_OF, -30), to: LAST_DAY };
+    const lastMonth = { from: addMonths(AS_OF, -1), to: addDays(monthStart(AS_OF), -1) };
+    const queries: [string, () => Promise<unknown>][] = [
+      [
+        'mtd_by_service',
+        () => costs.query(ORG, parseCostQuery({ from: monthStart(AS_OF), to: AS_OF, groupBy: 'service' })),
+      ],
+      [
+        '13_months_by_account',
+        () =>
+          costs.query(
+            ORG,
+            parseCostQuery({
+              from: monthStart(FIRST_DAY),
+              to: AS_OF,
+              groupBy: 'account',
+              granularity: 'month',
+            }),
+          ),
+      ],
+      [
+        'daily_by_service_30d',
+        () =>
+          costs.query(ORG, parseCostQuery({ ...last30, groupBy: 'service', granularity: 'day', limit: 12 })),
+      ],
+      [
+        'top_resources_30d',
+        () => costs.query(ORG, parseCostQuery({ ...last30, groupBy: 'resource', limit: 20 })),
+      ],
+      [
+        'by_tag_team_30d',
+        () => costs.query(ORG, parseCostQuery({ ...last30, groupBy: 'tag:user:team', granularity: 'day' })),
+      ],
+      ['forecast', () => costs.forecast(ORG, { asOf: AS_OF })],
+      ['anomalies', () => costs.listAnomalies(ORG, { from: addDays(AS_OF, -30), limit: 20 })],
+      ['summary_mtd_vs_last_month', () => costs.summary(ORG, { asOf: AS_OF })],
+      ['top_movers', () => costs.movers(ORG, { to: AS_OF })],
+      [
+        'last_month_by_usage_type',
+        () => costs.query(ORG, parseCostQuery({ ...lastMonth, groupBy: 'usageType', limit: 20 })),
+      ],
+    ];
+    for (const [name, run] of queries) {
+      await run(); // warm-up: first touch of the columns and the account names
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const t = performance.now();
+        await run();
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      const p50 = percentile(times, 50);
+      const p95 = percentile(times, 95);
+      process.stdout.write(
+        `BENCH query_${name}_p50 | ${p50.toFixed(1)} ms | < ${P50_TARGET_MS} ms | ${p50 < P50_TARGET_MS ? 'met' : 'not met'}\n`,
+      );
+      process.stdout.write(
+        `BENCH query_${name}_p95 | ${p95.toFixed(1)} ms | < ${P95_TARGET_MS} ms | ${p95 < P95_TARGET_MS ? 'met' : 'not met'}\n`,
+      );
+    }
+  } finally {
+    await store.close();
+    if (!KEEP) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
