@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { registerAccountCommands } from './account-commands.js';
 import { registerAdminCommands } from './admin-commands.js';
+import { registerRecommendationCommands } from './recommendation-commands.js';
+import { registerResourceCommands } from './resource-commands.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSyncCommands } from './sync-commands.js';
 import { registerWorkerCommand } from './worker-command.js';
@@ -20,6 +22,8 @@ registerWorkerCommand(program);
 registerAccountCommands(program);
 // After the accounts group: the sync commands join `cloudtally accounts`.
 registerSyncCommands(program);
+registerResourceCommands(program);
+registerRecommendationCommands(program);
 registerSimCommand(program);
 
 await program.parseAsync(process.argv);

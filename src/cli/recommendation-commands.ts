@@ -1,0 +1,229 @@
+import type { Command } from 'commander';
+import type { AppContext } from '../app/context.js';
+import type { Principal, Role } from '../auth/permissions.js';
+import { InputError, NotFoundError } from '../lib/errors.js';
+import {
+  RECOMMENDATION_STATES,
+  type RecommendationFilters,
+  type RecommendationView,
+  type SavingsTotals,
+} from '../recommendations/recommendation-store.js';
+import { isRuleName, RULE_NAMES } from '../recommendations/settings.js';
+import { action, printJson, printTable } from './common.js';
+import { accountFilter, orgOptions, withOrg, type OrgFlags } from './resource-commands.js';
+
+interface ActFlags extends OrgFlags {
+  as?: string;
+}
+
+type ListAnswer = { items: RecommendationView[]; total: number; totals: SavingsTotals };
+
+/** Acting on the data directory directly: the member named by --as is the one audited. */
+async function principalFor(ctx: AppContext, orgId: string, email: string | undefined): Promise<Principal> {
+  if (!email) {
+    throw new InputError(
+      'as',
+      'Without a server (CLOUDTALLY_URL), say who acts with --as EMAIL (a member of the organization)',
+    );
+  }
+  const [m] = await ctx.store.query<{ user_id: string; email: string; role: string; mcc: boolean }>(
+    `SELECT u.id AS user_id, u.email, m.role, m.manage_cloud_credentials AS mcc
+     FROM users u JOIN memberships m ON m.user_id = u.id WHERE lower(u.email) = lower($1) AND m.org_id = $2`,
+    [email, orgId],
+  );
+  if (!m) throw new NotFoundError('Member', email);
+  return {
+    userId: m.user_id,
+    email: m.email,
+    orgId,
+    role: m.role as Role,
+    manageCloudCredentials: Boolean(m.mcc),
+    via: 'token',
+  };
+}
+
+function printOne(r: RecommendationView): void {
+  const lines = [
+    `${r.title}`,
+    `  id:        ${r.id}`,
+    `  rule:      ${r.rule}`,
+    `  resource:  ${r.resourceId}${r.resourceName ? ` (${r.resourceName})` : ''}`,
+    `  account:   ${r.awsAccountId}${r.region ? `, ${r.region}` : ''}`,
+    `  saving:    ${r.monthlySavings.toFixed(2)} ${r.currency}/month (${r.savingsBasis === 'bill' ? 'from the bill' : 'estimate'})`,
+    `  state:     ${r.state}${r.stateReason ? ` — ${r.stateReason}` : ''}${r.snoozedUntil && r.state === 'snoozed' ? ` until ${r.snoozedUntil}` : ''}${r.closedReason ? ` — ${r.closedReason}` : ''}`,
+    `  why:       ${r.reason}`,
+    `  action:    ${r.action}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export function registerRecommendationCommands(program: Command): void {
+  const recs = program
+    .command('recommendations')
+    .description('Savings recommendations: list, show, dismiss, snooze, reopen');
+
+  orgOptions(
+    recs
+      .command('list', { isDefault: true })
+      .description(
+        'Open recommendations, biggest saving first, with totals by rule and account (the default)',
+      )
+      .option('--state <state>', `${RECOMMENDATION_STATES.join(', ')} or all`, 'open')
+      .option('--rule <rule>', `one of ${RULE_NAMES.join(', ')}`)
+      .option('--account <id>', 'AWS account ID or cloud account ID')
+      .option('--region <region>', 'AWS region')
+      .option('--min-savings <amount>', 'monthly saving at least this')
+      .option('--limit <n>', 'rows to show', '100'),
+  ).action(
+    action(
+      async (
+        flags: OrgFlags & {
+          state?: string;
+          rule?: string;
+          account?: string;
+          region?: string;
+          minSavings?: string;
+          limit?: string;
+        },
+      ) => {
+        const state = flags.state ?? 'open';
+        if (![...RECOMMENDATION_STATES, 'all'].includes(state)) {
+          throw new InputError('state', `--state must be one of ${RECOMMENDATION_STATES.join(', ')} or all`);
+        }
+        if (flags.rule && !isRuleName(flags.rule)) {
+          throw new InputError('rule', `--rule must be one of ${RULE_NAMES.join(', ')}`);
+        }
+        const minSavings = flags.minSavings === undefined ? undefined : Number(flags.minSavings);
+        if (minSavings !== undefined && !(minSavings >= 0)) {
+          throw new InputError('min-savings', '--min-savings must be a number of at least 0');
+        }
+        const limit = Number(flags.limit ?? 100);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+          throw new InputError('limit', '--limit must be a whole number from 1 to 1000');
+        }
+        const filters: RecommendationFilters = {
+          state: state as RecommendationFilters['state'],
+          rule: flags.rule,
+          ...accountFilter(flags.account),
+          region: flags.region,
+          minSavings,
+          limit,
+        };
+        const answer = await withOrg<ListAnswer>(
+          flags,
+          (client) => client.get('/api/v1/recommendations', { ...filters }),
+          (ctx, orgId) => ctx.recommendations.list(orgId, filters),
+        );
+        if (flags.json) return printJson(answer);
+        printTable(
+          answer.items.map((r) => ({
+            id: r.id,
+            rule: r.rule,
+            resource: r.resourceName ? `${r.resourceId} (${r.resourceName})` : r.resourceId,
+            account: r.awsAccountId,
+            region: r.region ?? '',
+            saving: `${r.monthlySavings.toFixed(2)}${r.savingsBasis === 'estimate' ? '*' : ''}`,
+            state: r.state,
+          })),
+          ['id', 'rule', 'resource', 'account', 'region', 'saving', 'state'],
+        );
+        const t = answer.totals;
+        const currency = answer.items[0]?.currency ?? 'USD';
+        process.stdout.write(
+          `${answer.items.length} of ${answer.total} shown. Possible savings (open): ${t.monthlySavings.toFixed(2)} ${currency}/month in ${t.count} recommendations` +
+            `${answer.items.some((r) => r.savingsBasis === 'estimate') ? ' (* = estimated from list prices)' : ''}\n`,
+        );
+        for (const r of t.byRule) {
+          process.stdout.write(
+            `  ${r.rule.padEnd(28)} ${String(r.count).padStart(4)}  ${r.monthlySavings.toFixed(2)}\n`,
+          );
+        }
+      },
+    ),
+  );
+
+  orgOptions(recs.command('show <id>').description('One recommendation with its reason and action')).action(
+    action(async (id: string, flags: OrgFlags) => {
+      const r = await withOrg<RecommendationView>(
+        flags,
+        (client) => client.get(`/api/v1/recommendations/${encodeURIComponent(id)}`),
+        (ctx, orgId) => ctx.recommendations.get(orgId, id),
+      );
+      if (flags.json) printJson(r);
+      else printOne(r);
+    }),
+  );
+
+  const actOptions = (cmd: Command) =>
+    orgOptions(cmd).option('--as <email>', 'who acts, when working on the data directory without a server');
+
+  actOptions(
+    recs
+      .command('dismiss <id>')
+      .description('Dismiss a recommendation; it stays dismissed across syncs')
+      .requiredOption('--reason <text>', 'why it does not apply'),
+  ).action(
+    action(async (id: string, flags: ActFlags & { reason: string }) => {
+      const r = await withOrg<RecommendationView>(
+        flags,
+        (client) =>
+          client.post(`/api/v1/recommendations/${encodeURIComponent(id)}/dismiss`, { reason: flags.reason }),
+        async (ctx, orgId) =>
+          ctx.recommendations.dismiss(await principalFor(ctx, orgId, flags.as), id, { reason: flags.reason }),
+      );
+      if (flags.json) printJson(r);
+      else process.stdout.write(`dismissed ${r.id} (${r.rule} ${r.resourceId})\n`);
+    }),
+  );
+
+  actOptions(
+    recs
+      .command('snooze <id>')
+      .description('Hide a recommendation until a date')
+      .requiredOption('--until <date>', 'YYYY-MM-DD or an ISO date-time in the future')
+      .option('--reason <text>', 'why'),
+  ).action(
+    action(async (id: string, flags: ActFlags & { until: string; reason?: string }) => {
+      const body = { until: flags.until, reason: flags.reason };
+      const r = await withOrg<RecommendationView>(
+        flags,
+        (client) => client.post(`/api/v1/recommendations/${encodeURIComponent(id)}/snooze`, body),
+        async (ctx, orgId) => ctx.recommendations.snooze(await principalFor(ctx, orgId, flags.as), id, body),
+      );
+      if (flags.json) printJson(r);
+      else process.stdout.write(`snoozed ${r.id} until ${r.snoozedUntil ?? flags.until}\n`);
+    }),
+  );
+
+  actOptions(recs.command('reopen <id>').description('Undo a dismissal or snooze')).action(
+    action(async (id: string, flags: ActFlags) => {
+      const r = await withOrg<RecommendationView>(
+        flags,
+        (client) => client.post(`/api/v1/recommendations/${encodeURIComponent(id)}/reopen`),
+        async (ctx, orgId) => ctx.recommendations.reopen(await principalFor(ctx, orgId, flags.as), id),
+      );
+      if (flags.json) printJson(r);
+      else process.stdout.write(`reopened ${r.id} (${r.state})\n`);
+    }),
+  );
+
+  orgOptions(recs.command('settings').description('The thresholds each rule uses')).action(
+    action(async (flags: OrgFlags) => {
+      const answer = await withOrg<{ settings: Record<string, Record<string, unknown>> }>(
+        flags,
+        (client) => client.get('/api/v1/recommendations/settings'),
+        (ctx, orgId) => ctx.recommendations.getSettings(orgId),
+      );
+      if (flags.json) return printJson(answer);
+      printTable(
+        Object.entries(answer.settings).map(([rule, s]) => ({
+          rule,
+          settings: Object.entries(s)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(' '),
+        })),
+        ['rule', 'settings'],
+      );
+    }),
+  );
+}
