@@ -14,6 +14,7 @@ import type { TestServer } from '../helpers/server.js';
 import { startTestServer } from '../helpers/server.js';
 import { addUser, signIn } from './api-support.js';
 import { seedRecommendation } from '../recommendations/fixtures.js';
+import { insertItems, makeItems } from '../costs/fixtures.js';
 
 interface IsolationRequest {
   method: string;
@@ -139,6 +140,26 @@ const KINDS: ObjectKind[] = [
       );
       return rows.length === 1 && rows[0].name === 'isolated' && !rows[0].disabled;
     },
+  },
+  {
+    name: 'cost anomaly',
+    create: async (t) => {
+      const org = t.users.manager.orgId;
+      const items = makeItems(org, '2024-01-01', 50);
+      await insertItems(t.ctx.store, [
+        ...items,
+        { ...items[0], date: '2024-02-15', billed: 900, amortized: 900 },
+      ]);
+      await t.ctx.costs.recomputeAnomalies(org);
+      const [anomaly] = await t.ctx.costs.listAnomalies(org);
+      const mine = await (
+        await t.request('/api/v1/costs/anomalies', { token: t.users.manager.token })
+      ).text();
+      expect(mine).toContain(anomaly.id);
+      return anomaly.id;
+    },
+    requests: () => [],
+    lists: ['/api/v1/costs/anomalies'],
   },
 ];
 
