@@ -31,6 +31,7 @@ export interface RoleInput {
   accountId: string;
   name: string;
   trust: { principals: string[]; externalId?: string };
+  externalId?: string;
   allow?: string[];
   buckets?: string[];
   maxSessionSeconds?: number;
@@ -127,7 +128,7 @@ export async function startSimulator(
         allow: r.allow,
         buckets: r.buckets,
         trustPrincipals: r.trust.principals,
-        externalId: r.trust.externalId,
+        externalId: r.trust.externalId ?? r.externalId,
         maxSessionSeconds: r.maxSessionSeconds,
       };
       world.roles = [...world.roles.filter((x) => x.arn !== role.arn), role];

@@ -48,6 +48,8 @@ export const RoleSchema = z.object({
     /** Required `sts:ExternalId`; absent means the trust policy has no external-ID condition. */
     externalId: z.string().min(2).optional(),
   }),
+  /** Shorthand for `trust.externalId`. */
+  externalId: z.string().min(2).optional(),
   allow: actions.default([]),
   buckets: z.array(z.string()).default([]),
   maxSessionSeconds: z.number().int().min(900).max(43200).default(3600),

@@ -216,7 +216,7 @@ export function buildWorld(s: Scenario, now: Date): World {
     allow: r.allow,
     buckets: r.buckets,
     trustPrincipals: r.trust.principals,
-    externalId: r.trust.externalId,
+    externalId: r.trust.externalId ?? r.externalId,
     maxSessionSeconds: r.maxSessionSeconds,
   }));
 

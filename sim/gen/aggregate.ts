@@ -1,0 +1,77 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ScenarioExport } from '../scenario/schema.js';
+import { EFFECTIVE_SQL, NET_EFFECTIVE_SQL } from './lineitems.js';
+import { exportFilter } from './write-export.js';
+import { cents, type TruthDailyRow, type TruthExport } from './truth.js';
+import type { CeRow } from './generate.js';
+
+export async function tagKeys(conn: DuckDBConnection): Promise<string[]> {
+  const r = await conn.runAndReadAll(`SELECT DISTINCT unnest(tag_keys) AS k FROM li ORDER BY k`);
+  return r.getRowObjectsJS().map((x) => String(x.k));
+}
+
+const DAY_SQL = `strftime(make_timestamp(ts0::BIGINT * 1000000), '%Y-%m-%d')`;
+
+export async function periodTruth(
+  conn: DuckDBConnection,
+  exp: ScenarioExport,
+  t: TruthExport,
+  period: string,
+): Promise<number> {
+  const where = exportFilter(exp);
+  const daily = (
+    await conn.runAndReadAll(`SELECT account_id, product_code, ${DAY_SQL} AS day, sum(unblended) AS b,
+      sum(net_unblended) AS n, sum(${EFFECTIVE_SQL}) AS a, sum(${NET_EFFECTIVE_SQL}) AS na
+      FROM li WHERE ${where} GROUP BY ALL ORDER BY day, account_id, product_code`)
+  ).getRowObjectsJS();
+  const rows: TruthDailyRow[] = daily.map((r) => ({
+    accountId: String(r.account_id),
+    serviceCode: String(r.product_code),
+    day: String(r.day),
+    currency: 'USD',
+    billed: cents(Number(r.b)),
+    net: cents(Number(r.n)),
+    amortized: cents(Number(r.a)),
+    netAmortized: cents(Number(r.na)),
+  }));
+  t.daily = [...t.daily.filter((d) => d.day.slice(0, 7) !== period), ...rows].sort((a, b) =>
+    a.day !== b.day
+      ? a.day < b.day
+        ? -1
+        : 1
+      : (a.accountId + a.serviceCode).localeCompare(b.accountId + b.serviceCode),
+  );
+  const tot = (
+    await conn.runAndReadAll(`SELECT count(*) AS c, coalesce(sum(unblended), 0) AS b, coalesce(sum(net_unblended), 0) AS n,
+      coalesce(sum(${EFFECTIVE_SQL}), 0) AS a, coalesce(sum(${NET_EFFECTIVE_SQL}), 0) AS na FROM li WHERE ${where}`)
+  ).getRowObjectsJS()[0];
+  t.periods[period] = {
+    billed: cents(Number(tot.b)),
+    net: cents(Number(tot.n)),
+    amortized: cents(Number(tot.a)),
+    netAmortized: cents(Number(tot.na)),
+    rows: Number(tot.c),
+  };
+  return Number(tot.c);
+}
+
+export async function ceRows(conn: DuckDBConnection, payer: string): Promise<CeRow[]> {
+  const r =
+    await conn.runAndReadAll(`SELECT ${DAY_SQL} AS day, account_id, product_code, region, line_type, usage_type,
+      sum(unblended) AS b, sum(net_unblended) AS n, sum(${EFFECTIVE_SQL}) AS a, sum(${NET_EFFECTIVE_SQL}) AS na,
+      sum(usage_amount) AS u FROM li GROUP BY ALL ORDER BY ALL`);
+  return r.getRowObjectsJS().map((x) => ({
+    day: String(x.day),
+    payerAccountId: payer,
+    accountId: String(x.account_id),
+    productCode: String(x.product_code),
+    region: String(x.region),
+    lineType: String(x.line_type),
+    usageType: String(x.usage_type),
+    unblended: Number(x.b),
+    net: Number(x.n),
+    amortized: Number(x.a),
+    netAmortized: Number(x.na),
+    usage: Number(x.u),
+  }));
+}
