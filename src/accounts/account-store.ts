@@ -345,7 +345,18 @@ export async function payerListing(
   return row ? { payerId: row.payer_id, payerAwsAccountId: row.payer_aws, name: row.name } : null;
 }
 
-/** The payer's "not imported" figures of its latest billing period, as the billing import recorded them. */
+/** `billing_periods.not_imported` as the billing import writes it. */
+interface NotImportedJson {
+  accounts?: { id: string; rows: number; billed: number; currency: string }[];
+  rows?: number;
+  billed?: number | null;
+  byCurrency?: Record<string, number>;
+}
+
+/**
+ * The payer's "not imported" figures of its latest billing period (all its exports together): how many member
+ * accounts the bill carries that are not imported, and what they cost.
+ */
 export async function notImportedSummary(
   q: Queryable,
   orgId: string,
@@ -358,35 +369,30 @@ export async function notImportedSummary(
     [orgId, payerId],
   );
   if (rows.length === 0) return null;
-  const detail: Record<string, unknown> = {};
-  const accounts = new Set<string>();
-  let cost: number | null = null;
-  let currency: string | null = null;
+  const accounts = new Map<string, { id: string; rows: number; billed: number; currency: string }>();
+  const byCurrency: Record<string, number> = {};
   for (const r of rows) {
-    const d = json<Record<string, unknown>>(r.not_imported, {});
-    Object.assign(detail, d);
-    // The billing import's shape is read leniently: a per-account map, or totals, or both.
-    const perAccount = (d.accounts ?? d.byAccount) as unknown;
-    if (Array.isArray(perAccount)) {
-      for (const a of perAccount as Record<string, unknown>[]) {
-        const id = a.awsAccountId ?? a.accountId ?? a.id;
-        if (typeof id === 'string') accounts.add(id);
-      }
-    } else if (perAccount && typeof perAccount === 'object') {
-      for (const id of Object.keys(perAccount)) accounts.add(id);
+    for (const a of json<NotImportedJson>(r.not_imported, {}).accounts ?? []) {
+      const key = `${a.id}/${a.currency}`;
+      const prev = accounts.get(key);
+      accounts.set(
+        key,
+        prev ? { ...prev, rows: prev.rows + a.rows, billed: prev.billed + a.billed } : { ...a },
+      );
+      byCurrency[a.currency] = (byCurrency[a.currency] ?? 0) + a.billed;
     }
-    const c = d.cost ?? d.billedCost ?? d.total ?? d.billed_cost;
-    if (typeof c === 'number') cost = (cost ?? 0) + c;
-    if (typeof d.currency === 'string') currency = d.currency;
-    if (typeof d.accountCount === 'number' && accounts.size === 0)
-      for (let i = 0; i < d.accountCount; i++) accounts.add(`#${i}`);
   }
+  const currencies = Object.keys(byCurrency);
+  const round = (n: number) => Math.round(n * 1e6) / 1e6;
   return {
     billingPeriod: day(rows[0].billing_period) ?? '',
-    accounts: accounts.size,
-    cost,
-    currency,
-    detail,
+    accounts: new Set([...accounts.values()].map((a) => a.id)).size,
+    cost: currencies.length === 1 ? round(byCurrency[currencies[0]]) : null,
+    currency: currencies.length === 1 ? currencies[0] : null,
+    detail: {
+      accounts: [...accounts.values()].map((a) => ({ ...a, billed: round(a.billed) })),
+      byCurrency: Object.fromEntries(currencies.map((c) => [c, round(byCurrency[c])])),
+    },
   };
 }
 

@@ -61,9 +61,17 @@ export async function createAppContext(config: Config, options: ContextOptions =
   const auth = createAuthService({ store, clock, sessionTtlHours: config.sessionTtlHours });
   const costs = createCostService({ store, clock, log: log.child({ area: 'costs' }) });
   const aws = createAwsClients({ config, vault, log, clock });
-  const accounts = createAccountService({ store, vault, aws, clock, log, region: config.awsRegion });
   const closers: (() => Promise<void>)[] = [];
   const billing = createBillingService({ store, clock, log: log.child({ area: 'billing' }) });
+  const accounts = createAccountService({
+    store,
+    vault,
+    aws,
+    clock,
+    log: log.child({ area: 'accounts' }),
+    region: config.awsRegion,
+    dataCleaners: [(tx, orgId, id) => billing.deleteAccountData(tx, orgId, id)],
+  });
   const inventory = createInventoryService({ store, clock, log: log.child({ area: 'inventory' }) });
   const recommendations = createRecommendationService({
     store,

@@ -26,18 +26,6 @@ const list: DiagnoseContext = {
 
 const CASES: [string, unknown, DiagnoseContext, string][] = [
   [
-    'AssumeRole denied, message names the external ID',
-    sdkError('AccessDenied', 'not authorized: external ID does not match', 403),
-    assume,
-    'external_id_mismatch',
-  ],
-  [
-    'AssumeRole denied, role does not exist',
-    sdkError('AccessDenied', 'Role arn:… does not exist', 403),
-    assume,
-    'role_not_found',
-  ],
-  [
     'AssumeRole denied, plain AWS message',
     sdkError(
       'AccessDenied',
@@ -310,9 +298,9 @@ describe('AWS error → diagnostic', () => {
   });
 
   it('passes a ConnectionError through with its diagnostic', () => {
-    const err = new ConnectionError({ code: 'role_not_found', message: 'm', remediation: 'r' });
+    const err = new ConnectionError({ code: 'role_not_trusted', message: 'm', remediation: 'r' });
     expect(diagnose(err, { step: 'credentials' })).toEqual({
-      code: 'role_not_found',
+      code: 'role_not_trusted',
       message: 'm',
       remediation: 'r',
       step: 'credentials',

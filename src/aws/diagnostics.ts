@@ -87,7 +87,11 @@ const where = (c: DiagnoseContext) =>
   `s3://${c.bucket ?? '?'}/${c.prefix ? c.prefix.replace(/\/?$/, '/') : ''}`;
 const SETUP = 'GET /api/v1/setup/aws or `cloudtally accounts setup aws`';
 
-/** First match wins; order from the most specific (operation + code + message) to the most general. */
+/**
+ * First match wins; order from the most specific (operation + code) to the most general. AWS answers a missing
+ * role, an untrusted principal and a wrong external ID with the same AccessDenied, so they share role_not_trusted;
+ * the validator tells external_id_mismatch apart by probing with the previous external ID.
+ */
 export const DIAGNOSTIC_RULES: readonly Rule[] = [
   {
     code: 'cloudtally_identity_missing',
@@ -102,24 +106,6 @@ export const DIAGNOSTIC_RULES: readonly Rule[] = [
     message: (e) => `AWS rejected Cloudtally's own credentials (${e.name}).`,
     remediation: () =>
       'Fix the credentials of the Cloudtally host (its default AWS credential chain); customer roles are assumed with them.',
-  },
-  {
-    code: 'external_id_mismatch',
-    when: (e, c) => c.operation === 'AssumeRole' && denied(e) && /external ?id/i.test(e.message),
-    message: (_e, c) =>
-      `AWS refused to let Cloudtally assume ${role(c)}: the external ID does not match the one its trust policy requires.`,
-    remediation: (_e, c) =>
-      `Set the condition "sts:ExternalId" in the trust policy of ${role(c)} to this organization's external ID exactly (shown by ${SETUP}); after a rotation, every role must be updated.`,
-  },
-  {
-    code: 'role_not_found',
-    when: (e, c) =>
-      c.operation === 'AssumeRole' &&
-      (is(e, 'NoSuchEntity', 'NoSuchEntityException') ||
-        (denied(e) && /(does not exist|cannot be found|no such (role|entity)|not found)/i.test(e.message))),
-    message: (_e, c) => `The role ${role(c)} does not exist.`,
-    remediation: (_e, c) =>
-      `Create the role in account ${c.roleArn?.split(':')[4] ?? '(the account)'} (the CloudFormation template from ${SETUP} does it), or correct the role name / ARN.`,
   },
   {
     code: 'role_not_trusted',
