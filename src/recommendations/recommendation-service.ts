@@ -2,7 +2,7 @@
  * Savings recommendations: one rule per file under rules/, run after each sync, with savings from the real bill.
  *
  *   const recs = createRecommendationService({ store, clock, log, settings? });
- *   await recs.runForAccount({ orgId, cloudAccountId, signal? }) → { opened, closed, updated, unchanged }
+ *   await recs.runForAccount({ orgId, cloudAccountId, signal?, costExplorer? }) → { opened, closed, updated, unchanged, skipped }
  *   await recs.list(orgId, { state?, rule?, awsAccountId?, cloudAccountId?, region?, resourceId?, minSavings?, limit?, offset? })
  *     → { items, total, totals: { monthlySavings, count, byRule, byAccount } }
  *   await recs.get(orgId, id)
@@ -15,6 +15,7 @@
  * with a reason when the rule no longer finds it, and reopens it if it comes back. Dismissals and snoozes live in
  * recommendation_states and are never touched by the engine. Every user action is audited.
  */
+import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { Logger } from 'pino';
 import { audit } from '../auth/audit-log.js';
 import { ACTION_REASONS, can, type Action, type Principal } from '../auth/permissions.js';
@@ -130,17 +131,26 @@ export function createRecommendationService(deps: RecommendationServiceDeps) {
       orgId: string;
       cloudAccountId: string;
       signal?: AbortSignal;
+      /** A Cost Explorer client of the connection: used for commitment utilization when its type is cost_explorer. */
+      costExplorer?: Pick<CostExplorerClient, 'send'>;
     }): Promise<RunResult> {
       const { orgId, cloudAccountId, signal } = input;
-      const [account] = await store.query<{ aws_account_id: string | null }>(
-        'SELECT aws_account_id FROM cloud_accounts WHERE org_id = $1 AND id = $2',
+      const [account] = await store.query<{ aws_account_id: string | null; type: string }>(
+        'SELECT aws_account_id, type FROM cloud_accounts WHERE org_id = $1 AND id = $2',
         [orgId, cloudAccountId],
       );
       if (!account) throw new NotFoundError('Cloud account', cloudAccountId);
       const awsAccountId = account.aws_account_id ?? '';
       const now = clock.now();
       const settings = await settingsFor(orgId);
-      const ctx = await buildRuleContext(store, { orgId, cloudAccountId, awsAccountId, now });
+      const ctx = await buildRuleContext(store, {
+        orgId,
+        cloudAccountId,
+        awsAccountId,
+        now,
+        costExplorer: account.type === 'cost_explorer' ? input.costExplorer : undefined,
+        signal,
+      });
 
       const found = new Map<string, { rule: RuleName; finding: Finding }>();
       const evaluated = new Set<RuleName>();

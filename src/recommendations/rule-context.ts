@@ -9,7 +9,9 @@ import {
 import type { BilledCost } from '../inventory/resource-costs.js';
 import { summarizeMetrics, type MetricSummary } from '../inventory/metric-store.js';
 import { loadResources, loadScanStatus } from '../inventory/resource-store.js';
+import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { Queryable, SqlParam } from '../store/store.js';
+import { commitmentsFromCostExplorer } from './ce-commitments.js';
 import type { CommitmentUse, DailyCost, RuleContext } from './rule-kit.js';
 
 function dayOf(v: unknown): string {
@@ -23,7 +25,16 @@ function inList(params: SqlParam[], values: string[]): string {
 /** Gathers the facts rules read for one connection: current resources, their bill costs, metrics, commitments. */
 export async function buildRuleContext(
   q: Queryable,
-  input: { orgId: string; cloudAccountId: string; awsAccountId: string; now: Date; savingsDays?: number },
+  input: {
+    orgId: string;
+    cloudAccountId: string;
+    awsAccountId: string;
+    now: Date;
+    savingsDays?: number;
+    /** For Cost Explorer sources: commitment utilization comes from its API instead of CUR fee lines. */
+    costExplorer?: Pick<CostExplorerClient, 'send'>;
+    signal?: AbortSignal;
+  },
 ): Promise<RuleContext> {
   const { orgId, cloudAccountId, awsAccountId, now } = input;
   const resources = await loadResources(q, orgId, cloudAccountId);
@@ -85,7 +96,18 @@ export async function buildRuleContext(
       return rows.map((r) => ({ day: dayOf(r.day), cost: Number(r.cost) }));
     },
 
+    commitmentSource: input.costExplorer ? 'cost_explorer' : bill ? 'bill' : null,
+
     async commitments(days): Promise<CommitmentUse[]> {
+      if (input.costExplorer) {
+        const to = bill ? addDays(bill.newestDay, 1) : now.toISOString().slice(0, 10);
+        return commitmentsFromCostExplorer(input.costExplorer, {
+          awsAccountId,
+          from: addDays(to, -days),
+          to,
+          signal: input.signal,
+        });
+      }
       if (!bill) return [];
       const w = windowOf(bill, days);
       const w0 = Date.parse(`${w.from}T00:00:00Z`);

@@ -59,6 +59,8 @@ export interface RuleContext {
   scanStatus: ScanStatus[];
   /** Daily on-demand EC2 instance cost (Usage lines of BoxUsage) over the `days` ending with the bill's newest day. */
   onDemandDaily(days: number): Promise<DailyCost[]>;
+  /** Where commitment use comes from: the CUR fee lines, Cost Explorer's utilization API, or nowhere yet. */
+  commitmentSource: 'bill' | 'cost_explorer' | null;
   /** Reservations and savings plans owned by this account, with use over the `days` ending with the newest day. */
   commitments(days: number): Promise<CommitmentUse[]>;
   /** For public IPs: the first day of the unbroken run of idle-address charges that ends with the bill's newest day. */

@@ -18,7 +18,7 @@ import {
 } from '../../src/recommendations/recommendation-service.js';
 import type { RecommendationView } from '../../src/recommendations/recommendation-store.js';
 import type { Store } from '../../src/store/store.js';
-import { exportLocation, s3Client } from '../billing/harness.js';
+import { ceClient, exportLocation, s3Client } from '../billing/harness.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/stores.js';
 import { realDiagnostics, simClients, simClock, type SimClients } from '../inventory/sim-support.js';
 import { insertAccount, principal } from './fixtures.js';
@@ -210,6 +210,25 @@ describe.each(ENGINES)('savings recommendations for the demo organization on %s'
     );
     expect(released).toMatchObject({ state: 'closed', closedReason: expect.stringMatching(/gone/) });
     expect((await recs.list(ORG, {})).items.map((r) => r.id)).not.toContain(target.id);
+  });
+
+  it('takes commitment utilization from Cost Explorer for a Cost Explorer source', async () => {
+    await insertAccount(store, { id: 'ca_ce', orgId: 'org_ce', awsAccountId: PAYER, type: 'cost_explorer' });
+    const ce = ceClient(sim);
+    try {
+      await recs.runForAccount({ orgId: 'org_ce', cloudAccountId: 'ca_ce', costExplorer: ce });
+    } finally {
+      ce.destroy();
+    }
+    const items = (await recs.list('org_ce', {})).items;
+    expect(items.map(key)).toEqual([`low_commitment_utilization savings-plans:${PAYER}`]);
+    const plan = sim.truth.waste.find(
+      (x) => x.rule === 'low_commitment_utilization' && x.resourceId.includes('savingsplan'),
+    );
+    expect(Math.abs(items[0].monthlySavings - (plan?.monthlySavings ?? 0))).toBeLessThanOrEqual(
+      0.01 * (plan?.monthlySavings ?? 0),
+    );
+    expect(items[0].reason).toMatch(/per Cost Explorer/);
   });
 
   const w = () => sim.world;

@@ -5,7 +5,7 @@ export const lowCommitmentUtilization: Rule<'low_commitment_utilization'> = {
   name: 'low_commitment_utilization',
   noLongerApplies: 'the commitment is used enough again, or has expired',
   async evaluate(ctx, s) {
-    if (!ctx.bill) return { findings: [], evaluated: false };
+    if (!ctx.commitmentSource) return { findings: [], evaluated: false };
     const findings: Finding[] = [];
     for (const c of await ctx.commitments(s.days)) {
       const total = c.used + c.unused;
@@ -22,7 +22,8 @@ export const lowCommitmentUtilization: Rule<'low_commitment_utilization'> = {
         title: `Underused ${what} (${utilization.toFixed(1)} % used)`,
         reason:
           `${utilization.toFixed(1)} % of the ${what}'s commitment was used over the last ${s.days} days of the bill ` +
-          `(below ${s.minUtilizationPercent} %); ${money(unused, ctx.currency)} of it went unused`,
+          `(below ${s.minUtilizationPercent} %, per ${ctx.commitmentSource === 'cost_explorer' ? 'Cost Explorer' : 'the bill'}); ` +
+          `${money(unused, ctx.currency)} of it went unused`,
         evidence: {
           kind: c.kind,
           days: s.days,
