@@ -221,7 +221,9 @@ export async function loadPeriod(req: PeriodLoadRequest): Promise<PeriodResult> 
       }
       dir = await mkdtemp(path.join(req.tmpRoot, `billing-${process.pid}-`));
       req.onProgress?.({ ...progress });
+      const started = Date.now();
       const files = await download(req, dir, progress);
+      const downloadMs = Date.now() - started;
       req.signal?.throwIfAborted();
       progress.phase = 'loading';
       req.onProgress?.({ ...progress });
@@ -260,6 +262,18 @@ export async function loadPeriod(req: PeriodLoadRequest): Promise<PeriodResult> 
       }
       progress.phase = 'done';
       progress.rows = outcome.totals.rows;
+      req.log.info(
+        {
+          period: month,
+          files: files.length,
+          bytes: progress.bytes,
+          sourceRows: outcome.sourceRows,
+          rows: outcome.totals.rows,
+          downloadMs,
+          loadMs: Date.now() - started - downloadMs,
+        },
+        'billing period loaded',
+      );
       req.onProgress?.({ ...progress });
       return {
         period: month,
