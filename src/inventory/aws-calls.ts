@@ -57,9 +57,8 @@ export function classifyAwsError(err: unknown): AwsErrorKind {
   const status = (err as SdkErrorLike)?.$metadata?.httpStatusCode;
   if (THROTTLE.has(code) || status === 429) return 'throttled';
   if (code === 'OptInRequired') return 'region_disabled';
-  if (code === 'AuthFailure') return 'denied';
-  if (DENIED.has(code) || status === 403) return 'denied';
   if (CREDENTIALS.has(code)) return 'credentials';
+  if (code === 'AuthFailure' || DENIED.has(code) || status === 403) return 'denied';
   if (TRANSIENT.has(code) || (status !== undefined && status >= 500)) return 'transient';
   if (err instanceof Error && /ECONNRESET|ETIMEDOUT|socket hang up|EPIPE/i.test(err.message))
     return 'transient';
