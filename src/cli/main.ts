@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { registerAccountCommands } from './account-commands.js';
 import { registerAdminCommands } from './admin-commands.js';
+import { registerCostCommands } from './cost-commands.js';
+import { registerDemoCommand } from './demo-command.js';
+import { registerMcpCommand } from './mcp-command.js';
 import { registerRecommendationCommands } from './recommendation-commands.js';
 import { registerResourceCommands } from './resource-commands.js';
 import { registerServeCommand } from './serve-command.js';
@@ -22,8 +25,11 @@ registerWorkerCommand(program);
 registerAccountCommands(program);
 // After the accounts group: the sync commands join `cloudtally accounts`.
 registerSyncCommands(program);
+registerCostCommands(program);
 registerResourceCommands(program);
 registerRecommendationCommands(program);
+registerMcpCommand(program);
 registerSimCommand(program);
+registerDemoCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { createAppContext } from '../app/context.js';
 import { startServer } from '../api/server.js';
-import { ERROR_MAP } from '../lib/errors.js';
+import { runUntilSignal } from './lifecycle.js';
 import { action, configFrom, withStoreFlags, type StoreFlags } from './common.js';
-
-/** How long a stopping server waits for open requests and background work. */
-const SHUTDOWN_SECONDS = 20;
 
 export interface ServeFlags extends StoreFlags {
   port?: string;
@@ -29,31 +26,9 @@ export async function serve(flags: ServeFlags): Promise<void> {
     { url: server.url, engine: ctx.store.engine, dataDir: config.databaseUrl ? undefined : config.dataDir },
     'listening',
   );
-  await new Promise<void>((resolve, reject) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) {
-        // A second signal means the operator does not want to wait for open requests.
-        ctx.log.warn({ signal }, 'stopping at once');
-        process.exit(ERROR_MAP.internal.exit);
-      }
-      stopping = true;
-      ctx.log.info({ signal }, 'shutting down');
-      const deadline = setTimeout(() => {
-        ctx.log.error({ seconds: SHUTDOWN_SECONDS }, 'open requests did not finish; stopping anyway');
-        process.exit(ERROR_MAP.internal.exit);
-      }, SHUTDOWN_SECONDS * 1000);
-      deadline.unref();
-      void (async () => {
-        await server.close();
-        await ctx.close();
-        clearTimeout(deadline);
-        ctx.log.info('stopped');
-        resolve();
-      })().catch(reject);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+  await runUntilSignal(ctx.log, async () => {
+    await server.close();
+    await ctx.close();
   });
 }
 
