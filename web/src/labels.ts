@@ -4,3 +4,26 @@ export const TYPE_LABELS: Record<string, string> = {
   linked: 'Linked',
   cost_explorer: 'Cost Explorer',
 };
+
+export const RULE_TITLES: Record<string, string> = {
+  idle_instance: 'Idle EC2 instances',
+  rightsizing: 'Oversized EC2 instances',
+  stopped_instance_volumes: 'Stopped instances still paying for volumes',
+  unattached_volume: 'Unattached EBS volumes',
+  gp2_to_gp3: 'gp2 volumes to move to gp3',
+  unassociated_eip: 'Unassociated Elastic IPs',
+  idle_load_balancer: 'Idle load balancers',
+  old_snapshot: 'Old EBS snapshots',
+  previous_generation: 'Previous-generation instance types',
+  savings_plan_commitment: 'Savings Plan commitment',
+  low_commitment_utilization: 'Underused commitments',
+};
+
+export const RESOURCE_TYPE_LABELS: Record<string, string> = {
+  ec2_instance: 'EC2 instance',
+  ebs_volume: 'EBS volume',
+  ebs_snapshot: 'EBS snapshot',
+  ami: 'AMI',
+  elastic_ip: 'Elastic IP',
+  load_balancer: 'Load balancer',
+};

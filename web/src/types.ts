@@ -220,51 +220,75 @@ export interface ForecastAnswer {
   periods: ForecastPeriod[];
 }
 
-export type RecommendationState = 'open' | 'dismissed' | 'snoozed' | 'resolved';
+export type RecommendationState = 'open' | 'dismissed' | 'snoozed' | 'closed';
 
 export interface Recommendation {
   id: string;
   rule: string;
-  ruleTitle?: string;
-  cloudAccountId?: string;
-  awsAccountId: string;
-  accountName?: string | null;
-  region: string | null;
   resourceId: string;
   resourceType: string | null;
-  resourceName?: string | null;
+  resourceName: string | null;
+  awsAccountId: string;
+  cloudAccountId: string;
+  region: string | null;
   title: string;
   reason: string;
   evidence: Record<string, unknown>;
   action: string;
   monthlySavings: number;
-  savingsBasis?: string;
+  savingsBasis: 'bill' | 'estimate';
   currency: string;
   state: RecommendationState;
-  stateReason?: string | null;
-  snoozedUntil?: string | null;
-  createdAt?: string;
-  updatedAt?: string;
+  stateReason: string | null;
+  snoozedUntil: string | null;
+  stateUpdatedAt: string | null;
+  closedReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RecommendationList {
+  items: Recommendation[];
+  total: number;
+  limit: number;
+  offset: number;
+  totals: {
+    monthlySavings: number;
+    count: number;
+    byRule: { rule: string; count: number; monthlySavings: number }[];
+    byAccount: { awsAccountId: string; count: number; monthlySavings: number }[];
+  };
 }
 
 export interface Resource {
   id: string;
   type: string;
-  region: string;
+  cloudAccountId: string;
   awsAccountId: string;
-  cloudAccountId?: string;
-  accountName?: string | null;
+  region: string;
   name: string | null;
   state: string | null;
-  arn?: string | null;
+  arn: string | null;
   tags: Record<string, string>;
-  details?: Record<string, unknown>;
-  /** Cost in the bill over the last 30 days. */
-  cost?: number | null;
-  currency?: string | null;
-  /** Daily utilization (e.g. average CPU %) for the sparkline, oldest first. */
-  utilization?: { metric: string; unit?: string; values: number[] } | null;
-  lastSeenAt?: string;
+  details: Record<string, unknown>;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  goneAt: string | null;
+  /** What it cost over the bill's last 30 days; null when the bill has no line for it. */
+  cost: { billed: number; effective: number; currency: string; from: string; to: string } | null;
+}
+
+export interface ResourceList {
+  items: Resource[];
+  total: number;
+  limit: number;
+  offset: number;
+  totalBilledCost: number;
+}
+
+export interface MetricSeries {
+  resourceId: string;
+  items: { metric: string; points: { ts: string; value: number }[] }[];
 }
 
 export interface ValidationStep {

@@ -19,6 +19,7 @@ const LABELS: Record<string, string> = {
   dismissed: 'Dismissed',
   snoozed: 'Snoozed',
   resolved: 'Resolved',
+  closed: 'Resolved',
   discovered: 'Discovered, not connected',
 };
 
@@ -26,6 +27,7 @@ const TONE: Record<string, string> = {
   healthy: 'good',
   succeeded: 'good',
   resolved: 'good',
+  closed: 'good',
   syncing: 'busy',
   running: 'busy',
   queued: 'busy',

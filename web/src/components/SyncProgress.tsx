@@ -1,6 +1,6 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { useApi } from '../hooks';
-import type { CloudAccount, StageRecord, SyncRun } from '../types';
+import type { AccountStatus, StageRecord, SyncRun } from '../types';
 import { AccountStatusCell, stageLabel, When } from './AccountStatus';
 import { ErrorNotice } from './Feedback';
 import { StatusBadge } from './StatusBadge';
@@ -63,25 +63,29 @@ export function StageList(props: { stages: StageRecord[] }): ReactNode {
 
 /** Follows an account's sync until it settles: its status, then the stages of the run. */
 export function SyncProgress(props: { accountId: string; runId?: string }): ReactNode {
-  const account = useApi<CloudAccount>(`/api/v1/cloud-accounts/${props.accountId}`, undefined, {
+  const status = useApi<AccountStatus>(`/api/v1/cloud-accounts/${props.accountId}/sync-status`, undefined, {
     pollMs: 1500,
   });
-  const runId = props.runId ?? account.data?.status.runId ?? undefined;
-  const settled =
-    account.data && account.data.status.state !== 'syncing' && account.data.status.state !== 'pending';
+  const s = status.data;
+  const runId = props.runId ?? s?.runId ?? undefined;
+  const settled = s && s.state !== 'syncing' && s.state !== 'pending';
   const run = useApi<SyncRun>(runId ? `/api/v1/sync-runs/${runId}` : null, undefined, {
     pollMs: settled ? undefined : 1500,
   });
-  const a = account.data;
+  const { reload } = run;
+  // Once the account settles, fetch the run once more so that its last stages show their outcome.
+  useEffect(() => {
+    if (settled) reload();
+  }, [settled, reload]);
   return (
     <div className="stack" aria-live="polite">
-      <ErrorNotice error={account.error} />
-      {a ? (
-        <div className="row">
-          <AccountStatusCell status={a.status} />
+      <ErrorNotice error={status.error} />
+      {s ? (
+        <div className="row" data-testid="sync-status">
+          <AccountStatusCell status={s} />
           <span className="spacer" />
           <span className="muted small">
-            Last successful sync: <When iso={a.status.lastSyncAt} empty="not yet" />
+            Last successful sync: <When iso={s.lastSyncAt} empty="not yet" />
           </span>
         </div>
       ) : null}

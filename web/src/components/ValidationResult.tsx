@@ -3,8 +3,8 @@ import { dateTime } from '../format';
 import type { Diagnostic, ValidationReport, ValidationStep } from '../types';
 
 const STEP_LABELS: Record<string, string> = {
-  credentials: 'Credentials',
-  identity: 'Sign in to the account (assume the role)',
+  credentials: 'Credentials: sign in or assume the role',
+  identity: 'The AWS account is the one named',
   bucket: 'Read the billing bucket',
   export: 'Find the billing export',
   discovery: 'Permissions to discover resources',

@@ -9,6 +9,7 @@ import type { CloudAccount, ConnectionType, Diagnostic, ValidationReport } from 
 import { AccountForm } from './connect/AccountForm';
 import { EMPTY, valuesOf, type FormValues } from './connect/account-form-model';
 import { RoleSetupStep } from './connect/RoleSetupStep';
+import { SyncButton } from './accounts/SyncButton';
 import { CONNECTION_TYPES, TypeStep } from './connect/TypeStep';
 
 type Step = 'type' | 'setup' | 'form' | 'validate' | 'sync';
@@ -104,9 +105,10 @@ export default function ConnectAwsPage(): ReactNode {
     setError(undefined);
     try {
       if (id) {
-        const report = await api.post<ValidationReport>(`/api/v1/cloud-accounts/${id}/validate`);
-        const account = await api.get<CloudAccount>(`/api/v1/cloud-accounts/${id}`);
-        setOutcome({ account, report });
+        const r = await api.post<{ account: CloudAccount; validation: ValidationReport }>(
+          `/api/v1/cloud-accounts/${id}/validate`,
+        );
+        setOutcome({ account: r.account, report: r.validation });
       } else if (outcome.refused) {
         await create(outcome.refused.body);
       }
@@ -117,20 +119,6 @@ export default function ConnectAwsPage(): ReactNode {
       } else setError(err);
     } finally {
       setPending(false);
-    }
-  };
-
-  const startSync = async () => {
-    const a = outcome.account;
-    if (!a) return;
-    setError(undefined);
-    try {
-      // The API starts the first sync when a connection validates; asking again joins that run.
-      if (a.status.state !== 'syncing' && !a.status.lastSyncAt)
-        await api.post(`/api/v1/cloud-accounts/${a.id}/sync`);
-      setStep('sync');
-    } catch (err) {
-      setError(err);
     }
   };
 
@@ -203,6 +191,16 @@ export default function ConnectAwsPage(): ReactNode {
                 Change settings
               </button>
             ) : null}
+            {!ok && outcome.account ? (
+              <button
+                type="button"
+                className="btn btn-ghost"
+                title="The account is connected; the sync reports what still fails"
+                onClick={() => setStep('sync')}
+              >
+                Continue anyway
+              </button>
+            ) : null}
             <span className="spacer" />
             {!ok ? (
               <button
@@ -214,7 +212,7 @@ export default function ConnectAwsPage(): ReactNode {
                 {pending ? 'Validating…' : 'Validate again'}
               </button>
             ) : (
-              <button type="button" className="btn btn-primary" onClick={() => void startSync()}>
+              <button type="button" className="btn btn-primary" onClick={() => setStep('sync')}>
                 Continue to the first sync
               </button>
             )}
@@ -230,6 +228,7 @@ export default function ConnectAwsPage(): ReactNode {
           </p>
           <SyncProgress accountId={outcome.account.id} />
           <div className="row">
+            <SyncButton account={outcome.account} onStarted={() => undefined} />
             <span className="spacer" />
             <Link className="btn" to={`/accounts/${outcome.account.id}`}>
               Open the account

@@ -6,43 +6,21 @@ import { Kpi, RankList } from '../components/Kpi';
 import { today, viewToParams, defaultView } from '../cost-view';
 import { addDays, change, day, money, startOfMonth } from '../format';
 import { useApi } from '../hooks';
-import type { CostAnomaly, CostAnswer, Page } from '../types';
+import type { CostAnomaly, CostAnswer, CostSummary, Page } from '../types';
 import { ForecastKpi } from './overview/ForecastKpi';
 import { SavingsPanel } from './overview/SavingsPanel';
 
-interface MonthFigures {
-  mtd: number;
-  lastMonth: number;
-  lastMonthSamePeriod: number;
-  topServices: { label: string; value: number }[];
-}
-
-/** Month-to-date, last month and last month up to the same day, from one daily answer grouped by service. */
-function monthFigures(a: CostAnswer, t: string): MonthFigures {
-  const thisMonth = startOfMonth(t);
-  const lastMonthStart = startOfMonth(addDays(thisMonth, -1));
-  const dayOfMonth = Number(t.slice(8, 10));
-  const sameDay = addDays(lastMonthStart, dayOfMonth - 1);
-  let mtd = 0;
-  let lastMonth = 0;
-  let lastMonthSamePeriod = 0;
-  for (const p of a.series) {
-    if (p.period >= thisMonth) mtd += p.cost;
-    else if (p.period >= lastMonthStart) {
-      lastMonth += p.cost;
-      if (p.period <= sameDay && p.period < thisMonth) lastMonthSamePeriod += p.cost;
-    }
-  }
-  const topServices = a.groups
+/** The services with the most cost since `since`, from a daily answer grouped by service. */
+function topServices(a: CostAnswer, since: string): { label: string; value: number }[] {
+  return a.groups
     .filter((g) => !g.other)
     .map((g) => ({
       label: g.label,
-      value: g.series.filter((p) => p.period >= thisMonth).reduce((s, p) => s + p.cost, 0),
+      value: g.series.filter((p) => p.period >= since).reduce((s, p) => s + p.cost, 0),
     }))
     .filter((g) => g.value !== 0)
     .sort((x, y) => y.value - x.value)
     .slice(0, 6);
-  return { mtd, lastMonth, lastMonthSamePeriod, topServices };
 }
 
 function explorerLink(patch: Partial<ReturnType<typeof defaultView>>): string {
@@ -52,9 +30,10 @@ function explorerLink(patch: Partial<ReturnType<typeof defaultView>>): string {
 export default function OverviewPage(): ReactNode {
   const t = today();
   const thisMonth = startOfMonth(t);
-  const lastMonthStart = startOfMonth(addDays(thisMonth, -1));
   const chartFrom = addDays(t, -29);
-  const from = chartFrom < lastMonthStart ? chartFrom : lastMonthStart;
+  // One daily answer serves the 30-day chart and this month's top services.
+  const from = chartFrom < thisMonth ? chartFrom : thisMonth;
+  const summary = useApi<CostSummary>('/api/v1/costs/summary', { basis: 'billed' });
   const daily = useApi<CostAnswer>('/api/v1/costs', {
     from,
     to: t,
@@ -76,7 +55,8 @@ export default function OverviewPage(): ReactNode {
   });
 
   const a = daily.data;
-  const figures = useMemo(() => (a ? monthFigures(a, t) : undefined), [a, t]);
+  const sum = summary.data;
+  const top = useMemo(() => (a ? topServices(a, thisMonth) : undefined), [a, thisMonth]);
   const chart = useMemo(() => {
     if (!a) return undefined;
     const periods = a.periods.filter((p) => p >= chartFrom);
@@ -87,8 +67,8 @@ export default function OverviewPage(): ReactNode {
     );
     return stackSeries(points, periods, 8);
   }, [a, chartFrom]);
-  const cur = a?.currency ?? 'USD';
-  const delta = figures ? change(figures.mtd, figures.lastMonthSamePeriod) : undefined;
+  const cur = a?.currency ?? sum?.currency ?? 'USD';
+  const delta = sum ? change(sum.monthToDate.total, sum.samePeriodLastMonth.total) : undefined;
   const noData = a && a.total === 0 && a.groups.length === 0;
 
   return (
@@ -102,7 +82,7 @@ export default function OverviewPage(): ReactNode {
           </Link>
         }
       />
-      <ErrorNotice error={daily.error} onRetry={daily.reload} />
+      <ErrorNotice error={summary.error ?? daily.error} onRetry={() => (summary.reload(), daily.reload())} />
       {noData ? (
         <Empty title="No cost data yet">
           Connect an AWS account under <Link to="/accounts">Accounts</Link>; its billing history appears after
@@ -113,12 +93,14 @@ export default function OverviewPage(): ReactNode {
         <Kpi
           label="Month to date"
           testId="mtd-total"
-          value={figures ? money(figures.mtd, cur) : <Skeleton height={30} />}
+          value={
+            sum ? money(sum.monthToDate.total, sum.currency) : summary.error ? '—' : <Skeleton height={30} />
+          }
           sub={
-            figures && delta ? (
+            sum && delta ? (
               <>
                 <span className={`delta-${delta.direction}`}>{delta.text}</span> vs{' '}
-                {money(figures.lastMonthSamePeriod, cur)} same period last month
+                {money(sum.samePeriodLastMonth.total, sum.currency)} in the same days of last month
               </>
             ) : null
           }
@@ -126,8 +108,10 @@ export default function OverviewPage(): ReactNode {
         <Kpi
           label="Last month"
           testId="last-month-total"
-          value={figures ? money(figures.lastMonth, cur) : <Skeleton height={30} />}
-          sub={figures ? `${day(lastMonthStart, true)} – ${day(addDays(thisMonth, -1), true)}` : null}
+          value={
+            sum ? money(sum.lastMonth.total, sum.currency) : summary.error ? '—' : <Skeleton height={30} />
+          }
+          sub={sum ? `${day(sum.lastMonth.from, true)} – ${day(sum.lastMonth.to, true)}` : null}
         />
         <ForecastKpi />
         <SavingsPanel />
@@ -154,10 +138,10 @@ export default function OverviewPage(): ReactNode {
           <div className="panel-head">
             <h2 id="top-services-title">Top services this month</h2>
           </div>
-          {figures ? (
-            figures.topServices.length ? (
+          {top ? (
+            top.length ? (
               <RankList
-                items={figures.topServices.map((s) => ({
+                items={top.map((s) => ({
                   ...s,
                   text: money(s.value, cur),
                   href: explorerLink({

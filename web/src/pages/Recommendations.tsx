@@ -5,13 +5,15 @@ import { Kpi } from '../components/Kpi';
 import { StatusBadge } from '../components/StatusBadge';
 import { dateTime, money, titleCase } from '../format';
 import { useApi } from '../hooks';
-import type { Page, Recommendation, RecommendationState } from '../types';
+import { RESOURCE_TYPE_LABELS, RULE_TITLES } from '../labels';
+import type { Recommendation, RecommendationList, RecommendationState } from '../types';
 import { RecommendationActions } from './recommendations/RecommendationActions';
 
 const STATES: { id: RecommendationState; label: string }[] = [
   { id: 'open', label: 'Open' },
   { id: 'snoozed', label: 'Snoozed' },
   { id: 'dismissed', label: 'Dismissed' },
+  { id: 'closed', label: 'Resolved' },
 ];
 
 interface RuleGroup {
@@ -52,11 +54,13 @@ function RecommendationRow(props: { rec: Recommendation; onChanged: () => void }
     <tr data-recommendation={rec.id}>
       <td>
         <div className="wrap">
-          <strong>{rec.resourceName ?? rec.resourceId}</strong>
+          <strong>{rec.title}</strong>
         </div>
-        {rec.resourceName ? <div className="muted small wrap">{rec.resourceId}</div> : null}
+        <div className="muted small wrap">
+          {rec.resourceType ? `${RESOURCE_TYPE_LABELS[rec.resourceType] ?? rec.resourceType} ` : ''}
+          {rec.resourceId}
+        </div>
         <div className="muted small">
-          {rec.accountName ? `${rec.accountName} · ` : ''}
           {rec.awsAccountId}
           {rec.region ? ` · ${rec.region}` : ''}
         </div>
@@ -70,14 +74,23 @@ function RecommendationRow(props: { rec: Recommendation; onChanged: () => void }
         {rec.state !== 'open' ? (
           <div className="muted small">
             <StatusBadge state={rec.state} />
-            {rec.stateReason ? ` ${rec.stateReason}` : ''}
+            {(rec.stateReason ?? rec.closedReason) ? ` ${rec.stateReason ?? rec.closedReason}` : ''}
             {rec.snoozedUntil ? ` until ${dateTime(rec.snoozedUntil)}` : ''}
           </div>
         ) : null}
       </td>
       <td className="num">
         <span className="savings">{money(rec.monthlySavings, rec.currency)}</span>
-        <div className="muted small">per month</div>
+        <div
+          className="muted small"
+          title={
+            rec.savingsBasis === 'bill'
+              ? 'From what the resource cost in the bill over the last 30 days'
+              : 'Estimated from list prices'
+          }
+        >
+          per month{rec.savingsBasis === 'estimate' ? ' (estimate)' : ''}
+        </div>
       </td>
       <td className="actions">
         <RecommendationActions rec={rec} onChanged={props.onChanged} />
@@ -90,13 +103,13 @@ export default function RecommendationsPage(): ReactNode {
   const [params, setParams] = useSearchParams();
   const state = (STATES.find((s) => s.id === params.get('state'))?.id ?? 'open') as RecommendationState;
   const [search, setSearch] = useState('');
-  const recs = useApi<Page<Recommendation>>('/api/v1/recommendations', { state, limit: 1000 });
+  const recs = useApi<RecommendationList>('/api/v1/recommendations', { state, limit: 1000 });
   const items = useMemo(() => {
     const q = search.trim().toLowerCase();
     const all = recs.data?.items ?? [];
     if (!q) return all;
     return all.filter((r) =>
-      [r.resourceId, r.resourceName, r.awsAccountId, r.accountName, r.region, r.title, r.rule]
+      [r.resourceId, r.resourceName, r.awsAccountId, r.region, r.title, r.rule]
         .filter(Boolean)
         .some((v) => String(v).toLowerCase().includes(q)),
     );
@@ -106,7 +119,7 @@ export default function RecommendationsPage(): ReactNode {
     for (const r of items) {
       let g = by.get(r.rule);
       if (!g) {
-        g = { rule: r.rule, title: r.ruleTitle ?? titleCase(r.rule), items: [], savings: 0 };
+        g = { rule: r.rule, title: RULE_TITLES[r.rule] ?? titleCase(r.rule), items: [], savings: 0 };
         by.set(r.rule, g);
       }
       g.items.push(r);

@@ -1,30 +1,22 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Empty, ErrorNotice, Loading, PageHeader } from '../components/Feedback';
-import { Sparkline } from '../components/Sparkline';
-import { StatusBadge } from '../components/StatusBadge';
-import { money, titleCase } from '../format';
+import { UtilizationSparkline } from '../components/UtilizationSparkline';
+import { money, relative } from '../format';
 import { useApi } from '../hooks';
-import type { Page, Resource } from '../types';
+import { RESOURCE_TYPE_LABELS } from '../labels';
+import type { CloudAccount, Page, Resource, ResourceList } from '../types';
 
-const TYPES = [
-  { id: 'ec2_instance', label: 'EC2 instances' },
-  { id: 'ebs_volume', label: 'EBS volumes' },
-  { id: 'ebs_snapshot', label: 'EBS snapshots' },
-  { id: 'ami', label: 'AMIs' },
-  { id: 'elastic_ip', label: 'Elastic IPs' },
-  { id: 'load_balancer', label: 'Load balancers' },
-];
-
-function typeLabel(t: string): string {
-  return TYPES.find((x) => x.id === t)?.label.replace(/s$/, '') ?? titleCase(t);
-}
+const PAGE = 50;
+const WITH_METRICS = new Set(['ec2_instance', 'load_balancer']);
 
 function keyFacts(r: Resource): string {
-  const d = r.details ?? {};
+  const d = r.details;
   const parts: string[] = [];
-  for (const k of ['instanceType', 'volumeType', 'lbType', 'publicIp'])
-    if (typeof d[k] === 'string') parts.push(d[k]);
+  for (const k of ['instanceType', 'volumeType', 'lbType', 'publicIp']) {
+    const v = d[k];
+    if (typeof v === 'string') parts.push(v);
+  }
   if (typeof d.sizeGiB === 'number') parts.push(`${d.sizeGiB} GiB`);
   if (typeof d.volumeSizeGiB === 'number') parts.push(`${d.volumeSizeGiB} GiB`);
   return parts.join(' · ');
@@ -43,38 +35,53 @@ function useDebounced(value: string, ms: number): string {
 export default function ResourcesPage(): ReactNode {
   const [params, setParams] = useSearchParams();
   const [search, setSearch] = useState(params.get('search') ?? '');
-  const q = useDebounced(search, 250);
-  const type = params.get('type') ?? '';
-  const region = params.get('region') ?? '';
-  const account = params.get('account') ?? '';
-  const setParam = (key: string, value: string) => {
+  const q = useDebounced(search.trim(), 250);
+  const get = (k: string) => params.get(k) ?? '';
+  const offset = Number(params.get('offset') ?? 0) || 0;
+  const update = (patch: Record<string, string>) => {
     const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    if (!('offset' in patch)) next.delete('offset');
     setParams(next, { replace: true });
   };
   useEffect(() => {
-    if ((params.get('search') ?? '') !== q) setParam('search', q);
-    // Only the debounced value is written back to the URL.
+    if (get('search') !== q) update({ search: q });
+    // Only the debounced text goes to the URL (and the API).
   }, [q]);
-  const res = useApi<Page<Resource>>('/api/v1/resources', {
-    search: q || undefined,
-    type: type || undefined,
-    region: region || undefined,
-    account: account || undefined,
-    limit: 200,
+  const accounts = useApi<Page<CloudAccount>>('/api/v1/cloud-accounts');
+  const res = useApi<ResourceList>('/api/v1/resources', {
+    search: get('search') || undefined,
+    type: get('type') || undefined,
+    region: get('region') || undefined,
+    awsAccountId: get('account') || undefined,
+    state: get('state') || undefined,
+    includeGone: get('gone') === '1' ? 'true' : undefined,
+    sort: get('sort') || undefined,
+    limit: PAGE,
+    offset,
   });
-  const items = res.data?.items ?? [];
-  const regions = useMemo(() => [...new Set(items.map((r) => r.region))].sort(), [items]);
-  const accounts = useMemo(() => [...new Set(items.map((r) => r.awsAccountId))].sort(), [items]);
-  const totalCost = items.reduce((s, r) => s + (r.cost ?? 0), 0);
-  const currency = items.find((r) => r.currency)?.currency ?? 'USD';
+  const data = res.data;
+  const items = data?.items ?? [];
+  const regions = useMemo(
+    () => [...new Set([get('region'), ...items.map((r) => r.region)])].filter(Boolean).sort(),
+    [items],
+  );
+  const accountNames = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const a of accounts.data?.items ?? []) if (a.awsAccountId) m.set(a.awsAccountId, a.name);
+    return m;
+  }, [accounts.data]);
+  const currency = items.find((r) => r.cost)?.cost?.currency ?? 'USD';
+  const filtered = Boolean(get('search') || get('type') || get('region') || get('account') || get('state'));
 
   return (
     <div className="page">
       <PageHeader
         title="Resources"
-        subtitle="The inventory found in every region of the connected accounts, with what each cost in the bill."
+        subtitle="The inventory of every enabled region of the connected accounts, with what each resource cost in the bill."
       />
       <div className="panel">
         <div className="filters">
@@ -83,58 +90,114 @@ export default function ResourcesPage(): ReactNode {
             <input
               type="search"
               value={search}
-              placeholder="ID, name, tag value…"
+              placeholder="ID, name or ARN"
               onChange={(e) => setSearch(e.target.value)}
             />
           </label>
           <label className="field">
             <span>Type</span>
-            <select value={type} onChange={(e) => setParam('type', e.target.value)}>
+            <select value={get('type')} onChange={(e) => update({ type: e.target.value })}>
               <option value="">All types</option>
-              {TYPES.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.label}
+              {Object.entries(RESOURCE_TYPE_LABELS).map(([id, label]) => (
+                <option key={id} value={id}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Account</span>
+            <select value={get('account')} onChange={(e) => update({ account: e.target.value })}>
+              <option value="">All accounts</option>
+              {[...accountNames.entries()].map(([id, name]) => (
+                <option key={id} value={id}>
+                  {name} ({id})
                 </option>
               ))}
             </select>
           </label>
           <label className="field">
             <span>Region</span>
-            <select value={region} onChange={(e) => setParam('region', e.target.value)}>
+            <select value={get('region')} onChange={(e) => update({ region: e.target.value })}>
               <option value="">All regions</option>
-              {(region && !regions.includes(region) ? [region, ...regions] : regions).map((r) => (
+              {regions.map((r) => (
                 <option key={r}>{r}</option>
               ))}
             </select>
           </label>
           <label className="field">
-            <span>Account</span>
-            <select value={account} onChange={(e) => setParam('account', e.target.value)}>
-              <option value="">All accounts</option>
-              {(account && !accounts.includes(account) ? [account, ...accounts] : accounts).map((a) => (
-                <option key={a}>{a}</option>
+            <span>State</span>
+            <input
+              value={get('state')}
+              list="resource-states"
+              size={12}
+              placeholder="any"
+              onChange={(e) => update({ state: e.target.value })}
+            />
+            <datalist id="resource-states">
+              {['running', 'stopped', 'available', 'in-use', 'completed', 'active'].map((s) => (
+                <option key={s} value={s} />
               ))}
+            </datalist>
+          </label>
+          <label className="field">
+            <span>Sort by</span>
+            <select
+              value={get('sort') || 'cost'}
+              onChange={(e) => update({ sort: e.target.value === 'cost' ? '' : e.target.value })}
+            >
+              <option value="cost">Cost</option>
+              <option value="name">Name</option>
+              <option value="type">Type</option>
             </select>
+          </label>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={get('gone') === '1'}
+              onChange={(e) => update({ gone: e.target.checked ? '1' : '' })}
+            />
+            <span>Include deleted</span>
           </label>
         </div>
       </div>
       <ErrorNotice error={res.error} onRetry={res.reload} />
-      {res.loading && !res.data ? <Loading what="resources" /> : null}
-      {res.data && items.length === 0 ? (
+      {res.loading && !data ? <Loading what="resources" /> : null}
+      {data && items.length === 0 ? (
         <Empty title="No resources found">
-          {q || type || region || account
+          {filtered
             ? 'Nothing matches these filters.'
-            : 'The inventory fills after the first sync.'}
+            : 'The inventory fills during the first sync of an account.'}
         </Empty>
       ) : null}
-      {items.length > 0 ? (
+      {data && items.length > 0 ? (
         <section className="panel" aria-label="Inventory">
           <div className="panel-head">
-            <span className="muted">
-              {items.length}
-              {res.data?.total && res.data.total > items.length ? ` of ${res.data.total}` : ''} resources ·{' '}
-              {money(totalCost, currency)} in the last 30 days
+            <span className="muted" data-testid="resource-count">
+              {data.total.toLocaleString()} resource{data.total === 1 ? '' : 's'} ·{' '}
+              {money(data.totalBilledCost, currency)} billed in the last 30 days
             </span>
+            <div className="pager">
+              <span className="muted small">
+                {offset + 1}–{offset + items.length} of {data.total}
+              </span>
+              <button
+                type="button"
+                className="btn btn-small"
+                disabled={offset === 0}
+                onClick={() => update({ offset: String(Math.max(0, offset - PAGE)) })}
+              >
+                Previous
+              </button>
+              <button
+                type="button"
+                className="btn btn-small"
+                disabled={offset + items.length >= data.total}
+                onClick={() => update({ offset: String(offset + PAGE) })}
+              >
+                Next
+              </button>
+            </div>
           </div>
           <div className="table-wrap">
             <table className="table">
@@ -150,7 +213,7 @@ export default function ResourcesPage(): ReactNode {
               </thead>
               <tbody>
                 {items.map((r) => (
-                  <tr key={`${r.awsAccountId}/${r.type}/${r.id}`}>
+                  <tr key={`${r.cloudAccountId}/${r.type}/${r.id}`} data-resource={r.id}>
                     <td>
                       <div className="wrap">
                         <strong>{r.name ?? r.id}</strong>
@@ -158,33 +221,37 @@ export default function ResourcesPage(): ReactNode {
                       {r.name ? <div className="muted small wrap">{r.id}</div> : null}
                     </td>
                     <td>
-                      <div>{typeLabel(r.type)}</div>
+                      <div>{RESOURCE_TYPE_LABELS[r.type] ?? r.type}</div>
                       <div className="muted small">{keyFacts(r)}</div>
                     </td>
                     <td>
-                      <div>{r.accountName ?? r.awsAccountId}</div>
+                      <div>{accountNames.get(r.awsAccountId) ?? r.awsAccountId}</div>
                       <div className="muted small">{r.region}</div>
                     </td>
                     <td>
-                      {r.state ? <span className="tag">{r.state}</span> : <StatusBadge state="pending" />}
+                      {r.goneAt ? (
+                        <span className="tag" title={`Not found since ${relative(r.goneAt)}`}>
+                          deleted
+                        </span>
+                      ) : r.state ? (
+                        <span className="tag">{r.state}</span>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
                     </td>
-                    <td className="num">
-                      {r.cost === null || r.cost === undefined ? '—' : money(r.cost, r.currency ?? currency)}
+                    <td
+                      className="num"
+                      title={
+                        r.cost
+                          ? `Billed ${r.cost.from} to ${r.cost.to} (UTC), amortized ${money(r.cost.effective, r.cost.currency)}`
+                          : 'No line in the bill'
+                      }
+                    >
+                      {r.cost ? money(r.cost.billed, r.cost.currency) : '—'}
                     </td>
                     <td>
-                      {r.utilization ? (
-                        <div className="row" style={{ gap: 8 }}>
-                          <Sparkline
-                            values={r.utilization.values}
-                            max={r.utilization.unit === 'Percent' ? 100 : undefined}
-                            label={`${r.utilization.metric} of ${r.id}`}
-                          />
-                          <span className="muted small">
-                            {r.utilization.values.length
-                              ? `${r.utilization.values[r.utilization.values.length - 1].toFixed(1)}${r.utilization.unit === 'Percent' ? '%' : ''}`
-                              : ''}
-                          </span>
-                        </div>
+                      {WITH_METRICS.has(r.type) && !r.goneAt ? (
+                        <UtilizationSparkline resourceId={r.id} />
                       ) : (
                         <span className="muted small">—</span>
                       )}

@@ -90,7 +90,7 @@ export function AccountSettings(props: { account: CloudAccount; onChanged: () =>
           typeToConfirm={account.name}
           onClose={() => setRemoving(false)}
           onConfirm={async () => {
-            await api.del(`/api/v1/cloud-accounts/${account.id}`);
+            await api.del(`/api/v1/cloud-accounts/${account.id}?confirm=true`);
             void navigate('/accounts');
           }}
         >

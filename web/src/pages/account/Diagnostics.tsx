@@ -15,7 +15,10 @@ export function Diagnostics(props: { account: CloudAccount; onChanged: () => voi
     setPending(true);
     setError(undefined);
     try {
-      setReport(await api.post<ValidationReport>(`/api/v1/cloud-accounts/${account.id}/validate`));
+      const r = await api.post<{ validation: ValidationReport }>(
+        `/api/v1/cloud-accounts/${account.id}/validate`,
+      );
+      setReport(r.validation);
       props.onChanged();
     } catch (err) {
       setError(err);

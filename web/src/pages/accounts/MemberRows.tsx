@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { ActionButton } from '../../components/Allowed';
+import { IfAllowed } from '../../components/Allowed';
 import { StatusBadge } from '../../components/StatusBadge';
 import { money } from '../../format';
 import type { CloudAccount } from '../../types';
@@ -48,14 +48,16 @@ export function MemberRows(props: {
             Listed by AWS Organizations under {payer.name}; its costs are not imported until it is connected.
           </td>
           <td className="actions">
-            <ActionButton
-              action="accounts:write"
-              className="btn-small"
-              onClick={() => props.navigate(connectMemberPath(payer, m.awsAccountId, m.name))}
-              aria-label={`Connect ${m.name ?? m.awsAccountId}`}
-            >
-              Connect
-            </ActionButton>
+            <IfAllowed action="accounts:write">
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => props.navigate(connectMemberPath(payer, m.awsAccountId, m.name))}
+                aria-label={`Connect ${m.name ?? m.awsAccountId}`}
+              >
+                Connect
+              </button>
+            </IfAllowed>
           </td>
         </tr>
       ))}

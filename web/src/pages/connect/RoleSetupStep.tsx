@@ -1,24 +1,24 @@
 import type { ReactNode } from 'react';
 import { CodeBlock, CopyButton } from '../../components/CopyButton';
-import { ErrorNotice, Loading } from '../../components/Feedback';
+import { ErrorNotice, Loading, Notice } from '../../components/Feedback';
 import { useApi } from '../../hooks';
 import type { ConnectionType } from '../../types';
 
+type Policy = { Version: string; Statement: Record<string, unknown>[] };
+
 export interface AwsSetup {
+  principal: { arn: string | null; accountId: string | null; source: string | null; note?: string };
   externalId: string;
-  principalArn?: string | null;
-  trustPolicy?: unknown;
-  permissionPolicy?: unknown;
-  cloudFormationTemplate?: string;
-  suggestedRoleName?: string;
-  [key: string]: unknown;
+  externalIdRotatedAt: string | null;
+  trustPolicy: Policy;
+  permissionPolicies: Record<ConnectionType, Policy>;
+  cloudFormation: Partial<Record<ConnectionType, Record<string, unknown>>>;
+  notes: string[];
 }
 
-function text(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v, null, 2);
-}
+const json = (v: unknown) => JSON.stringify(v, null, 2);
 
-function downloadText(body: string, filename: string, type: string): void {
+export function downloadText(body: string, filename: string, type: string): void {
   const url = URL.createObjectURL(new Blob([body], { type }));
   const a = document.createElement('a');
   a.href = url;
@@ -31,20 +31,22 @@ function downloadText(body: string, filename: string, type: string): void {
 
 /**
  * What to create in AWS before connecting: for a role, the external ID, trust policy and permission policy
- * (or the CloudFormation template that creates them); for keys, the policy of the read-only IAM user.
+ * (or the CloudFormation template that creates all of it); for keys, the policy of the read-only IAM user.
  */
 export function RoleSetupStep(props: {
   type: ConnectionType;
   onBack: () => void;
   onNext: () => void;
 }): ReactNode {
-  const setup = useApi<AwsSetup>('/api/v1/setup/aws', { type: props.type });
-  const usesRole = props.type === 'assumed_role' || props.type === 'cost_explorer';
+  const setup = useApi<AwsSetup>('/api/v1/setup/aws');
+  const { type } = props;
+  const usesRole = type !== 'root';
   const s = setup.data;
+  const template = s?.cloudFormation[type];
   return (
     <section className="panel" aria-labelledby="setup-title">
       <h2 id="setup-title">
-        {usesRole ? 'Create the IAM role in AWS' : 'Create a read-only IAM user in AWS'}
+        {type === 'root' ? 'Create a read-only IAM user in AWS' : 'Create the IAM role in AWS'}
       </h2>
       <ErrorNotice error={setup.error} onRetry={setup.reload} />
       {setup.loading && !s ? <Loading what="the policies" /> : null}
@@ -53,9 +55,11 @@ export function RoleSetupStep(props: {
           {usesRole ? (
             <>
               <p>
-                Create a role that trusts Cloudtally with your organization’s <strong>external ID</strong>,
-                attach the permission policy, and enter the role name on the next step. The CloudFormation
-                template does all of it in one stack.
+                {type === 'linked'
+                  ? 'A linked account can use a role (recommended) or the access key of a read-only IAM user. For a role: '
+                  : ''}
+                Create a role that trusts Cloudtally with your organization’s <strong>external ID</strong> and
+                attach the permission policy; the CloudFormation template does both in one stack.
               </p>
               <div className="external-id">
                 <span className="muted">External ID</span>
@@ -64,38 +68,47 @@ export function RoleSetupStep(props: {
                 </code>
                 <CopyButton text={s.externalId} label="Copy external ID" />
               </div>
-              {s.principalArn ? (
+              {s.principal.arn ? (
                 <p className="muted small">
-                  Cloudtally signs in to AWS as <code>{s.principalArn}</code>; the trust policy allows only
+                  Cloudtally signs in to AWS as <code>{s.principal.arn}</code>; the trust policy allows only
                   it, and only with the external ID.
                 </p>
               ) : null}
-              {s.trustPolicy ? <CodeBlock title="Trust policy" text={text(s.trustPolicy)} /> : null}
+              {s.principal.note ? <Notice kind="warning">{s.principal.note}</Notice> : null}
+              <CodeBlock title="Trust policy" text={json(s.trustPolicy)} />
             </>
           ) : (
             <p>
-              Create an IAM user with programmatic access and attach this read-only policy. Enter its access
-              key on the next step; the secret is stored encrypted and never shown again.
+              Create an IAM user with an access key and attach this read-only policy. Enter the key on the
+              next step; the secret is stored encrypted and never shown again.
             </p>
           )}
-          {s.permissionPolicy ? (
-            <CodeBlock title="Permission policy" text={text(s.permissionPolicy)} />
-          ) : null}
-          {usesRole && s.cloudFormationTemplate ? (
+          <CodeBlock title="Permission policy" text={json(s.permissionPolicies[type])} />
+          {template ? (
             <div className="row">
               <button
                 type="button"
                 className="btn"
                 onClick={() =>
-                  downloadText(s.cloudFormationTemplate ?? '', 'cloudtally-role.yaml', 'application/x-yaml')
+                  downloadText(
+                    json(template),
+                    `cloudtally-${type.replace('_', '-')}.template.json`,
+                    'application/json',
+                  )
                 }
               >
                 Download CloudFormation template
               </button>
-              <span className="muted small">
-                Creates the role with both policies; deploy it in the account to connect.
-              </span>
+              <CopyButton text={json(template)} label="Copy template" />
+              <span className="muted small">Deploy it as a stack in the account to connect.</span>
             </div>
+          ) : null}
+          {s.notes.length ? (
+            <ul className="muted small notes">
+              {s.notes.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
           ) : null}
         </div>
       ) : null}
@@ -105,7 +118,7 @@ export function RoleSetupStep(props: {
         </button>
         <span className="spacer" />
         <button type="button" className="btn btn-primary" onClick={props.onNext}>
-          {usesRole ? 'I have created the role' : 'Continue'}
+          {usesRole ? 'I have created the role' : 'I have created the user'}
         </button>
       </div>
     </section>

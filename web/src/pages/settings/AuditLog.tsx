@@ -18,13 +18,13 @@ function AuditTable(): ReactNode {
   const [next, setNext] = useState<string | null | undefined>(undefined);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>();
-  const load = async (before?: string) => {
+  const load = async (cursor?: string) => {
     setLoading(true);
     setError(undefined);
     try {
-      const page = await api.get<Page<AuditRecord>>('/api/v1/audit-log', { limit: 50, before });
-      setItems((prev) => (before ? [...prev, ...page.items] : page.items));
-      setNext(page.nextBefore ?? null);
+      const page = await api.get<Page<AuditRecord>>('/api/v1/audit-log', { limit: 50, cursor });
+      setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
+      setNext(page.nextCursor ?? null);
     } catch (err) {
       setError(err);
     } finally {
