@@ -21,8 +21,11 @@ export const SCENARIOS_DIR = path.resolve(here, '..', 'scenarios');
 
 function resolveScenarioFile(p: string): string {
   let candidate = p;
-  if (!existsSync(candidate) && existsSync(path.join(SCENARIOS_DIR, p)))
+  // A bare name (`demo`, `bench`) means a bundled scenario, even when a folder of that name is in the cwd.
+  const bare = !p.includes('/') && !p.includes(path.sep) && !path.extname(p);
+  if ((bare || !existsSync(candidate)) && existsSync(path.join(SCENARIOS_DIR, p))) {
     candidate = path.join(SCENARIOS_DIR, p);
+  }
   if (existsSync(candidate) && statSync(candidate).isDirectory()) {
     for (const f of ['scenario.yaml', 'scenario.yml', 'scenario.json']) {
       if (existsSync(path.join(candidate, f))) return path.join(candidate, f);

@@ -87,3 +87,49 @@ describe('simulator world changes at run time', () => {
     expect(sim.removeResource('vol-00000000000000000')).toBe(false);
   });
 });
+
+describe('member accounts', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator('small');
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it('may not list the organization, and Cost Explorer shows them only their own costs', async () => {
+    const { OrganizationsClient, ListAccountsCommand, DescribeOrganizationCommand } =
+      await import('@aws-sdk/client-organizations');
+    const { CostExplorerClient, GetCostAndUsageCommand } = await import('@aws-sdk/client-cost-explorer');
+    const role = sim.addRole({
+      accountId: '222222222222',
+      name: 'BillingViewer',
+      trust: { principals: ['999999999999'] },
+      externalId: 'member-ext',
+      allow: ['organizations:*', 'ce:*'],
+    });
+    await expect(assumeRole(sim, role.arn)).rejects.toMatchObject({ name: 'AccessDenied' });
+    const creds = await assumeRole(sim, role.arn, 'member-ext');
+    const org = new OrganizationsClient(clientConfig(sim, creds));
+    expect((await org.send(new DescribeOrganizationCommand({}))).Organization!.MasterAccountId).toBe(
+      '111111111111',
+    );
+    await expect(org.send(new ListAccountsCommand({}))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+    const ce = new CostExplorerClient(clientConfig(sim, creds));
+    const out = await ce.send(
+      new GetCostAndUsageCommand({
+        TimePeriod: { Start: '2025-02-01', End: '2025-03-01' },
+        Granularity: 'MONTHLY',
+        Metrics: ['NetUnblendedCost'],
+        GroupBy: [{ Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' }],
+      }),
+    );
+    expect(out.ResultsByTime![0].Groups!.map((g) => g.Keys![0])).toEqual(['222222222222']);
+    const own = sim.truth.exports['small-cur2'].daily
+      .filter((d) => d.accountId === '222222222222' && d.day.startsWith('2025-02'))
+      .reduce((s, d) => s + d.net, 0);
+    expect(Number(out.ResultsByTime![0].Groups![0].Metrics!.NetUnblendedCost.Amount)).toBeCloseTo(own, 1);
+  });
+});
