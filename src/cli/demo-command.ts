@@ -72,12 +72,12 @@ export async function startDemo(flags: DemoFlags): Promise<RunningDemo> {
   const config = loadConfig(
     {
       dataDir,
-      port: flags.port ?? 8080,
+      port: flags.port,
       logLevel: flags.logLevel ?? 'warn',
       awsEndpointUrl: sim.url,
       awsPrincipalArn: `arn:aws:iam::${scenario.host.accountId}:user/${scenario.host.userName}`,
     },
-    {},
+    process.env,
   );
   const ctx = await createAppContext(config, { log: createLog(config.logLevel) });
   await ctx.sync.start({ worker: true, scheduler: true });
@@ -149,7 +149,7 @@ export function registerDemoCommand(program: Command): void {
     .description(
       'Run Cloudtally against a simulated AWS organization with 13 months of data (starts fresh each time)',
     )
-    .option('--port <n>', 'port for the dashboard and API', '8080')
+    .option('--port <n>', 'port for the dashboard and API (default 8080, or CLOUDTALLY_PORT)')
     .option('--data-dir <dir>', 'demo data directory (emptied at start)', '.cloudtally-demo')
     .option('--scale <n>', 'make the simulated organization N times larger', '1')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|silent', 'warn')
