@@ -195,6 +195,8 @@ export function createBillingService(deps: BillingServiceDeps): BillingService {
     try {
       located = await locatePeriods(input.s3, input.export, input.signal);
     } catch (err) {
+      // A cancellation is not a connection problem: the caller sees its own abort.
+      if (input.signal?.aborted) throw err;
       const d =
         err instanceof BillingLoadError
           ? err.diagnostic

@@ -158,6 +158,7 @@ async function findBadFile(
   files: LocalFile[],
   mapping: MappingOptions,
   cause: unknown,
+  manifestKey: string,
 ): Promise<Diagnostic> {
   for (const f of files) {
     try {
@@ -169,7 +170,12 @@ async function findBadFile(
       return readDiagnostic(err, f.key);
     }
   }
-  return readDiagnostic(cause, files[0]?.key ?? '', 'Loading');
+  // Every file reads on its own: the problem is not in one file (e.g. the database refused the write).
+  return diagnostic(
+    'billing_load_failed',
+    `Loading ${manifestKey} failed: ${errorMessage(cause)}`,
+    manifestKey,
+  );
 }
 
 /** Loads one period; never throws for a problem of the period's data (that is a 'failed' result). */
@@ -258,7 +264,7 @@ export async function loadPeriod(req: PeriodLoadRequest): Promise<PeriodResult> 
             : await writeIntoPostgresStore(req.store, scratch.db, target, focus.sql, dir);
       } catch (err) {
         if (err instanceof BillingLoadError || isAbort(err, req.signal)) throw err;
-        throw new BillingLoadError(await findBadFile(scratch.db, files, mapping, err));
+        throw new BillingLoadError(await findBadFile(scratch.db, files, mapping, err, manifest.manifestKey));
       }
       progress.phase = 'done';
       progress.rows = outcome.totals.rows;

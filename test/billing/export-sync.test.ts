@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
+import { ConnectionError } from '../../src/lib/errors.js';
 import { startSimulator, type Simulator } from '../../sim/index.js';
 import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
 import type { Store } from '../../src/store/store.js';
@@ -189,6 +190,46 @@ describe.each(ENGINES)('billing export sync on %s', (engine) => {
         truthDaily(sim.truth.exports['small-legacy'], 'billed'),
       ),
     ).toEqual([]);
+  });
+
+  it('says so when the export holds no period yet, and reports S3 access problems', async () => {
+    const none = await sync('small-cur2', 'ca-none', {
+      export: { ...exportLocation(sim, 'small-cur2'), name: 'not-delivered-yet' },
+    });
+    expect(none.periods).toEqual([]);
+    expect(none.diagnostic?.code).toBe('billing_manifest_missing');
+    const host = new S3Client({
+      endpoint: sim.url,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: sim.hostCredentials,
+    });
+    try {
+      const err = await sync('small-cur2', 'ca-denied', { s3: host }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConnectionError);
+      expect((err as ConnectionError).diagnostic.code).toBe('billing_access_denied');
+    } finally {
+      host.destroy();
+    }
+  });
+
+  it('a cancelled sync keeps the previous data', async () => {
+    const before = await fingerprint(store, 'ca-small-legacy');
+    const early = new AbortController();
+    early.abort();
+    await expect(sync('small-legacy', 'ca-small-legacy', { signal: early.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    const controller = new AbortController();
+    const r = await sync('small-legacy', 'ca-small-legacy', {
+      signal: controller.signal,
+      force: true,
+      onProgress: () => controller.abort(),
+    });
+    expect(r.periods.map((p) => p.diagnostic?.code)).toEqual(['billing_aborted', 'billing_aborted']);
+    const after = await fingerprint(store, 'ca-small-legacy');
+    expect(after.items).toEqual(before.items);
+    expect(after.daily).toEqual(before.daily);
   });
 
   it('deleteAccountData removes the account and nothing else', async () => {
