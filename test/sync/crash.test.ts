@@ -245,4 +245,24 @@ describe('crash safety of sync runs (embedded engine, real server processes)', (
     expect(done.stages.find((s) => s.name === 'inventory')?.state).toBe('succeeded');
     expect((await latestRun(memberId)).id).toBe(next.id);
   });
+
+  it('`accounts sync ID --wait` on the data directory runs the sync itself, and says so when a server holds it', async () => {
+    if (!server) await serve();
+    const held = await runCli(['accounts', 'sync', memberId, '--wait', '--data-dir', dataDir], {
+      cwd: scratch.dir,
+      env,
+    });
+    expect(held.code).not.toBe(0);
+    expect(held.stderr).toMatch(/held by another Cloudtally process/);
+    await server!.stop('SIGTERM');
+    server = undefined;
+
+    const direct = await runCli(['accounts', 'sync', memberId, '--wait', '--data-dir', dataDir], {
+      cwd: scratch.dir,
+      env,
+    });
+    expect(direct.code, direct.stderr).toBe(0);
+    expect(direct.stdout).toMatch(/^sync run run_\w+: succeeded$/m);
+    expect(direct.stdout).toMatch(/^inventory\s+succeeded/m);
+  });
 });
