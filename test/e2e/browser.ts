@@ -77,6 +77,8 @@ export async function launchBrowser(): Promise<Browser> {
     page,
     async screenshot(name) {
       const file = path.join(SCREENSHOTS, `${name}.png`);
+      // From the top, so that the sticky sidebar sits where a person sees it.
+      await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: file, fullPage: true });
       return file;
     },

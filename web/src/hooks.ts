@@ -13,7 +13,11 @@ export interface Loaded<T> {
  * GETs a path (null = not yet) and re-fetches when the path or query changes; with `pollMs` it refreshes
  * while mounted, e.g. a sync's progress. A stale answer never overwrites a newer one.
  */
-export function useApi<T>(path: string | null, query?: Query, options: { pollMs?: number } = {}): Loaded<T> {
+export function useApi<T>(
+  path: string | null,
+  query?: Query,
+  options: { pollMs?: number; keepPrevious?: boolean } = {},
+): Loaded<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(path !== null);
@@ -28,8 +32,9 @@ export function useApi<T>(path: string | null, query?: Query, options: { pollMs?
     }
     const controller = new AbortController();
     if (lastKey.current !== key) {
-      // A different question: do not show the previous answer as if it were this one's.
-      setData(undefined);
+      // A different question: do not show the previous answer as if it were this one's (unless asked to, for a
+      // refinement of the same question such as a bucket name filled into the policies).
+      if (!options.keepPrevious) setData(undefined);
       lastKey.current = key;
     }
     setLoading(true);
@@ -80,6 +85,16 @@ export function useAction<A extends unknown[], R>(
     }
   }, []);
   return { run, pending, error, clear: () => setError(undefined) };
+}
+
+/** The value once it has stopped changing for `ms` (search boxes, fields that drive a request). */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const id = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return v;
 }
 
 /** Persists a small UI preference (e.g. the last tab) in localStorage. */

@@ -31,7 +31,7 @@ function AccountRow(props: { account: CloudAccount; child?: boolean; onChanged: 
         <When iso={a.status.lastSyncAt} empty="never" />
       </td>
       <td>{a.enabled ? <When iso={a.status.nextSyncAt} /> : <span className="muted">—</span>}</td>
-      <td className="small">
+      <td className="small nowrap">
         <Freshness day={a.status.dataFreshness} />
       </td>
       <td className="actions">
@@ -86,7 +86,7 @@ export default function AccountsPage(): ReactNode {
                   <th>Status</th>
                   <th>Last successful sync</th>
                   <th>Next sync</th>
-                  <th>Data</th>
+                  <th>Billing data</th>
                   <th>
                     <span className="sr-only">Actions</span>
                   </th>

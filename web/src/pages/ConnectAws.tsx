@@ -1,7 +1,9 @@
 import { useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError } from '../api';
+import { CopyButton } from '../components/CopyButton';
 import { ErrorNotice, Notice, PageHeader } from '../components/Feedback';
+import { useApi } from '../hooks';
 import { SyncProgress } from '../components/SyncProgress';
 import { DiagnosticList, ValidationResult } from '../components/ValidationResult';
 import { useSession } from '../session';
@@ -65,6 +67,8 @@ export default function ConnectAwsPage(): ReactNode {
     credentials: memberConnect ? 'none' : EMPTY.credentials,
   }));
   const [outcome, setOutcome] = useState<Outcome>({});
+  // The external ID, to show next to a trust failure (the role step shows it with the policies).
+  const setup = useApi<{ externalId: string }>(session.can('accounts:read') ? '/api/v1/setup/aws' : null);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>();
 
@@ -141,7 +145,14 @@ export default function ConnectAwsPage(): ReactNode {
       <Stepper current={step} />
       {step === 'type' ? <TypeStep value={type} onChange={setType} onNext={() => setStep('setup')} /> : null}
       {step === 'setup' ? (
-        <RoleSetupStep type={type} onBack={() => setStep('type')} onNext={() => setStep('form')} />
+        <RoleSetupStep
+          type={type}
+          bucket={initial.bucket}
+          prefix={initial.prefix}
+          onBucket={(bucket, prefix) => setInitial((v) => ({ ...v, bucket, prefix }))}
+          onBack={() => setStep('type')}
+          onNext={() => setStep('form')}
+        />
       ) : null}
       {step === 'form' ? (
         <section className="panel" aria-labelledby="form-title">
@@ -176,9 +187,17 @@ export default function ConnectAwsPage(): ReactNode {
           {outcome.refused ? (
             <>
               <div className="notice notice-error" role="alert">
-                <strong>{outcome.refused.message}</strong>
+                <strong>Cloudtally could not reach the account, so it was not connected yet.</strong> Fix what
+                the step below says in AWS, then validate again.
               </div>
               <DiagnosticList diagnostics={outcome.refused.diagnostics} />
+              {type !== 'root' && setup.data ? (
+                <div className="external-id">
+                  <span className="muted">This organization’s external ID</span>
+                  <code className="secret">{setup.data.externalId}</code>
+                  <CopyButton text={setup.data.externalId} label="Copy external ID" />
+                </div>
+              ) : null}
             </>
           ) : null}
           {!outcome.report && outcome.account && !outcome.refused ? (

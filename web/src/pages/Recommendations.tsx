@@ -23,10 +23,25 @@ interface RuleGroup {
   savings: number;
 }
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const ACRONYMS: Record<string, string> = { cpu: 'CPU', ip: 'IP', id: 'ID', p99: 'p99', gib: 'GiB', az: 'AZ' };
+
 function evidenceText(value: unknown): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(2);
-  if (typeof value === 'string' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString() : value.toFixed(2);
+  if (typeof value === 'string') return ISO_TIME.test(value) ? dateTime(value) : value;
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return JSON.stringify(value);
+}
+
+/** `avgCpuPercent` → `Avg CPU percent`, `sizeGiB` → `Size GiB`. */
+function evidenceLabel(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z][a-z])/g, '$1 $2')
+    .replace(/([a-z])([A-Z]{2,})/g, '$1 $2')
+    .split(/[\s_]+/)
+    .map((w) => ACRONYMS[w.toLowerCase()] ?? w.toLowerCase());
+  const text = words.join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function Evidence(props: { evidence: Record<string, unknown> }): ReactNode {
@@ -40,7 +55,7 @@ function Evidence(props: { evidence: Record<string, unknown> }): ReactNode {
         <div key={k}>
           <dt className="sr-only">{k}</dt>
           <dd>
-            {titleCase(k.replace(/([a-z])([A-Z])/g, '$1 $2'))}: <strong>{evidenceText(v)}</strong>
+            {evidenceLabel(k)}: <strong>{evidenceText(v)}</strong>
           </dd>
         </div>
       ))}
@@ -194,7 +209,14 @@ export default function RecommendationsPage(): ReactNode {
             </span>
           </summary>
           <div className="table-wrap">
-            <table className="table">
+            <table className="table rec-table">
+              <colgroup>
+                <col style={{ width: '24%' }} />
+                <col style={{ width: '36%' }} />
+                <col style={{ width: '22%' }} />
+                <col style={{ width: '9%' }} />
+                <col style={{ width: '9%' }} />
+              </colgroup>
               <thead>
                 <tr>
                   <th>Resource</th>

@@ -3,7 +3,7 @@ import { useSearchParams } from 'react-router-dom';
 import { Empty, ErrorNotice, Loading, PageHeader } from '../components/Feedback';
 import { UtilizationSparkline } from '../components/UtilizationSparkline';
 import { money, relative } from '../format';
-import { useApi } from '../hooks';
+import { useApi, useDebounced } from '../hooks';
 import { RESOURCE_TYPE_LABELS } from '../labels';
 import type { CloudAccount, Page, Resource, ResourceList } from '../types';
 
@@ -20,16 +20,6 @@ function keyFacts(r: Resource): string {
   if (typeof d.sizeGiB === 'number') parts.push(`${d.sizeGiB} GiB`);
   if (typeof d.volumeSizeGiB === 'number') parts.push(`${d.volumeSizeGiB} GiB`);
   return parts.join(' · ');
-}
-
-/** Debounces the search box so that typing does not send a request per key. */
-function useDebounced(value: string, ms: number): string {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const id = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(id);
-  }, [value, ms]);
-  return v;
 }
 
 export default function ResourcesPage(): ReactNode {

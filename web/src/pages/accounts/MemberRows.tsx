@@ -45,7 +45,10 @@ export function MemberRows(props: {
             ) : null}
           </td>
           <td colSpan={props.columns - 3} className="muted small">
-            Listed by AWS Organizations under {payer.name}; its costs are not imported until it is connected.
+            Listed by AWS Organizations under {payer.name}.{' '}
+            {payer.memberImport === 'all'
+              ? 'Its costs are imported with the payer’s; connect it to also see its resources and utilization.'
+              : 'Its costs are not imported until it is connected.'}
           </td>
           <td className="actions">
             <IfAllowed action="accounts:write">

@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { CodeBlock, CopyButton } from '../../components/CopyButton';
 import { ErrorNotice, Loading, Notice } from '../../components/Feedback';
-import { useApi } from '../../hooks';
+import { useApi, useDebounced } from '../../hooks';
+import { checkField } from './account-form-model';
 import type { ConnectionType } from '../../types';
 
 type Policy = { Version: string; Statement: Record<string, unknown>[] };
@@ -35,10 +36,22 @@ export function downloadText(body: string, filename: string, type: string): void
  */
 export function RoleSetupStep(props: {
   type: ConnectionType;
+  bucket: string;
+  prefix: string;
+  onBucket: (bucket: string, prefix: string) => void;
   onBack: () => void;
   onNext: () => void;
 }): ReactNode {
-  const setup = useApi<AwsSetup>('/api/v1/setup/aws');
+  // The policies name the billing bucket once it is known; only a valid name is sent.
+  const bucket = useDebounced(props.bucket.trim(), 400);
+  const prefix = useDebounced(props.prefix.trim(), 400);
+  const bucketOk = bucket !== '' && !checkField('bucket', bucket);
+  const prefixOk = prefix !== '' && !checkField('prefix', prefix);
+  const setup = useApi<AwsSetup>(
+    '/api/v1/setup/aws',
+    { bucket: bucketOk ? bucket : undefined, prefix: bucketOk && prefixOk ? prefix : undefined },
+    { keepPrevious: true },
+  );
   const { type } = props;
   const usesRole = type !== 'root';
   const s = setup.data;
@@ -83,6 +96,29 @@ export function RoleSetupStep(props: {
               next step; the secret is stored encrypted and never shown again.
             </p>
           )}
+          {type !== 'cost_explorer' ? (
+            <div className="inline-form">
+              <label className="field">
+                <span>Billing bucket (optional)</span>
+                <input
+                  value={props.bucket}
+                  placeholder="my-billing-bucket"
+                  spellCheck={false}
+                  onChange={(e) => props.onBucket(e.target.value, props.prefix)}
+                />
+              </label>
+              <label className="field">
+                <span>Export prefix</span>
+                <input
+                  value={props.prefix}
+                  placeholder="cur"
+                  spellCheck={false}
+                  onChange={(e) => props.onBucket(props.bucket, e.target.value)}
+                />
+              </label>
+              <span className="field-help">Fills the bucket into the policy instead of a placeholder.</span>
+            </div>
+          ) : null}
           <CodeBlock title="Permission policy" text={json(s.permissionPolicies[type])} />
           {template ? (
             <div className="row">
