@@ -243,15 +243,19 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
 
   it('bounds the runs one process works on at once', async () => {
     const { orgId, accountIds } = await seedAccounts(store, 5);
+    const release = gate();
     let active = 0;
     let maxActive = 0;
     const { stages } = fakeStages({
-      inventory: async () => {
+      inventory: async (ctx) => {
         active++;
         maxActive = Math.max(maxActive, active);
-        await new Promise((r) => setTimeout(r, 60));
-        active--;
-        return {};
+        try {
+          await held(release.wait, ctx.signal);
+          return {};
+        } finally {
+          active--;
+        }
       },
     });
     const sync = service(syncServiceFor(store, stages, { concurrency: 2 }));
@@ -259,6 +263,13 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
     const triggered = await Promise.all(
       accountIds.map((accountId) => sync.trigger({ orgId, accountId, trigger: 'manual' })),
     );
+    await eventually(async () => active === 2, 'two runs in inventory');
+    // The worker keeps polling meanwhile; the other three must stay queued.
+    await new Promise((r) => setTimeout(r, 300));
+    const states = await Promise.all(triggered.map(async (t) => (await sync.getRun(orgId, t.run.id)).state));
+    expect(states.filter((s) => s === 'running')).toHaveLength(2);
+    expect(states.filter((s) => s === 'queued')).toHaveLength(3);
+    release.open();
     for (const t of triggered) {
       expect((await sync.waitForRun(orgId, t.run.id, { pollMs: 20 })).state).toBe('succeeded');
     }
