@@ -12,8 +12,9 @@ export interface SchedulerDeps {
 }
 
 /**
- * Queues a scheduled run for every enabled account whose next sync is due. Moving next_sync_at forward is the
- * claim of the tick: when several processes run a scheduler, only the one whose update matched queues the run.
+ * Queues a scheduled run for every enabled account whose next sync is due and that is not syncing already (its
+ * run sets the next time when it finishes). Moving next_sync_at forward is the claim of the tick: when several
+ * processes run a scheduler, only the one whose update matched queues the run.
  */
 export async function scheduleDue(deps: SchedulerDeps): Promise<number> {
   const now = deps.clock.now();
@@ -27,6 +28,7 @@ export async function scheduleDue(deps: SchedulerDeps): Promise<number> {
     `SELECT a.id, a.org_id, a.next_sync_at, a.sync_interval_minutes, o.settings AS org_settings
      FROM cloud_accounts a LEFT JOIN organizations o ON o.id = a.org_id
      WHERE a.disabled = FALSE AND (a.next_sync_at IS NULL OR a.next_sync_at <= $1)
+       AND NOT EXISTS (SELECT 1 FROM sync_runs r WHERE r.active_slot IN (a.id || ':queued', a.id || ':running'))
      ORDER BY a.next_sync_at NULLS FIRST, a.id LIMIT 500`,
     [now],
   );

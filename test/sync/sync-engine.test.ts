@@ -372,6 +372,9 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
 
     expect(await sync.scheduleDue()).toBe(2);
     expect(await sync.scheduleDue()).toBe(0);
+    // Due again while its run still waits: the scheduler does not pile a second run behind it.
+    await store.execute(`UPDATE cloud_accounts SET next_sync_at = $2 WHERE id = $1`, [plain, new Date(0)]);
+    expect(await sync.scheduleDue()).toBe(0);
     const queued = await store.query<{ cloud_account_id: string; trigger: string }>(
       `SELECT cloud_account_id, trigger FROM sync_runs WHERE state = 'queued' ORDER BY cloud_account_id`,
     );
