@@ -66,6 +66,24 @@ describe('local billing files', () => {
     ]);
   });
 
+  it('reads a large CSV with quoted JSON maps using several threads', async () => {
+    const p = path.join(dir, 'large.csv');
+    await db.run(
+      `COPY (SELECT lpad(range::VARCHAR, 12, '0') AS line_item_usage_account_id, range * 0.25 AS line_item_unblended_cost,
+         to_json(MAP {'user_team': 'web, "blue"', 'user_env': 'prod'}) AS resource_tags,
+         'line ' || range::VARCHAR || ', with a comma' AS line_item_line_item_description, '' AS line_item_resource_id,
+         to_json(MAP {'product_name': 'x', 'region': ''}) AS product
+       FROM range(400000)) TO '${p}' (FORMAT csv, HEADER true)`,
+    );
+    const rel = await sourceRelation(db, [{ key: 'k', path: p, format: 'csv', compression: 'none' }]);
+    const [row] = (
+      await db.runAndReadAll(
+        `SELECT count(*), sum(CAST(line_item_unblended_cost AS DOUBLE)), count(DISTINCT resource_tags) FROM (${rel.sql})`,
+      )
+    ).getRowsJS();
+    expect(row).toEqual([400000n, 0.25 * ((399999 * 400000) / 2), 1n]);
+  });
+
   it('reads Parquet files with different columns by name (columns vary month to month)', async () => {
     const a = path.join(dir, 'a.parquet');
     const b = path.join(dir, 'b.parquet');

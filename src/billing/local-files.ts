@@ -116,7 +116,7 @@ async function csvRelation(files: LocalFile[]): Promise<SourceRelation> {
     selects.push(
       `SELECT * FROM read_csv(${pathList(g.files)}, header = true, auto_detect = false, columns = {${cols}}, ` +
         `delim = ',', quote = '"', escape = '"', compression = '${g.files[0].compression}', ` +
-        `strict_mode = false, null_padding = true, parallel = true)`,
+        `strict_mode = true)`,
     );
   }
   return { sql: selects.join(' UNION ALL BY NAME '), columns, emptyFiles };
