@@ -299,6 +299,8 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
       }
     },
     async accountRemoved(account) {
+      // The removal may already have deleted the account's runs: stop this process's run by its account.
+      worker?.abortAccount(account.id, 'cancel');
       try {
         const { queued, running } = await runs.activeRuns(store, account.id);
         if (queued) await runs.cancelQueued(store, queued.id, clock.now());

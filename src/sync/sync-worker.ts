@@ -112,6 +112,12 @@ export class SyncWorker<S> {
     return true;
   }
 
+  /** Aborts whatever run of this account this worker holds (the account was removed). */
+  abortAccount(accountId: string, kind: AbortKind): void {
+    for (const f of this.inFlight.values())
+      if (f.run.cloudAccountId === accountId) this.abort(f.run.id, kind);
+  }
+
   /**
    * Stops claiming, aborts the runs in flight and waits up to `graceMs` for them to hand their runs back to
    * the queue. A run still busy after that keeps its lease until it expires and another worker takes it.

@@ -420,6 +420,37 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
     ]);
   });
 
+  it('stops the run of a removed account at once, even when the removal deleted its run', async () => {
+    const { orgId, accountIds } = await seedAccounts(store, 1);
+    let reason: unknown;
+    const { stages } = fakeStages({
+      billing: async (ctx) => {
+        try {
+          await held(new Promise<void>(() => undefined), ctx.signal);
+        } catch (err) {
+          reason = err;
+          throw err;
+        }
+        return {};
+      },
+    });
+    const sync = service(syncServiceFor(store, stages, { leaseMs: 60_000 }));
+    await sync.start({ worker: true, scheduler: false });
+    const { run } = await sync.trigger({ orgId, accountId: accountIds[0], trigger: 'connected' });
+    await eventually(async () => (await sync.getRun(orgId, run.id)).stage === 'billing', 'billing');
+    // What the accounts service does: every row of the account goes in one transaction, then the event.
+    await store.transaction(async (tx) => {
+      await tx.execute(`DELETE FROM sync_runs WHERE cloud_account_id = $1`, [accountIds[0]]);
+      await tx.execute(`DELETE FROM cloud_accounts WHERE id = $1`, [accountIds[0]]);
+    });
+    await sync.events.accountRemoved({ id: accountIds[0], orgId });
+    // Sooner than the first heartbeat (5 s) could notice that the run is gone.
+    await eventually(async () => reason !== undefined, 'the stage to see the abort', 3_000);
+    expect((reason as RunAborted).kind).toBe('cancel');
+    const left = await store.query(`SELECT id FROM cloud_accounts WHERE id = $1`, [accountIds[0]]);
+    expect(left).toEqual([]);
+  });
+
   async function insertAbandonedRun(orgId: string, accountId: string): Promise<void> {
     const past = new Date(Date.now() - 60_000);
     await store.execute(
