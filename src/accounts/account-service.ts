@@ -4,32 +4,21 @@ import { partitionOf } from '../aws/regions.js';
 import { audit } from '../auth/audit-log.js';
 import type { Clock } from '../lib/clock.js';
 import { ConflictError, ConnectionError, InputError, NotFoundError, type Diagnostic } from '../lib/errors.js';
-import { newId, randomToken } from '../lib/ids.js';
+import { newId } from '../lib/ids.js';
 import type { Log } from '../lib/log.js';
 import type { Queryable, Store } from '../store/store.js';
 import type { SecretVault } from './secret-vault.js';
-import {
-  accessKeyHint,
-  checkMerged,
-  parseCreateInput,
-  parseUpdateInput,
-  type AccountType,
-  type CreateAccountInput,
-  type MergedFields,
-} from './account-schemas.js';
+import { accessKeyHint, parseCreateInput, type CreateAccountInput } from './account-schemas.js';
 import * as db from './account-store.js';
-import type { AccountRecord, CloudAccount, MemberAccount, ValidationReport } from './account-types.js';
-import { createValidator, type ValidationResult, type ValidationTarget } from './account-validator.js';
-import { setupInfo, type PolicyOptions, type SetupInfo } from './setup-policies.js';
+import * as memberDb from './member-store.js';
+import * as links from './payer-links.js';
+import type { AccountRecord, Actor, CloudAccount, MemberAccount, ValidationReport } from './account-types.js';
 
-/** Who acts: the organization scopes every query; the rest goes to the audit log. */
-export interface Actor {
-  orgId: string;
-  userId: string | null;
-  /** An e-mail, `cli`, `token:NAME`. */
-  actor: string;
-  requestId?: string;
-}
+export type { Actor } from './account-types.js';
+export { newExternalId } from './external-id.js';
+import { createValidator, type ValidationResult, type ValidationTarget } from './account-validator.js';
+import { exportOf, planUpdate } from './account-update.js';
+import { createExternalIdFunctions } from './external-id.js';
 
 /**
  * Hooks for the sync engine, which starts the first sync of a new account and re-imports a payer's retained
@@ -61,11 +50,6 @@ export interface AccountServiceDeps {
 export const SECRET_OWNER = 'cloud_account';
 export const SECRET_NAME = 'aws-access-key';
 
-/** A new external ID: 32 random bytes, URL-safe, prefixed so it is recognisable in a trust policy. */
-export function newExternalId(): string {
-  return `ct-${randomToken(24)}`;
-}
-
 type Connectable = Pick<AccountRecord, 'id' | 'orgId' | 'roleArn' | 'secretId'>;
 
 export function connectionOf(a: Connectable): AwsConnection {
@@ -79,25 +63,6 @@ function publicOf(a: AccountRecord): CloudAccount {
 
 function payloadOf(a: AccountRecord): AccountEventPayload {
   return { ...publicOf(a), orgId: a.orgId };
-}
-
-const isPayerType = (t: AccountType) => t === 'root' || t === 'assumed_role';
-
-function exportOf(f: {
-  exportType?: string | null;
-  exportName?: string | null;
-  bucket?: string | null;
-  prefix?: string | null;
-  exportRegion?: string | null;
-}): ValidationTarget['export'] {
-  if (!f.exportType || !f.exportName || !f.bucket || !f.exportRegion) return null;
-  return {
-    exportType: f.exportType as 'cur2' | 'legacy',
-    exportName: f.exportName,
-    bucket: f.bucket,
-    prefix: f.prefix ?? '',
-    region: f.exportRegion,
-  };
 }
 
 /** Steps 1 and 2 decide whether a connection can be saved at all. */
@@ -120,6 +85,7 @@ export function createAccountService(deps: AccountServiceDeps) {
   const { store, clock, log } = deps;
   let events: AccountEvents = deps.events ?? {};
   const validator = createValidator({ aws: deps.aws, clock, log, region: deps.region });
+  const externalIds = createExternalIdFunctions({ store, aws: deps.aws, clock });
 
   async function principalArn(): Promise<string | null> {
     try {
@@ -158,43 +124,8 @@ export function createAccountService(deps: AccountServiceDeps) {
     }
   }
 
-  /** The payer a linked account bills through: the one named, else the payer whose organization lists it. */
-  async function resolvePayer(
-    orgId: string,
-    ref: string | undefined,
-    awsAccountId: string | null,
-  ): Promise<{ parentId: string | null; payerAwsId: string | null; listedName: string | null }> {
-    if (ref && ref.startsWith('ca_')) {
-      const payer = await db.getAccount(store, orgId, ref);
-      if (!payer)
-        throw new InputError(
-          'payerAccountId',
-          `payerAccountId: no cloud account ${ref} in this organization`,
-        );
-      if (!isPayerType(payer.type))
-        throw new InputError(
-          'payerAccountId',
-          `payerAccountId: ${payer.name} is a ${payer.type} account, not a payer`,
-        );
-      const listed = awsAccountId ? await db.payerListing(store, orgId, awsAccountId) : null;
-      return { parentId: payer.id, payerAwsId: payer.awsAccountId, listedName: listed?.name ?? null };
-    }
-    if (ref) {
-      const id = ref.replace(/-/g, '');
-      const payer = await db.findByAwsAccountId(store, orgId, id);
-      return {
-        parentId: payer && isPayerType(payer.type) ? payer.id : null,
-        payerAwsId: id,
-        listedName: null,
-      };
-    }
-    if (awsAccountId) {
-      const listed = await db.payerListing(store, orgId, awsAccountId);
-      if (listed)
-        return { parentId: listed.payerId, payerAwsId: listed.payerAwsAccountId, listedName: listed.name };
-    }
-    return { parentId: null, payerAwsId: null, listedName: null };
-  }
+  const resolvePayer = (orgId: string, ref: string | undefined, awsAccountId: string | null) =>
+    links.resolvePayer(store, orgId, ref, awsAccountId);
 
   async function fire(name: string, fn: () => Promise<void> | void): Promise<void> {
     try {
@@ -204,26 +135,12 @@ export function createAccountService(deps: AccountServiceDeps) {
     }
   }
 
-  /** Stores what Organizations listed and attaches linked accounts that were waiting for this payer. */
-  async function recordMembers(tx: Queryable, orgId: string, payerId: string, members: db.DiscoveredInput[]) {
-    await db.replaceDiscovered(tx, orgId, payerId, members, clock.now());
-    const payer = await mustGet(tx, orgId, payerId);
-    const ids = new Set(members.map((m) => m.awsAccountId));
-    const attached: string[] = [];
-    for (const orphan of await db.orphanLinkedAccounts(tx, orgId)) {
-      if (orphan.awsAccountId && ids.has(orphan.awsAccountId)) {
-        await db.updateAccountFields(
-          tx,
-          orgId,
-          orphan.id,
-          { parentId: payerId, payerAccountId: payer.awsAccountId },
-          clock.now(),
-        );
-        attached.push(orphan.id);
-      }
-    }
-    return attached;
-  }
+  const recordMembers = (
+    tx: Queryable,
+    orgId: string,
+    payerId: string,
+    members: memberDb.DiscoveredInput[],
+  ) => links.recordMembers(tx, orgId, payerId, members, clock.now());
 
   async function announceAttached(orgId: string, payerId: string, ids: string[]) {
     for (const id of ids) {
@@ -234,10 +151,10 @@ export function createAccountService(deps: AccountServiceDeps) {
 
   async function decorate(a: AccountRecord): Promise<CloudAccount> {
     const out = publicOf(a);
-    const members = await db.listMembers(store, a.orgId, a.id);
+    const members = await memberDb.listMembers(store, a.orgId, a.id);
     if (a.type === 'root' || members.length > 0) {
       out.members = members;
-      out.notImported = await db.notImportedSummary(store, a.orgId, a.id);
+      out.notImported = await memberDb.notImportedSummary(store, a.orgId, a.id);
     }
     return out;
   }
@@ -258,7 +175,7 @@ export function createAccountService(deps: AccountServiceDeps) {
 
     async members(orgId: string, payerId: string): Promise<MemberAccount[]> {
       await mustGet(store, orgId, payerId);
-      return db.listMembers(store, orgId, payerId);
+      return memberDb.listMembers(store, orgId, payerId);
     },
 
     async create(
@@ -389,73 +306,16 @@ export function createAccountService(deps: AccountServiceDeps) {
       raw: unknown,
       signal?: AbortSignal,
     ): Promise<{ account: CloudAccount; validation: ValidationReport | null }> {
-      const input = parseUpdateInput(raw);
       const orgId = actor.orgId;
       const cur = await mustGet(store, orgId, id);
-      if (input.type !== undefined && input.type !== cur.type)
-        throw new InputError(
-          'type',
-          'type: cannot be changed; remove the account and connect it again with the new type',
-        );
-      if (input.awsAccountId !== undefined && input.awsAccountId !== cur.awsAccountId)
-        throw new InputError(
-          'awsAccountId',
-          'awsAccountId: cannot be changed; connect the other AWS account as a new account',
-        );
-      if (input.memberImport !== undefined && !isPayerType(cur.type))
-        throw new InputError(
-          'memberImport',
-          'memberImport: is a setting of payer accounts (root or assumed role)',
-        );
-      if (input.payerAccountId !== undefined && cur.type !== 'linked')
-        throw new InputError('payerAccountId', 'payerAccountId: only a linked account has a payer');
-
-      const newKeys =
-        input.accessKeyId && input.secretAccessKey
-          ? { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey }
-          : null;
-      const roleGiven = input.roleName !== undefined || input.roleArn !== undefined;
-      const partition = partitionOf(input.exportRegion ?? cur.exportRegion ?? deps.region);
+      const plan = planUpdate(cur, raw, deps.region);
+      const { input, newKeys, roleGiven, roleArn, roleName, storedKeys, connectionChanged } = plan;
       const awsAccountId = cur.awsAccountId;
-      const roleArn = roleGiven
-        ? (input.roleArn ??
-          (input.roleName && awsAccountId ? roleArnOf(awsAccountId, input.roleName, partition) : null))
-        : newKeys
-          ? null
-          : cur.roleArn;
-      const roleName = roleArn ? (parseRoleArn(roleArn)?.name ?? null) : null;
-      const storedKeys = Boolean(cur.secretId) && !roleGiven && !newKeys;
-      const pick = <T>(next: T | undefined, old: T | null): T | null => (next !== undefined ? next : old);
-      const merged: MergedFields = {
-        type: cur.type,
-        name: input.name ?? cur.name,
-        awsAccountId: awsAccountId ?? undefined,
-        roleArn: roleArn ?? undefined,
-        accessKeyId: newKeys?.accessKeyId,
-        secretAccessKey: newKeys?.secretAccessKey,
-        exportType: pick(input.exportType, cur.exportType) ?? undefined,
-        exportName: pick(input.exportName, cur.exportName) ?? undefined,
-        bucket: pick(input.bucket, cur.bucket) ?? undefined,
-        prefix: pick(input.prefix, cur.prefix) ?? undefined,
-        exportRegion: pick(input.exportRegion, cur.exportRegion) ?? undefined,
-        payerAccountId:
-          cur.type === 'linked'
-            ? (input.payerAccountId ?? cur.payerAccountId ?? cur.parentId ?? undefined)
-            : undefined,
-      };
-      checkMerged(merged, storedKeys);
-
-      const connectionChanged =
-        roleGiven ||
-        newKeys !== null ||
-        (['exportType', 'exportName', 'bucket', 'prefix', 'exportRegion'] as const).some(
-          (k) => input[k] !== undefined && input[k] !== cur[k],
-        );
       const payer =
         input.payerAccountId !== undefined
           ? await resolvePayer(orgId, input.payerAccountId, awsAccountId)
           : null;
-      const exp = exportOf(merged);
+      const exp = plan.exportTarget;
       let result: ValidationResult | null = null;
       if (connectionChanged) {
         const connection: AwsConnection = newKeys
@@ -640,72 +500,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       return deps.aws.clientsFor(c.connection, c.externalId);
     },
 
-    async externalId(orgId: string): Promise<{ externalId: string; rotatedAt: string | null }> {
-      const e = await db.externalIdOf(store, orgId);
-      return { externalId: e.externalId, rotatedAt: e.rotatedAt };
-    },
-
-    /** A new external ID; every role trusting the old one must be updated, which the answer lists. */
-    async rotateExternalId(actor: Actor): Promise<{
-      externalId: string;
-      rotatedAt: string;
-      warning: string;
-      affected: { id: string; name: string; roleArn: string }[];
-    }> {
-      const next = newExternalId();
-      const now = clock.now();
-      const affected = (await db.listAccounts(store, actor.orgId))
-        .filter((a) => a.roleArn && !a.secretId)
-        .map((a) => ({ id: a.id, name: a.name, roleArn: a.roleArn as string }));
-      await store.transaction(async (tx) => {
-        await db.rotateExternalId(tx, actor.orgId, next, now);
-        await audit(tx, {
-          orgId: actor.orgId,
-          actorUserId: actor.userId,
-          actor: actor.actor,
-          action: 'organization.external_id.rotate',
-          objectType: 'organization',
-          objectId: actor.orgId,
-          requestId: actor.requestId,
-          details: { affectedAccounts: affected.map((a) => a.id) },
-        });
-      });
-      for (const a of affected) deps.aws.forget(a.roleArn);
-      return {
-        externalId: next,
-        rotatedAt: now.toISOString(),
-        affected,
-        warning:
-          affected.length > 0
-            ? `The trust policy of every role Cloudtally assumes must now require the new external ID; until it is updated, ${affected.length} account${affected.length === 1 ? '' : 's'} (${affected.map((a) => a.name).join(', ')}) cannot sync.`
-            : 'Roles created from now on must require the new external ID.',
-      };
-    },
-
-    async setup(
-      orgId: string,
-      options: PolicyOptions & { roleName?: string | null } = {},
-    ): Promise<SetupInfo> {
-      const ext = await db.externalIdOf(store, orgId);
-      let principal: SetupInfo['principal'];
-      try {
-        const p = await deps.aws.hostPrincipal();
-        principal = { arn: p.arn, accountId: p.accountId, source: p.source };
-      } catch (err) {
-        principal = {
-          arn: null,
-          accountId: null,
-          source: null,
-          note: `Cloudtally's AWS principal is unknown (${err instanceof Error ? err.message : String(err)}); set CLOUDTALLY_AWS_PRINCIPAL_ARN.`,
-        };
-      }
-      return setupInfo({
-        principal,
-        externalId: ext.externalId,
-        externalIdRotatedAt: ext.rotatedAt,
-        options,
-      });
-    },
+    ...externalIds,
   };
 }
 

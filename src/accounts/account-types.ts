@@ -107,3 +107,12 @@ export interface AccountRecord extends Omit<CloudAccount, 'members' | 'notImport
   orgId: string;
   secretId: string | null;
 }
+
+/** Who acts: the organization scopes every query; the rest goes to the audit log. */
+export interface Actor {
+  orgId: string;
+  userId: string | null;
+  /** An e-mail, `cli`, `token:NAME`. */
+  actor: string;
+  requestId?: string;
+}

@@ -1,0 +1,72 @@
+import { InputError } from '../lib/errors.js';
+import type { Queryable } from '../store/store.js';
+import type { AccountType } from './account-schemas.js';
+import * as db from './account-store.js';
+import * as memberDb from './member-store.js';
+
+/** How linked accounts find their payer: named, or listed by the payer's AWS Organization. */
+
+const isPayerType = (t: AccountType) => t === 'root' || t === 'assumed_role';
+
+/** The payer a linked account bills through: the one named, else the payer whose organization lists it. */
+export async function resolvePayer(
+  store: Queryable,
+  orgId: string,
+  ref: string | undefined,
+  awsAccountId: string | null,
+): Promise<{ parentId: string | null; payerAwsId: string | null; listedName: string | null }> {
+  if (ref && ref.startsWith('ca_')) {
+    const payer = await db.getAccount(store, orgId, ref);
+    if (!payer)
+      throw new InputError('payerAccountId', `payerAccountId: no cloud account ${ref} in this organization`);
+    if (!isPayerType(payer.type))
+      throw new InputError(
+        'payerAccountId',
+        `payerAccountId: ${payer.name} is a ${payer.type} account, not a payer`,
+      );
+    const listed = awsAccountId ? await memberDb.payerListing(store, orgId, awsAccountId) : null;
+    return { parentId: payer.id, payerAwsId: payer.awsAccountId, listedName: listed?.name ?? null };
+  }
+  if (ref) {
+    const id = ref.replace(/-/g, '');
+    const payer = await db.findByAwsAccountId(store, orgId, id);
+    return {
+      parentId: payer && isPayerType(payer.type) ? payer.id : null,
+      payerAwsId: id,
+      listedName: null,
+    };
+  }
+  if (awsAccountId) {
+    const listed = await memberDb.payerListing(store, orgId, awsAccountId);
+    if (listed)
+      return { parentId: listed.payerId, payerAwsId: listed.payerAwsAccountId, listedName: listed.name };
+  }
+  return { parentId: null, payerAwsId: null, listedName: null };
+}
+
+/** Stores what Organizations listed and attaches linked accounts that were waiting for this payer. */
+export async function recordMembers(
+  tx: Queryable,
+  orgId: string,
+  payerId: string,
+  members: memberDb.DiscoveredInput[],
+  now: Date,
+): Promise<string[]> {
+  await memberDb.replaceDiscovered(tx, orgId, payerId, members, now);
+  const payer = await db.getAccount(tx, orgId, payerId);
+  const ids = new Set(members.map((m) => m.awsAccountId));
+  const attached: string[] = [];
+  for (const orphan of await db.orphanLinkedAccounts(tx, orgId)) {
+    if (orphan.awsAccountId && ids.has(orphan.awsAccountId)) {
+      await db.updateAccountFields(
+        tx,
+        orgId,
+        orphan.id,
+        { parentId: payerId, payerAccountId: payer?.awsAccountId ?? null },
+        now,
+      );
+      attached.push(orphan.id);
+    }
+  }
+  return attached;
+}
