@@ -93,37 +93,69 @@ function seriesKey(dimension: string, key: string, currency: string): string {
 }
 
 export function createAnomalyEngine({ store, clock, log, names, options }: AnomalyEngineDeps) {
-  async function drivers(
+  /**
+   * The line items (by resource, usage type, service, account, region) that changed most on each anomalous day
+   * against their average over the 28 days before, for many anomalies of one dimension in one statement.
+   */
+  async function driversFor(
     orgId: string,
     dimension: AnomalyDimension,
-    key: string,
-    currency: string,
-    date: string,
-  ): Promise<AnomalyDriver[]> {
+    list: readonly { key: string; currency: string; date: string }[],
+  ): Promise<Map<string, AnomalyDriver[]>> {
+    const out = new Map<string, AnomalyDriver[]>();
     const window = 28;
-    const rows = await store.query<{
-      resource_id: string | null;
-      usage_type: string | null;
-      service: string | null;
-      account: string | null;
-      region: string | null;
-      day_cost: number;
-      base_cost: number;
-    }>(
-      `SELECT resource_id, x_usage_type AS usage_type, service_name AS service, sub_account_id AS account,
-              region_id AS region,
-              SUM(CASE WHEN usage_date = $5 THEN effective_cost ELSE 0 END) AS day_cost,
-              SUM(CASE WHEN usage_date < $5 THEN effective_cost ELSE 0 END) AS base_cost
-       FROM cost_line_items
-       WHERE org_id = $1 AND ${COLUMN[dimension]} = $2 AND billing_currency = $3 AND usage_date >= $4 AND usage_date <= $5
-       GROUP BY 1, 2, 3, 4, 5`,
-      [orgId, key, currency, addDays(date, -window), date],
-    );
-    return rows
-      .map((r) => {
+    for (let i = 0; i < list.length; i += 100) {
+      const chunk = list.slice(i, i + 100);
+      const params: (string | number)[] = [orgId];
+      const values = chunk
+        .map(
+          (a) =>
+            `(${['key', 'currency'].map((f) => `$${params.push(a[f as 'key' | 'currency'])}`).join(', ')}, ` +
+            `CAST($${params.push(addDays(a.date, -window))} AS DATE), CAST($${params.push(a.date)} AS DATE))`,
+        )
+        .join(', ');
+      const dates = chunk.map((a) => a.date).sort();
+      const lo = `$${params.push(addDays(dates[0], -window))}`;
+      const hi = `$${params.push(dates.at(-1) ?? dates[0])}`;
+      const top = `$${params.push(DRIVER_LIMIT)}`;
+      const rows = await store.query<{
+        ak: string;
+        ac: string;
+        ad: string;
+        resource_id: string | null;
+        usage_type: string | null;
+        service: string | null;
+        account: string | null;
+        region: string | null;
+        day_cost: number;
+        base_cost: number;
+      }>(
+        `WITH a (ak, ac, lo, ad) AS (VALUES ${values}),
+         g AS (
+           SELECT a.ak AS ak, a.ac AS ac, a.ad AS ad, li.resource_id AS resource_id, li.x_usage_type AS usage_type,
+                  li.service_name AS service, li.sub_account_id AS account, li.region_id AS region,
+                  SUM(CASE WHEN li.usage_date = a.ad THEN li.effective_cost ELSE 0 END) AS day_cost,
+                  SUM(CASE WHEN li.usage_date < a.ad THEN li.effective_cost ELSE 0 END) AS base_cost
+           FROM cost_line_items li
+           JOIN a ON li.${COLUMN[dimension]} = a.ak AND li.billing_currency = a.ac
+                 AND li.usage_date >= a.lo AND li.usage_date <= a.ad
+           WHERE li.org_id = $1 AND li.usage_date >= ${lo} AND li.usage_date <= ${hi}
+           GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+         )
+         SELECT * FROM (
+           SELECT g.*, ROW_NUMBER() OVER (
+             PARTITION BY ak, ac, ad ORDER BY abs(day_cost - base_cost / ${window}) DESC, resource_id, usage_type
+           ) AS rn
+           FROM g WHERE day_cost - base_cost / ${window} <> 0
+         ) x WHERE rn <= ${top}`,
+        params,
+      );
+      for (const r of rows) {
+        const id = JSON.stringify([r.ak, r.ac, String(r.ad).slice(0, 10)]);
         const cost = Number(r.day_cost);
         const baseline = Number(r.base_cost) / window;
-        return {
+        const list = out.get(id) ?? [];
+        list.push({
           resourceId: r.resource_id || null,
           usageType: r.usage_type || null,
           service: r.service || null,
@@ -132,11 +164,12 @@ export function createAnomalyEngine({ store, clock, log, names, options }: Anoma
           cost: round6(cost),
           baseline: round6(baseline),
           change: round6(cost - baseline),
-        };
-      })
-      .filter((d) => d.change !== 0)
-      .sort((a, b) => Math.abs(b.change) - Math.abs(a.change))
-      .slice(0, DRIVER_LIMIT);
+        });
+        out.set(id, list);
+      }
+    }
+    for (const l of out.values()) l.sort((x, y) => Math.abs(y.change) - Math.abs(x.change));
+    return out;
   }
 
   async function loadSeries(
@@ -239,16 +272,28 @@ export function createAnomalyEngine({ store, clock, log, names, options }: Anoma
         }
       }
       const now = clock.now();
+      // Drivers are kept when the day's cost has not changed since they were computed.
+      const kept = (f: (typeof found)[number]) => {
+        const prev = previousBy.get(seriesKey(f.dimension, f.key, f.currency) + f.a.date);
+        return prev && Math.abs(Number(prev.actual_cost) - f.a.actual) < 1e-6 ? prev : undefined;
+      };
+      const computed = new Map<AnomalyDimension, Map<string, AnomalyDriver[]>>();
+      for (const dimension of ANOMALY_DIMENSIONS) {
+        const needed = found
+          .filter((f) => f.dimension === dimension && !kept(f))
+          .map((f) => ({ key: f.key, currency: f.currency, date: f.a.date }));
+        computed.set(dimension, needed.length ? await driversFor(orgId, dimension, needed) : new Map());
+      }
       const rows: (string | number | Date)[][] = [];
       for (const f of found) {
-        const prev = previousBy.get(seriesKey(f.dimension, f.key, f.currency) + f.a.date);
-        // Drivers are kept when the day's cost has not changed since they were computed.
-        const same = prev && Math.abs(Number(prev.actual_cost) - f.a.actual) < 1e-6;
-        const d = same
+        const prev = kept(f);
+        const d = prev
           ? prev.drivers
-          : JSON.stringify(await drivers(orgId, f.dimension, f.key, f.currency, f.a.date));
+          : JSON.stringify(
+              computed.get(f.dimension)?.get(JSON.stringify([f.key, f.currency, f.a.date])) ?? [],
+            );
         rows.push([
-          same ? prev.id : newId('anm'),
+          prev ? prev.id : newId('anm'),
           orgId,
           f.dimension,
           f.key,
@@ -261,7 +306,7 @@ export function createAnomalyEngine({ store, clock, log, names, options }: Anoma
           f.a.threshold,
           f.a.direction,
           d,
-          same ? prev.detected_at : now,
+          prev ? prev.detected_at : now,
         ]);
       }
       const rejudged = new Set(accountKeys);

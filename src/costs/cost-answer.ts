@@ -57,12 +57,12 @@ function periodKey(period: string, granularity: CostQuery['granularity']): strin
 
 /** The currency answered: the one asked for, else the one with the largest total (ties: alphabetical). */
 export function pickCurrency(
-  rows: readonly GroupedRow[],
+  totals: readonly { currency: string; total: number }[],
   asked?: string,
 ): { currency: string; others: { currency: string; total: number }[] } {
-  const totals = new Map<string, number>();
-  for (const r of rows) totals.set(r.currency, (totals.get(r.currency) ?? 0) + Number(r.cost));
-  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const ranked = totals
+    .map((t) => [t.currency, Number(t.total)] as const)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const currency = asked ?? ranked[0]?.[0] ?? 'USD';
   const others = ranked
     .filter(([c]) => c !== currency)
@@ -77,55 +77,53 @@ export function buildAnswer(
   rows: readonly GroupedRow[],
   source: CostSource,
   label: Labeler,
+  { currency, others }: { currency: string; others: { currency: string; total: number }[] },
 ): CostAnswer {
-  const { currency, others } = pickCurrency(rows, q.currency);
   const periods = periodsOf(q);
   const index = new Map(periods.map((p, i) => [p, i]));
   const names = q.groupBy.map(dimensionName);
-  const groups = new Map<
-    string,
-    { rank: number; key: (string | null)[]; top: boolean; n: number; values: number[] }
-  >();
+  const tops = new Map<string, { rank: number; key: (string | null)[]; values: number[] }>();
   const totalSeries = periods.map(() => 0);
   let groupCount = 0;
   for (const r of rows) {
-    if (r.currency !== currency) continue;
+    if (r.kind === 'count') {
+      groupCount = Number(r.rn);
+      continue;
+    }
     const i = index.get(periodKey(String(r.period), q.granularity));
     if (i === undefined) continue;
-    const top = r.top === true || String(r.top) === 'true';
-    const key = top
-      ? [r.g1, r.g2].slice(0, names.length).map((v) => (v === '' || v === null ? null : v))
-      : [];
-    const id = top ? JSON.stringify(key) : '\u0000other';
-    let g = groups.get(id);
-    if (!g) {
-      g = { rank: Number(r.rn), key, top, n: 0, values: periods.map(() => 0) };
-      groups.set(id, g);
+    if (r.kind === 'all') {
+      totalSeries[i] += Number(r.cost);
+      continue;
     }
-    g.rank = Math.min(g.rank, Number(r.rn));
+    const key = [r.g1, r.g2].slice(0, names.length).map((v) => (v === '' || v === null ? null : v));
+    const id = JSON.stringify(key);
+    let g = tops.get(id);
+    if (!g) {
+      g = { rank: Number(r.rn), key, values: periods.map(() => 0) };
+      tops.set(id, g);
+    }
     g.values[i] += Number(r.cost);
-    totalSeries[i] += Number(r.cost);
-    groupCount = Math.max(groupCount, Number(r.n));
   }
-  const out: CostGroup[] = [...groups.values()]
-    .sort((a, b) => Number(b.top) - Number(a.top) || a.rank - b.rank)
-    .map((g) => {
-      const series = periods.map((period, i) => ({ period, cost: round6(g.values[i]) }));
-      const total = round6(g.values.reduce((s, v) => s + v, 0));
-      if (!g.top) {
-        const folded = groupCount - q.limit;
-        return {
-          key: Object.fromEntries(names.map((n) => [n, null])),
-          label: `(${folded} other group${folded === 1 ? '' : 's'})`,
-          total,
-          series,
-          other: { groups: folded },
-        };
-      }
-      const key = Object.fromEntries(names.map((n, i) => [n, g.key[i]]));
-      const text = q.groupBy.map((d, i) => label(d, g.key[i])).join(' / ');
-      return { key, label: names.length ? text : 'Total', total, series };
+  const out: CostGroup[] = [...tops.values()]
+    .sort((a, b) => a.rank - b.rank)
+    .map((g) => ({
+      key: Object.fromEntries(names.map((n, i) => [n, g.key[i]])),
+      label: names.length ? q.groupBy.map((d, i) => label(d, g.key[i])).join(' / ') : 'Total',
+      total: round6(g.values.reduce((s, v) => s + v, 0)),
+      series: periods.map((period, i) => ({ period, cost: round6(g.values[i]) })),
+    }));
+  if (groupCount > tops.size) {
+    const folded = groupCount - tops.size;
+    const rest = totalSeries.map((t, i) => t - [...tops.values()].reduce((s, g) => s + g.values[i], 0));
+    out.push({
+      key: Object.fromEntries(names.map((n) => [n, null])),
+      label: `(${folded} other group${folded === 1 ? '' : 's'})`,
+      total: round6(rest.reduce((s, v) => s + v, 0)),
+      series: periods.map((period, i) => ({ period, cost: round6(rest[i]) })),
+      other: { groups: folded },
     });
+  }
   return {
     from: q.from,
     to: q.to,

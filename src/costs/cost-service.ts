@@ -9,7 +9,7 @@ import type { Store } from '../store/store.js';
 import { createAccountNames } from './account-names.js';
 import { createAnomalyEngine, type CostAnomaly, type ListAnomaliesOptions } from './anomalies.js';
 import type { AnomalyOptions } from './anomaly-detect.js';
-import { buildAnswer, round6, type CostAnswer, type Labeler } from './cost-answer.js';
+import { buildAnswer, pickCurrency, round6, type CostAnswer, type Labeler } from './cost-answer.js';
 import {
   checkRange,
   parseCostQuery,
@@ -19,7 +19,7 @@ import {
   type CostQueryInput,
   type Dimension,
 } from './cost-query.js';
-import { groupedSql, type GroupedRow } from './cost-sql.js';
+import { currencySql, groupedSql, type GroupedRow } from './cost-sql.js';
 import {
   addDays,
   addMonths,
@@ -37,6 +37,7 @@ import {
   predictRange,
   type ForecastModel,
 } from './forecast.js';
+import { rangeSums } from './period-sums.js';
 import { exportLineItems, type LineItemExport, type LineItemExportOptions } from './line-item-export.js';
 
 export interface CostServiceDeps {
@@ -140,25 +141,25 @@ function percent(change: number, base: number): number | null {
 }
 
 export function createCostService({ store, clock, log, anomalyOptions }: CostServiceDeps) {
-  const names = createAccountNames(store);
-  const anomalies = createAnomalyEngine({ store, clock, log, names, options: anomalyOptions });
+  const accountNames = createAccountNames(store);
+  const anomalies = createAnomalyEngine({ store, clock, log, names: accountNames, options: anomalyOptions });
   const today = () => isoDate(clock.now());
 
   async function labeler(orgId: string, q: CostQuery, rows: readonly GroupedRow[]): Promise<Labeler> {
     const i = q.groupBy.findIndex((d) => d.kind === 'account');
-    let accountNames = new Map<string, string>();
+    let found = new Map<string, string>();
     if (i >= 0) {
       const ids = new Set<string>();
       for (const r of rows) {
         const v = i === 0 ? r.g1 : r.g2;
         if (v) ids.add(v);
       }
-      accountNames = await names.lookup(orgId, [...ids]);
+      found = await accountNames.lookup(orgId, [...ids]);
     }
     return (d: Dimension, value: string | null) => {
       if (value === null) return d.kind === 'tag' ? '(untagged)' : (NO_VALUE_LABEL[d.kind] ?? '(none)');
       if (d.kind === 'account') {
-        const name = accountNames.get(value);
+        const name = found.get(value);
         return name ? `${name} (${value})` : value;
       }
       return value;
@@ -166,30 +167,14 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
   }
 
   async function query(orgId: string, q: CostQuery): Promise<CostAnswer> {
-    const { sql, params, source } = groupedSql(q, orgId, store.dialect);
+    const c = currencySql(q, orgId, store.dialect);
+    const picked = pickCurrency(
+      await store.query<{ currency: string; total: number }>(c.sql, c.params),
+      q.currency,
+    );
+    const { sql, params, source } = groupedSql(q, orgId, picked.currency, store.dialect);
     const rows = await store.query<GroupedRow>(sql, params);
-    return buildAnswer(q, rows, source, await labeler(orgId, q, rows));
-  }
-
-  async function total(
-    orgId: string,
-    from: string,
-    to: string,
-    basis: CostBasis,
-    currency?: string,
-    filters: CostFilter[] = [],
-  ) {
-    const a = await query(orgId, {
-      from,
-      to,
-      granularity: 'month',
-      groupBy: [],
-      filters,
-      basis,
-      currency,
-      limit: 1,
-    });
-    return a;
+    return buildAnswer(q, rows, source, await labeler(orgId, q, rows), picked);
   }
 
   return {
@@ -207,25 +192,28 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
       const asOf = o.asOf ?? today();
       checkRange(asOf, asOf);
       const basis = o.basis ?? 'billed';
-      const mtdFrom = monthStart(asOf);
-      const mtd = await total(orgId, mtdFrom, asOf, basis, o.currency);
-      const currency =
-        o.currency ?? (mtd.total !== 0 || mtd.otherCurrencies.length ? mtd.currency : undefined);
-      const prevRange = samePeriodLastMonth(mtdFrom, asOf);
-      const prev = await total(orgId, prevRange.from, prevRange.to, basis, currency);
-      const c = currency ?? prev.currency;
+      const mtd = { from: monthStart(asOf), to: asOf };
+      const prev = samePeriodLastMonth(mtd.from, asOf);
       const lastFrom = addMonths(asOf, -1);
-      const last = await total(orgId, lastFrom, monthEnd(lastFrom), basis, c);
-      const mtdTotal = currency ? mtd.total : 0;
+      const last = { from: lastFrom, to: monthEnd(lastFrom) };
+      const rows = await rangeSums(store, orgId, [mtd, prev, last], basis);
+      // The currency of this month's spend, else last month's.
+      const period = rows.some((r) => r.sums[0] !== 0) ? 0 : 2;
+      const byMtd = pickCurrency(
+        rows.map((r) => ({ currency: r.currency, total: Math.abs(r.sums[period]) })),
+        o.currency,
+      );
+      const row = rows.find((r) => r.currency === byMtd.currency);
+      const [m, p, l] = (row?.sums ?? [0, 0, 0]).map(round6);
       return {
         asOf,
         basis,
-        currency: c,
-        monthToDate: { from: mtdFrom, to: asOf, total: mtdTotal },
-        samePeriodLastMonth: { ...prevRange, total: prev.total },
-        change: round6(mtdTotal - prev.total),
-        changePercent: percent(mtdTotal - prev.total, prev.total),
-        lastMonth: { from: lastFrom, to: monthEnd(lastFrom), total: last.total },
+        currency: byMtd.currency || 'unknown',
+        monthToDate: { ...mtd, total: m },
+        samePeriodLastMonth: { ...prev, total: p },
+        change: round6(m - p),
+        changePercent: percent(m - p, p),
+        lastMonth: { ...last, total: l },
       };
     },
 
@@ -251,55 +239,38 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
       }
       const limit = o.limit ?? 5;
       const filters = o.filters ?? [];
-      const dims: ('service' | 'account')[] = ['service', 'account'];
-      let currency = o.currency;
+      const ranges = [{ from, to }, prevRange];
       const out: MoversAnswer['dimensions'] = [];
-      let currentTotal = 0;
-      let previousTotal = 0;
-      for (const dimension of dims) {
-        const base = {
-          granularity: 'month' as const,
-          groupBy: [{ kind: dimension }],
-          filters,
-          basis,
-          limit: 1000,
-        };
-        const cur = await query(orgId, { ...base, from, to, currency });
-        currency ??= cur.groups.length || cur.otherCurrencies.length ? cur.currency : undefined;
-        const prev = await query(orgId, { ...base, from: prevRange.from, to: prevRange.to, currency });
-        currency ??= prev.currency;
-        currentTotal = cur.currency === currency ? cur.total : 0;
-        previousTotal = prev.total;
-        const rows = new Map<string, Mover>();
-        const keyOf = (g: CostAnswer['groups'][number]) => (g.other ? null : g.key[dimension]);
-        for (const g of cur.currency === currency ? cur.groups : []) {
-          rows.set(JSON.stringify(keyOf(g)), {
-            key: keyOf(g),
-            label: g.label,
-            current: g.total,
-            previous: 0,
-            change: 0,
-            changePercent: null,
-          });
+      let currency = o.currency;
+      let totals: [number, number] = [0, 0];
+      for (const dimension of ['service', 'account'] as const) {
+        const rows = await rangeSums(store, orgId, ranges, basis, filters, { kind: dimension });
+        if (currency === undefined) {
+          const period = rows.some((r) => r.sums[0] !== 0) ? 0 : 1;
+          const perCurrency = new Map<string, number>();
+          for (const r of rows)
+            perCurrency.set(r.currency, (perCurrency.get(r.currency) ?? 0) + Math.abs(r.sums[period]));
+          currency = pickCurrency([...perCurrency].map(([c, total]) => ({ currency: c, total }))).currency;
         }
-        for (const g of prev.groups) {
-          const id = JSON.stringify(keyOf(g));
-          const m = rows.get(id) ?? {
-            key: keyOf(g),
-            label: g.label,
-            current: 0,
-            previous: 0,
-            change: 0,
-            changePercent: null,
+        const mine = rows.filter((r) => r.currency === currency);
+        totals = [mine.reduce((s, r) => s + r.sums[0], 0), mine.reduce((s, r) => s + r.sums[1], 0)];
+        const names =
+          dimension === 'account'
+            ? await accountNames.lookup(orgId, mine.map((r) => r.key).filter(Boolean))
+            : new Map<string, string>();
+        const all: Mover[] = mine.map((r) => {
+          const key = r.key === '' ? null : r.key;
+          const name = key ? names.get(key) : undefined;
+          const change = r.sums[0] - r.sums[1];
+          return {
+            key,
+            label: key === null ? '(none)' : name ? `${name} (${key})` : key,
+            current: round6(r.sums[0]),
+            previous: round6(r.sums[1]),
+            change: round6(change),
+            changePercent: percent(change, r.sums[1]),
           };
-          m.previous = g.total;
-          rows.set(id, m);
-        }
-        const all = [...rows.values()].map((m) => ({
-          ...m,
-          change: round6(m.current - m.previous),
-          changePercent: percent(m.current - m.previous, m.previous),
-        }));
+        });
         out.push({
           dimension,
           increases: all
@@ -314,9 +285,9 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
       }
       return {
         basis,
-        currency: currency ?? 'USD',
-        current: { from, to, total: currentTotal },
-        previous: { ...prevRange, total: previousTotal },
+        currency: currency || 'USD',
+        current: { from, to, total: round6(totals[0]) },
+        previous: { ...prevRange, total: round6(totals[1]) },
         dimensions: out,
       };
     },

@@ -100,26 +100,45 @@ export function whereSql(o: WhereOptions, source: CostSource, dialect: Dialect, 
   return parts.join(' AND ');
 }
 
+/**
+ * A row of the grouped query: `top` rows carry a top group's cost in a period, `all` rows the total of every group
+ * in a period, and the one `count` row the number of groups (in `rn`).
+ */
 export type GroupedRow = {
-  period: string;
-  currency: string;
+  kind: 'top' | 'all' | 'count';
+  period: string | null;
   g1: string | null;
   g2: string | null;
-  /** Rank of the group by total within its currency (1 = largest); for the folded "other" rows, the smallest rank folded. */
-  rn: number;
-  /** Number of groups in the currency before folding. */
-  n: number;
-  top: boolean;
-  cost: number;
+  rn: number | null;
+  cost: number | null;
 };
 
+/** Totals per currency of the rows a query selects (grouping aside), to pick the currency answered. */
+export function currencySql(
+  q: CostQuery,
+  orgId: string,
+  dialect: Dialect,
+): { sql: string; params: SqlParam[] } {
+  const source = sourceFor(q.filters.map((f) => f.dimension));
+  const p = new Params();
+  const where = whereSql({ orgId, from: q.from, to: q.to, filters: q.filters }, source, dialect, p);
+  return {
+    sql: `SELECT COALESCE(billing_currency, '') AS currency, SUM(${costColumn(source, q.basis)}) AS total
+          FROM ${source} WHERE ${where} GROUP BY 1`,
+    params: p.values,
+  };
+}
+
 /**
- * One statement for the grouped series: sums per period and group, ranks groups by their total within each
- * currency, and folds groups past `limit` into one "other" group per period.
+ * The grouped series in one currency ('' = rows without one): the `limit` largest groups by total with their cost
+ * per period, the total per period, and the number of groups. The source is read once into per-period groups;
+ * only the top groups are ranked (a top-N, not a sort of every group), and the "other" group is the period total
+ * less the top groups, so a query over hundreds of thousands of resources stays cheap.
  */
 export function groupedSql(
   q: CostQuery,
   orgId: string,
+  currency: string,
   dialect: Dialect,
 ): { sql: string; params: SqlParam[]; source: CostSource } {
   const dims = [...q.groupBy, ...q.filters.map((f) => f.dimension)];
@@ -128,34 +147,27 @@ export function groupedSql(
   const g = q.groupBy.map((d) => dimensionSql(d, source, dialect, p));
   const g1 = g[0] ?? `''`;
   const g2 = g[1] ?? `''`;
-  const where = whereSql(
-    { orgId, from: q.from, to: q.to, currency: q.currency, filters: q.filters },
-    source,
-    dialect,
-    p,
-  );
+  const where = whereSql({ orgId, from: q.from, to: q.to, filters: q.filters }, source, dialect, p);
+  const inCurrency = currency ? `billing_currency = ${p.add(currency)}` : 'billing_currency IS NULL';
   const limit = p.add(q.limit);
   const sql = `
-WITH base AS (
-  SELECT ${periodSql(q.granularity)} AS period, COALESCE(billing_currency, '') AS currency, ${g1} AS g1, ${g2} AS g2,
-         SUM(${costColumn(source, q.basis)}) AS cost
+WITH base AS MATERIALIZED (
+  SELECT ${periodSql(q.granularity)} AS period, ${g1} AS g1, ${g2} AS g2, SUM(${costColumn(source, q.basis)}) AS cost
   FROM ${source}
-  WHERE ${where}
-  GROUP BY 1, 2, 3, 4
+  WHERE ${where} AND ${inCurrency}
+  GROUP BY 1, 2, 3
 ), totals AS (
-  SELECT currency, g1, g2, SUM(cost) AS total FROM base GROUP BY currency, g1, g2
-), ranked AS (
-  SELECT currency, g1, g2,
-         ROW_NUMBER() OVER (PARTITION BY currency ORDER BY total DESC, g1, g2) AS rn,
-         COUNT(*) OVER (PARTITION BY currency) AS n
-  FROM totals
+  SELECT g1, g2, SUM(cost) AS total FROM base GROUP BY g1, g2
+), top AS (
+  SELECT g1, g2, ROW_NUMBER() OVER (ORDER BY total DESC, g1, g2) AS rn
+  FROM (SELECT g1, g2, total FROM totals ORDER BY total DESC, g1, g2 LIMIT ${limit}) t
 )
-SELECT b.period AS period, b.currency AS currency,
-       CASE WHEN r.rn <= ${limit} THEN b.g1 END AS g1,
-       CASE WHEN r.rn <= ${limit} THEN b.g2 END AS g2,
-       (r.rn <= ${limit}) AS top,
-       MIN(r.rn) AS rn, MAX(r.n) AS n, SUM(b.cost) AS cost
-FROM base b JOIN ranked r ON r.currency = b.currency AND r.g1 = b.g1 AND r.g2 = b.g2
-GROUP BY 1, 2, 3, 4, 5`;
+SELECT 'top' AS kind, b.period AS period, t.g1 AS g1, t.g2 AS g2, t.rn AS rn, SUM(b.cost) AS cost
+FROM base b JOIN top t ON b.g1 = t.g1 AND b.g2 = t.g2
+GROUP BY 2, 3, 4, 5
+UNION ALL
+SELECT 'all', period, NULL, NULL, NULL, SUM(cost) FROM base GROUP BY 2
+UNION ALL
+SELECT 'count', NULL, NULL, NULL, COUNT(*), NULL FROM totals`;
   return { sql, params: p.values, source };
 }
