@@ -144,11 +144,13 @@ export async function insertQueued(
   return rows[0] ? runFromRow(rows[0]) : undefined;
 }
 
-export async function setOptions(q: Queryable, runId: string, options: RunOptions): Promise<void> {
-  await q.execute(`UPDATE sync_runs SET options = $2 WHERE id = $1 AND state = 'queued'`, [
+/** Sets the options of a run still queued; false when a worker claimed it meanwhile. */
+export async function setOptions(q: Queryable, runId: string, options: RunOptions): Promise<boolean> {
+  const n = await q.execute(`UPDATE sync_runs SET options = $2 WHERE id = $1 AND state = 'queued'`, [
     runId,
     JSON.stringify(options),
   ]);
+  return n > 0;
 }
 
 /**

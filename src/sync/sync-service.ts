@@ -1,13 +1,14 @@
 import pLimit from 'p-limit';
 import { audit } from '../auth/audit-log.js';
 import type { Clock } from '../lib/clock.js';
-import { ConflictError, InputError, NotFoundError } from '../lib/errors.js';
+import { ConflictError, NotFoundError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Log } from '../lib/log.js';
 import type { Store } from '../store/store.js';
 import { accountStatusFromRow, loadAccount, type AccountSyncStatus } from './account-status.js';
 import { DEFAULT_RETRY, sleep, type RetryPolicy } from './retry.js';
 import * as runs from './run-store.js';
+import { setAccountInterval, setOrganizationInterval } from './schedule-settings.js';
 import { Scheduler, scheduleDue } from './scheduler.js';
 import { SyncWorker } from './sync-worker.js';
 import {
@@ -116,21 +117,9 @@ function mergeOptions(a: RunOptions, b: RunOptions): RunOptions {
   };
 }
 
-const MIN_INTERVAL = 5;
-const MAX_INTERVAL = 7 * 24 * 60;
-
-function checkInterval(minutes: number | null): void {
-  if (minutes === null) return;
-  if (!Number.isInteger(minutes) || minutes < MIN_INTERVAL || minutes > MAX_INTERVAL) {
-    throw new InputError(
-      'syncIntervalMinutes',
-      `syncIntervalMinutes must be a whole number of minutes from ${MIN_INTERVAL} to ${MAX_INTERVAL}`,
-    );
-  }
-}
-
 export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
   const { store, clock, log, settings } = deps;
+  const scheduleDeps = { store, clock, defaultIntervalMinutes: settings.defaultIntervalMinutes };
   const queueLock = pLimit(1);
   const lock = <T>(fn: () => Promise<T>) => queueLock(fn);
   let worker: SyncWorker<S> | undefined;
@@ -157,8 +146,12 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
           let joined = false;
           if (queued) {
             const merged = mergeOptions(queued.options, options);
-            if (JSON.stringify(merged) !== JSON.stringify(queued.options)) {
-              await runs.setOptions(tx, queued.id, merged);
+            // A worker may claim the run in between: then its options are fixed, and this trigger queues anew.
+            if (
+              JSON.stringify(merged) !== JSON.stringify(queued.options) &&
+              !(await runs.setOptions(tx, queued.id, merged))
+            ) {
+              return undefined;
             }
             run = { ...queued, options: merged };
             joined = true;
@@ -186,7 +179,7 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
           }
           return run ? { run, joined } : undefined;
         });
-        // Nothing queued and the slot taken: another process queued one in the same instant; join it.
+        // The queue changed under us (another process queued or claimed a run in the same instant): look again.
         if (outcome) return outcome;
       }
       throw new ConflictError('The sync queue of this account is busy; try again.');
@@ -241,18 +234,6 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
       if (FINISHED_STATES.includes(run.state)) return run;
       await sleep(options.pollMs ?? 500, signal);
     }
-  }
-
-  async function updateNextSync(accountId: string): Promise<void> {
-    const loaded = await loadAccount(store, accountId, settings.defaultIntervalMinutes);
-    if (!loaded) return;
-    const now = clock.now();
-    const base = loaded.row.last_sync_at ? new Date(loaded.row.last_sync_at) : now;
-    const next = new Date(Math.max(now.getTime(), base.getTime() + loaded.intervalMinutes * 60_000));
-    await store.execute(
-      `UPDATE cloud_accounts SET next_sync_at = $2 WHERE id = $1 AND next_sync_at IS NOT NULL`,
-      [accountId, next],
-    );
   }
 
   async function orgIdOf(account: { id: string; orgId?: string }): Promise<string | undefined> {
@@ -333,64 +314,10 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
       if (!loaded) throw new NotFoundError('Cloud account', accountId);
       return accountStatusFromRow(loaded.row);
     },
-    async setOrganizationInterval(orgId, minutes, actor) {
-      checkInterval(minutes);
-      const accountIds = await store.transaction(async (tx) => {
-        const rows = await tx.query<{ settings: string | null }>(
-          `SELECT settings FROM organizations WHERE id = $1`,
-          [orgId],
-        );
-        if (!rows[0]) throw new NotFoundError('Organization', orgId);
-        let current: Record<string, unknown> = {};
-        try {
-          current = JSON.parse(rows[0].settings ?? '{}') as Record<string, unknown>;
-        } catch {
-          current = {};
-        }
-        if (minutes === null) delete current.syncIntervalMinutes;
-        else current.syncIntervalMinutes = minutes;
-        await tx.execute(`UPDATE organizations SET settings = $2 WHERE id = $1`, [
-          orgId,
-          JSON.stringify(current),
-        ]);
-        await audit(tx, {
-          orgId,
-          actorUserId: actor.userId,
-          actor: actor.email,
-          action: 'sync.settings',
-          objectType: 'organization',
-          objectId: orgId,
-          details: { syncIntervalMinutes: minutes },
-        });
-        return (
-          await tx.query<{ id: string }>(
-            `SELECT id FROM cloud_accounts WHERE org_id = $1 AND sync_interval_minutes IS NULL`,
-            [orgId],
-          )
-        ).map((r) => r.id);
-      });
-      for (const id of accountIds) await updateNextSync(id);
-    },
-    async setAccountInterval(orgId, accountId, minutes, actor) {
-      checkInterval(minutes);
-      await store.transaction(async (tx) => {
-        const n = await tx.execute(
-          `UPDATE cloud_accounts SET sync_interval_minutes = $3 WHERE id = $1 AND org_id = $2`,
-          [accountId, orgId, minutes],
-        );
-        if (n === 0) throw new NotFoundError('Cloud account', accountId);
-        await audit(tx, {
-          orgId,
-          actorUserId: actor.userId,
-          actor: actor.email,
-          action: 'sync.settings',
-          objectType: 'cloud_account',
-          objectId: accountId,
-          details: { syncIntervalMinutes: minutes },
-        });
-      });
-      await updateNextSync(accountId);
-    },
+    setOrganizationInterval: (orgId, minutes, actor) =>
+      setOrganizationInterval(scheduleDeps, orgId, minutes, actor),
+    setAccountInterval: (orgId, accountId, minutes, actor) =>
+      setAccountInterval(scheduleDeps, orgId, accountId, minutes, actor),
     scheduleDue: () =>
       scheduleDue({
         store,

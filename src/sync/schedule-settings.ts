@@ -1,0 +1,116 @@
+import { audit } from '../auth/audit-log.js';
+import type { Clock } from '../lib/clock.js';
+import { InputError, NotFoundError } from '../lib/errors.js';
+import type { Store } from '../store/store.js';
+import { loadAccount } from './account-status.js';
+
+// How often accounts sync: the account's own interval, else its organization's (organizations.settings JSON),
+// else the server default. Changing one moves the next scheduled sync of the accounts it applies to.
+
+const MIN_INTERVAL = 5;
+const MAX_INTERVAL = 7 * 24 * 60;
+
+export interface ScheduleDeps {
+  store: Store;
+  clock: Clock;
+  defaultIntervalMinutes: number;
+}
+
+export interface ScheduleActor {
+  userId: string;
+  email: string;
+}
+
+function checkInterval(minutes: number | null): void {
+  if (minutes === null) return;
+  if (!Number.isInteger(minutes) || minutes < MIN_INTERVAL || minutes > MAX_INTERVAL) {
+    throw new InputError(
+      'syncIntervalMinutes',
+      `syncIntervalMinutes must be a whole number of minutes from ${MIN_INTERVAL} to ${MAX_INTERVAL}`,
+    );
+  }
+}
+
+/** The next sync after a change of interval: one interval after the last sync, and not in the past. */
+async function moveNextSync(deps: ScheduleDeps, accountId: string): Promise<void> {
+  const loaded = await loadAccount(deps.store, accountId, deps.defaultIntervalMinutes);
+  if (!loaded) return;
+  const now = deps.clock.now();
+  const base = loaded.row.last_sync_at ? new Date(loaded.row.last_sync_at) : now;
+  const next = new Date(Math.max(now.getTime(), base.getTime() + loaded.intervalMinutes * 60_000));
+  // An account never scheduled yet (NULL) is due at once; it keeps that.
+  await deps.store.execute(
+    `UPDATE cloud_accounts SET next_sync_at = $2 WHERE id = $1 AND next_sync_at IS NOT NULL`,
+    [accountId, next],
+  );
+}
+
+export async function setOrganizationInterval(
+  deps: ScheduleDeps,
+  orgId: string,
+  minutes: number | null,
+  actor: ScheduleActor,
+): Promise<void> {
+  checkInterval(minutes);
+  const accountIds = await deps.store.transaction(async (tx) => {
+    const rows = await tx.query<{ settings: string | null }>(
+      `SELECT settings FROM organizations WHERE id = $1`,
+      [orgId],
+    );
+    if (!rows[0]) throw new NotFoundError('Organization', orgId);
+    let current: Record<string, unknown> = {};
+    try {
+      current = JSON.parse(rows[0].settings ?? '{}') as Record<string, unknown>;
+    } catch {
+      current = {};
+    }
+    if (minutes === null) delete current.syncIntervalMinutes;
+    else current.syncIntervalMinutes = minutes;
+    await tx.execute(`UPDATE organizations SET settings = $2 WHERE id = $1`, [
+      orgId,
+      JSON.stringify(current),
+    ]);
+    await audit(tx, {
+      orgId,
+      actorUserId: actor.userId,
+      actor: actor.email,
+      action: 'sync.settings',
+      objectType: 'organization',
+      objectId: orgId,
+      details: { syncIntervalMinutes: minutes },
+    });
+    const own = await tx.query<{ id: string }>(
+      `SELECT id FROM cloud_accounts WHERE org_id = $1 AND sync_interval_minutes IS NULL`,
+      [orgId],
+    );
+    return own.map((r) => r.id);
+  });
+  for (const id of accountIds) await moveNextSync(deps, id);
+}
+
+export async function setAccountInterval(
+  deps: ScheduleDeps,
+  orgId: string,
+  accountId: string,
+  minutes: number | null,
+  actor: ScheduleActor,
+): Promise<void> {
+  checkInterval(minutes);
+  await deps.store.transaction(async (tx) => {
+    const n = await tx.execute(
+      `UPDATE cloud_accounts SET sync_interval_minutes = $3 WHERE id = $1 AND org_id = $2`,
+      [accountId, orgId, minutes],
+    );
+    if (n === 0) throw new NotFoundError('Cloud account', accountId);
+    await audit(tx, {
+      orgId,
+      actorUserId: actor.userId,
+      actor: actor.email,
+      action: 'sync.settings',
+      objectType: 'cloud_account',
+      objectId: accountId,
+      details: { syncIntervalMinutes: minutes },
+    });
+  });
+  await moveNextSync(deps, accountId);
+}
