@@ -1,39 +1,34 @@
-import { lazy, Suspense, type ReactNode } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router-dom';
 import { Layout } from './components/Layout';
 import { Loading } from './components/Feedback';
 import { SessionProvider } from './session';
 import { SignInPage } from './pages/SignIn';
 
-// Pages load on first visit so that sign-in and the first page do not wait for the chart library.
-const OverviewPage = lazy(() => import('./pages/Overview'));
-const AccountsPage = lazy(() => import('./pages/Accounts'));
-const ConnectAwsPage = lazy(() => import('./pages/ConnectAws'));
-const AccountDetailPage = lazy(() => import('./pages/AccountDetail'));
-const CostExplorerPage = lazy(() => import('./pages/CostExplorer'));
-const RecommendationsPage = lazy(() => import('./pages/Recommendations'));
-const ResourcesPage = lazy(() => import('./pages/Resources'));
-const SettingsPage = lazy(() => import('./pages/Settings'));
-const NotFoundPage = lazy(() => import('./pages/NotFound'));
-
-function page(node: ReactNode): ReactNode {
-  return <Suspense fallback={<Loading />}>{node}</Suspense>;
+/**
+ * Pages load on first visit so that sign-in does not wait for them. They are route-level lazy modules: the
+ * router starts loading the page of the address at once (beside the session check) and renders it when both
+ * are there, without a suspense fallback that React would reveal late.
+ */
+function page(load: () => Promise<{ default: ComponentType }>) {
+  return async () => ({ Component: (await load()).default });
 }
 
 const router = createBrowserRouter([
   {
     path: '/',
     element: <Layout />,
+    hydrateFallbackElement: <Loading />,
     children: [
-      { index: true, element: page(<OverviewPage />) },
-      { path: 'accounts', element: page(<AccountsPage />) },
-      { path: 'accounts/connect/aws', element: page(<ConnectAwsPage />) },
-      { path: 'accounts/:id', element: page(<AccountDetailPage />) },
-      { path: 'costs', element: page(<CostExplorerPage />) },
-      { path: 'recommendations', element: page(<RecommendationsPage />) },
-      { path: 'resources', element: page(<ResourcesPage />) },
-      { path: 'settings', element: page(<SettingsPage />) },
-      { path: '*', element: page(<NotFoundPage />) },
+      { index: true, lazy: page(() => import('./pages/Overview')) },
+      { path: 'accounts', lazy: page(() => import('./pages/Accounts')) },
+      { path: 'accounts/connect/aws', lazy: page(() => import('./pages/ConnectAws')) },
+      { path: 'accounts/:id', lazy: page(() => import('./pages/AccountDetail')) },
+      { path: 'costs', lazy: page(() => import('./pages/CostExplorer')) },
+      { path: 'recommendations', lazy: page(() => import('./pages/Recommendations')) },
+      { path: 'resources', lazy: page(() => import('./pages/Resources')) },
+      { path: 'settings', lazy: page(() => import('./pages/Settings')) },
+      { path: '*', lazy: page(() => import('./pages/NotFound')) },
     ],
   },
 ]);

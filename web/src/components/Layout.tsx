@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { NavLink, Outlet } from 'react-router-dom';
+import { NavLink, Outlet, useNavigation } from 'react-router-dom';
 import { useSession } from '../session';
 import { ErrorNotice } from './Feedback';
 
@@ -62,8 +62,12 @@ function OrganizationSwitcher(): ReactNode {
 export function Layout(): ReactNode {
   const session = useSession();
   const { me } = session;
+  const navigation = useNavigation();
   return (
     <div className="app">
+      {navigation.state !== 'idle' ? (
+        <div className="nav-progress" role="progressbar" aria-label="Loading page" />
+      ) : null}
       <a className="skip-link" href="#main">
         Skip to content
       </a>

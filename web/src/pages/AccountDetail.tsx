@@ -8,6 +8,7 @@ import { TYPE_LABELS } from '../labels';
 import type { CloudAccount } from '../types';
 import { AccountSettings } from './account/AccountSettings';
 import { Diagnostics } from './account/Diagnostics';
+import { Members } from './account/Members';
 import { SyncHistory } from './account/SyncHistory';
 import { SyncButton } from './accounts/SyncButton';
 
@@ -126,7 +127,10 @@ export default function AccountDetailPage(): ReactNode {
           />
           <TabPanel id={tab}>
             {tab === 'status' ? (
-              <Diagnostics key={a.validation?.checkedAt ?? 'none'} account={a} onChanged={account.reload} />
+              <div className="stack">
+                <Diagnostics key={a.validation?.checkedAt ?? 'none'} account={a} onChanged={account.reload} />
+                <Members payer={a} />
+              </div>
             ) : null}
             {tab === 'history' ? (
               <SyncHistory accountId={a.id} syncing={a.status.state === 'syncing'} />

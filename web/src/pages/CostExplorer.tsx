@@ -1,7 +1,8 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { download } from '../api';
-import { CostChart, stackSeries } from '../components/CostChart';
+import { stackSeries } from '../components/chart-data';
+import { LazyCostChart, preloadChart } from '../components/LazyCostChart';
 import { CostTable } from '../components/CostTable';
 import { Empty, ErrorNotice, PageHeader, Skeleton } from '../components/Feedback';
 import { FilterBar } from '../components/FilterBar';
@@ -73,6 +74,9 @@ export default function CostExplorerPage(): ReactNode {
   const costs = useApi<CostAnswer>('/api/v1/costs', query);
   const [exportError, setExportError] = useState<unknown>();
   const answer = costs.data;
+  useEffect(() => {
+    void preloadChart();
+  }, []);
 
   const chart = useMemo(() => {
     if (!answer) return undefined;
@@ -259,7 +263,7 @@ export default function CostExplorerPage(): ReactNode {
           <Empty title="No cost in this range">Connect an account or widen the date range and filters.</Empty>
         ) : null}
         {answer && chart && answer.groups.length > 0 ? (
-          <CostChart
+          <LazyCostChart
             data={chart}
             currency={answer.currency}
             granularity={answer.granularity}

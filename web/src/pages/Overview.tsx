@@ -1,6 +1,7 @@
-import { useMemo, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { CostChart, stackSeries } from '../components/CostChart';
+import { stackSeries } from '../components/chart-data';
+import { LazyCostChart, preloadChart } from '../components/LazyCostChart';
 import { Empty, ErrorNotice, PageHeader, Skeleton } from '../components/Feedback';
 import { Kpi, RankList } from '../components/Kpi';
 import { today, viewToParams, defaultView } from '../cost-view';
@@ -54,6 +55,10 @@ export default function OverviewPage(): ReactNode {
     limit: 5,
   });
 
+  // Declared after the requests above, so that the chart library is fetched and parsed once they are sent.
+  useEffect(() => {
+    void preloadChart();
+  }, []);
   const a = daily.data;
   const sum = summary.data;
   const top = useMemo(() => (a ? topServices(a, thisMonth) : undefined), [a, thisMonth]);
@@ -125,7 +130,7 @@ export default function OverviewPage(): ReactNode {
         </div>
         {!a && daily.loading ? <Skeleton height={300} /> : null}
         {a && chart ? (
-          <CostChart
+          <LazyCostChart
             data={chart}
             currency={cur}
             granularity="day"

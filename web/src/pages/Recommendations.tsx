@@ -194,8 +194,8 @@ export default function RecommendationsPage(): ReactNode {
             : null}
         </Empty>
       ) : null}
-      {groups.map((g) => (
-        <details key={g.rule} className="panel rec-group" open={groups.length <= 4} data-rule={g.rule}>
+      {groups.map((g, i) => (
+        <details key={g.rule} className="panel rec-group" open={i < 3} data-rule={g.rule}>
           <summary>
             <span className="rec-group-title">
               <h2>{g.title}</h2>

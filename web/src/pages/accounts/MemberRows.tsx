@@ -75,7 +75,7 @@ export function MemberRows(props: {
               {payer.memberImport === 'connected-only' ? (
                 <>
                   Connect them, or set the payer to import all member accounts in its{' '}
-                  <Link to={`/accounts/${payer.id}`}>settings</Link>.
+                  <Link to={`/accounts/${payer.id}?tab=settings`}>settings</Link>.
                 </>
               ) : null}
             </span>

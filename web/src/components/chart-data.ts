@@ -1,0 +1,66 @@
+/** Chart data shaping, kept apart from the chart component so that pages can use it without the chart library. */
+
+/** A colour-blind-friendly palette (Okabe–Ito plus tints); "Other" is always grey. */
+export const PALETTE = [
+  '#2563eb',
+  '#e69f00',
+  '#009e73',
+  '#cc79a7',
+  '#56b4e9',
+  '#d55e00',
+  '#7c3aed',
+  '#0f766e',
+  '#f0c808',
+  '#be123c',
+];
+export const OTHER = 'Other';
+const OTHER_COLOR = '#a3a9b5';
+
+export function seriesColor(name: string, index: number): string {
+  return name === OTHER ? OTHER_COLOR : PALETTE[index % PALETTE.length];
+}
+
+export interface ChartRow {
+  period: string;
+  [series: string]: number | string;
+}
+
+export interface StackedSeries {
+  rows: ChartRow[];
+  series: string[];
+}
+
+/**
+ * Turns (period, group, amount) points into one row per period with the `max` largest groups as their own
+ * series and the rest summed into "Other", so that a chart stays readable with a hundred services.
+ */
+export function stackSeries(
+  points: { period: string; group: string; amount: number }[],
+  periods: string[],
+  max = 8,
+): StackedSeries {
+  const totals = new Map<string, number>();
+  for (const p of points) totals.set(p.group, (totals.get(p.group) ?? 0) + p.amount);
+  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([g]) => g);
+  const keep = new Set(ranked.length > max ? ranked.slice(0, max - 1) : ranked);
+  const series = ranked.filter((g) => keep.has(g));
+  if (ranked.length > keep.size) series.push(OTHER);
+  const byPeriod = new Map<string, ChartRow>();
+  for (const period of periods) {
+    const row: ChartRow = { period };
+    for (const s of series) row[s] = 0;
+    byPeriod.set(period, row);
+  }
+  for (const p of points) {
+    let row = byPeriod.get(p.period);
+    if (!row) {
+      row = { period: p.period };
+      for (const s of series) row[s] = 0;
+      byPeriod.set(p.period, row);
+    }
+    const key = keep.has(p.group) ? p.group : OTHER;
+    row[key] = (row[key] as number) + p.amount;
+  }
+  const rows = [...byPeriod.values()].sort((a, b) => a.period.localeCompare(b.period));
+  return { rows, series };
+}
