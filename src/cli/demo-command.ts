@@ -173,6 +173,7 @@ export function registerDemoCommand(program: Command): void {
           ].join('\n'),
         );
         await runUntilSignal(demo.ctx.log, () => demo.stop());
+        process.stdout.write('Cloudtally demo stopped.\n');
       }),
     );
 }

@@ -10,13 +10,16 @@ const SHUTDOWN_SECONDS = 20;
  */
 export function runUntilSignal(log: Logger, stop: () => Promise<void>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    let stopping = false;
+    let stoppingSince = 0;
     const onSignal = (signal: string) => {
-      if (stopping) {
+      // Ctrl-C under `npm run` reaches this process twice (the terminal's process group and npm forwarding it);
+      // only a signal that comes well after the first means "do not wait".
+      if (stoppingSince && Date.now() - stoppingSince < 2000) return;
+      if (stoppingSince) {
         log.warn({ signal }, 'stopping at once');
         process.exit(ERROR_MAP.internal.exit);
       }
-      stopping = true;
+      stoppingSince = Date.now();
       log.info({ signal }, 'shutting down');
       const deadline = setTimeout(() => {
         log.error({ seconds: SHUTDOWN_SECONDS }, 'open work did not finish; stopping anyway');

@@ -47,7 +47,7 @@ describe('npm ci && npm run demo in a clean clone', () => {
   let token: string;
   const exited = () =>
     new Promise<number | null>((resolve) => {
-      if (child.exitCode !== null) resolve(child.exitCode);
+      if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
       else child.once('exit', (code) => resolve(code));
     });
 
@@ -88,7 +88,7 @@ describe('npm ci && npm run demo in a clean clone', () => {
   }, 10 * 60_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null && child.pid) {
+    if (child && child.exitCode === null && child.signalCode === null && child.pid) {
       process.kill(-child.pid, 'SIGKILL');
     }
     if (dir) rmSync(dir, { recursive: true, force: true });
