@@ -21,9 +21,11 @@ import type { Store } from '../../src/store/store.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROWS = Number(process.env.BENCH_QUERY_ROWS ?? 10_000_000);
-const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 30);
+const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 20);
 const KEEP = process.env.BENCH_QUERY_KEEP === '1';
 const ACCOUNTS = 40;
+/** Each resource bills several line items a day (usage types), as in a real export: 60,000 resources in all. */
+const RESOURCES_PER_ACCOUNT = 1500;
 const ORG = 'org_bench';
 /** The dashboard's "today": data runs to the day before. */
 const AS_OF = '2025-06-15';
@@ -89,7 +91,7 @@ async function generate(store: Store): Promise<void> {
         ${sqlList(weighted)}[1 + CAST(h1 % ${weighted.length} AS INTEGER)] AS service,
         1 + CAST((h1 >> 8) % ${ACCOUNTS} AS INTEGER) AS acct,
         ${sqlList(REGIONS)}[1 + CAST((h1 >> 16) % ${REGIONS.length} AS INTEGER)] AS region,
-        CAST((h2 % 60000) AS INTEGER) AS res,
+        CAST((h2 % ${RESOURCES_PER_ACCOUNT}) AS INTEGER) AS res,
         (CASE dayofweek(d) WHEN 0 THEN 0.7 WHEN 6 THEN 0.75 ELSE 1.0 END)
           * (1 + 0.3 * (d - DATE '${FIRST_DAY}') / ${days}) * (0.01 + ((h2 >> 20) % 100000) / 10000.0) AS cost
       FROM g
@@ -130,7 +132,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const dataDir = path.join(here, '..', 'out', `query-${ROWS}`);
+  const dataDir = path.join(here, '..', 'out', `query-${ROWS}-r${RESOURCES_PER_ACCOUNT}`);
   const reuse = KEEP && existsSync(path.join(dataDir, 'cloudtally.duckdb'));
   if (!reuse) {
     rmSync(dataDir, { recursive: true, force: true });
@@ -150,7 +152,9 @@ async function main(): Promise<void> {
       );
     }
     const [{ n }] = await store.query<{ n: number }>('SELECT COUNT(*) AS n FROM cost_line_items');
-    log(`${Number(n).toLocaleString('en-US')} line items, ${ACCOUNTS} accounts, ${FIRST_DAY} to ${LAST_DAY}`);
+    log(
+      `${Number(n).toLocaleString('en-US')} line items, ${ACCOUNTS} accounts, ${ACCOUNTS * RESOURCES_PER_ACCOUNT} resources, ${FIRST_DAY} to ${LAST_DAY}`,
+    );
 
     const last30 = { from: addDays(AS_OF, -30), to: LAST_DAY };
     const lastMonth = { from: addMonths(AS_OF, -1), to: addDays(monthStart(AS_OF), -1) };

@@ -186,12 +186,9 @@ const movers = defineRoute('member', {
         .string()
         .optional()
         .openapi({ description: `${TO_DESCRIPTION} Default today.` }),
-      compareFrom: z
-        .string()
-        .optional()
-        .openapi({
-          description: 'Earlier period start (default: same days last month, or the equal span before)',
-        }),
+      compareFrom: z.string().optional().openapi({
+        description: 'Earlier period start (default: same days last month, or the equal span before)',
+      }),
       compareTo: z.string().optional(),
       limit: z.coerce.number().int().min(1).max(50).optional(),
       basis,
