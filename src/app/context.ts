@@ -87,7 +87,12 @@ export async function createAppContext(config: Config, options: ContextOptions =
       aws,
       connectionFor: (a) => accounts.connectionFor(a.orgId, a.id),
       validate: validateStage(accounts),
-      billing: billingStage({ billing, store, retentionMonths: config.retentionMonths }),
+      billing: billingStage({
+        billing,
+        store,
+        retentionMonths: config.retentionMonths,
+        afterLoad: (orgId) => costs.recomputeAnomalies(orgId),
+      }),
       ...inventoryStages(inventory),
       recommendations: recommendationStage(recommendations, inventory),
     }),

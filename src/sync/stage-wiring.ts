@@ -141,7 +141,25 @@ export function billingStage(deps: {
   billing: BillingPort;
   store: Queryable;
   retentionMonths: number;
+  /** Runs after periods were (re)loaded, e.g. to recompute cost anomalies over the new figures. */
+  afterLoad?: (orgId: string) => Promise<unknown>;
 }): AwsStage {
+  const afterLoad = async (orgId: string, periodsLoaded: number): Promise<Diagnostic[]> => {
+    if (periodsLoaded === 0 || !deps.afterLoad) return [];
+    try {
+      await deps.afterLoad(orgId);
+      return [];
+    } catch (err) {
+      return [
+        {
+          code: 'anomaly_recompute_failed',
+          message: `The billing data loaded, but cost anomalies could not be recomputed: ${(err as Error).message}`,
+          remediation: 'Retry with POST /api/v1/costs/anomalies/recompute; the server log has the details.',
+          step: 'billing',
+        },
+      ];
+    }
+  };
   return async (ctx) => {
     const { account } = ctx;
     if (account.type === 'linked') {
@@ -158,12 +176,14 @@ export function billingStage(deps: {
         signal: ctx.signal,
         onProgress: (p) => ctx.progress({ done: p.rows, message: `${p.phase} (${p.requests} requests)` }),
       });
+      const periodsLoaded = result.periods.filter((p) => p.status === 'loaded').length;
       return {
         counts: {
-          periodsLoaded: result.periods.filter((p) => p.status === 'loaded').length,
+          periodsLoaded,
           rows: result.periods.reduce((s, p) => s + p.rows, 0),
           requests: result.requests,
         },
+        diagnostics: await afterLoad(account.orgId, periodsLoaded),
       };
     }
     const [row] = await deps.store.query<BillingRow>(
@@ -222,7 +242,10 @@ export function billingStage(deps: {
     return {
       state: failed.length > 0 ? 'failed' : 'succeeded',
       counts,
-      diagnostics: failed.flatMap((p) => (p.diagnostic ? [{ ...p.diagnostic, step: 'billing' }] : [])),
+      diagnostics: [
+        ...failed.flatMap((p) => (p.diagnostic ? [{ ...p.diagnostic, step: 'billing' }] : [])),
+        ...(await afterLoad(account.orgId, counts.periodsLoaded)),
+      ],
     };
   };
 }
