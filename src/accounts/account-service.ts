@@ -15,7 +15,6 @@ import * as links from './payer-links.js';
 import type { AccountRecord, Actor, CloudAccount, MemberAccount, ValidationReport } from './account-types.js';
 
 export type { Actor } from './account-types.js';
-export { newExternalId } from './external-id.js';
 import { createValidator, type ValidationResult, type ValidationTarget } from './account-validator.js';
 import { exportOf, planUpdate } from './account-update.js';
 import { createExternalIdFunctions } from './external-id.js';
@@ -99,6 +98,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     target: ValidationTarget,
     orgId: string,
     signal?: AbortSignal,
+    routine?: { costExplorerPassedAt: string | null },
   ): Promise<ValidationResult> {
     const ext = await db.externalIdOf(store, orgId);
     return validator(target, {
@@ -106,6 +106,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       previousExternalId: ext.previousExternalId,
       principalArn: await principalArn(),
       signal,
+      routine: routine !== undefined,
+      costExplorerPassedAt: routine?.costExplorerPassedAt ?? null,
     });
   }
 
@@ -456,13 +458,19 @@ export function createAccountService(deps: AccountServiceDeps) {
       return { id, removed };
     },
 
-    /** Runs the seven checks against the stored connection and records the report (and the members listed). */
+    /**
+     * Runs the seven checks against the stored connection and records the report (and the members listed).
+     * `routine` (the sync's validate stage, the default) spares the customer's CloudTrail and Cost Explorer bill;
+     * a person asking (`routine: false`) gets every check made afresh.
+     */
     async validate(
       orgId: string,
       id: string,
       signal?: AbortSignal,
+      options: { routine?: boolean } = {},
     ): Promise<{ account: CloudAccount; validation: ValidationReport }> {
       const cur = await mustGet(store, orgId, id);
+      const lastCe = cur.validation?.steps.find((s) => s.step === 'cost_explorer' && s.state === 'pass');
       const payerAccount = cur.parentId ? await db.getAccount(store, orgId, cur.parentId) : null;
       const result = await run(
         {
@@ -475,6 +483,13 @@ export function createAccountService(deps: AccountServiceDeps) {
         },
         orgId,
         signal,
+        options.routine === false
+          ? undefined
+          : {
+              costExplorerPassedAt: lastCe
+                ? ((lastCe.details?.lastCheckedAt as string | undefined) ?? cur.validation?.checkedAt ?? null)
+                : null,
+            },
       );
       let attached: string[] = [];
       await store.transaction(async (tx) => {

@@ -184,7 +184,7 @@ export async function setDisabled(tx: Queryable, orgId: string, id: string, disa
   );
 }
 
-/** Records a validation report; a failure puts the account in `failed` with the diagnostics, a pass clears that. */
+/** Records a validation report; a failure puts the account in `failed` with the diagnostics, a pass lifts that. */
 export async function saveValidation(
   q: Queryable,
   orgId: string,
@@ -199,28 +199,28 @@ export async function saveValidation(
         ])
       : [],
   );
+  await q.execute(
+    'UPDATE cloud_accounts SET validation = $3, validated_at = $4 WHERE org_id = $1 AND id = $2',
+    [orgId, id, JSON.stringify(report), now],
+  );
+  // While a sync runs, its outcome sets the status (the run keeps what to restore in status_detail).
   if (failures.length > 0) {
     await q.execute(
-      `UPDATE cloud_accounts SET validation = $3, validated_at = $4, status_state = 'failed', diagnostics = $5,
-         status_detail = $6 WHERE org_id = $1 AND id = $2`,
+      `UPDATE cloud_accounts SET status_state = 'failed', diagnostics = $3, status_detail = $4
+       WHERE org_id = $1 AND id = $2 AND status_state <> 'syncing'`,
       [
         orgId,
         id,
-        JSON.stringify(report),
-        now,
         JSON.stringify(failures),
-        JSON.stringify({ message: `Validation failed: ${failures[0].message}` }),
+        JSON.stringify({ message: `Validation failed: ${failures[0].message}`, source: 'validation' }),
       ],
     );
   } else {
-    // A pass lifts a failure that validation recorded; a sync's own status (healthy, degraded) stays.
+    // A pass lifts only a failure that validation itself recorded; a failed sync stays failed until it succeeds.
     await q.execute(
-      `UPDATE cloud_accounts SET validation = $3, validated_at = $4,
-         status_state = CASE WHEN status_state = 'failed' THEN 'pending' ELSE status_state END,
-         diagnostics = CASE WHEN status_state = 'failed' THEN '[]' ELSE diagnostics END,
-         status_detail = CASE WHEN status_state = 'failed' THEN '{}' ELSE status_detail END
-       WHERE org_id = $1 AND id = $2`,
-      [orgId, id, JSON.stringify(report), now],
+      `UPDATE cloud_accounts SET status_state = 'pending', diagnostics = '[]', status_detail = '{}'
+       WHERE org_id = $1 AND id = $2 AND status_state = 'failed' AND status_detail LIKE '%"source":"validation"%'`,
+      [orgId, id],
     );
   }
 }

@@ -1,16 +1,11 @@
 import type { AwsClientFactory } from '../aws/client-factory.js';
 import { audit } from '../auth/audit-log.js';
+import { newExternalId } from '../auth/auth-service.js';
 import type { Clock } from '../lib/clock.js';
-import { randomToken } from '../lib/ids.js';
 import type { Store } from '../store/store.js';
 import * as db from './account-store.js';
 import type { Actor } from './account-types.js';
 import { setupInfo, type PolicyOptions, type SetupInfo } from './setup-policies.js';
-
-/** A new external ID: 32 random bytes, URL-safe, prefixed so it is recognisable in a trust policy. */
-export function newExternalId(): string {
-  return `ct-${randomToken(24)}`;
-}
 
 /** The organization's external ID (show, rotate) and the setup help built around it. */
 export function createExternalIdFunctions(deps: { store: Store; aws: AwsClientFactory; clock: Clock }) {

@@ -102,7 +102,7 @@ async function directBackend(flags: StoreFlags & ClientFlags): Promise<Backend> 
       get: (id) => ctx.accounts.get(orgId, id),
       create: async (body) => (await ctx.accounts.create(actor, body)).account,
       update: async (id, body) => (await ctx.accounts.update(actor, id, body)).account,
-      validate: (id) => ctx.accounts.validate(orgId, id),
+      validate: (id) => ctx.accounts.validate(orgId, id, undefined, { routine: false }),
       remove: async (id) => {
         await ctx.accounts.remove(actor, id, { confirm: true });
       },

@@ -277,6 +277,61 @@ describe('validation that says what to fix', () => {
     });
   });
 
+  describe('routine re-checks (the sync validate stage)', () => {
+    it('spare CloudTrail and the Cost Explorer bill, while a person asking gets every check afresh', async () => {
+      const res = await w.api('/api/v1/cloud-accounts', {
+        method: 'POST',
+        body: {
+          name: 'ce routine',
+          provider: 'aws',
+          type: 'cost_explorer',
+          roleArn: `arn:aws:iam::${ANALYTICS}:role/CostExplorer`,
+        },
+      });
+      expect(res.status).toBe(201);
+      const id = String(res.body.id);
+      const count = (op: string) => w.sim.calls()[op] ?? 0;
+      const before = { ce: count('ce:GetCostAndUsage'), assume: count('sts:AssumeRole') };
+      const routine = await w.t.ctx.accounts.validate(w.t.users.manager.orgId, id);
+      expect(routine.validation.ok).toBe(true);
+      expect(count('ce:GetCostAndUsage')).toBe(before.ce);
+      expect(count('sts:AssumeRole')).toBe(before.assume + 1);
+      const again = await w.t.ctx.accounts.validate(w.t.users.manager.orgId, id);
+      expect(again.validation.steps.find((st) => st.step === 'cost_explorer')?.details?.lastCheckedAt).toBe(
+        routine.validation.steps.find((st) => st.step === 'cost_explorer')?.details?.lastCheckedAt,
+      );
+      const asked = await w.api(`/api/v1/cloud-accounts/${id}/validate`, { method: 'POST' });
+      expect(asked.status).toBe(200);
+      expect(count('ce:GetCostAndUsage')).toBe(before.ce + 1);
+      expect(count('sts:AssumeRole')).toBe(before.assume + 2 + 2);
+      await w.api(`/api/v1/cloud-accounts/${id}?confirm=true`, { method: 'DELETE' });
+    });
+
+    it("leave the status to a running sync, and do not lift a sync's own failure", async () => {
+      const res = await w.api('/api/v1/cloud-accounts', { method: 'POST', body: role('CloudtallyReadOnly') });
+      const id = String(res.body.id);
+      const org = w.t.users.manager.orgId;
+      await w.t.ctx.store.execute(
+        `UPDATE cloud_accounts SET status_state = 'syncing', status_detail = '{"runId":"r1"}' WHERE id = $1`,
+        [id],
+      );
+      await w.t.ctx.store.execute(`UPDATE cloud_accounts SET prefix = 'nowhere' WHERE id = $1`, [id]);
+      const during = await w.t.ctx.accounts.validate(org, id);
+      expect(during.validation.ok).toBe(false);
+      expect(during.account.status.state).toBe('syncing');
+      expect(during.account.validation?.ok).toBe(false);
+
+      await w.t.ctx.store.execute(
+        `UPDATE cloud_accounts SET prefix = 'cur2', status_state = 'failed', status_detail = '{"message":"billing failed"}' WHERE id = $1`,
+        [id],
+      );
+      const after = await w.t.ctx.accounts.validate(org, id);
+      expect(after.validation.ok).toBe(true);
+      expect(after.account.status).toMatchObject({ state: 'failed', message: 'billing failed' });
+      await w.api(`/api/v1/cloud-accounts/${id}?confirm=true`, { method: 'DELETE' });
+    });
+  });
+
   it('never puts a secret key into a response or a log line', () => {
     const everything = [...w.bodies, w.t.logs()].join('\n');
     for (const secret of SECRETS) expect(everything).not.toContain(secret);

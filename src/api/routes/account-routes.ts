@@ -268,7 +268,12 @@ export function registerAccountRoutes(app: Api, ctx: AppContext): void {
   });
 
   app.openapi(validate, async (c) =>
-    c.json(await ctx.accounts.validate(principalOf(c).orgId, c.req.valid('param').id, c.req.raw.signal), 200),
+    c.json(
+      await ctx.accounts.validate(principalOf(c).orgId, c.req.valid('param').id, c.req.raw.signal, {
+        routine: false,
+      }),
+      200,
+    ),
   );
 
   app.openapi(members, async (c) =>
