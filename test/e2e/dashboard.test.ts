@@ -219,8 +219,14 @@ describe('web dashboard against the simulator', () => {
     await page.getByText('Connected to AWS account').waitFor();
     await b.screenshot('account-detail-status');
     await page.getByRole('tab', { name: 'Sync history' }).click();
-    const run = page.locator('tr[data-run]').first();
-    await run.waitFor();
+    const runs = page.locator('tr[data-run]');
+    await runs.first().waitFor();
+    const before = await runs.count();
+    await page.getByRole('button', { name: 'Sync Acme payer now' }).click();
+    await expect.poll(() => runs.count(), { timeout: 60_000 }).toBe(before + 1);
+    const run = runs.first();
+    expect(await run.innerText()).toContain('Sync now');
+    await run.locator('[data-state="succeeded"]').waitFor({ timeout: 60_000 });
     await run.getByRole('button', { name: 'Stages' }).click();
     await page.locator('li[data-stage="inventory"]').waitFor();
     await b.screenshot('account-detail-history');

@@ -73,6 +73,29 @@ describe('dashboard shell: sign-in, organizations, settings', () => {
     await b.screenshot('settings-audit');
   });
 
+  it('is usable from the keyboard: skip link, arrow keys between tabs, Escape closes a dialog', async () => {
+    const { page } = b;
+    await page.goto(`${t.url}/settings`);
+    await page.getByRole('tab', { name: 'Members' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    await page.getByRole('tab', { name: 'Members' }).focus();
+    await page.keyboard.press('ArrowRight');
+    const tokens = page.getByRole('tab', { name: 'API tokens' });
+    await expect.poll(() => tokens.getAttribute('aria-selected')).toBe('true');
+    expect(await tokens.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press('ArrowLeft');
+    await page.getByRole('button', { name: 'Add member' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Add member' });
+    await dialog.waitFor();
+    expect(await dialog.getByLabel('E-mail').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(
+      true,
+    );
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('switches organization for a member of two and reloads the data of the new one', async () => {
     const { page } = b;
     // The manager of Org A also joins Org B (as a viewer there).

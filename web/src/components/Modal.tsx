@@ -13,7 +13,13 @@ export function Modal(props: {
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (!d.open) d.showModal();
+    if (!d.open) {
+      d.showModal();
+      // showModal focuses the first control, the close button; the first field of the body is more useful.
+      d.querySelector<HTMLElement>(
+        '.modal-body :is(input, select, textarea, button):not(:disabled)',
+      )?.focus();
+    }
     const cancel = (e: Event) => {
       e.preventDefault();
       onClose();

@@ -172,8 +172,8 @@ export default function ConnectAwsPage(): ReactNode {
             initial={outcome.account ? valuesOf(outcome.account) : initial}
             submitLabel={outcome.account ? 'Save and validate' : 'Connect and validate'}
             onBack={memberConnect ? undefined : () => setStep('setup')}
-            onSubmit={async (body) => {
-              if (!outcome.account) setInitial((v) => ({ ...v, ...(body as Partial<FormValues>) }));
+            onSubmit={async (body, values) => {
+              if (!outcome.account) setInitial(values);
               if (outcome.account) await update(body);
               else await create(body);
             }}

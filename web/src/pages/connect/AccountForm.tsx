@@ -75,7 +75,8 @@ export function AccountForm(props: {
   mode: 'create' | 'edit';
   initial: FormValues;
   submitLabel: string;
-  onSubmit: (body: Record<string, unknown>) => Promise<void>;
+  /** Gets the request body and the form's values (to show them again after a refused attempt). */
+  onSubmit: (body: Record<string, unknown>, values: FormValues) => Promise<void>;
   onBack?: () => void;
   /** Edit mode: stored secrets are not shown; leaving them blank keeps them. */
   hasStoredKey?: boolean;
@@ -106,7 +107,7 @@ export function AccountForm(props: {
     }
     setPending(true);
     try {
-      await props.onSubmit(body);
+      await props.onSubmit(body, values);
     } catch (err) {
       const fieldErrors = serverFieldErrors(err);
       setErrors(fieldErrors);
