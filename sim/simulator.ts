@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadScenario } from './scenario/load.js';
 import { RoleSchema, type FaultSpec, type Scenario } from './scenario/schema.js';
-import { buildWorld, type Role, type World } from './world/world.js';
+import { buildWorld, type OptInStatus, type Role, type World } from './world/world.js';
 import { hexId } from './world/ids.js';
 import { generateExports, type GenerationResult } from './gen/generate.js';
 import type { GroundTruth } from './gen/truth.js';
@@ -61,6 +61,11 @@ export interface Simulator {
   restatePeriod(period: string): Promise<GroundTruth>;
   /** Makes every issued session token expired. */
   expireSessions(): void;
+  /**
+   * Opts every account in to a region that needs it, or out again: DescribeRegions reports the new status and
+   * calls signed for the region work (opted-in) or fail as AWS fails them (not-opted-in).
+   */
+  setRegionOptIn(region: string, status: OptInStatus): void;
   /** Calls served per `service:Operation`. */
   calls(): Record<string, number>;
 }
@@ -173,6 +178,16 @@ export async function startSimulator(
     expireSessions() {
       for (const s of state.sessions.values()) s.expiration = Date.now() - 1000;
     },
+    setRegionOptIn(region, status) {
+      if (world.regions.includes(region) && !(region in world.optInRegions)) {
+        throw new Error(`${region} needs no opt-in in this scenario`);
+      }
+      world.optInRegions[region] = status;
+      world.regions = [
+        ...world.regions.filter((r) => !(r in world.optInRegions)),
+        ...Object.keys(world.optInRegions).filter((r) => world.optInRegions[r] === 'opted-in'),
+      ];
+    },
     calls: () => Object.fromEntries(state.calls),
   };
 
@@ -275,6 +290,14 @@ async function control(
       case 'POST /_sim/sessions/expire':
         api.expireSessions();
         return reply(204);
+      case 'POST /_sim/regions/opt-in': {
+        const status = String(input.status);
+        if (status !== 'opted-in' && status !== 'not-opted-in') {
+          return reply(400, { error: 'status must be opted-in or not-opted-in' });
+        }
+        api.setRegionOptIn(String(input.region), status);
+        return reply(204);
+      }
       case 'GET /_sim/calls':
         return reply(200, api.calls());
       default:

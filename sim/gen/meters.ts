@@ -269,8 +269,7 @@ export function buildMeters(world: World, scenario: Scenario, accounts: Set<stri
       monthly: false,
       start_s: lb.createdAt,
       end_s: FAR_FUTURE,
-      tag_keys: [],
-      tag_vals: [],
+      ...tagArrays(lb.tags),
     };
     add({
       ...base,

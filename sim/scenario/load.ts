@@ -132,6 +132,31 @@ function checkReferences(s: Scenario): void {
         throw new ScenarioError(`unknown instance ${t}`, `loadBalancers[${i}].targets[${j}]`);
     });
   });
+  const optIn = new Set<string>();
+  s.optInRegions.forEach((r, i) => {
+    if (s.regions.includes(r.name) || optIn.has(r.name)) {
+      throw new ScenarioError(`region ${r.name} is listed twice`, `optInRegions[${i}].name`);
+    }
+    optIn.add(r.name);
+  });
+  // Nothing can run in a region the accounts have not opted in to.
+  const disabled = new Set(s.optInRegions.filter((r) => r.status === 'not-opted-in').map((r) => r.name));
+  const placed: Array<[string, Array<{ region: string }>]> = [
+    ['instances', s.instances],
+    ['volumes', s.volumes],
+    ['snapshots', s.snapshots],
+    ['addresses', s.addresses],
+    ['loadBalancers', s.loadBalancers],
+    ['reservations', s.reservations],
+    ['services', s.services],
+  ];
+  for (const [field, items] of placed) {
+    items.forEach((x, i) => {
+      if (disabled.has(x.region)) {
+        throw new ScenarioError(`region ${x.region} is not opted in`, `${field}[${i}].region`);
+      }
+    });
+  }
   s.reservations.forEach((r, i) => need(r.accountId, `reservations[${i}].accountId`));
   s.savingsPlans.forEach((p, i) => need(p.accountId, `savingsPlans[${i}].accountId`));
   s.services.forEach((p, i) => need(p.accountId, `services[${i}].accountId`));

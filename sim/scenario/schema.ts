@@ -148,6 +148,8 @@ export const LoadBalancerSchema = z.object({
   targets: z.array(z.string()).default([]),
   traffic: z.enum(['none', 'normal']).default('normal'),
   createdDaysAgo: z.number().int().min(1).default(300),
+  /** Served by ELB DescribeTags and billed in `resource_tags`, as an instance's tags are. */
+  tags,
 });
 
 export const ReservationSchema = z.object({
@@ -194,6 +196,8 @@ export const ServiceSpendSchema = z.object({
 export const FaultSchema = z.object({
   service: z.string(),
   operation: z.string().optional(),
+  /** Only calls signed for this region (a service control policy that denies a region, a regional outage). */
+  region: region.optional(),
   kind: z.enum(['throttle', '500', '503', 'slow', 'truncate', 'deny', 'expired']),
   count: z.number().int().min(1).default(1),
   delayMs: z.number().int().min(0).optional(),
@@ -219,7 +223,14 @@ export const ScenarioSchema = z.object({
   roles: z.array(RoleSchema).default([]),
   buckets: z.array(BucketSchema).default([]),
   exports: z.array(ExportSchema).default([]),
+  /** Regions that need no opt-in (DescribeRegions `opt-in-not-required`; also the filler spread). */
   regions: z.array(region).default(['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-1']),
+  /**
+   * Regions that must be enabled per account (AWS's post-2019 regions). `opted-in` ones are enabled like the
+   * others; `not-opted-in` ones are listed only by DescribeRegions with AllRegions=true, and calls signed for
+   * them fail as AWS fails them (the credentials are not valid there).
+   */
+  optInRegions: z.array(z.object({ name: region, status: z.enum(['opted-in', 'not-opted-in']) })).default([]),
   instances: z.array(InstanceSchema).default([]),
   volumes: z.array(LooseVolumeSchema).default([]),
   snapshots: z.array(SnapshotSchema).default([]),

@@ -159,8 +159,22 @@ export function errorResponse(
   );
 }
 
-export function deniedError(service: string, caller: Caller, action: string, resource?: string): SimError {
-  const base = `User: ${caller.arn} is not authorized to perform: ${action}${resource ? ` on resource: ${resource}` : ''} because no identity-based policy allows the ${action} action`;
+/**
+ * Access denied as the service words it. `scp` is the wording of an explicit deny in a service control policy
+ * (e.g. one that blocks a region); otherwise the caller's policies simply do not allow the action.
+ */
+export function deniedError(
+  service: string,
+  caller: Caller,
+  action: string,
+  resource?: string,
+  cause: 'identity' | 'scp' = 'identity',
+): SimError {
+  const why =
+    cause === 'scp'
+      ? 'with an explicit deny in a service control policy'
+      : `because no identity-based policy allows the ${action} action`;
+  const base = `User: ${caller.arn} is not authorized to perform: ${action}${resource ? ` on resource: ${resource}` : ''} ${why}`;
   if (familyOf(service) === 'ec2')
     return simError(service, 'denied', `You are not authorized to perform this operation. ${base}`);
   return simError(service, 'denied', base);

@@ -5,6 +5,7 @@ export type FaultKind = 'throttle' | '500' | '503' | 'slow' | 'truncate' | 'deny
 export interface Fault {
   service: string;
   operation?: string;
+  region?: string;
   kind: FaultKind;
   remaining: number;
   delayMs?: number;
@@ -35,6 +36,7 @@ export class FaultRegistry {
     this.faults.push({
       service: canonicalService(spec.service),
       operation: spec.operation,
+      region: spec.region,
       kind: spec.kind,
       remaining: spec.count ?? 1,
       delayMs: spec.delayMs,
@@ -49,10 +51,13 @@ export class FaultRegistry {
     return this.faults.map((f) => ({ ...f }));
   }
 
-  /** Takes one use of the first fault that matches this call, if any. */
-  take(service: string, operation: string): Fault | undefined {
+  /** Takes one use of the first fault that matches this call (signing service and region), if any. */
+  take(service: string, operation: string, region: string): Fault | undefined {
     const f = this.faults.find(
-      (x) => (x.service === '*' || x.service === service) && (!x.operation || x.operation === operation),
+      (x) =>
+        (x.service === '*' || x.service === service) &&
+        (!x.operation || x.operation === operation) &&
+        (!x.region || x.region === region),
     );
     if (!f) return undefined;
     f.remaining -= 1;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SimError, deniedError, errorResponse, simError } from './errors.js';
+import { SimError, deniedError, errorResponse, familyOf, simError } from './errors.js';
 import { newRequestId, parseForm, type SimResponse } from './protocol.js';
 import { expectedSignature, parseAmzDate, parseAuthorization, sha256Hex, signaturesEqual } from './sigv4.js';
 import { callerForSession, callerForUser, isAllowed, lookupKey, type Caller } from './auth.js';
@@ -44,6 +44,19 @@ function authenticate(state: SimState, req: SimRequest): Caller {
       service,
       'skew',
       'Signature expired: the request time is more than 15 minutes from the server time.',
+    );
+  }
+  // A region the account has not opted in to does not know its credentials at all: AWS answers as it does
+  // for an unknown key (EC2: AuthFailure "AWS was not able to validate the provided access credentials").
+  if (state.world.optInRegions[req.region] === 'not-opted-in') {
+    throw simError(
+      service,
+      'unknownKey',
+      familyOf(service) === 'ec2'
+        ? 'AWS was not able to validate the provided access credentials'
+        : service === 's3'
+          ? 'The AWS Access Key Id you provided does not exist in our records.'
+          : 'The security token included in the request is invalid.',
     );
   }
   const { user, session } = lookupKey(state.world, state.sessions, auth.accessKeyId);
@@ -186,7 +199,7 @@ export function createSimServer(
         if (!module) throw new SimError('UnknownService', `The simulator does not serve ${service}`, 400);
         const key = `${service}:${simReq.operation}`;
         state.calls.set(key, (state.calls.get(key) ?? 0) + 1);
-        const fault = state.faults.take(service, simReq.operation);
+        const fault = state.faults.take(service, simReq.operation, simReq.region);
         const action = module.actionOf(simReq);
         if (fault) {
           if (fault.kind === 'throttle') throw simError(service, 'throttle', 'Rate exceeded');
@@ -195,7 +208,13 @@ export function createSimServer(
           if (fault.kind === '503')
             throw simError(service, 'unavailable', 'Service is unavailable. Please try again.');
           if (fault.kind === 'deny')
-            throw deniedError(service, caller, action ?? `${service}:${simReq.operation}`);
+            throw deniedError(
+              service,
+              caller,
+              action ?? `${service}:${simReq.operation}`,
+              undefined,
+              fault.region ? 'scp' : 'identity',
+            );
           if (fault.kind === 'expired')
             throw simError(service, 'expiredToken', 'The security token included in the request is expired');
           if (fault.kind === 'slow') await sleep(fault.delayMs ?? 2000);

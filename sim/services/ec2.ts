@@ -377,15 +377,35 @@ function describeImages(ctx: HandlerContext): SimResponse {
   });
 }
 
+/**
+ * Without AllRegions EC2 lists only the regions the account can use (no opt-in needed, or opted in); with
+ * AllRegions=true also those not opted in. RegionName and the region filters narrow either list.
+ */
 function describeRegions(ctx: HandlerContext): SimResponse {
+  const { world } = ctx.state;
   const names = queryList(ctx.req.form, 'RegionName');
-  const regions = ctx.state.world.regions.filter((r) => names.length === 0 || names.includes(r));
+  const filters = queryFilters(ctx.req.form);
+  const all = ctx.req.form.get('AllRegions') === 'true';
+  const listed = [
+    ...world.regions.filter((r) => !(r in world.optInRegions)),
+    ...Object.keys(world.optInRegions),
+  ];
+  const regions = listed
+    .map((r) => ({ name: r, status: world.optInRegions[r] ?? 'opt-in-not-required' }))
+    .filter((r) => all || r.status !== 'not-opted-in')
+    .filter((r) => names.length === 0 || names.includes(r.name))
+    .filter((r) =>
+      matches(
+        { 'region-name': r.name, endpoint: `ec2.${r.name}.amazonaws.com`, 'opt-in-status': r.status },
+        filters,
+      ),
+    );
   return respond('DescribeRegions', ctx, {
     regionInfo: {
       item: regions.map((r) => ({
-        regionName: r,
-        regionEndpoint: `ec2.${r}.amazonaws.com`,
-        optInStatus: 'opt-in-not-required',
+        regionName: r.name,
+        regionEndpoint: `ec2.${r.name}.amazonaws.com`,
+        optInStatus: r.status,
       })),
     },
   });

@@ -218,6 +218,99 @@ function describeClassic(ctx: HandlerContext): SimResponse {
   return queryResponse('DescribeLoadBalancers', NS_V1, body, ctx.req.requestId);
 }
 
+/** Tags as both ELB APIs list them: `<Tags><member><Key/><Value/></member></Tags>`, sorted by key. */
+function tagsXml(tags: Record<string, string>): XmlNode {
+  return {
+    member: Object.entries(tags)
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([Key, Value]) => ({ Key, Value })),
+  };
+}
+
+/** Both DescribeTags take 1 to 20 resources per call. */
+function tagTargets(ctx: HandlerContext, param: string, field: string): string[] {
+  const items = queryList(ctx.req.form, param);
+  if (items.length === 0 || items.length > 20) {
+    throw new SimError(
+      'ValidationError',
+      `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length between 1 and 20`,
+      400,
+    );
+  }
+  return items;
+}
+
+function describeTagsV2(ctx: HandlerContext): SimResponse {
+  const arns = tagTargets(ctx, 'ResourceArns', 'resourceArns');
+  const lbs = visible(ctx, false);
+  const descriptions = arns.map((arn) => {
+    const lb = lbs.find((x) => x.arn === arn);
+    if (lb) return { ResourceArn: arn, Tags: tagsXml(lb.tags) };
+    // Target groups exist per load balancer here and carry no tags of their own.
+    if (lbs.some((x) => x.targetGroupArn === arn)) return { ResourceArn: arn, Tags: tagsXml({}) };
+    if (arn.includes(':targetgroup/'))
+      throw new SimError('TargetGroupNotFound', `Target groups '${arn}' not found`, 400);
+    if (arn.includes(':loadbalancer/'))
+      throw new SimError('LoadBalancerNotFound', `Load balancers '[${arn}]' not found`, 400);
+    throw new SimError('ValidationError', `'${arn}' is not a valid resource ARN`, 400);
+  });
+  return queryResponse(
+    'DescribeTags',
+    NS_V2,
+    { TagDescriptions: { member: descriptions } },
+    ctx.req.requestId,
+  );
+}
+
+function classicNamed(ctx: HandlerContext, name: string | undefined): LoadBalancer {
+  const lb = visible(ctx, true).find((x) => x.name === name);
+  if (!lb)
+    throw new SimError('LoadBalancerNotFound', `There is no ACTIVE Load Balancer named '${name}'`, 400);
+  return lb;
+}
+
+function describeTagsClassic(ctx: HandlerContext): SimResponse {
+  const names = tagTargets(ctx, 'LoadBalancerNames', 'loadBalancerNames');
+  const descriptions = names.map((name) => ({
+    LoadBalancerName: name,
+    Tags: tagsXml(classicNamed(ctx, name).tags),
+  }));
+  return queryResponse(
+    'DescribeTags',
+    NS_V1,
+    { TagDescriptions: { member: descriptions } },
+    ctx.req.requestId,
+  );
+}
+
+function describeInstanceHealth(ctx: HandlerContext): SimResponse {
+  const lb = classicNamed(ctx, ctx.req.form.get('LoadBalancerName'));
+  const asked: string[] = [];
+  for (let i = 1; ctx.req.form.has(`Instances.member.${i}.InstanceId`); i++)
+    asked.push(ctx.req.form.get(`Instances.member.${i}.InstanceId`) ?? '');
+  for (const id of asked)
+    if (!lb.targets.includes(id))
+      throw new SimError('InvalidInstance', `Could not find EC2 instance ${id}.`, 400);
+  const instances = new Map(ctx.state.world.instances.map((i) => [i.id, i]));
+  const states = (asked.length ? asked : lb.targets).map((id) => {
+    const state = instances.get(id)?.state ?? 'terminated';
+    return state === 'running'
+      ? { InstanceId: id, State: 'InService', ReasonCode: 'N/A', Description: 'N/A' }
+      : {
+          InstanceId: id,
+          State: 'OutOfService',
+          ReasonCode: 'Instance',
+          Description: `Instance is in ${state} state.`,
+        };
+  });
+  return queryResponse(
+    'DescribeInstanceHealth',
+    NS_V1,
+    { InstanceStates: { member: states } },
+    ctx.req.requestId,
+  );
+}
+
 export const elb: ServiceModule = {
   actionOf: (req) => `elasticloadbalancing:${req.operation}`,
   handle(ctx) {
@@ -226,7 +319,10 @@ export const elb: ServiceModule = {
     if (v2 && op === 'DescribeLoadBalancers') return describeV2(ctx);
     if (v2 && op === 'DescribeTargetGroups') return describeTargetGroups(ctx);
     if (v2 && op === 'DescribeTargetHealth') return describeTargetHealth(ctx);
+    if (v2 && op === 'DescribeTags') return describeTagsV2(ctx);
     if (!v2 && op === 'DescribeLoadBalancers') return describeClassic(ctx);
+    if (!v2 && op === 'DescribeTags') return describeTagsClassic(ctx);
+    if (!v2 && op === 'DescribeInstanceHealth') return describeInstanceHealth(ctx);
     throw new SimError(
       'InvalidAction',
       `Could not find operation ${op} for version ${ctx.req.form.get('Version')}`,

@@ -117,6 +117,7 @@ export interface LoadBalancer {
   targets: string[];
   traffic: 'none' | 'normal';
   targetGroupArn: string;
+  tags: Record<string, string>;
 }
 export interface Reservation {
   name: string;
@@ -162,8 +163,13 @@ export interface World {
   loadBalancers: LoadBalancer[];
   reservations: Reservation[];
   savingsPlans: SavingsPlan[];
+  /** Enabled regions: those that need no opt-in, then the opted-in ones. */
   regions: string[];
+  /** Regions that need opting in, with the status DescribeRegions reports (one status for every account). */
+  optInRegions: Record<string, OptInStatus>;
 }
+
+export type OptInStatus = 'opted-in' | 'not-opted-in';
 
 const HOUR = 3600;
 
@@ -332,6 +338,7 @@ export function buildWorld(s: Scenario, now: Date): World {
       targets: lb.targets.map((t) => byName.get(t)?.id ?? t),
       traffic: lb.traffic,
       targetGroupArn: `arn:aws:elasticloadbalancing:${lb.region}:${lb.accountId}:targetgroup/${lb.name}-tg/${h.slice(0, 16)}`,
+      tags: { ...lb.tags },
     };
   });
   const reservations: Reservation[] = s.reservations.map((r) => {
@@ -388,7 +395,8 @@ export function buildWorld(s: Scenario, now: Date): World {
     loadBalancers,
     reservations,
     savingsPlans,
-    regions: s.regions,
+    regions: [...s.regions, ...s.optInRegions.filter((r) => r.status === 'opted-in').map((r) => r.name)],
+    optInRegions: Object.fromEntries(s.optInRegions.map((r) => [r.name, r.status])),
   };
 }
 

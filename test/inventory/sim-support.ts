@@ -17,15 +17,10 @@ export interface SimClients extends InventoryClients {
 }
 
 /**
- * Real SDK v3 clients against the simulator for one account, through its role. Regions listed in `deniedRegions`
- * are called with Cloudtally's host identity instead, which may not describe anything: every call there is denied
- * by the simulator, as a service control policy that blocks a region would.
+ * Real SDK v3 clients against the simulator for one account, through its role. To deny a region, inject a
+ * region fault into the simulator (`{ service: '*', region, kind: 'deny' }`), as a service control policy would.
  */
-export function simClients(
-  sim: Simulator,
-  accountId: string,
-  options: { deniedRegions?: string[] } = {},
-): SimClients {
+export function simClients(sim: Simulator, accountId: string): SimClients {
   let cached: Promise<AwsCredentialIdentity> | undefined;
   const roleCredentials = () => {
     cached ??= (async () => {
@@ -65,12 +60,7 @@ export function simClients(
     const key = `${kind}:${region}`;
     let client = cache.get(key) as T | undefined;
     if (!client) {
-      const denied = options.deniedRegions?.includes(region);
-      client = new ctor({
-        endpoint: sim.url,
-        region,
-        credentials: denied ? sim.hostCredentials : roleCredentials,
-      });
+      client = new ctor({ endpoint: sim.url, region, credentials: roleCredentials });
       cache.set(key, client);
       made.push(client);
     }
@@ -89,11 +79,9 @@ export function simClients(
 export const simClock = (sim: Simulator) => ({ now: () => new Date(sim.truth.now) });
 
 /**
- * Diagnostics without the warnings about ELB calls the simulator does not serve yet (DescribeTags,
- * DescribeInstanceHealth answer InvalidAction there); with a simulator that serves them this changes nothing.
+ * The diagnostics unchanged. The simulator now serves every ELB call the inventory makes (DescribeTags,
+ * DescribeInstanceHealth), so nothing needs filtering; kept only for callers outside test/inventory.
  */
 export function realDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
-  return diagnostics.filter(
-    (d) => !(/\(InvalidAction\)/.test(d.message) && /DescribeTags|DescribeInstanceHealth/.test(d.step ?? '')),
-  );
+  return diagnostics;
 }

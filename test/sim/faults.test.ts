@@ -3,6 +3,14 @@ import { S3Client, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/clien
 import { EC2Client, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeLoadBalancersCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DescribeLoadBalancersCommand as DescribeClassicCommand,
+  ElasticLoadBalancingClient,
+} from '@aws-sdk/client-elastic-load-balancing';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startSimulator, type Simulator } from '../../sim/index.js';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
@@ -88,6 +96,52 @@ describe('simulator faults', () => {
     });
     // The fault is used up: the next call succeeds.
     await expect(s3.send(new GetObjectCommand({ Bucket: 'small-cur', Key: KEY }))).resolves.toBeDefined();
+  });
+
+  it('denies one region for every service, as a service control policy does, with each service’s code', async () => {
+    sim.injectFault({ service: '*', region: 'eu-west-1', kind: 'deny', count: 4 });
+    const home = new EC2Client(clientConfig(sim, creds));
+    const eu = clientConfig(sim, creds, 'eu-west-1');
+    // Calls signed for another region neither fail nor use the fault up.
+    await expect(home.send(new DescribeInstancesCommand({}))).resolves.toBeDefined();
+    const scp = /is not authorized to perform: .* with an explicit deny in a service control policy/;
+    await expect(new EC2Client(eu).send(new DescribeInstancesCommand({}))).rejects.toMatchObject({
+      name: 'UnauthorizedOperation',
+      message: expect.stringMatching(scp) as unknown,
+      $metadata: { httpStatusCode: 403 },
+    });
+    await expect(
+      new ElasticLoadBalancingV2Client(eu).send(new DescribeLoadBalancersCommand({})),
+    ).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    await expect(
+      new ElasticLoadBalancingClient(eu).send(new DescribeClassicCommand({})),
+    ).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    const now = new Date();
+    await expect(
+      new CloudWatchClient(eu).send(
+        new GetMetricDataCommand({
+          StartTime: new Date(now.getTime() - 3_600_000),
+          EndTime: now,
+          MetricDataQueries: [
+            {
+              Id: 'a',
+              MetricStat: {
+                Metric: { Namespace: 'AWS/EC2', MetricName: 'CPUUtilization' },
+                Period: 300,
+                Stat: 'Average',
+              },
+            },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringMatching(scp) as unknown,
+      $metadata: { httpStatusCode: 403 },
+    });
+    // Four calls used the fault up: the region answers again.
+    expect(await (await fetch(`${sim.url}/_sim/faults`)).json()).toEqual([]);
+    await expect(new EC2Client(eu).send(new DescribeInstancesCommand({}))).resolves.toBeDefined();
   });
 
   it('slows a response past a client timeout, and truncates a body mid-stream', async () => {

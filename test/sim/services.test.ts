@@ -14,10 +14,13 @@ import {
   DescribeLoadBalancersCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
+  DescribeTagsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   ElasticLoadBalancingClient,
   DescribeLoadBalancersCommand as DescribeClassicCommand,
+  DescribeTagsCommand as DescribeClassicTagsCommand,
+  DescribeInstanceHealthCommand,
 } from '@aws-sdk/client-elastic-load-balancing';
 import {
   CloudWatchClient,
@@ -161,6 +164,105 @@ describe('simulator: every operation through the real SDK clients', () => {
     expect(c.LoadBalancerDescriptions!.map((l) => [l.LoadBalancerName, l.Instances!.length])).toEqual([
       ['stg-classic', 1],
     ]);
+  });
+
+  it('ELB: tags of both APIs (the scenario’s), and classic instance health', async () => {
+    const elb = new ElasticLoadBalancingV2Client(clientConfig(sim, prod));
+    const lbs = (await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers!;
+    const arnOf = (name: string) => lbs.find((l) => l.LoadBalancerName === name)!.LoadBalancerArn!;
+    const tg = (await elb.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: arnOf('prod-web-alb') })))
+      .TargetGroups![0].TargetGroupArn!;
+    const tags = await elb.send(
+      new DescribeTagsCommand({ ResourceArns: [arnOf('prod-web-alb'), arnOf('prod-old-alb'), tg] }),
+    );
+    expect(tags.TagDescriptions).toEqual([
+      {
+        ResourceArn: arnOf('prod-web-alb'),
+        Tags: [
+          { Key: 'env', Value: 'prod' },
+          { Key: 'team', Value: 'web' },
+        ],
+      },
+      {
+        ResourceArn: arnOf('prod-old-alb'),
+        Tags: [
+          { Key: 'env', Value: 'prod' },
+          { Key: 'team', Value: 'web' },
+        ],
+      },
+      { ResourceArn: tg, Tags: [] },
+    ]);
+    const west = new ElasticLoadBalancingV2Client(clientConfig(sim, prod, 'us-west-2'));
+    const nlb = (await west.send(new DescribeLoadBalancersCommand({}))).LoadBalancers![0];
+    const nlbTags = await west.send(new DescribeTagsCommand({ ResourceArns: [nlb.LoadBalancerArn!] }));
+    expect(nlbTags.TagDescriptions![0].Tags).toEqual([
+      { Key: 'env', Value: 'prod' },
+      { Key: 'team', Value: 'api' },
+    ]);
+    // A balancer of another region (or account) is not found, as on AWS.
+    await expect(
+      west.send(new DescribeTagsCommand({ ResourceArns: [arnOf('prod-web-alb')] })),
+    ).rejects.toMatchObject({ name: 'LoadBalancerNotFoundException', $metadata: { httpStatusCode: 400 } });
+    await expect(
+      elb.send(
+        new DescribeTagsCommand({ ResourceArns: Array.from({ length: 21 }, () => arnOf('prod-web-alb')) }),
+      ),
+    ).rejects.toMatchObject({ name: 'ValidationError' });
+
+    const stg = await assumeRole(sim, 'arn:aws:iam::300000000003:role/CloudtallyReadOnly', 'cloudtally-demo');
+    const classic = new ElasticLoadBalancingClient(clientConfig(sim, stg));
+    const classicTags = await classic.send(
+      new DescribeClassicTagsCommand({ LoadBalancerNames: ['stg-classic'] }),
+    );
+    expect(classicTags.TagDescriptions).toEqual([
+      {
+        LoadBalancerName: 'stg-classic',
+        Tags: [
+          { Key: 'env', Value: 'staging' },
+          { Key: 'team', Value: 'web' },
+        ],
+      },
+    ]);
+    await expect(
+      classic.send(new DescribeClassicTagsCommand({ LoadBalancerNames: ['stg-classic', 'nope'] })),
+    ).rejects.toMatchObject({ name: 'AccessPointNotFoundException', $metadata: { httpStatusCode: 400 } });
+
+    const web1 = sim.world.instances.find((i) => i.name === 'stg-web-1')!;
+    const health = await classic.send(new DescribeInstanceHealthCommand({ LoadBalancerName: 'stg-classic' }));
+    expect(health.InstanceStates).toEqual([
+      { InstanceId: web1.id, State: 'InService', ReasonCode: 'N/A', Description: 'N/A' },
+    ]);
+    // A registered instance that stops goes out of service; asking for an unregistered one is an error.
+    web1.state = 'stopped';
+    try {
+      const stopped = await classic.send(
+        new DescribeInstanceHealthCommand({
+          LoadBalancerName: 'stg-classic',
+          Instances: [{ InstanceId: web1.id }],
+        }),
+      );
+      expect(stopped.InstanceStates).toEqual([
+        {
+          InstanceId: web1.id,
+          State: 'OutOfService',
+          ReasonCode: 'Instance',
+          Description: 'Instance is in stopped state.',
+        },
+      ]);
+    } finally {
+      web1.state = 'running';
+    }
+    await expect(
+      classic.send(
+        new DescribeInstanceHealthCommand({
+          LoadBalancerName: 'stg-classic',
+          Instances: [{ InstanceId: 'i-00000000000000000' }],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidEndPointException' });
+    await expect(
+      classic.send(new DescribeInstanceHealthCommand({ LoadBalancerName: 'nope' })),
+    ).rejects.toMatchObject({ name: 'AccessPointNotFoundException' });
   });
 
   it('CloudWatch: idle is idle, oversized stays under 40 % at p99, idle load balancers see nothing', async () => {
