@@ -68,16 +68,41 @@ export interface PeriodResult {
   newestUsageDate?: string | null;
 }
 
-/** What a load depends on besides the files: a change of any of it reloads the period. */
+/**
+ * What a load depends on besides the files: a change of any of it reloads the period. Which member accounts
+ * are connected is checked against the accounts the period actually holds (see {@link keptAccountsUnchanged}),
+ * so that connecting an account of another payer reloads nothing.
+ */
 export function loadIdentity(
   manifestIdentity: string,
   settings: { edp: boolean; keep: readonly string[] | 'all' },
 ): string {
-  const keep = settings.keep === 'all' ? 'all' : [...new Set(settings.keep)].sort().join(',');
+  const mode = settings.keep === 'all' ? 'all' : 'connected-only';
   const h = createHash('sha256')
-    .update(`${manifestIdentity}\n${settings.edp}\n${keep}\n${NORMALIZATION_VERSION}`)
+    .update(`${manifestIdentity}\n${settings.edp}\n${mode}\n${NORMALIZATION_VERSION}`)
     .digest('hex');
   return `v${NORMALIZATION_VERSION}:${h}`;
+}
+
+/**
+ * True when the accounts kept and left out at the last load would be kept and left out again: every stored
+ * account is still connected and no account left out has been connected since.
+ */
+export function keptAccountsUnchanged(
+  totalsJson: string,
+  notImportedJson: string,
+  keep: readonly string[] | 'all',
+): boolean {
+  if (keep === 'all') return true;
+  try {
+    const stored = (JSON.parse(totalsJson) as { accounts?: unknown }).accounts;
+    const left = (JSON.parse(notImportedJson) as { accounts?: { id?: unknown }[] }).accounts ?? [];
+    if (!Array.isArray(stored)) return false;
+    const connected = new Set(keep);
+    return stored.every((a) => connected.has(String(a))) && left.every((a) => !connected.has(String(a.id)));
+  } catch {
+    return false;
+  }
 }
 
 function isAbort(err: unknown, signal?: AbortSignal): boolean {
@@ -199,12 +224,19 @@ export async function loadPeriod(req: PeriodLoadRequest): Promise<PeriodResult> 
       manifest_identity: string | null;
       state: string;
       row_count: number;
+      totals: string;
+      not_imported: string;
     }>(
-      `SELECT manifest_identity, state, row_count FROM billing_periods
+      `SELECT manifest_identity, state, row_count, totals, not_imported FROM billing_periods
        WHERE cloud_account_id = $1 AND export_key = $2 AND billing_period = CAST($3 AS DATE)`,
       [req.cloudAccountId, req.exportKey, manifest.period],
     );
-    if (!req.force && current?.state === 'loaded' && current.manifest_identity === identity) {
+    if (
+      !req.force &&
+      current?.state === 'loaded' &&
+      current.manifest_identity === identity &&
+      keptAccountsUnchanged(current.totals, current.not_imported, req.keep)
+    ) {
       return { period: month, status: 'skipped', rows: Number(current.row_count) };
     }
     const progress: LoadProgress = {

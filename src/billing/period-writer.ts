@@ -14,6 +14,7 @@ import { literal } from './column-names.js';
 import { loadError } from './diagnostics.js';
 import { LINE_ITEM_COLUMNS } from './focus-mapping.js';
 import {
+  accountsSql,
   DAILY_COLUMNS,
   dailyRollupSql,
   keptCondition,
@@ -129,7 +130,7 @@ export async function writeIntoDuckDbStore(
       }
     }
     await tx.execute(`INSERT INTO cost_daily (${DAILY_COLUMNS.join(', ')}) ${dailyRollupSql(rel)}`);
-    const totals = toTotals(await tx.query(totalsSql(rel)));
+    const totals = toTotals(await tx.query(totalsSql(rel)), await tx.query(accountsSql(rel)));
     const out = { sourceRows, totals, notImported };
     await recordLoaded(tx, t, out);
     return out;
@@ -166,7 +167,7 @@ export async function writeIntoPostgresStore(
   const kept = `(SELECT * FROM ${all} WHERE ${keep})`;
   if (t.keep !== 'all') notImported = toNotImported(await rowsOf(db, notImportedSql(all, t.keep)));
   await db.run(`COPY (${dailyRollupSql(kept)}) TO ${literal(dailyPath)} (FORMAT csv, HEADER true)`);
-  const totals = toTotals(await rowsOf(db, totalsSql(kept)));
+  const totals = toTotals(await rowsOf(db, totalsSql(kept)), await rowsOf(db, accountsSql(kept)));
   const out = { sourceRows, totals, notImported };
   await store.transaction(async (tx) => {
     await replacePeriodRows(tx, t);

@@ -71,6 +71,8 @@ export interface CurrencyTotals {
 
 export interface PeriodTotals {
   rows: number;
+  /** Usage accounts whose rows are stored. */
+  accounts: string[];
   /** Per currency: sums never mix currencies. */
   byCurrency: Record<string, CurrencyTotals>;
   newestUsageDate: string | null;
@@ -86,7 +88,15 @@ export interface NotImported {
 
 const round6 = (n: unknown) => Math.round(Number(n ?? 0) * 1e6) / 1e6;
 
-export function toTotals(rows: Record<string, unknown>[]): PeriodTotals {
+/** The usage accounts present in `rel`. */
+export function accountsSql(rel: string): string {
+  return `SELECT DISTINCT coalesce(sub_account_id, billing_account_id, '') AS account_id FROM ${rel} ORDER BY 1`;
+}
+
+export function toTotals(
+  rows: Record<string, unknown>[],
+  accountRows: Record<string, unknown>[] = [],
+): PeriodTotals {
   const byCurrency: Record<string, CurrencyTotals> = {};
   let total = 0;
   let newest: string | null = null;
@@ -104,7 +114,12 @@ export function toTotals(rows: Record<string, unknown>[]): PeriodTotals {
     const d = r.newest_usage_date === null ? null : String(r.newest_usage_date);
     if (d && (!newest || d > newest)) newest = d;
   }
-  return { rows: total, byCurrency, newestUsageDate: newest };
+  return {
+    rows: total,
+    accounts: accountRows.map((r) => String(r.account_id)),
+    byCurrency,
+    newestUsageDate: newest,
+  };
 }
 
 export function toNotImported(rows: Record<string, unknown>[]): NotImported {

@@ -159,6 +159,12 @@ describe.each(ENGINES)('billing export sync on %s', (engine) => {
         differences(await storedDaily(store, 'ca-members', basis), truthDaily(truth, basis, connected)),
       ).toEqual([]);
     }
+    // Connecting an account that is not in this export reloads nothing.
+    const unrelated = await sync('small-cur2', 'ca-members', {
+      memberImport: 'connected-only',
+      connectedAccountIds: [...connected, '999999999999'],
+    });
+    expect(unrelated.periods.every((p) => p.status === 'skipped')).toBe(true);
     // Connecting the third account reloads the retained periods with its rows.
     const all = await sync('small-cur2', 'ca-members', {
       memberImport: 'connected-only',
