@@ -64,29 +64,6 @@ export function useApi<T>(
   return { data, error, loading, reload };
 }
 
-/** Runs a mutation and keeps its pending flag and error for the control that started it. */
-export function useAction<A extends unknown[], R>(
-  fn: (...args: A) => Promise<R>,
-): { run: (...args: A) => Promise<R | undefined>; pending: boolean; error: unknown; clear: () => void } {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const fnRef = useRef(fn);
-  fnRef.current = fn;
-  const run = useCallback(async (...args: A) => {
-    setPending(true);
-    setError(undefined);
-    try {
-      return await fnRef.current(...args);
-    } catch (err) {
-      setError(err);
-      return undefined;
-    } finally {
-      setPending(false);
-    }
-  }, []);
-  return { run, pending, error, clear: () => setError(undefined) };
-}
-
 /** The value once it has stopped changing for `ms` (search boxes, fields that drive a request). */
 export function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -95,17 +72,4 @@ export function useDebounced<T>(value: T, ms: number): T {
     return () => clearTimeout(id);
   }, [value, ms]);
   return v;
-}
-
-/** Persists a small UI preference (e.g. the last tab) in localStorage. */
-export function useStored<T extends string>(name: string, initial: T): [T, (v: T) => void] {
-  const [value, setValue] = useState<T>(() => (localStorage.getItem(`cloudtally.${name}`) as T) ?? initial);
-  const set = useCallback(
-    (v: T) => {
-      localStorage.setItem(`cloudtally.${name}`, v);
-      setValue(v);
-    },
-    [name],
-  );
-  return [value, set];
 }

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 
-export function CopyButton(props: { text: string; label?: string }): ReactNode {
+export function CopyButton(props: { text: string; label?: string; large?: boolean }): ReactNode {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {
@@ -18,7 +18,12 @@ export function CopyButton(props: { text: string; label?: string }): ReactNode {
     setTimeout(() => setCopied(false), 1500);
   };
   return (
-    <button type="button" className="btn btn-small" onClick={() => void copy()} aria-live="polite">
+    <button
+      type="button"
+      className={props.large ? 'btn' : 'btn btn-small'}
+      onClick={() => void copy()}
+      aria-live="polite"
+    >
       {copied ? 'Copied' : (props.label ?? 'Copy')}
     </button>
   );

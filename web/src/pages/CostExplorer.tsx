@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { download } from '../api';
+import { CopyButton } from '../components/CopyButton';
 import { stackSeries } from '../components/chart-data';
 import { LazyCostChart, preloadChart } from '../components/LazyCostChart';
 import { CostTable } from '../components/CostTable';
@@ -130,14 +131,7 @@ export default function CostExplorerPage(): ReactNode {
         subtitle="Days are UTC billing days, as AWS bills them."
         actions={
           <>
-            <button
-              type="button"
-              className="btn"
-              onClick={() => void navigator.clipboard?.writeText(window.location.href)}
-              title="Copy the address of this view"
-            >
-              Copy link
-            </button>
+            <CopyButton text={window.location.href} label="Copy link" large />
             <button type="button" className="btn" onClick={() => void exportCsv()}>
               Export CSV
             </button>

@@ -32,7 +32,7 @@ export function Diagnostics(props: { account: CloudAccount; onChanged: () => voi
     <section className="panel" aria-labelledby="diag-title">
       <div className="panel-head">
         <h2 id="diag-title">Diagnostics</h2>
-        <ActionButton action="accounts:write" disabled={pending} onClick={() => void validate()}>
+        <ActionButton action="sync:trigger" disabled={pending} onClick={() => void validate()}>
           {pending ? 'Validating…' : 'Validate now'}
         </ActionButton>
       </div>

@@ -3,6 +3,7 @@ import { api } from '../../api';
 import { ActionButton } from '../../components/Allowed';
 import { ErrorNotice, Loading, Notice } from '../../components/Feedback';
 import { useApi } from '../../hooks';
+import { useSession } from '../../session';
 
 interface SyncSettings {
   syncIntervalMinutes: number | null;
@@ -25,6 +26,7 @@ export function intervalLabel(minutes: number): string {
 
 /** The organization's sync interval; accounts without their own follow it. */
 export function SyncSchedule(): ReactNode {
+  const session = useSession();
   const settings = useApi<SyncSettings>('/api/v1/sync-settings');
   const [value, setValue] = useState<string>();
   const [error, setError] = useState<unknown>();
@@ -54,6 +56,7 @@ export function SyncSchedule(): ReactNode {
             <span>Sync every account</span>
             <select
               value={current}
+              disabled={!session.can('org:manage')}
               onChange={(e) => {
                 setValue(e.target.value);
                 setSaved(false);
