@@ -1,7 +1,7 @@
-import type { Diagnostic } from '../lib/errors.js';
+import { accountStatusFromRow } from '../sync/account-status.js';
 import type { Queryable, SqlParam } from '../store/store.js';
 import type { AccountType, ExportType, MemberImport } from './account-schemas.js';
-import type { AccountRecord, AccountState, AccountStatus, ValidationReport } from './account-types.js';
+import type { AccountRecord, ValidationReport } from './account-types.js';
 
 /** SQL for cloud accounts, discovered member accounts and the organization's external ID. Every query is org-scoped. */
 
@@ -38,8 +38,6 @@ type AccountRow = {
   updated_at: Date | string;
 };
 
-const STATES: readonly AccountState[] = ['healthy', 'syncing', 'degraded', 'failed', 'pending', 'disabled'];
-
 export function json<T>(text: string | null | undefined, fallback: T): T {
   if (!text) return fallback;
   try {
@@ -54,40 +52,8 @@ export const day = (d: Date | string | null): string | null =>
   d ? (d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10)) : null;
 
 /** The status columns (written by the sync engine and by validation) as the API shows them. */
-export function statusOf(
-  row: Pick<
-    AccountRow,
-    | 'disabled'
-    | 'status_state'
-    | 'status_detail'
-    | 'diagnostics'
-    | 'last_sync_at'
-    | 'last_attempt_at'
-    | 'next_sync_at'
-    | 'data_freshness'
-  >,
-): AccountStatus {
-  const detail = json<{ stage?: string; progress?: Record<string, unknown>; message?: string }>(
-    row.status_detail,
-    {},
-  );
-  const state: AccountState = row.disabled
-    ? 'disabled'
-    : STATES.includes(row.status_state as AccountState)
-      ? (row.status_state as AccountState)
-      : 'pending';
-  return {
-    state,
-    stage: state === 'syncing' ? (detail.stage ?? null) : null,
-    progress: state === 'syncing' ? (detail.progress ?? null) : null,
-    message: row.disabled ? 'Syncing is turned off for this account.' : (detail.message ?? null),
-    lastSyncAt: iso(row.last_sync_at),
-    lastAttemptAt: iso(row.last_attempt_at),
-    nextSyncAt: row.disabled ? null : iso(row.next_sync_at),
-    dataFreshness: day(row.data_freshness),
-    diagnostics: json<Diagnostic[]>(row.diagnostics, []),
-  };
-}
+/** The account's status as every interface shows it (the sync engine's one mapping of the status columns). */
+export const statusOf = accountStatusFromRow;
 
 function recordOf(r: AccountRow): AccountRecord {
   return {

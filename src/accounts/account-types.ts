@@ -1,3 +1,4 @@
+import type { AccountSyncStatus } from '../sync/account-status.js';
 import type { Diagnostic } from '../lib/errors.js';
 import type { AccountType, ExportType, MemberImport } from './account-schemas.js';
 
@@ -58,17 +59,8 @@ export interface NotImportedSummary {
   detail: Record<string, unknown>;
 }
 
-export interface AccountStatus {
-  state: AccountState;
-  stage?: string | null;
-  progress?: Record<string, unknown> | null;
-  message?: string | null;
-  lastSyncAt: string | null;
-  lastAttemptAt: string | null;
-  nextSyncAt: string | null;
-  dataFreshness: string | null;
-  diagnostics: Diagnostic[];
-}
+/** The one status shape of an account; the sync engine builds it (`accountStatusFromRow`). */
+export type AccountStatus = AccountSyncStatus;
 
 /** A cloud account as every interface shows it; secrets never appear, the access key only as a hint. */
 export interface CloudAccount {

@@ -90,6 +90,11 @@ export const CloudAccountSchema = z
       stage: z.string().nullable().optional(),
       progress: z.record(z.string(), z.unknown()).nullable().optional(),
       message: z.string().nullable().optional(),
+      runId: z.string().nullable().optional(),
+      failedStages: z
+        .array(z.object({ stage: z.string(), diagnostics: z.array(DiagnosticSchema) }))
+        .optional()
+        .openapi({ description: 'degraded: which stages of the last run failed and why' }),
       lastSyncAt: z.string().nullable(),
       lastAttemptAt: z.string().nullable(),
       nextSyncAt: z.string().nullable(),
