@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,14 +17,52 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds web/dist when it is missing or older than its sources (scripts/test.js builds it for `npm test`). */
-export function ensureWebBuilt(): void {
+/** Files outside web/src that the bundle includes (the API's own rules, so that the browser applies the same). */
+const SHARED_SOURCES = [
+  'web/index.html',
+  'src/auth/permissions.ts',
+  'src/accounts/account-schemas.ts',
+  'src/aws/regions.ts',
+  'src/aws/arns.ts',
+  'src/lib/errors.ts',
+];
+
+function isFresh(): boolean {
   const index = path.join(ROOT, 'web', 'dist', 'index.html');
   const sources = Math.max(
     newestMtime(path.join(ROOT, 'web', 'src')),
-    statSync(path.join(ROOT, 'web', 'index.html')).mtimeMs,
+    ...SHARED_SOURCES.map((f) => statSync(path.join(ROOT, f)).mtimeMs),
   );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  return existsSync(index) && statSync(index).mtimeMs >= sources;
+}
+
+/**
+ * Builds web/dist when it is missing or older than its sources (scripts/test.js builds it for `npm test`).
+ * Test files run in parallel processes, so one builds under a lock while the others wait for it.
+ */
+export function ensureWebBuilt(): void {
+  if (isFresh()) return;
+  const lock = path.join(ROOT, '.tmp', 'web-build.lock');
+  mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline)
+        throw new Error(`${lock} is held for two minutes; remove it if no build runs`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (!isFresh()) build();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function build(): void {
   const r = spawnSync(
     'node_modules/.bin/vite',
     ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
@@ -71,6 +109,8 @@ export async function launchBrowser(): Promise<Browser> {
     locale: 'en-US',
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // The suite runs beside others on two cores; waits are for states, so a long limit only costs time on failure.
+  page.setDefaultTimeout(60_000);
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     context,

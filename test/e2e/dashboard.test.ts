@@ -38,7 +38,8 @@ interface CostAnswer {
   groups: { label: string; total: number }[];
 }
 
-describe('web dashboard against the simulator', () => {
+// Generous limits: the whole suite shares two cores, and a browser waits on real syncs.
+describe('web dashboard against the simulator', { timeout: 180_000 }, () => {
   let sim: Simulator;
   let t: TestServer;
   let b: Browser;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ensureWebBuilt, launchBrowser, signIn, signOut, type Browser } from './browser.js';
 
-describe('dashboard shell: sign-in, organizations, settings', () => {
+describe('dashboard shell: sign-in, organizations, settings', { timeout: 120_000 }, () => {
   let t: TestServer;
   let b: Browser;
   beforeAll(async () => {
