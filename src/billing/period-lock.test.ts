@@ -3,8 +3,6 @@ import { ENGINES, createTestDatabase, type TestDatabase } from '../../test/helpe
 import type { Store } from '../store/store.js';
 import { MAX_CONCURRENT_PG_LOADS, withPeriodLock } from './period-lock.js';
 
-const tick = () => new Promise((r) => setTimeout(r, 5));
-
 describe.each(ENGINES)('period lock on %s', (engine) => {
   let db: TestDatabase;
   let store: Store;
@@ -19,16 +17,24 @@ describe.each(ENGINES)('period lock on %s', (engine) => {
 
   it('never runs two loads of one period at once, and runs other periods alongside', async () => {
     const log: string[] = [];
-    const job = (key: string, name: string) =>
-      withPeriodLock(store, key, async () => {
-        log.push(`start ${name}`);
-        await tick();
-        log.push(`end ${name}`);
-      });
-    await Promise.all([job('p1', 'a'), job('p1', 'b'), job('p2', 'c')]);
-    const a = log.indexOf('end a');
-    expect(log.indexOf('start b')).toBeGreaterThan(a);
-    expect(log.indexOf('start c')).toBeLessThan(a);
+    let otherStarted = () => {};
+    const other = new Promise<void>((resolve) => (otherStarted = resolve));
+    // `a` finishes only once `c` (another period) has started: it cannot if periods block each other.
+    const a = withPeriodLock(store, 'p1', async () => {
+      log.push('start a');
+      await other;
+      log.push('end a');
+    });
+    const b = withPeriodLock(store, 'p1', async () => {
+      log.push('start b');
+    });
+    const c = withPeriodLock(store, 'p2', async () => {
+      log.push('start c');
+      otherStarted();
+    });
+    await Promise.all([a, b, c]);
+    expect(log.indexOf('start b')).toBeGreaterThan(log.indexOf('end a'));
+    expect(log.indexOf('start c')).toBeLessThan(log.indexOf('end a'));
   });
 
   it('keeps going after a failed load, and many periods at once do not exhaust the pool', async () => {
