@@ -1,6 +1,7 @@
 import type { AwsClientFactory } from '../aws/client-factory.js';
 import { audit } from '../auth/audit-log.js';
 import { newExternalId } from '../auth/auth-service.js';
+import { ConnectionError } from '../lib/errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
 import * as db from './account-store.js';
@@ -67,7 +68,10 @@ export function createExternalIdFunctions(deps: { store: Store; aws: AwsClientFa
           arn: null,
           accountId: null,
           source: null,
-          note: `Cloudtally's AWS principal is unknown (${err instanceof Error ? err.message : String(err)}); set CLOUDTALLY_AWS_PRINCIPAL_ARN.`,
+          note:
+            err instanceof ConnectionError
+              ? `${err.diagnostic.message} ${err.diagnostic.remediation}`
+              : 'Set CLOUDTALLY_AWS_PRINCIPAL_ARN to the ARN Cloudtally runs as.',
         };
       }
       return setupInfo({

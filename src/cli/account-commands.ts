@@ -93,29 +93,26 @@ async function orgOf(ctx: AppContext, name: string | undefined): Promise<string>
 
 async function directBackend(flags: StoreFlags & ClientFlags): Promise<Backend> {
   const ctx = await openContext(flags);
-  try {
-    const orgId = await orgOf(ctx, flags.org);
-    // Working on the data directory is an administrator's act; the audit log names it as such.
-    const actor: Actor = { orgId, userId: null, actor: 'cli (local)' };
-    return {
-      list: () => ctx.accounts.list(orgId),
-      get: (id) => ctx.accounts.get(orgId, id),
-      create: async (body) => (await ctx.accounts.create(actor, body)).account,
-      update: async (id, body) => (await ctx.accounts.update(actor, id, body)).account,
-      validate: (id) => ctx.accounts.validate(orgId, id, undefined, { routine: false }),
-      remove: async (id) => {
-        await ctx.accounts.remove(actor, id, { confirm: true });
-      },
-      members: (id) => ctx.accounts.members(orgId, id),
-      setup: (q) => ctx.accounts.setup(orgId, q),
-      rotate: () => ctx.accounts.rotateExternalId(actor),
-      whoami: () => ctx.aws.hostIdentity(),
-      close: () => ctx.close(),
-    };
-  } catch (err) {
-    await ctx.close();
-    throw err;
-  }
+  // Resolved on first use, so that --whoami works before any organization exists.
+  let org: Promise<string> | undefined;
+  const orgId = () => (org ??= orgOf(ctx, flags.org));
+  // Working on the data directory is an administrator's act; the audit log names it as such.
+  const actor = async (): Promise<Actor> => ({ orgId: await orgId(), userId: null, actor: 'cli (local)' });
+  return {
+    list: async () => ctx.accounts.list(await orgId()),
+    get: async (id) => ctx.accounts.get(await orgId(), id),
+    create: async (body) => (await ctx.accounts.create(await actor(), body)).account,
+    update: async (id, body) => (await ctx.accounts.update(await actor(), id, body)).account,
+    validate: async (id) => ctx.accounts.validate(await orgId(), id, undefined, { routine: false }),
+    remove: async (id) => {
+      await ctx.accounts.remove(await actor(), id, { confirm: true });
+    },
+    members: async (id) => ctx.accounts.members(await orgId(), id),
+    setup: async (q) => ctx.accounts.setup(await orgId(), q),
+    rotate: async () => ctx.accounts.rotateExternalId(await actor()),
+    whoami: () => ctx.aws.hostIdentity(),
+    close: () => ctx.close(),
+  };
 }
 
 async function backendFor(flags: StoreFlags & ClientFlags): Promise<Backend> {
