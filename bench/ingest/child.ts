@@ -15,6 +15,7 @@ import { createBillingService } from '../../src/billing/billing-service.js';
 import { DuckDbStore } from '../../src/store/duckdb-store.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { migrate } from '../../src/store/migrate.js';
+import { createLog } from '../../src/lib/log.js';
 import type { Store } from '../../src/store/store.js';
 import { BENCH_BUCKET, BENCH_NOW, benchScenario } from './scenario.js';
 
@@ -76,7 +77,12 @@ async function sync(engine: string, format: string): Promise<void> {
     forcePathStyle: true,
     credentials: JSON.parse(env('SIM_CREDENTIALS')) as { accessKeyId: string; secretAccessKey: string },
   });
-  const billing = createBillingService({ store, clock: { now: () => new Date(BENCH_NOW) }, tmpDir: dir });
+  const billing = createBillingService({
+    store,
+    clock: { now: () => new Date(BENCH_NOW) },
+    tmpDir: dir,
+    log: createLog(process.env.BENCH_LOG_LEVEL ?? 'info'),
+  });
   let bytes = 0;
   const started = Date.now();
   const r = await billing.syncExport({
