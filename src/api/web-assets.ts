@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { Api } from './route-kit.js';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -17,11 +19,39 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json']);
+
+interface CachedFile {
+  mtimeMs: number;
+  body: Buffer<ArrayBuffer>;
+  gzip: Buffer<ArrayBuffer> | null;
+  etag: string;
+}
+
 /**
  * Serves the built dashboard: fingerprinted files under /assets are cached for a year, index.html is always
- * revalidated, and unknown paths outside /api fall back to index.html for client-side routing.
+ * revalidated (an ETag makes that a 304), and unknown paths outside /api fall back to index.html for
+ * client-side routing. Text files are gzipped once and kept in memory: the app is a few hundred kilobytes.
  */
 export function registerWebAssets(app: Api, dist = WEB_DIST): void {
+  const cache = new Map<string, CachedFile>();
+
+  async function load(file: string): Promise<CachedFile> {
+    const { mtimeMs } = statSync(file);
+    const hit = cache.get(file);
+    // A rebuild replaces index.html in place; the modification time tells.
+    if (hit && hit.mtimeMs === mtimeMs) return hit;
+    const body = await readFile(file);
+    const entry: CachedFile = {
+      mtimeMs,
+      body,
+      gzip: COMPRESSIBLE.has(path.extname(file)) && body.length > 1024 ? gzipSync(body, { level: 9 }) : null,
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+    };
+    cache.set(file, entry);
+    return entry;
+  }
+
   app.get('*', async (c, next) => {
     if (c.req.path.startsWith('/api/') || c.req.path === '/mcp') return next();
     if (!existsSync(path.join(dist, 'index.html'))) {
@@ -30,16 +60,33 @@ export function registerWebAssets(app: Api, dist = WEB_DIST): void {
         503,
       );
     }
-    const rel = path.normalize(decodeURIComponent(c.req.path)).replace(/^(\.\.[/\\])+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(c.req.path);
+    } catch {
+      decoded = '/';
+    }
+    const rel = path.normalize(decoded).replace(/^(\.\.[/\\])+/, '');
     let file = path.join(dist, rel);
-    if (!file.startsWith(dist) || !existsSync(file) || rel === '/' || rel.endsWith('/'))
+    const isFile = file.startsWith(dist + path.sep) && existsSync(file) && statSync(file).isFile();
+    if (!isFile) {
+      // A missing fingerprinted file is a stale page asking for an old build: a 404, not the app's HTML.
+      if (rel.startsWith('/assets/')) return c.text('Not found', 404);
       file = path.join(dist, 'index.html');
-    const ext = path.extname(file);
-    const body = await readFile(file);
-    const immutable = rel.startsWith('/assets/');
-    return c.body(body, 200, {
-      'content-type': TYPES[ext] ?? 'application/octet-stream',
+    }
+    const entry = await load(file);
+    const immutable = rel.startsWith('/assets/') && isFile;
+    const headers: Record<string, string> = {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    });
+      etag: entry.etag,
+      vary: 'accept-encoding',
+      'x-content-type-options': 'nosniff',
+    };
+    if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);
+    if (entry.gzip && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+      return c.body(entry.gzip, 200, { ...headers, 'content-encoding': 'gzip' });
+    }
+    return c.body(entry.body, 200, headers);
   });
 }

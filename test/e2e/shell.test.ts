@@ -15,18 +15,32 @@ describe('dashboard shell: sign-in, organizations, settings', { timeout: 120_000
     await t?.close();
   });
 
-  it('serves the app with long caching for assets and revalidation for index.html', async () => {
+  it('serves the app with long caching for assets, revalidation for index.html, gzip and a SPA fallback', async () => {
     const index = await fetch(`${t.url}/`);
     expect(index.status).toBe(200);
     expect(index.headers.get('cache-control')).toBe('no-cache');
+    const etag = index.headers.get('etag');
+    expect(etag).toBeTruthy();
     const html = await index.text();
+    const again = await fetch(`${t.url}/`, { headers: { 'if-none-match': etag as string } });
+    expect(again.status).toBe(304);
+
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(asset).toBeTruthy();
-    const js = await fetch(`${t.url}${asset}`);
+    const js = await fetch(`${t.url}${asset}`, { headers: { 'accept-encoding': 'gzip' } });
     expect(js.status).toBe(200);
-    expect(js.headers.get('cache-control')).toContain('immutable');
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(js.headers.get('content-encoding')).toBe('gzip');
+    expect(js.headers.get('content-type')).toContain('text/javascript');
+    expect((await js.text()).length).toBeGreaterThan(1000);
+
     const deep = await fetch(`${t.url}/costs?groupBy=service`);
     expect(deep.headers.get('content-type')).toContain('text/html');
+    expect(deep.headers.get('cache-control')).toBe('no-cache');
+    expect((await fetch(`${t.url}/assets/gone-1234.js`)).status).toBe(404);
+    expect((await fetch(`${t.url}/%E0%A4%A`)).status).toBe(200);
+    const api = await fetch(`${t.url}/api/v1/nothing-here`);
+    expect(api.headers.get('content-type')).toContain('application/json');
   });
 
   it("shows the API's message for a wrong password, then signs in", async () => {
