@@ -124,7 +124,7 @@ class Exprs {
     if (type.startsWith('TIMESTAMP') || type === 'DATE') return `CAST(${r} AS TIMESTAMP)`;
     const t = `NULLIF(trim(CAST(${r} AS VARCHAR)), '')`;
     return (
-      `CASE WHEN length(${t}) > 19 AND regexp_matches(${t}, '[+-][0-9]{2}:?[0-9]{2}$') ` +
+      `CASE WHEN length(${t}) > 19 AND NOT ends_with(${t}, 'Z') AND regexp_matches(${t}, '[+-][0-9]{2}:?[0-9]{2}$') ` +
       `THEN timezone('UTC', CAST(${t} AS TIMESTAMPTZ)) ELSE CAST(${t} AS TIMESTAMP) END`
     );
   }
