@@ -80,7 +80,7 @@ export function SyncSchedule(): ReactNode {
       ) : null}
       <p className="muted small">
         AWS refreshes billing exports a few times a day, so syncing more often than every few hours rarely
-        shows new costs. An account can have its own interval in its settings.
+        shows new costs.
       </p>
       {saved ? <Notice kind="success">Saved. Next syncs are rescheduled.</Notice> : null}
       <ErrorNotice error={error} />
