@@ -3,38 +3,24 @@
  * else the name the billing export carried.
  */
 import type { Store } from '../store/store.js';
-
-interface CacheEntry {
-  version: string;
-  names: Map<string, string>;
-}
+import type { VersionedCache } from './versioned-cache.js';
 
 export interface AccountNames {
   /** AWS account ID → name, for the given IDs (IDs without a known name are absent). */
   lookup(orgId: string, ids: readonly string[]): Promise<Map<string, string>>;
 }
 
-export function createAccountNames(store: Pick<Store, 'query'>): AccountNames {
-  // Names from line items are read once per set of loaded billing periods, not on every query.
-  const billingNames = new Map<string, CacheEntry>();
-
-  async function fromBilling(orgId: string): Promise<Map<string, string>> {
-    const [v] = await store.query<{ n: number; latest: Date | string | null }>(
-      'SELECT COUNT(*) AS n, MAX(loaded_at) AS latest FROM billing_periods WHERE org_id = $1',
-      [orgId],
-    );
-    const version = `${v?.n ?? 0}:${v?.latest instanceof Date ? v.latest.toISOString() : String(v?.latest)}`;
-    const cached = billingNames.get(orgId);
-    if (cached && cached.version === version) return cached.names;
-    const rows = await store.query<{ id: string; name: string }>(
-      `SELECT sub_account_id AS id, MAX(sub_account_name) AS name FROM cost_line_items
-       WHERE org_id = $1 AND sub_account_name IS NOT NULL AND sub_account_name <> '' GROUP BY sub_account_id`,
-      [orgId],
-    );
-    const names = new Map(rows.map((r) => [r.id, r.name]));
-    billingNames.set(orgId, { version, names });
-    return names;
-  }
+export function createAccountNames(store: Pick<Store, 'query'>, cache: VersionedCache): AccountNames {
+  // Names from line items are read once per version of the billing data, not on every query.
+  const fromBilling = (orgId: string) =>
+    cache.get(orgId, 'account-names', async () => {
+      const rows = await store.query<{ id: string; name: string }>(
+        `SELECT sub_account_id AS id, MAX(sub_account_name) AS name FROM cost_line_items
+         WHERE org_id = $1 AND sub_account_name IS NOT NULL AND sub_account_name <> '' GROUP BY sub_account_id`,
+        [orgId],
+      );
+      return new Map(rows.map((r) => [r.id, r.name]));
+    });
 
   return {
     async lookup(orgId, ids) {

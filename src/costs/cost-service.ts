@@ -7,6 +7,7 @@ import type { Clock } from '../lib/clock.js';
 import { InputError } from '../lib/errors.js';
 import type { Store } from '../store/store.js';
 import { createAccountNames } from './account-names.js';
+import { createVersionedCache } from './versioned-cache.js';
 import { createAnomalyEngine, type CostAnomaly, type ListAnomaliesOptions } from './anomalies.js';
 import type { AnomalyOptions } from './anomaly-detect.js';
 import { buildAnswer, pickCurrency, round6, type CostAnswer, type Labeler } from './cost-answer.js';
@@ -141,7 +142,8 @@ function percent(change: number, base: number): number | null {
 }
 
 export function createCostService({ store, clock, log, anomalyOptions }: CostServiceDeps) {
-  const accountNames = createAccountNames(store);
+  const cache = createVersionedCache(store);
+  const accountNames = createAccountNames(store, cache);
   const anomalies = createAnomalyEngine({ store, clock, log, names: accountNames, options: anomalyOptions });
   const today = () => isoDate(clock.now());
 
@@ -166,12 +168,24 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
     };
   }
 
-  async function query(orgId: string, q: CostQuery): Promise<CostAnswer> {
-    const c = currencySql(q, orgId, store.dialect);
-    const picked = pickCurrency(
-      await store.query<{ currency: string; total: number }>(c.sql, c.params),
-      q.currency,
+  /** The currency answered and the totals left out; with one currency in all the data, no extra scan. */
+  async function currencyOf(orgId: string, q: CostQuery): Promise<ReturnType<typeof pickCurrency>> {
+    const all = await cache.get(orgId, 'currencies', async () =>
+      (
+        await store.query<{ c: string }>(
+          `SELECT DISTINCT COALESCE(billing_currency, '') AS c FROM cost_daily WHERE org_id = $1`,
+          [orgId],
+        )
+      ).map((r) => r.c),
     );
+    if (all.length === 1 && (q.currency === undefined || q.currency === all[0]))
+      return { currency: all[0], others: [] };
+    const c = currencySql(q, orgId, store.dialect);
+    return pickCurrency(await store.query<{ currency: string; total: number }>(c.sql, c.params), q.currency);
+  }
+
+  async function query(orgId: string, q: CostQuery): Promise<CostAnswer> {
+    const picked = await currencyOf(orgId, q);
     const { sql, params, source } = groupedSql(q, orgId, picked.currency, store.dialect);
     const rows = await store.query<GroupedRow>(sql, params);
     return buildAnswer(q, rows, source, await labeler(orgId, q, rows), picked);

@@ -76,8 +76,8 @@ export function filterSql(
   });
 }
 
-export function periodSql(granularity: Granularity): string {
-  return granularity === 'day' ? 'usage_date' : `CAST(date_trunc('month', usage_date) AS DATE)`;
+export function periodSql(granularity: Granularity, column = 'usage_date'): string {
+  return granularity === 'day' ? column : `CAST(date_trunc('month', ${column}) AS DATE)`;
 }
 
 export interface WhereOptions {
@@ -131,9 +131,12 @@ export function currencySql(
 
 /**
  * The grouped series in one currency ('' = rows without one): the `limit` largest groups by total with their cost
- * per period, the total per period, and the number of groups. The source is read once into per-period groups;
- * only the top groups are ranked (a top-N, not a sort of every group), and the "other" group is the period total
- * less the top groups, so a query over hundreds of thousands of resources stays cheap.
+ * per period, the total per period, and the number of groups; the "other" group is the period total less the top
+ * groups. Two plans, both reading the source once for the heavy part and ranking only the top groups:
+ * - few groups per day (every dimension but resource): sum per day and group straight off the columns, roll the
+ *   days up to months on that small set, then rank;
+ * - many groups (resources): sum per group over the whole range, take the top N, and read the per-period costs of
+ *   those N only.
  */
 export function groupedSql(
   q: CostQuery,
@@ -150,18 +153,41 @@ export function groupedSql(
   const where = whereSql({ orgId, from: q.from, to: q.to, filters: q.filters }, source, dialect, p);
   const inCurrency = currency ? `billing_currency = ${p.add(currency)}` : 'billing_currency IS NULL';
   const limit = p.add(q.limit);
-  const sql = `
-WITH base AS MATERIALIZED (
-  SELECT ${periodSql(q.granularity)} AS period, ${g1} AS g1, ${g2} AS g2, SUM(${costColumn(source, q.basis)}) AS cost
+  const cost = costColumn(source, q.basis);
+  const ranked = `top AS (
+  SELECT g1, g2, ROW_NUMBER() OVER (ORDER BY total DESC, g1, g2) AS rn
+  FROM (SELECT g1, g2, total FROM totals ORDER BY total DESC, g1, g2 LIMIT ${limit}) t
+)`;
+  const manyGroups = q.groupBy.some((d) => d.kind === 'resource');
+  const sql = manyGroups
+    ? `
+WITH totals AS (
+  SELECT ${g1} AS g1, ${g2} AS g2, SUM(${cost}) AS total
+  FROM ${source} WHERE ${where} AND ${inCurrency}
+  GROUP BY 1, 2
+), ${ranked}
+SELECT 'top' AS kind, ${periodSql(q.granularity)} AS period, t.g1 AS g1, t.g2 AS g2, t.rn AS rn, SUM(${cost}) AS cost
+FROM ${source} JOIN top t ON ${g1} = t.g1 AND ${g2} = t.g2
+WHERE ${where} AND ${inCurrency}
+GROUP BY 2, 3, 4, 5
+UNION ALL
+SELECT 'all', d, NULL, NULL, NULL, SUM(cost) FROM (
+  SELECT ${periodSql(q.granularity, 'usage_date')} AS d, SUM(${cost}) AS cost
+  FROM ${source} WHERE ${where} AND ${inCurrency} GROUP BY usage_date
+) x GROUP BY 2
+UNION ALL
+SELECT 'count', NULL, NULL, NULL, COUNT(*), NULL FROM totals`
+    : `
+WITH daily AS (
+  SELECT usage_date AS d, ${g1} AS g1, ${g2} AS g2, SUM(${cost}) AS cost
   FROM ${source}
   WHERE ${where} AND ${inCurrency}
   GROUP BY 1, 2, 3
+), base AS MATERIALIZED (
+  SELECT ${periodSql(q.granularity, 'd')} AS period, g1, g2, SUM(cost) AS cost FROM daily GROUP BY 1, 2, 3
 ), totals AS (
   SELECT g1, g2, SUM(cost) AS total FROM base GROUP BY g1, g2
-), top AS (
-  SELECT g1, g2, ROW_NUMBER() OVER (ORDER BY total DESC, g1, g2) AS rn
-  FROM (SELECT g1, g2, total FROM totals ORDER BY total DESC, g1, g2 LIMIT ${limit}) t
-)
+), ${ranked}
 SELECT 'top' AS kind, b.period AS period, t.g1 AS g1, t.g2 AS g2, t.rn AS rn, SUM(b.cost) AS cost
 FROM base b JOIN top t ON b.g1 = t.g1 AND b.g2 = t.g2
 GROUP BY 2, 3, 4, 5

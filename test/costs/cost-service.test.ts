@@ -163,6 +163,37 @@ describe.each(ENGINES)('cost service on %s', (engine) => {
     expect(other?.key).toEqual({ resource: null });
     expect(a.groups.reduce((s, g) => s + g.total, 0)).toBeCloseTo(a.total, 6);
     expect(a.total).toBeCloseTo(sum(items, 'billed', inRange('2024-01-01', '2024-01-31')), 6);
+    // Across months and days, every period of the folded answer still adds up.
+    for (const granularity of ['month', 'day'] as const) {
+      const spread = await costs.queryText(ORG, {
+        from: '2024-01-20',
+        to: '2024-02-10',
+        groupBy: 'resource,account',
+        granularity,
+        limit: 5,
+      });
+      for (const [i, p] of spread.series.entries()) {
+        const inPeriod = (it: FixtureItem) =>
+          it.currency === 'USD' &&
+          it.date >= '2024-01-20' &&
+          it.date <= '2024-02-10' &&
+          it.date.startsWith(p.period);
+        expect(p.cost).toBeCloseTo(sum(items, 'billed', inPeriod), 6);
+        expect(spread.groups.reduce((s, g) => s + g.series[i].cost, 0)).toBeCloseTo(p.cost, 6);
+      }
+      const first = spread.groups[0];
+      expect(first.total).toBeCloseTo(
+        sum(
+          items,
+          'billed',
+          (it) =>
+            it.resource === first.key.resource &&
+            it.account === first.key.account &&
+            inRange('2024-01-20', '2024-02-10')(it),
+        ),
+        6,
+      );
+    }
     const noId = await costs.queryText(ORG, {
       from: '2024-01-01',
       to: '2024-01-31',
