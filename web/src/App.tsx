@@ -35,7 +35,10 @@ const router = createBrowserRouter([
 
 export function App(): ReactNode {
   return (
-    <SessionProvider signedOut={<SignInPage />} loading={<div className="splash" aria-busy="true" />}>
+    <SessionProvider
+      signedOut={(problem) => <SignInPage problem={problem} />}
+      loading={<div className="splash" aria-busy="true" />}
+    >
       <RouterProvider router={router} />
     </SessionProvider>
   );

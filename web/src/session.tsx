@@ -43,7 +43,8 @@ async function loadMe(): Promise<Me> {
 }
 
 export function SessionProvider(props: {
-  signedOut: ReactNode;
+  /** The sign-in page; `problem` is why the session check failed when it was not a plain 401. */
+  signedOut: (problem?: string) => ReactNode;
   loading: ReactNode;
   children: ReactNode;
 }): ReactNode {
@@ -98,7 +99,7 @@ export function SessionProvider(props: {
   return (
     <SignInContext.Provider value={signIn}>
       {state.status === 'loading' ? props.loading : null}
-      {state.status === 'signed-out' ? props.signedOut : null}
+      {state.status === 'signed-out' ? props.signedOut(state.error) : null}
       {session ? <SessionContext.Provider value={session}>{props.children}</SessionContext.Provider> : null}
     </SignInContext.Provider>
   );

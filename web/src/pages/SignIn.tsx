@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorNotice } from '../components/Feedback';
 import { useSignIn } from '../session';
 
-export function SignInPage(): ReactNode {
+export function SignInPage(props: { problem?: string }): ReactNode {
   const signIn = useSignIn();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -53,6 +53,7 @@ export function SignInPage(): ReactNode {
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
+        {props.problem && !error ? <div className="notice notice-warning">{props.problem}</div> : null}
         <ErrorNotice error={error} />
         <button type="submit" className="btn btn-primary btn-block" disabled={pending}>
           {pending ? 'Signing in…' : 'Sign in'}
