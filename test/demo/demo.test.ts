@@ -45,11 +45,9 @@ describe('npm ci && npm run demo in a clean clone', () => {
   let output = '';
   let url: string;
   let token: string;
-  const exited = () =>
-    new Promise<number | null>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-      else child.once('exit', (code) => resolve(code));
-    });
+  let closed: Promise<number | null>;
+  /** Resolves once every process of the group has let go of the output pipes, i.e. the demo itself has ended. */
+  const exited = () => closed;
 
   beforeAll(async () => {
     expect(readmeFirstCommand()).toBe(README_FIRST_COMMAND);
@@ -67,6 +65,7 @@ describe('npm ci && npm run demo in a clean clone', () => {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    closed = new Promise((resolve) => child.once('close', (code) => resolve(code)));
     child.stdout?.on('data', (b: Buffer) => (output += b.toString()));
     child.stderr?.on('data', (b: Buffer) => (output += b.toString()));
     url = await waitFor('the demo to print its URL', 8 * 60_000, async () => {
