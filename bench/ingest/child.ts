@@ -69,6 +69,7 @@ async function openStore(engine: string, dir: string): Promise<Store> {
 }
 
 async function sync(engine: string, format: string): Promise<void> {
+  const exportName = process.env.BENCH_EXPORT ?? `bench-${format}`;
   const dir = mkdtempSync(path.join(process.env.BENCH_TMP ?? tmpdir(), 'cloudtally-bench-ingest-'));
   const store = await openStore(engine, dir);
   const s3 = new S3Client({
@@ -87,11 +88,11 @@ async function sync(engine: string, format: string): Promise<void> {
   const started = Date.now();
   const r = await billing.syncExport({
     orgId: 'bench',
-    cloudAccountId: `bench-${format}`,
+    cloudAccountId: exportName,
     awsAccountId: env('SIM_PAYER'),
     export: {
       type: 'cur2',
-      name: `bench-${format}`,
+      name: exportName,
       bucket: BENCH_BUCKET,
       prefix: 'bench',
       region: 'us-east-1',
@@ -107,7 +108,7 @@ async function sync(engine: string, format: string): Promise<void> {
   const ms = Date.now() - started;
   const [totals] = await store.query<{ n: number; b: number }>(
     `SELECT count(*) AS n, sum(billed_cost) AS b FROM cost_line_items WHERE cloud_account_id = $1`,
-    [`bench-${format}`],
+    [exportName],
   );
   s3.destroy();
   await store.close();

@@ -8,9 +8,15 @@
  *
  * Sizes can be made small (BENCH_ROWS=200000 BENCH_MEMORY_ROWS=400000); BENCH_PG=0 or BENCH_MEMORY_ROWS=0
  * skip a part. Generated months are kept in bench/out/ and reused by later runs of the same size.
+ *
+ * The memory month is, by default, the generated Parquet month listed K = BENCH_MEMORY_ROWS / BENCH_ROWS
+ * times in a manifest of its own (hard links under new keys): the same real sync path over K× the rows,
+ * without generating them again (the generator takes far longer than the load on 2 cores).
+ * BENCH_MEMORY_FROM=generate generates that month with the simulator instead. BENCH_PARTS=duckdb,postgres,memory
+ * picks parts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +28,9 @@ const CHILD = path.join(here, 'child.ts');
 const ROWS = Number(process.env.BENCH_ROWS ?? 5_000_000);
 const MEMORY_ROWS = Number(process.env.BENCH_MEMORY_ROWS ?? 10_000_000);
 const WITH_PG = process.env.BENCH_PG !== '0';
+const MEMORY_FROM = process.env.BENCH_MEMORY_FROM ?? 'replicate';
+/** Parts to run: duckdb (both formats vs the baseline), postgres, memory. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'duckdb,postgres,memory').split(','));
 const ADMIN_PG_URL = process.env.CLOUDTALLY_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const OUT = path.join(root, 'bench', 'out', 'ingest');
 
@@ -116,11 +125,12 @@ function simEnv(info: SimInfo): Record<string, string> {
   };
 }
 
-function check(info: SimInfo, format: string, r: SyncResult): void {
-  const truth = info.exports[`bench-${format}`].periods['2025-03'];
+function check(info: SimInfo, format: string, r: SyncResult, factor = 1): void {
+  const t = info.exports[`bench-${format}`].periods['2025-03'];
+  const truth = { rows: t.rows * factor, billed: t.billed * factor };
   const failed = r.periods.filter((p) => p.status !== 'loaded');
   if (failed.length > 0) throw new Error(`sync of ${format} failed: ${JSON.stringify(failed)}`);
-  if (r.rows !== truth.rows || Math.abs(r.billed - truth.billed) > 0.005) {
+  if (r.rows !== truth.rows || Math.abs(r.billed - truth.billed) > 0.005 * factor) {
     throw new Error(
       `sync of ${format} loaded ${r.rows} rows / ${r.billed} but the truth is ${truth.rows} / ${truth.billed}`,
     );
@@ -145,12 +155,76 @@ async function withPostgresDatabase<T>(fn: (url: string) => Promise<T>): Promise
   }
 }
 
+/** A manifest listing the Parquet month's files `factor` times (hard links under new keys). */
+function replicateMonth(info: SimInfo, factor: number): string {
+  const name = `bench-x${factor}`;
+  const bucket = path.join(info.dataDir, 'buckets', 'small-cur');
+  const source = JSON.parse(
+    readFileSync(
+      path.join(
+        bucket,
+        'bench',
+        'bench-parquet',
+        'metadata',
+        'BILLING_PERIOD=2025-03',
+        'bench-parquet-Manifest.json',
+      ),
+      'utf8',
+    ),
+  ) as Record<string, unknown> & { dataFiles: string[] };
+  const root = path.join(bucket, 'bench', name);
+  rmSync(root, { recursive: true, force: true });
+  const keys: string[] = [];
+  for (let k = 0; k < factor; k++) {
+    for (const [i, ref] of source.dataFiles.entries()) {
+      const from = path.join(bucket, ...ref.replace(/^s3:\/\/[^/]+\//, '').split('/'));
+      const key = `bench/${name}/data/BILLING_PERIOD=2025-03/${name}-${k}-${i}.snappy.parquet`;
+      const to = path.join(bucket, ...key.split('/'));
+      mkdirSync(path.dirname(to), { recursive: true });
+      linkSync(from, to);
+      keys.push(`s3://small-cur/${key}`);
+    }
+  }
+  const manifestDir = path.join(root, 'metadata', 'BILLING_PERIOD=2025-03');
+  mkdirSync(manifestDir, { recursive: true });
+  writeFileSync(
+    path.join(manifestDir, `${name}-Manifest.json`),
+    JSON.stringify({ ...source, exportName: name, dataFiles: keys }),
+  );
+  return name;
+}
+
+async function memoryRun(info: SimInfo, exportName: string | undefined, factor: number): Promise<void> {
+  const r = await runChild<SyncResult>(['sync', 'duckdb', 'parquet'], {
+    ...simEnv(info),
+    ...(exportName ? { BENCH_EXPORT: exportName } : {}),
+  });
+  check(info, 'parquet', r, factor);
+  const label = `${(r.rows / 1e6).toFixed(1)}M`;
+  log(`memory: ${fmt(r.rows)} rows in ${(r.ms / 1000).toFixed(1)} s`);
+  bench(
+    `ingest cur2-parquet ${label} peak RSS`,
+    `${fmt(r.peakRssMiB)} MiB`,
+    '< 1024 MiB',
+    r.peakRssMiB < GIB,
+  );
+  if (rssAtRows !== undefined) {
+    const growth = r.peakRssMiB / rssAtRows;
+    bench(
+      `ingest peak RSS growth ${fmt(ROWS)} → ${fmt(r.rows)} rows`,
+      `${growth.toFixed(2)} x`,
+      '<= 1.25 x (flat)',
+      growth <= 1.25,
+    );
+  }
+}
+
 const GIB = 1024;
 let rssAtRows: number | undefined;
 const main = await startSim(ROWS, 'parquet,csv');
 try {
   const label = `${(ROWS / 1e6).toFixed(ROWS % 1e6 === 0 ? 0 : 1)}M`;
-  for (const format of ['parquet', 'csv']) {
+  for (const format of PARTS.has('duckdb') ? ['parquet', 'csv'] : []) {
     const base = await runChild<BaselineResult>(['baseline', format], simEnv(main.info));
     log(`${format}: DuckDB baseline ${fmt(base.rows)} rows in ${(base.ms / 1000).toFixed(1)} s`);
     const ours = await runChild<SyncResult>(['sync', 'duckdb', format], simEnv(main.info));
@@ -179,7 +253,7 @@ try {
     );
     if (format === 'parquet') rssAtRows = ours.peakRssMiB;
   }
-  if (WITH_PG) {
+  if (WITH_PG && PARTS.has('postgres')) {
     try {
       const r = await withPostgresDatabase((url) =>
         runChild<SyncResult>(['sync', 'postgres', 'parquet'], {
@@ -201,32 +275,24 @@ try {
       bench(`ingest cur2-parquet ${label} into PostgreSQL`, 'failed', '>= 100,000 rows/s', false);
     }
   }
+  if (MEMORY_ROWS > 0 && PARTS.has('memory') && MEMORY_FROM === 'replicate') {
+    if (rssAtRows === undefined) {
+      const one = await runChild<SyncResult>(['sync', 'duckdb', 'parquet'], simEnv(main.info));
+      check(main.info, 'parquet', one);
+      rssAtRows = one.peakRssMiB;
+      log(`memory reference: ${fmt(one.rows)} rows, peak RSS ${fmt(one.peakRssMiB)} MiB`);
+    }
+    const factor = Math.max(1, Math.round(MEMORY_ROWS / ROWS));
+    await memoryRun(main.info, replicateMonth(main.info, factor), factor);
+  }
 } finally {
   await main.stop();
 }
 
-if (MEMORY_ROWS > 0) {
+if (MEMORY_ROWS > 0 && PARTS.has('memory') && MEMORY_FROM !== 'replicate') {
   const mem = await startSim(MEMORY_ROWS, 'parquet');
   try {
-    const r = await runChild<SyncResult>(['sync', 'duckdb', 'parquet'], simEnv(mem.info));
-    check(mem.info, 'parquet', r);
-    const label = `${(MEMORY_ROWS / 1e6).toFixed(MEMORY_ROWS % 1e6 === 0 ? 0 : 1)}M`;
-    log(`memory: ${fmt(r.rows)} rows in ${(r.ms / 1000).toFixed(1)} s`);
-    bench(
-      `ingest cur2-parquet ${label} peak RSS`,
-      `${fmt(r.peakRssMiB)} MiB`,
-      '< 1024 MiB',
-      r.peakRssMiB < GIB,
-    );
-    if (rssAtRows !== undefined) {
-      const growth = r.peakRssMiB / rssAtRows;
-      bench(
-        `ingest peak RSS growth ${fmt(ROWS)} → ${fmt(MEMORY_ROWS)} rows`,
-        `${growth.toFixed(2)} x`,
-        '<= 1.25 x (flat)',
-        growth <= 1.25,
-      );
-    }
+    await memoryRun(mem.info, undefined, 1);
   } finally {
     await mem.stop();
   }
