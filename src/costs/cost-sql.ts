@@ -4,6 +4,7 @@
  */
 import type { Dialect, SqlParam } from '../store/store.js';
 import type { CostBasis, CostFilter, CostQuery, Dimension, Granularity } from './cost-query.js';
+import { eachDay, eachMonth, monthEnd } from './dates.js';
 
 export type CostSource = 'cost_daily' | 'cost_line_items';
 
@@ -79,6 +80,20 @@ export function filterSql(
 export function periodSql(granularity: Granularity, column = 'usage_date'): string {
   return granularity === 'day' ? column : `CAST(date_trunc('month', ${column}) AS DATE)`;
 }
+
+/** Periods of a query as date ranges (months cut to the query's range). */
+export function periodRanges(
+  q: Pick<CostQuery, 'from' | 'to' | 'granularity'>,
+): { from: string; to: string }[] {
+  if (q.granularity === 'day') return eachDay(q.from, q.to).map((d) => ({ from: d, to: d }));
+  return eachMonth(q.from, q.to).map((m) => ({
+    from: m < q.from ? q.from : m,
+    to: monthEnd(m) > q.to ? q.to : monthEnd(m),
+  }));
+}
+
+/** Periods up to which a many-group query sums every period in its one pass. */
+const MAX_WIDE_PERIODS = 16;
 
 export interface WhereOptions {
   orgId: string;
@@ -159,6 +174,34 @@ export function groupedSql(
   FROM (SELECT g1, g2, total FROM totals ORDER BY total DESC, g1, g2 LIMIT ${limit}) t
 )`;
   const manyGroups = q.groupBy.some((d) => d.kind === 'resource');
+  const periods = periodRanges(q);
+  if (manyGroups && periods.length <= MAX_WIDE_PERIODS) {
+    // One pass: each group's total and its cost in every period side by side, then the top N unpivoted.
+    const bounds = periods.map((r) => ({ from: p.add(r.from), to: p.add(r.to), start: p.add(r.from) }));
+    const columns = bounds
+      .map(
+        (b, i) =>
+          `SUM(CASE WHEN usage_date >= ${b.from} AND usage_date <= ${b.to} THEN ${cost} ELSE 0 END) AS p${i}`,
+      )
+      .join(', ');
+    const branches = bounds.flatMap((b, i) => [
+      `SELECT 'top' AS kind, CAST(${b.start} AS DATE) AS period, g1, g2, rn, p${i} AS cost FROM top`,
+      `SELECT 'all', CAST(${b.start} AS DATE), NULL, NULL, NULL, SUM(p${i}) FROM totals`,
+    ]);
+    const sql = `
+WITH totals AS (
+  SELECT ${g1} AS g1, ${g2} AS g2, SUM(${cost}) AS total, ${columns}
+  FROM ${source} WHERE ${where} AND ${inCurrency}
+  GROUP BY 1, 2
+), top AS (
+  SELECT t.*, ROW_NUMBER() OVER (ORDER BY total DESC, g1, g2) AS rn
+  FROM (SELECT * FROM totals ORDER BY total DESC, g1, g2 LIMIT ${limit}) t
+)
+${branches.join('\nUNION ALL\n')}
+UNION ALL
+SELECT 'count', NULL, NULL, NULL, COUNT(*), NULL FROM totals`;
+    return { sql, params: p.values, source };
+  }
   const sql = manyGroups
     ? `
 WITH totals AS (
