@@ -55,7 +55,7 @@ let skipped = 0;
 if (existsSync(report)) {
   const result = JSON.parse(readFileSync(report, 'utf8'));
   passed = result.numPassedTests ?? 0;
-  failed = (result.numFailedTests ?? 0) + (result.numFailedTestSuites ?? 0);
+  failed = result.numFailedTests ?? 0;
   skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
 }
 if (r.status !== 0 && failed === 0) failed = 1;

@@ -474,7 +474,11 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
     );
   }
 
-  it.runIf(engine === 'duckdb')(
+  /** An engine-specific test is registered on its engine only: CI reads a skipped test as a missing part. */
+  const itOn = (only: typeof engine) =>
+    engine === only ? it : (..._args: Parameters<typeof it>) => undefined;
+
+  itOn('duckdb')(
     'marks a run left running by a dead process interrupted on start-up; the next run starts cleanly',
     async () => {
       const { orgId, accountIds } = await seedAccounts(store, 1);
@@ -525,18 +529,15 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
     expect(done.attempts).toBe(2);
   });
 
-  it.runIf(engine === 'postgres')(
-    'takes over a run whose worker stopped heartbeating and runs it again',
-    async () => {
-      const { orgId, accountIds } = await seedAccounts(store, 1);
-      await insertAbandonedRun(orgId, accountIds[0]);
-      const { stages } = fakeStages();
-      const sync = service(syncServiceFor(store, stages, { leaseMs: 2_000 }));
-      await sync.start({ worker: true, scheduler: false });
-      const done = await sync.waitForRun(orgId, 'run_dead', { pollMs: 20 });
-      expect(done.state).toBe('succeeded');
-      expect(done.attempts).toBe(2);
-      expect(done.workerId).toBe(sync.workerId);
-    },
-  );
+  itOn('postgres')('takes over a run whose worker stopped heartbeating and runs it again', async () => {
+    const { orgId, accountIds } = await seedAccounts(store, 1);
+    await insertAbandonedRun(orgId, accountIds[0]);
+    const { stages } = fakeStages();
+    const sync = service(syncServiceFor(store, stages, { leaseMs: 2_000 }));
+    await sync.start({ worker: true, scheduler: false });
+    const done = await sync.waitForRun(orgId, 'run_dead', { pollMs: 20 });
+    expect(done.state).toBe('succeeded');
+    expect(done.attempts).toBe(2);
+    expect(done.workerId).toBe(sync.workerId);
+  });
 });
