@@ -25,6 +25,7 @@ import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerCostRoutes } from './routes/cost-routes.js';
 import { registerRecommendationRoutes } from './routes/recommendation-routes.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
+import { registerMcpEndpoint } from '../mcp/http-endpoint.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerOrganizationRoutes } from './routes/organization-routes.js';
 import { registerSetupRoutes } from './routes/setup-routes.js';
@@ -41,6 +42,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerCostRoutes,
   registerAccountRoutes,
   registerSetupRoutes,
+  registerMcpEndpoint,
   registerSyncRoutes,
   registerResourceRoutes,
   registerRecommendationRoutes,
