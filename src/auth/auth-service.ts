@@ -50,6 +50,7 @@ export interface LoginResult {
 }
 
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+const TOKEN_TOUCH_MS = 60 * 1000;
 const MAX_FAILURES_PER_ACCOUNT = 5;
 const MAX_FAILURES_PER_ADDRESS = 20;
 
@@ -168,6 +169,22 @@ export function createAuthService({ store, clock, sessionTtlHours }: AuthService
       [key, since],
     );
     return Number(r.n);
+  }
+
+  /**
+   * Records when a token was last used, at most once a minute: a client sending requests in parallel must not
+   * make them write the same row at once (DuckDB aborts one of two concurrent writers), and a minute is as
+   * precise as "last used" needs to be.
+   */
+  async function touchToken(id: string, lastUsedAt: Date | null): Promise<void> {
+    const now = clock.now();
+    if (lastUsedAt && now.getTime() - lastUsedAt.getTime() < TOKEN_TOUCH_MS) return;
+    try {
+      await store.execute('UPDATE api_tokens SET last_used_at = $1 WHERE id = $2', [now, id]);
+    } catch (err) {
+      // Another request of the same client wrote it a moment ago; the request itself is unaffected.
+      if (!(err instanceof Error && /conflict/i.test(err.message))) throw err;
+    }
   }
 
   function requireManager(principal: Principal) {
@@ -362,12 +379,14 @@ export function createAuthService({ store, clock, sessionTtlHours }: AuthService
         org_id: string;
         expires_at: Date | null;
         revoked_at: Date | null;
-      }>('SELECT id, user_id, org_id, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1', [
-        sha256Hex(token),
-      ]);
+        last_used_at: Date | null;
+      }>(
+        'SELECT id, user_id, org_id, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = $1',
+        [sha256Hex(token)],
+      );
       if (!t || t.revoked_at || (t.expires_at && t.expires_at.getTime() <= clock.now().getTime()))
         return null;
-      await store.execute('UPDATE api_tokens SET last_used_at = $1 WHERE id = $2', [clock.now(), t.id]);
+      await touchToken(t.id, t.last_used_at);
       return principalFor(t.user_id, t.org_id, 'token', t.id);
     },
 

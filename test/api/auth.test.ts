@@ -89,4 +89,17 @@ describe('sign-in, sessions and tokens', () => {
     expect((await t.request(`/api/v1/tokens/${id}`, { method: 'DELETE', token })).status).toBe(204);
     expect((await t.request('/api/v1/auth/me', { token })).status).toBe(401);
   });
+
+  it('serves many parallel requests of one token (last use is recorded without write conflicts)', async () => {
+    const created = await t.request('/api/v1/tokens', {
+      method: 'POST',
+      token: t.users.manager.token,
+      body: { name: 'parallel' },
+    });
+    const { token } = (await created.json()) as { token: string };
+    const statuses = await Promise.all(
+      Array.from({ length: 24 }, () => t.request('/api/v1/auth/me', { token }).then((r) => r.status)),
+    );
+    expect(statuses).toEqual(Array.from({ length: 24 }, () => 200));
+  });
 });
