@@ -5,7 +5,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../../test/helpers/stores.js';
 import type { Store } from '../store/store.js';
-import { createSecretVault, decrypt, encrypt, loadMasterKey, parseMasterKey } from './secret-vault.js';
+import {
+  assertKeyMatches,
+  createSecretVault,
+  decrypt,
+  encrypt,
+  loadMasterKey,
+  parseMasterKey,
+} from './secret-vault.js';
 
 describe('master key', () => {
   it('is generated once with mode 0600 and then reused', () => {
@@ -56,5 +63,16 @@ describe.each(ENGINES)('secret vault on %s', (engine) => {
     expect(await vault.get(id, 'o1')).toBe('SUPERSECRETVALUE123');
     const again = createSecretVault(store, next);
     expect(await again.get(id, 'o1')).toBe('SUPERSECRETVALUE123');
+  });
+
+  it('refuses a master key that did not encrypt the stored secrets, naming the setting', async () => {
+    const key = randomBytes(32);
+    const vault = createSecretVault(store, key);
+    await store.transaction((tx) =>
+      vault.put(tx, { orgId: 'o9', ownerType: 'cloud_account', ownerId: 'ca9', name: 'k' }, 'value'),
+    );
+    await expect(assertKeyMatches(store, randomBytes(32))).rejects.toThrow(/CLOUDTALLY_SECRET_KEY/);
+    await store.execute(`DELETE FROM secrets WHERE org_id = 'o1'`);
+    await expect(assertKeyMatches(store, key)).resolves.toBeUndefined();
   });
 });

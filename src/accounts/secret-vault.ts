@@ -86,6 +86,26 @@ export interface SecretVault {
   readonly keyId: string;
 }
 
+/**
+ * Refuses to start with a master key that did not encrypt the stored secrets: in server mode every process
+ * must share one key (CLOUDTALLY_SECRET_KEY), and a key file made on another machine would otherwise only show
+ * up later as undecryptable credentials.
+ */
+export async function assertKeyMatches(store: Pick<Store, 'query'>, masterKey: Buffer): Promise<void> {
+  const rows = await store.query<{ key_id: string; n: number }>(
+    'SELECT key_id, count(*) AS n FROM secrets GROUP BY key_id',
+  );
+  const current = keyId(masterKey);
+  const other = rows.filter((r) => r.key_id !== current);
+  if (other.length === 0) return;
+  throw new InputError(
+    'secretKey',
+    `The configured master key (id ${current}) did not encrypt the ${other.reduce((n, r) => n + Number(r.n), 0)} ` +
+      `stored secret(s) (key id ${other.map((r) => r.key_id).join(', ')}). Set CLOUDTALLY_SECRET_KEY to the key ` +
+      'the other Cloudtally processes use (server mode needs one key everywhere), or restore the original key file.',
+  );
+}
+
 export function createSecretVault(store: Store, masterKey: Buffer): SecretVault {
   let key = masterKey;
   return {

@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
 import { createAuthService, type AuthService } from '../auth/auth-service.js';
-import { createSecretVault, loadMasterKey, type SecretVault } from '../accounts/secret-vault.js';
+import {
+  assertKeyMatches,
+  createSecretVault,
+  loadMasterKey,
+  type SecretVault,
+} from '../accounts/secret-vault.js';
 import { createAccountService, type AccountService } from '../accounts/account-service.js';
 import { createAwsClients, type AwsClientFactory } from '../aws/client-factory.js';
 import type { Config } from '../config/config.js';
@@ -57,6 +62,12 @@ export async function createAppContext(config: Config, options: ContextOptions =
   const masterKey = loadMasterKey(config);
   const store =
     options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  try {
+    await assertKeyMatches(store, masterKey);
+  } catch (err) {
+    if (!options.store) await store.close();
+    throw err;
+  }
   const vault = createSecretVault(store, masterKey);
   const auth = createAuthService({ store, clock, sessionTtlHours: config.sessionTtlHours });
   const costs = createCostService({ store, clock, log: log.child({ area: 'costs' }) });
