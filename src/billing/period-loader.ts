@@ -177,6 +177,29 @@ async function openScratch(
   };
 }
 
+/** One normalizing SELECT per data file (files without data left out), for the PostgreSQL pipeline. */
+async function perFileSelects(
+  db: DuckDBConnection,
+  files: LocalFile[],
+  mapping: MappingOptions,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of files) {
+    const rel = await sourceRelation(db, [f]);
+    if (rel.sql === '') continue;
+    const focus = buildFocusSelect(rel.sql, rel.columns, mapping);
+    if (focus.missingRequired.length > 0) {
+      throw loadError(
+        'billing_columns_missing',
+        `${f.key} lacks the columns ${focus.missingRequired.join(', ')}`,
+        f.key,
+      );
+    }
+    out.push(focus.sql);
+  }
+  return out;
+}
+
 /** After a failed normalization: which file holds the bad data (each read on its own). */
 async function findBadFile(
   db: DuckDBConnection,
@@ -293,7 +316,13 @@ export async function loadPeriod(req: PeriodLoadRequest): Promise<PeriodResult> 
         outcome =
           req.store.engine === 'duckdb'
             ? await writeIntoDuckDbStore(req.store, target, focus.sql)
-            : await writeIntoPostgresStore(req.store, scratch.db, target, focus.sql, dir);
+            : await writeIntoPostgresStore(
+                req.store,
+                scratch.db,
+                target,
+                await perFileSelects(scratch.db, files, mapping),
+                dir,
+              );
       } catch (err) {
         if (err instanceof BillingLoadError || isAbort(err, req.signal)) throw err;
         throw new BillingLoadError(await findBadFile(scratch.db, files, mapping, err, manifest.manifestKey));

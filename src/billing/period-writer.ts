@@ -6,7 +6,7 @@
  * - PostgreSQL store: a scratch DuckDB normalizes into a Parquet file; the kept rows and the rollup go
  *   to PostgreSQL with COPY inside one transaction.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Queryable, Store } from '../store/store.js';
@@ -143,57 +143,65 @@ async function rowsOf(db: DuckDBConnection, sql: string): Promise<Record<string,
 }
 
 /**
- * PostgreSQL store: normalize in the scratch DuckDB `db` into Parquet parts, then COPY them into the store
- * in one transaction. DuckDB renders part N+1 as CSV while PostgreSQL ingests part N, so both cores work.
+ * PostgreSQL store: a scratch DuckDB `db` normalizes each source file (`selects`, one normalizing SELECT
+ * per file) into Parquet parts and renders each part as CSV for COPY, all inside the store's transaction:
+ * DuckDB normalizes and renders the next part while PostgreSQL ingests the previous one, so both cores
+ * work. Totals, the rollup and the rows not imported come from the Parquet parts at the end.
  */
 export async function writeIntoPostgresStore(
   store: Store,
   db: DuckDBConnection,
   t: PeriodTarget,
-  focusSelect: string,
+  selects: readonly string[],
   workDir: string,
 ): Promise<WriteOutcome> {
   const normDir = path.join(workDir, 'normalized');
   const dailyPath = path.join(workDir, 'daily.csv');
-  const copied = await db.run(
-    `COPY (${focusSelect}) TO ${literal(normDir)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880, ROW_GROUPS_PER_FILE 2)`,
-  );
-  const sourceRows = Number(copied.rowsChanged);
-  if (sourceRows === 0) throw emptyError(t);
-  const parts = (await readdir(normDir)).filter((f) => f.endsWith('.parquet')).sort();
-  const all = `read_parquet(${literal(path.join(normDir, '*.parquet'))})`;
-  let notImported = EMPTY_NOT_IMPORTED;
   const keep = t.keep === 'all' ? 'TRUE' : keptCondition(t.keep);
-  const kept = `(SELECT * FROM ${all} WHERE ${keep})`;
-  if (t.keep !== 'all') notImported = toNotImported(await rowsOf(db, notImportedSql(all, t.keep)));
-  await db.run(`COPY (${dailyRollupSql(kept)}) TO ${literal(dailyPath)} (FORMAT csv, HEADER true)`);
-  const totals = toTotals(await rowsOf(db, totalsSql(kept)), await rowsOf(db, accountsSql(kept)));
-  const out = { sourceRows, totals, notImported };
-  await store.transaction(async (tx) => {
+  await mkdir(normDir, { recursive: true });
+  return store.transaction(async (tx) => {
     await replacePeriodRows(tx, t);
+    let sourceRows = 0;
     let copying: Promise<unknown> = Promise.resolve();
+    let n = 0;
     try {
-      for (const [i, part] of parts.entries()) {
-        const csv = path.join(workDir, `line-items-${i}.csv`);
-        await db.run(
-          `COPY (SELECT ${LINE_ITEM_COLUMNS.join(', ')} FROM read_parquet(${literal(path.join(normDir, part))}) WHERE ${keep}) ` +
-            `TO ${literal(csv)} (FORMAT csv, HEADER true)`,
+      for (const [i, select] of selects.entries()) {
+        const sourceDir = path.join(normDir, `source-${i}`);
+        const copied = await db.run(
+          `COPY (${select}) TO ${literal(sourceDir)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880, ROW_GROUPS_PER_FILE 2)`,
         );
-        await copying;
-        copying = store
-          .copyCsvInto(tx, 'cost_line_items', LINE_ITEM_COLUMNS, csv)
-          .then(() => rm(csv, { force: true }));
-        // Handled here so that a failed COPY does not count as unhandled while DuckDB writes the next part;
-        // the error itself surfaces at the next `await copying`.
-        copying.catch(() => undefined);
+        sourceRows += Number(copied.rowsChanged);
+        const parts = (await readdir(sourceDir)).filter((f) => f.endsWith('.parquet')).sort();
+        for (const part of parts) {
+          const csv = path.join(workDir, `line-items-${n++}.csv`);
+          await db.run(
+            `COPY (SELECT ${LINE_ITEM_COLUMNS.join(', ')} FROM read_parquet(${literal(path.join(sourceDir, part))}) WHERE ${keep}) ` +
+              `TO ${literal(csv)} (FORMAT csv, HEADER true)`,
+          );
+          await copying;
+          copying = store
+            .copyCsvInto(tx, 'cost_line_items', LINE_ITEM_COLUMNS, csv)
+            .then(() => rm(csv, { force: true }));
+          // Handled here so that a failed COPY does not count as unhandled while DuckDB works on the next
+          // part; the error itself surfaces at the next `await copying`.
+          copying.catch(() => undefined);
+        }
       }
       await copying;
     } catch (err) {
       await copying.catch(() => undefined);
       throw err;
     }
+    if (sourceRows === 0) throw emptyError(t);
+    const all = `read_parquet(${literal(path.join(normDir, '*', '*.parquet'))})`;
+    const kept = `(SELECT * FROM ${all} WHERE ${keep})`;
+    const notImported =
+      t.keep === 'all' ? EMPTY_NOT_IMPORTED : toNotImported(await rowsOf(db, notImportedSql(all, t.keep)));
+    await db.run(`COPY (${dailyRollupSql(kept)}) TO ${literal(dailyPath)} (FORMAT csv, HEADER true)`);
+    const totals = toTotals(await rowsOf(db, totalsSql(kept)), await rowsOf(db, accountsSql(kept)));
+    const out = { sourceRows, totals, notImported };
     await store.copyCsvInto(tx, 'cost_daily', DAILY_COLUMNS, dailyPath);
     await recordLoaded(tx, t, out);
+    return out;
   });
-  return out;
 }
