@@ -165,3 +165,22 @@ export async function withBackoff<T>(fn: () => Promise<T>, options: BackoffOptio
     }
   }
 }
+
+/**
+ * Follows a paged describe call to its last page, each page with backoff. `read` names the page's items and its
+ * next token (EC2 says NextToken, ELB NextMarker); an empty token ends the paging as a missing one does.
+ */
+export async function collectPages<P, T>(
+  fetchPage: (token: string | undefined) => Promise<P>,
+  read: (page: P) => { items: readonly T[] | undefined; next: string | undefined },
+  signal?: AbortSignal,
+): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  do {
+    const { items, next } = read(await withBackoff(() => fetchPage(token), { signal }));
+    out.push(...(items ?? []));
+    token = next || undefined;
+  } while (token);
+  return out;
+}

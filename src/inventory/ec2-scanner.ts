@@ -8,7 +8,7 @@ import {
   type EC2Client,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { withBackoff } from './aws-calls.js';
+import { collectPages, withBackoff } from './aws-calls.js';
 import type {
   AddressDetails,
   DiscoveredResource,
@@ -55,49 +55,44 @@ export async function scanInstances(
   region: string,
   signal?: AbortSignal,
 ): Promise<DiscoveredResource[]> {
+  const reservations = await collectPages(
+    (token) =>
+      ec2.send(new DescribeInstancesCommand({ MaxResults: 1000, NextToken: token }), { abortSignal: signal }),
+    (page) => ({ items: page.Reservations, next: page.NextToken }),
+    signal,
+  );
   const out: DiscoveredResource[] = [];
-  let token: string | undefined;
-  do {
-    const page = await withBackoff(
-      () =>
-        ec2.send(new DescribeInstancesCommand({ MaxResults: 1000, NextToken: token }), {
-          abortSignal: signal,
-        }),
-      { signal },
-    );
-    for (const reservation of page.Reservations ?? []) {
-      for (const i of reservation.Instances ?? []) {
-        if (!i.InstanceId) continue;
-        const state = i.State?.Name ?? 'unknown';
-        const tags = tagMap(i.Tags);
-        const details: InstanceDetails = {
-          instanceType: i.InstanceType ?? 'unknown',
-          launchTime: iso(i.LaunchTime),
-          platform: i.PlatformDetails ?? (i.Platform ? String(i.Platform) : 'Linux/UNIX'),
-          availabilityZone: i.Placement?.AvailabilityZone ?? null,
-          lifecycle: i.InstanceLifecycle ? String(i.InstanceLifecycle) : 'on-demand',
-          imageId: i.ImageId ?? null,
-          volumeIds: (i.BlockDeviceMappings ?? [])
-            .map((b) => b.Ebs?.VolumeId)
-            .filter((v): v is string => Boolean(v)),
-          stoppedAt: state === 'stopped' ? stoppedAtFromReason(i.StateTransitionReason) : null,
-          stateReason: i.StateTransitionReason || null,
-        };
-        out.push({
-          type: 'ec2_instance',
-          id: i.InstanceId,
-          region,
-          arn: `arn:aws:ec2:${region}:${reservation.OwnerId ?? ''}:instance/${i.InstanceId}`,
-          name: tags.Name,
-          state,
-          tags,
-          billIds: [i.InstanceId],
-          details: { ...details },
-        });
-      }
+  for (const reservation of reservations) {
+    for (const i of reservation.Instances ?? []) {
+      if (!i.InstanceId) continue;
+      const state = i.State?.Name ?? 'unknown';
+      const tags = tagMap(i.Tags);
+      const details: InstanceDetails = {
+        instanceType: i.InstanceType ?? 'unknown',
+        launchTime: iso(i.LaunchTime),
+        platform: i.PlatformDetails ?? (i.Platform ? String(i.Platform) : 'Linux/UNIX'),
+        availabilityZone: i.Placement?.AvailabilityZone ?? null,
+        lifecycle: i.InstanceLifecycle ? String(i.InstanceLifecycle) : 'on-demand',
+        imageId: i.ImageId ?? null,
+        volumeIds: (i.BlockDeviceMappings ?? [])
+          .map((b) => b.Ebs?.VolumeId)
+          .filter((v): v is string => Boolean(v)),
+        stoppedAt: state === 'stopped' ? stoppedAtFromReason(i.StateTransitionReason) : null,
+        stateReason: i.StateTransitionReason || null,
+      };
+      out.push({
+        type: 'ec2_instance',
+        id: i.InstanceId,
+        region,
+        arn: `arn:aws:ec2:${region}:${reservation.OwnerId ?? ''}:instance/${i.InstanceId}`,
+        name: tags.Name,
+        state,
+        tags,
+        billIds: [i.InstanceId],
+        details: { ...details },
+      });
     }
-    token = page.NextToken || undefined;
-  } while (token);
+  }
   return out;
 }
 
@@ -106,44 +101,41 @@ export async function scanVolumes(
   region: string,
   signal?: AbortSignal,
 ): Promise<DiscoveredResource[]> {
+  const volumes = await collectPages(
+    (token) =>
+      ec2.send(new DescribeVolumesCommand({ MaxResults: 500, NextToken: token }), { abortSignal: signal }),
+    (page) => ({ items: page.Volumes, next: page.NextToken }),
+    signal,
+  );
   const out: DiscoveredResource[] = [];
-  let token: string | undefined;
-  do {
-    const page = await withBackoff(
-      () =>
-        ec2.send(new DescribeVolumesCommand({ MaxResults: 500, NextToken: token }), { abortSignal: signal }),
-      { signal },
-    );
-    for (const v of page.Volumes ?? []) {
-      if (!v.VolumeId) continue;
-      const tags = tagMap(v.Tags);
-      const details: VolumeDetails = {
-        volumeType: v.VolumeType ? String(v.VolumeType) : 'standard',
-        sizeGiB: v.Size ?? 0,
-        iops: v.Iops ?? null,
-        availabilityZone: v.AvailabilityZone ?? null,
-        createTime: iso(v.CreateTime),
-        attachments: (v.Attachments ?? [])
-          .filter((a) => a.InstanceId)
-          .map((a) => ({
-            instanceId: a.InstanceId as string,
-            device: a.Device ?? null,
-            state: a.State ? String(a.State) : null,
-          })),
-      };
-      out.push({
-        type: 'ebs_volume',
-        id: v.VolumeId,
-        region,
-        name: tags.Name,
-        state: v.State ? String(v.State) : 'unknown',
-        tags,
-        billIds: [v.VolumeId],
-        details: { ...details },
-      });
-    }
-    token = page.NextToken || undefined;
-  } while (token);
+  for (const v of volumes) {
+    if (!v.VolumeId) continue;
+    const tags = tagMap(v.Tags);
+    const details: VolumeDetails = {
+      volumeType: v.VolumeType ? String(v.VolumeType) : 'standard',
+      sizeGiB: v.Size ?? 0,
+      iops: v.Iops ?? null,
+      availabilityZone: v.AvailabilityZone ?? null,
+      createTime: iso(v.CreateTime),
+      attachments: (v.Attachments ?? [])
+        .filter((a) => a.InstanceId)
+        .map((a) => ({
+          instanceId: a.InstanceId as string,
+          device: a.Device ?? null,
+          state: a.State ? String(a.State) : null,
+        })),
+    };
+    out.push({
+      type: 'ebs_volume',
+      id: v.VolumeId,
+      region,
+      name: tags.Name,
+      state: v.State ? String(v.State) : 'unknown',
+      tags,
+      billIds: [v.VolumeId],
+      details: { ...details },
+    });
+  }
   return out;
 }
 
@@ -153,41 +145,38 @@ export async function scanSnapshots(
   awsAccountId: string,
   signal?: AbortSignal,
 ): Promise<DiscoveredResource[]> {
+  const snapshots = await collectPages(
+    (token) =>
+      ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], MaxResults: 1000, NextToken: token }), {
+        abortSignal: signal,
+      }),
+    (page) => ({ items: page.Snapshots, next: page.NextToken }),
+    signal,
+  );
   const out: DiscoveredResource[] = [];
-  let token: string | undefined;
-  do {
-    const page = await withBackoff(
-      () =>
-        ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], MaxResults: 1000, NextToken: token }), {
-          abortSignal: signal,
-        }),
-      { signal },
-    );
-    for (const s of page.Snapshots ?? []) {
-      if (!s.SnapshotId) continue;
-      const tags = tagMap(s.Tags);
-      const arn = `arn:aws:ec2:${region}:${s.OwnerId ?? awsAccountId}:snapshot/${s.SnapshotId}`;
-      const details: SnapshotDetails = {
-        volumeId: s.VolumeId ?? null,
-        volumeSizeGiB: s.VolumeSize ?? 0,
-        startTime: iso(s.StartTime),
-        description: s.Description ?? null,
-        usedByImages: [],
-      };
-      out.push({
-        type: 'ebs_snapshot',
-        id: s.SnapshotId,
-        region,
-        arn,
-        name: tags.Name,
-        state: s.State ? String(s.State) : 'unknown',
-        tags,
-        billIds: [arn, s.SnapshotId],
-        details: { ...details },
-      });
-    }
-    token = page.NextToken || undefined;
-  } while (token);
+  for (const s of snapshots) {
+    if (!s.SnapshotId) continue;
+    const tags = tagMap(s.Tags);
+    const arn = `arn:aws:ec2:${region}:${s.OwnerId ?? awsAccountId}:snapshot/${s.SnapshotId}`;
+    const details: SnapshotDetails = {
+      volumeId: s.VolumeId ?? null,
+      volumeSizeGiB: s.VolumeSize ?? 0,
+      startTime: iso(s.StartTime),
+      description: s.Description ?? null,
+      usedByImages: [],
+    };
+    out.push({
+      type: 'ebs_snapshot',
+      id: s.SnapshotId,
+      region,
+      arn,
+      name: tags.Name,
+      state: s.State ? String(s.State) : 'unknown',
+      tags,
+      billIds: [arn, s.SnapshotId],
+      details: { ...details },
+    });
+  }
   return out;
 }
 
@@ -196,39 +185,36 @@ export async function scanImages(
   region: string,
   signal?: AbortSignal,
 ): Promise<DiscoveredResource[]> {
+  const images = await collectPages(
+    (token) =>
+      ec2.send(new DescribeImagesCommand({ Owners: ['self'], MaxResults: 1000, NextToken: token }), {
+        abortSignal: signal,
+      }),
+    (page) => ({ items: page.Images, next: page.NextToken }),
+    signal,
+  );
   const out: DiscoveredResource[] = [];
-  let token: string | undefined;
-  do {
-    const page = await withBackoff(
-      () =>
-        ec2.send(new DescribeImagesCommand({ Owners: ['self'], MaxResults: 1000, NextToken: token }), {
-          abortSignal: signal,
-        }),
-      { signal },
-    );
-    for (const im of page.Images ?? []) {
-      if (!im.ImageId) continue;
-      const tags = tagMap(im.Tags);
-      const details: ImageDetails = {
-        creationDate: iso(im.CreationDate),
-        snapshotIds: (im.BlockDeviceMappings ?? [])
-          .map((b) => b.Ebs?.SnapshotId)
-          .filter((v): v is string => Boolean(v)),
-        platform: im.PlatformDetails ?? 'Linux/UNIX',
-      };
-      out.push({
-        type: 'ami',
-        id: im.ImageId,
-        region,
-        name: im.Name ?? tags.Name,
-        state: im.State ? String(im.State) : 'unknown',
-        tags,
-        billIds: [im.ImageId],
-        details: { ...details },
-      });
-    }
-    token = page.NextToken || undefined;
-  } while (token);
+  for (const im of images) {
+    if (!im.ImageId) continue;
+    const tags = tagMap(im.Tags);
+    const details: ImageDetails = {
+      creationDate: iso(im.CreationDate),
+      snapshotIds: (im.BlockDeviceMappings ?? [])
+        .map((b) => b.Ebs?.SnapshotId)
+        .filter((v): v is string => Boolean(v)),
+      platform: im.PlatformDetails ?? 'Linux/UNIX',
+    };
+    out.push({
+      type: 'ami',
+      id: im.ImageId,
+      region,
+      name: im.Name ?? tags.Name,
+      state: im.State ? String(im.State) : 'unknown',
+      tags,
+      billIds: [im.ImageId],
+      details: { ...details },
+    });
+  }
   return out;
 }
 

@@ -13,7 +13,7 @@ import {
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import pLimit from 'p-limit';
-import { withBackoff } from './aws-calls.js';
+import { collectPages, withBackoff } from './aws-calls.js';
 import type { DiscoveredResource, LoadBalancerDetails, TargetGroupSummary } from './inventory-types.js';
 
 type Elbv2 = Pick<ElasticLoadBalancingV2Client, 'send'>;
@@ -45,30 +45,24 @@ export async function scanLoadBalancersV2(
 ): Promise<DiscoveredResource[]> {
   const { signal } = options;
   const send = <T>(fn: () => Promise<T>) => withBackoff(fn, { signal });
-  const lbs = [];
-  let marker: string | undefined;
-  do {
-    const page = await send(() =>
+  const lbs = await collectPages(
+    (marker) =>
       client.send(new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }), {
         abortSignal: signal,
       }),
-    );
-    lbs.push(...(page.LoadBalancers ?? []));
-    marker = page.NextMarker || undefined;
-  } while (marker);
+    (page) => ({ items: page.LoadBalancers, next: page.NextMarker }),
+    signal,
+  );
   if (lbs.length === 0) return [];
 
-  const groups: TargetGroup[] = [];
-  marker = undefined;
-  do {
-    const page = await send(() =>
+  const groups: TargetGroup[] = await collectPages(
+    (marker) =>
       client.send(new DescribeTargetGroupsCommand({ Marker: marker, PageSize: 400 }), {
         abortSignal: signal,
       }),
-    );
-    groups.push(...(page.TargetGroups ?? []));
-    marker = page.NextMarker || undefined;
-  } while (marker);
+    (page) => ({ items: page.TargetGroups, next: page.NextMarker }),
+    signal,
+  );
 
   const limit = pLimit(options.concurrency ?? 4);
   const summaries = await Promise.all(
@@ -151,15 +145,12 @@ export async function scanClassicLoadBalancers(
 ): Promise<DiscoveredResource[]> {
   const { signal } = options;
   const send = <T>(fn: () => Promise<T>) => withBackoff(fn, { signal });
-  const lbs = [];
-  let marker: string | undefined;
-  do {
-    const page = await send(() =>
+  const lbs = await collectPages(
+    (marker) =>
       client.send(new DescribeClassicCommand({ Marker: marker, PageSize: 400 }), { abortSignal: signal }),
-    );
-    lbs.push(...(page.LoadBalancerDescriptions ?? []));
-    marker = page.NextMarker || undefined;
-  } while (marker);
+    (page) => ({ items: page.LoadBalancerDescriptions, next: page.NextMarker }),
+    signal,
+  );
   const named = lbs.filter((lb) => lb.LoadBalancerName);
   if (named.length === 0) return [];
 
