@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { createAppContext, type AppContext } from '../app/context.js';
 import { loadConfig, type Config } from '../config/config.js';
-import { AppError, ERROR_MAP, errorKind, InputError } from '../lib/errors.js';
+import { AppError, ERROR_MAP, errorKind, InputError, NotFoundError } from '../lib/errors.js';
 import { createLog } from '../lib/log.js';
 import { clientFromEnv, type ApiClient } from './client.js';
 
@@ -60,6 +60,58 @@ export async function openContext(
 ): Promise<AppContext> {
   const config = configFrom({ logLevel: 'warn', ...flags }, { ...extra, scheduler: false });
   return createAppContext(config, { log: createLog(config.logLevel) });
+}
+
+export interface OrgFlags extends StoreFlags {
+  url?: string;
+  token?: string;
+  org?: string;
+  json?: boolean;
+}
+
+/**
+ * Runs against the server when CLOUDTALLY_URL (or --url) is set, else directly against the data directory for one
+ * organization (the only one, or the one named by --org).
+ */
+export async function withOrg<T>(
+  flags: OrgFlags,
+  viaApi: (client: ApiClient) => Promise<T>,
+  direct: (ctx: AppContext, orgId: string) => Promise<T>,
+): Promise<T> {
+  const client = clientFromEnv({ url: flags.url, token: flags.token });
+  if (client) return viaApi(client);
+  const ctx = await openContext(flags);
+  try {
+    const orgs = await ctx.store.query<{ id: string; name: string }>(
+      'SELECT id, name FROM organizations ORDER BY name',
+    );
+    const org = flags.org
+      ? orgs.find((o) => o.name === flags.org || o.id === flags.org)
+      : orgs.length === 1
+        ? orgs[0]
+        : undefined;
+    if (!org) {
+      if (flags.org) throw new NotFoundError('Organization', flags.org);
+      throw new InputError(
+        'org',
+        `There are ${orgs.length} organizations here; name one with --org (${orgs.map((o) => o.name).join(', ') || 'none yet'}).`,
+      );
+    }
+    return await direct(ctx, org.id);
+  } finally {
+    await ctx.close();
+  }
+}
+
+export function orgOptions(cmd: Command): Command {
+  return withStoreFlags(cmd)
+    .option(
+      '--url <url>',
+      'Cloudtally server (default CLOUDTALLY_URL); without one the data directory is read',
+    )
+    .option('--token <token>', 'API token (default CLOUDTALLY_TOKEN)')
+    .option('--org <name>', 'organization, when reading a data directory that holds several')
+    .option('--json', 'print JSON');
 }
 
 export async function withContext<T>(flags: StoreFlags, fn: (ctx: AppContext) => Promise<T>): Promise<T> {

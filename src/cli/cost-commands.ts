@@ -1,22 +1,24 @@
 import { copyFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { AppContext } from '../app/context.js';
 import type { CostAnomaly } from '../costs/anomalies.js';
 import type { CostAnswer } from '../costs/cost-answer.js';
 import { anomaliesCsv, costAnswerCsv, forecastCsv } from '../costs/cost-csv.js';
 import { COST_BASES, parseCostQuery, parseFilters, type CostBasis } from '../costs/cost-query.js';
 import type { ForecastAnswer, SummaryAnswer } from '../costs/cost-service.js';
 import { isoDate, monthStart } from '../costs/dates.js';
-import { InputError, NotFoundError } from '../lib/errors.js';
+import { InputError } from '../lib/errors.js';
 import { pathWithQuery, type QueryParams } from '../mcp/api-caller.js';
-import { clientFromEnv, type ApiClient } from './client.js';
-import { action, openContext, printJson, printTable, withStoreFlags, type StoreFlags } from './common.js';
+import {
+  action,
+  orgOptions,
+  printJson,
+  printTable,
+  withOrg,
+  withStoreFlags,
+  type OrgFlags,
+} from './common.js';
 
-interface Flags extends StoreFlags {
-  url?: string;
-  token?: string;
-  org?: string;
-  json?: boolean;
+interface Flags extends OrgFlags {
   csv?: boolean;
 }
 
@@ -28,47 +30,8 @@ function checkBasis(basis: string | undefined): CostBasis | undefined {
   return basis as CostBasis | undefined;
 }
 
-/** Runs against the server when CLOUDTALLY_URL is set, else against the data directory for one organization. */
-async function withCosts<T>(
-  flags: Flags,
-  viaApi: (client: ApiClient) => Promise<T>,
-  direct: (ctx: AppContext, orgId: string) => Promise<T>,
-): Promise<T> {
-  const client = clientFromEnv({ url: flags.url, token: flags.token });
-  if (client) return viaApi(client);
-  const ctx = await openContext(flags);
-  try {
-    const orgs = await ctx.store.query<{ id: string; name: string }>(
-      'SELECT id, name FROM organizations ORDER BY name',
-    );
-    const org = flags.org
-      ? orgs.find((o) => o.name === flags.org || o.id === flags.org)
-      : orgs.length === 1
-        ? orgs[0]
-        : undefined;
-    if (!org) {
-      if (flags.org) throw new NotFoundError('Organization', flags.org);
-      throw new InputError(
-        'org',
-        `There are ${orgs.length} organizations here; name one with --org (${orgs.map((o) => o.name).join(', ') || 'none yet'}).`,
-      );
-    }
-    return await direct(ctx, org.id);
-  } finally {
-    await ctx.close();
-  }
-}
-
 function costOptions(cmd: Command): Command {
-  return withStoreFlags(cmd)
-    .option(
-      '--url <url>',
-      'Cloudtally server (default CLOUDTALLY_URL); without one the data directory is read',
-    )
-    .option('--token <token>', 'API token (default CLOUDTALLY_TOKEN)')
-    .option('--org <name>', 'organization, when reading a data directory that holds several')
-    .option('--json', 'print JSON')
-    .option('--csv', 'print CSV');
+  return orgOptions(cmd).option('--csv', 'print CSV');
 }
 
 function printCosts(a: CostAnswer): void {
@@ -144,7 +107,7 @@ export function registerCostCommands(program: Command): void {
         if (!['day', 'month'].includes(input.granularity))
           throw new InputError('granularity', '--granularity must be day or month');
         const query = parseCostQuery(input);
-        const answer = await withCosts(
+        const answer = await withOrg(
           flags,
           (client) => client.get<CostAnswer>(pathWithQuery('/api/v1/costs', input as QueryParams)),
           (ctx, orgId) => ctx.costs.query(orgId, query),
@@ -164,7 +127,7 @@ export function registerCostCommands(program: Command): void {
   ).action(
     action(async (flags: Flags & { basis: string }) => {
       const basis = checkBasis(flags.basis);
-      const s = await withCosts<SummaryAnswer>(
+      const s = await withOrg<SummaryAnswer>(
         flags,
         (client) => client.get('/api/v1/costs/summary', { basis }),
         (ctx, orgId) => ctx.costs.summary(orgId, { basis }),
@@ -206,7 +169,7 @@ export function registerCostCommands(program: Command): void {
       async (flags: Flags & { basis: string; months: string; filter?: string[]; exclude?: string[] }) => {
         const basis = checkBasis(flags.basis);
         const months = Number(flags.months);
-        const f = await withCosts<ForecastAnswer>(
+        const f = await withOrg<ForecastAnswer>(
           flags,
           (client) =>
             client.get(
@@ -252,7 +215,7 @@ export function registerCostCommands(program: Command): void {
   ).action(
     action(async (flags: Flags & { from?: string; to?: string; limit: string }) => {
       const q = { from: flags.from, to: flags.to, limit: Number(flags.limit) };
-      const items = await withCosts<CostAnomaly[]>(
+      const items = await withOrg<CostAnomaly[]>(
         flags,
         async (client) => (await client.get<{ items: CostAnomaly[] }>('/api/v1/costs/anomalies', q)).items,
         (ctx, orgId) => ctx.costs.listAnomalies(orgId, q),
@@ -302,7 +265,7 @@ export function registerCostCommands(program: Command): void {
         if (flags.format !== 'csv' && flags.format !== 'parquet')
           throw new InputError('format', '--format must be csv or parquet');
         const format = flags.format;
-        await withCosts(
+        await withOrg(
           flags,
           async (client) => {
             const res = await client.raw(

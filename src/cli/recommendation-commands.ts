@@ -9,8 +9,8 @@ import {
   type SavingsTotals,
 } from '../recommendations/recommendation-store.js';
 import { isRuleName, RULE_NAMES } from '../recommendations/settings.js';
-import { action, printJson, printTable } from './common.js';
-import { accountFilter, orgOptions, withOrg, type OrgFlags } from './resource-commands.js';
+import { action, orgOptions, printJson, printTable, withOrg, type OrgFlags } from './common.js';
+import { accountFilter } from './resource-commands.js';
 
 interface ActFlags extends OrgFlags {
   as?: string;

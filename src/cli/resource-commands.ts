@@ -1,63 +1,9 @@
 import type { Command } from 'commander';
-import type { AppContext } from '../app/context.js';
 import { RESOURCE_TYPES, type ResourceType } from '../inventory/inventory-types.js';
 import type { ResourceFilters, ResourceView } from '../inventory/resource-query.js';
 import type { ScanStatus } from '../inventory/resource-store.js';
-import { InputError, NotFoundError } from '../lib/errors.js';
-import { clientFromEnv, type ApiClient } from './client.js';
-import { action, openContext, printJson, printTable, withStoreFlags, type StoreFlags } from './common.js';
-
-export interface OrgFlags extends StoreFlags {
-  url?: string;
-  token?: string;
-  org?: string;
-  json?: boolean;
-}
-
-/**
- * Runs against the server when CLOUDTALLY_URL (or --url) is set, else directly against the data directory for one
- * organization (the only one, or the one named by --org).
- */
-export async function withOrg<T>(
-  flags: OrgFlags,
-  viaApi: (client: ApiClient) => Promise<T>,
-  direct: (ctx: AppContext, orgId: string) => Promise<T>,
-): Promise<T> {
-  const client = clientFromEnv({ url: flags.url, token: flags.token });
-  if (client) return viaApi(client);
-  const ctx = await openContext(flags);
-  try {
-    const orgs = await ctx.store.query<{ id: string; name: string }>(
-      'SELECT id, name FROM organizations ORDER BY name',
-    );
-    const org = flags.org
-      ? orgs.find((o) => o.name === flags.org || o.id === flags.org)
-      : orgs.length === 1
-        ? orgs[0]
-        : undefined;
-    if (!org) {
-      if (flags.org) throw new NotFoundError('Organization', flags.org);
-      throw new InputError(
-        'org',
-        `There are ${orgs.length} organizations here; name one with --org (${orgs.map((o) => o.name).join(', ') || 'none yet'}).`,
-      );
-    }
-    return await direct(ctx, org.id);
-  } finally {
-    await ctx.close();
-  }
-}
-
-export function orgOptions(cmd: Command): Command {
-  return withStoreFlags(cmd)
-    .option(
-      '--url <url>',
-      'Cloudtally server (default CLOUDTALLY_URL); without one the data directory is read',
-    )
-    .option('--token <token>', 'API token (default CLOUDTALLY_TOKEN)')
-    .option('--org <name>', 'organization, when reading a data directory that holds several')
-    .option('--json', 'print JSON');
-}
+import { InputError } from '../lib/errors.js';
+import { action, orgOptions, printJson, printTable, withOrg, type OrgFlags } from './common.js';
 
 /** `--account` takes an AWS account ID (12 digits) or a Cloudtally cloud account ID. */
 export function accountFilter(account: string | undefined): {
