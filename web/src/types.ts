@@ -1,5 +1,30 @@
 /** Shapes of the REST API's answers, as the dashboard reads them (the zod schemas in src/api/routes are the truth). */
 
+// Types the server declares in files free of Node imports are imported, not restated: `import type` leaves
+// nothing in the bundle, and the compiler then holds the dashboard to the server's shapes.
+import type { Diagnostic } from '../../src/lib/errors.js';
+import type {
+  AccountState,
+  MemberAccount,
+  NotImportedSummary,
+  ValidationReport,
+  ValidationStep,
+} from '../../src/accounts/account-types.js';
+import type {
+  RecommendationState,
+  RecommendationView,
+} from '../../src/recommendations/recommendation-store.js';
+
+export type {
+  AccountState,
+  Diagnostic,
+  MemberAccount,
+  NotImportedSummary,
+  RecommendationState,
+  ValidationReport,
+  ValidationStep,
+};
+
 export type Role = 'manager' | 'engineer' | 'viewer';
 
 export interface User {
@@ -67,15 +92,6 @@ export interface Page<T> {
   total?: number;
 }
 
-export interface Diagnostic {
-  code: string;
-  message: string;
-  remediation: string;
-  step?: string;
-  key?: string;
-}
-
-export type AccountState = 'healthy' | 'syncing' | 'degraded' | 'failed' | 'pending' | 'disabled';
 export type ConnectionType = 'assumed_role' | 'root' | 'linked' | 'cost_explorer';
 
 export interface StageProgress {
@@ -220,32 +236,7 @@ export interface ForecastAnswer {
   periods: ForecastPeriod[];
 }
 
-export type RecommendationState = 'open' | 'dismissed' | 'snoozed' | 'closed';
-
-export interface Recommendation {
-  id: string;
-  rule: string;
-  resourceId: string;
-  resourceType: string | null;
-  resourceName: string | null;
-  awsAccountId: string;
-  cloudAccountId: string;
-  region: string | null;
-  title: string;
-  reason: string;
-  evidence: Record<string, unknown>;
-  action: string;
-  monthlySavings: number;
-  savingsBasis: 'bill' | 'estimate';
-  currency: string;
-  state: RecommendationState;
-  stateReason: string | null;
-  snoozedUntil: string | null;
-  stateUpdatedAt: string | null;
-  closedReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Recommendation = RecommendationView;
 
 export interface RecommendationList {
   items: Recommendation[];
@@ -289,41 +280,6 @@ export interface ResourceList {
 export interface MetricSeries {
   resourceId: string;
   items: { metric: string; points: { ts: string; value: number }[] }[];
-}
-
-export interface ValidationStep {
-  step: string;
-  state: 'pass' | 'fail' | 'skipped';
-  code: string;
-  message: string;
-  remediation?: string;
-  diagnostics?: Diagnostic[];
-  details?: Record<string, unknown>;
-}
-
-export interface ValidationReport {
-  ok: boolean;
-  checkedAt: string;
-  steps: ValidationStep[];
-}
-
-export interface MemberAccount {
-  awsAccountId: string;
-  name: string | null;
-  email: string | null;
-  awsStatus: string | null;
-  joinedAt: string | null;
-  discoveredAt: string;
-  connected: boolean;
-  cloudAccountId: string | null;
-}
-
-export interface NotImportedSummary {
-  billingPeriod: string;
-  accounts: number;
-  cost: number | null;
-  currency: string | null;
-  detail: Record<string, unknown>;
 }
 
 export interface CloudAccount {
