@@ -10,6 +10,16 @@ import type {
   ValidationReport,
   ValidationStep,
 } from '../../src/accounts/account-types.js';
+import type { CostAnomaly } from '../../src/costs/anomalies.js';
+import type { CostAnswer, CostGroup, SeriesPoint } from '../../src/costs/cost-answer.js';
+import type { CostBasis } from '../../src/costs/cost-query.js';
+import type {
+  ForecastAnswer,
+  ForecastPeriod,
+  PeriodTotal,
+  SummaryAnswer,
+} from '../../src/costs/cost-service.js';
+import type { ResourceView } from '../../src/inventory/resource-query.js';
 import type {
   RecommendationState,
   RecommendationView,
@@ -17,6 +27,13 @@ import type {
 
 export type {
   AccountState,
+  CostAnomaly,
+  CostAnswer,
+  CostBasis,
+  CostGroup,
+  ForecastAnswer,
+  ForecastPeriod,
+  PeriodTotal,
   Diagnostic,
   MemberAccount,
   NotImportedSummary,
@@ -142,99 +159,9 @@ export interface SyncRun {
   requestedBy?: string | null;
 }
 
-export interface CostPoint {
-  period: string;
-  cost: number;
-}
+export type CostPoint = SeriesPoint;
 
-export interface CostGroup {
-  key: Record<string, string | null>;
-  label: string;
-  total: number;
-  series: CostPoint[];
-  other?: { groups: number };
-}
-
-export interface CostAnswer {
-  from: string;
-  to: string;
-  granularity: 'day' | 'month';
-  groupBy: string[];
-  basis: CostBasis;
-  currency: string;
-  total: number;
-  periods: string[];
-  series: CostPoint[];
-  groups: CostGroup[];
-  groupCount: number;
-  truncated: boolean;
-  otherCurrencies: { currency: string; total: number }[];
-}
-
-export type CostBasis = 'billed' | 'net' | 'amortized' | 'net_amortized';
-
-export interface CostAnomaly {
-  id: string;
-  dimension: 'account' | 'service';
-  key: string;
-  label: string;
-  date: string;
-  currency: string;
-  actual: number;
-  expected: number;
-  change: number;
-  changePercent: number | null;
-  direction: 'increase' | 'decrease';
-  drivers?: {
-    resourceId: string | null;
-    usageType: string | null;
-    service: string | null;
-    account: string | null;
-    region: string | null;
-    cost: number;
-    baseline: number;
-    change: number;
-  }[];
-}
-
-export interface PeriodTotal {
-  from: string;
-  to: string;
-  total: number;
-}
-
-export interface CostSummary {
-  asOf: string;
-  basis: CostBasis;
-  currency: string;
-  monthToDate: PeriodTotal;
-  samePeriodLastMonth: PeriodTotal;
-  change: number;
-  /** Percent (12.5 = 12.5 %), null when last month had no cost. */
-  changePercent: number | null;
-  lastMonth: PeriodTotal;
-}
-
-export interface ForecastPeriod {
-  month: string;
-  from: string;
-  to: string;
-  actual: number;
-  forecast: number;
-  total: number;
-  lower: number;
-  upper: number;
-}
-
-export interface ForecastAnswer {
-  asOf: string;
-  basis: CostBasis;
-  currency: string;
-  method: string;
-  model: string;
-  lastDataDate: string | null;
-  periods: ForecastPeriod[];
-}
+export type CostSummary = SummaryAnswer;
 
 export type Recommendation = RecommendationView;
 
@@ -251,23 +178,7 @@ export interface RecommendationList {
   };
 }
 
-export interface Resource {
-  id: string;
-  type: string;
-  cloudAccountId: string;
-  awsAccountId: string;
-  region: string;
-  name: string | null;
-  state: string | null;
-  arn: string | null;
-  tags: Record<string, string>;
-  details: Record<string, unknown>;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  goneAt: string | null;
-  /** What it cost over the bill's last 30 days; null when the bill has no line for it. */
-  cost: { billed: number; effective: number; currency: string; from: string; to: string } | null;
-}
+export type Resource = ResourceView;
 
 export interface ResourceList {
   items: Resource[];
