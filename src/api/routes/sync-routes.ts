@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app/context.js';
 import { ACCOUNT_STATES } from '../../sync/account-status.js';
 import { RUN_STATES, STAGE_NAMES, TRIGGERS, type SyncRun } from '../../sync/sync-types.js';
+import { DiagnosticSchema } from './account-routes.js';
 import {
   defineRoute,
   ErrorSchema,
@@ -11,16 +12,6 @@ import {
   principalOf,
   type Api,
 } from '../route-kit.js';
-
-const DiagnosticSchema = z
-  .object({
-    code: z.string(),
-    message: z.string(),
-    remediation: z.string(),
-    step: z.string().optional(),
-    key: z.string().optional(),
-  })
-  .openapi('Diagnostic');
 
 const ProgressSchema = z.object({
   done: z.number().optional(),
