@@ -184,3 +184,12 @@ export async function collectPages<P, T>(
   } while (token);
   return out;
 }
+
+/** AWS tag lists (EC2 and both ELB APIs share the shape) → key/value; a tag without a key is dropped. */
+export function tagMap(
+  tags: readonly { Key?: string; Value?: string }[] | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key) out[t.Key] = t.Value ?? '';
+  return out;
+}

@@ -6,9 +6,8 @@ import {
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
   type EC2Client,
-  type Tag,
 } from '@aws-sdk/client-ec2';
-import { collectPages, withBackoff } from './aws-calls.js';
+import { collectPages, tagMap, withBackoff } from './aws-calls.js';
 import type {
   AddressDetails,
   DiscoveredResource,
@@ -19,12 +18,6 @@ import type {
 } from './inventory-types.js';
 
 type Ec2 = Pick<EC2Client, 'send'>;
-
-export function tagMap(tags: readonly Tag[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const t of tags ?? []) if (t.Key) out[t.Key] = t.Value ?? '';
-  return out;
-}
 
 function iso(d: Date | string | undefined | null): string | null {
   if (d === undefined || d === null) return null;

@@ -13,7 +13,7 @@ import {
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import pLimit from 'p-limit';
-import { collectPages, withBackoff } from './aws-calls.js';
+import { collectPages, tagMap, withBackoff } from './aws-calls.js';
 import type { DiscoveredResource, LoadBalancerDetails, TargetGroupSummary } from './inventory-types.js';
 
 type Elbv2 = Pick<ElasticLoadBalancingV2Client, 'send'>;
@@ -94,9 +94,7 @@ export async function scanLoadBalancersV2(
         client.send(new DescribeTagsCommand({ ResourceArns: batch }), { abortSignal: signal }),
       );
       for (const d of out.TagDescriptions ?? []) {
-        const t: Record<string, string> = {};
-        for (const tag of d.Tags ?? []) if (tag.Key) t[tag.Key] = tag.Value ?? '';
-        if (d.ResourceArn) tags.set(d.ResourceArn, t);
+        if (d.ResourceArn) tags.set(d.ResourceArn, tagMap(d.Tags));
       }
     } catch (err) {
       options.warn?.('elasticloadbalancing:DescribeTags', err);
@@ -189,9 +187,7 @@ export async function scanClassicLoadBalancers(
         client.send(new DescribeClassicTagsCommand({ LoadBalancerNames: batch }), { abortSignal: signal }),
       );
       for (const d of out.TagDescriptions ?? []) {
-        const t: Record<string, string> = {};
-        for (const tag of d.Tags ?? []) if (tag.Key) t[tag.Key] = tag.Value ?? '';
-        if (d.LoadBalancerName) tags.set(d.LoadBalancerName, t);
+        if (d.LoadBalancerName) tags.set(d.LoadBalancerName, tagMap(d.Tags));
       }
     } catch (err) {
       options.warn?.('elasticloadbalancing:DescribeTags', err);
