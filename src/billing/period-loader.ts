@@ -112,13 +112,19 @@ function isAbort(err: unknown, signal?: AbortSignal): boolean {
   );
 }
 
+/**
+ * Downloads every file of the manifest (bounded parallelism). The first failure stops the others, and the
+ * function returns only once every download has ended, so the work folder can be removed safely.
+ */
 async function download(req: PeriodLoadRequest, dir: string, progress: LoadProgress): Promise<LocalFile[]> {
   const limit = pLimit(req.downloadConcurrency ?? 4);
   const report = () => req.onProgress?.({ ...progress });
-  return Promise.all(
+  const stop = new AbortController();
+  const signal = req.signal ? AbortSignal.any([req.signal, stop.signal]) : stop.signal;
+  const settled = await Promise.allSettled(
     req.manifest.files.map((f, i) =>
       limit(async () => {
-        req.signal?.throwIfAborted();
+        signal.throwIfAborted();
         const base = `${i}-${path.basename(f.key).replace(/[^A-Za-z0-9._-]/g, '_')}`;
         const onBytes = (n: number) => {
           progress.bytes += n;
@@ -128,21 +134,21 @@ async function download(req: PeriodLoadRequest, dir: string, progress: LoadProgr
           // Decompressing on arrival overlaps it with the download and lets DuckDB read the CSV in parallel.
           const p = path.join(dir, base.replace(/\.gz$/i, ''));
           await downloadObject(req.s3, f.bucket, f.key, p, {
-            signal: req.signal,
+            signal,
             onBytes,
             transform: createGunzip,
           });
           local = { key: f.key, path: p, format: 'csv', compression: 'none' };
         } else if (f.compression === 'zip') {
           const zipPath = path.join(dir, base);
-          await downloadObject(req.s3, f.bucket, f.key, zipPath, { signal: req.signal, onBytes });
+          await downloadObject(req.s3, f.bucket, f.key, zipPath, { signal, onBytes });
           const p = path.join(dir, `${base}.csv`);
           await unzipFirstEntry(zipPath, p, f.key);
           await rm(zipPath, { force: true });
           local = { key: f.key, path: p, format: 'csv', compression: 'none' };
         } else {
           const p = path.join(dir, base);
-          await downloadObject(req.s3, f.bucket, f.key, p, { signal: req.signal, onBytes });
+          await downloadObject(req.s3, f.bucket, f.key, p, { signal, onBytes });
           local = {
             key: f.key,
             path: p,
@@ -153,9 +159,22 @@ async function download(req: PeriodLoadRequest, dir: string, progress: LoadProgr
         progress.filesDone++;
         report();
         return local;
+      }).catch((err: unknown) => {
+        stop.abort();
+        throw err;
       }),
     ),
   );
+  const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length > 0) {
+    // The failure that stopped the others, not the aborts it caused.
+    throw (
+      failures.find(
+        (e) => !(e instanceof BillingLoadError && e.diagnostic.code === 'billing_aborted') && !isAbort(e),
+      ) ?? failures[0]
+    );
+  }
+  return settled.map((r) => (r as PromiseFulfilledResult<LocalFile>).value);
 }
 
 async function openScratch(
