@@ -61,7 +61,12 @@ export async function createAppContext(config: Config, options: ContextOptions =
   const clock = options.clock ?? systemClock;
   const masterKey = loadMasterKey(config);
   const store =
-    options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+    options.store ??
+    (await openStore({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      duckdbMemoryLimit: config.duckdbMemoryLimit,
+    }));
   try {
     await assertKeyMatches(store, masterKey);
   } catch (err) {

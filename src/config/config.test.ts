@@ -31,6 +31,7 @@ describe('loadConfig', () => {
     [{ CLOUDTALLY_PORT: 'eighty' }, 'port', 'CLOUDTALLY_PORT'],
     [{ CLOUDTALLY_DATABASE_URL: 'mysql://x' }, 'databaseUrl', 'postgres://'],
     [{ CLOUDTALLY_LOG_LEVEL: 'loud' }, 'logLevel', 'CLOUDTALLY_LOG_LEVEL'],
+    [{ CLOUDTALLY_DUCKDB_MEMORY_LIMIT: 'lots' }, 'duckdbMemoryLimit', 'CLOUDTALLY_DUCKDB_MEMORY_LIMIT'],
   ])('names the bad setting %o', (env, field, mention) => {
     try {
       loadConfig({}, env);

@@ -44,6 +44,14 @@ export const configSchema = z
     maxBodyBytes: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
     /** Start the scheduler; tests that drive syncs by hand turn it off. */
     scheduler: bool.default(true),
+    /**
+     * Memory the embedded DuckDB engine may use before it spills to disk (DuckDB's own default is 80 % of RAM).
+     * It bounds a billing load of any size: the ingest benchmark's peak-memory figures are measured with it.
+     */
+    duckdbMemoryLimit: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 512MB or 2GB')
+      .default('512MB'),
   })
   .strict();
 
@@ -67,6 +75,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   maxConcurrentSyncs: 'CLOUDTALLY_MAX_CONCURRENT_SYNCS',
   syncLeaseSeconds: 'CLOUDTALLY_SYNC_LEASE_SECONDS',
   syncPollMs: 'CLOUDTALLY_SYNC_POLL_MS',
+  duckdbMemoryLimit: 'CLOUDTALLY_DUCKDB_MEMORY_LIMIT',
   sessionTtlHours: 'CLOUDTALLY_SESSION_TTL_HOURS',
   maxBodyBytes: 'CLOUDTALLY_MAX_BODY_BYTES',
   scheduler: 'CLOUDTALLY_SCHEDULER',

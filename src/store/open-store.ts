@@ -9,6 +9,8 @@ export interface StoreLocation {
   /** PostgreSQL URL for server mode; when absent the embedded DuckDB file in dataDir is used. */
   databaseUrl?: string;
   dataDir: string;
+  /** Embedded engine: memory DuckDB may use before spilling to disk, e.g. `512MB`. */
+  duckdbMemoryLimit?: string;
 }
 
 export const DUCKDB_FILE = 'cloudtally.duckdb';
@@ -23,7 +25,10 @@ export async function openStore(
     store = await PostgresStore.open(location.databaseUrl);
   } else {
     mkdirSync(location.dataDir, { recursive: true, mode: 0o700 });
-    store = await DuckDbStore.open({ path: path.join(location.dataDir, DUCKDB_FILE) });
+    store = await DuckDbStore.open({
+      path: path.join(location.dataDir, DUCKDB_FILE),
+      memoryLimit: location.duckdbMemoryLimit,
+    });
   }
   if (options.migrate !== false) {
     try {
