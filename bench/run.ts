@@ -48,5 +48,8 @@ for (const name of BENCHES.filter((b) => only.length === 0 || only.includes(b)))
   all.push(...lines);
 }
 process.stdout.write('\n## Benchmark figures\n');
-for (const line of all) process.stdout.write(`${line}\n`);
+// A benchmark may repeat a figure in its own summary; the table lists each figure once (the last value).
+const byName = new Map<string, string>();
+for (const line of all) byName.set(line.split('|')[0].trim(), line);
+for (const line of byName.values()) process.stdout.write(`${line}\n`);
 process.exitCode = failed ? 1 : 0;

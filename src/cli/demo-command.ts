@@ -159,6 +159,7 @@ export function registerDemoCommand(program: Command): void {
           'Starting the Cloudtally demo from a fresh data directory (every run starts fresh)…\n',
         );
         const demo = await startDemo(flags);
+        const stopped = runUntilSignal(demo.ctx.log, () => demo.stop());
         process.stdout.write(
           [
             '',
@@ -172,7 +173,7 @@ export function registerDemoCommand(program: Command): void {
             '',
           ].join('\n'),
         );
-        await runUntilSignal(demo.ctx.log, () => demo.stop());
+        await stopped;
         process.stdout.write('Cloudtally demo stopped.\n');
       }),
     );

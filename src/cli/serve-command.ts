@@ -21,15 +21,17 @@ export async function serve(flags: ServeFlags): Promise<void> {
   // `--no-worker`: this process serves the API only; `cloudtally worker` processes run the queued syncs.
   await ctx.sync.start({ worker: config.worker, scheduler: config.worker && config.scheduler });
   const server = await startServer(ctx, { port: config.port, host: config.host });
+  // Signals are handled before the ready line is printed, so whoever waits for it may stop the server at once.
+  const stopped = runUntilSignal(ctx.log, async () => {
+    await server.close();
+    await ctx.close();
+  });
   process.stdout.write(`listening on ${server.url}\n`);
   ctx.log.info(
     { url: server.url, engine: ctx.store.engine, dataDir: config.databaseUrl ? undefined : config.dataDir },
     'listening',
   );
-  await runUntilSignal(ctx.log, async () => {
-    await server.close();
-    await ctx.close();
-  });
+  await stopped;
 }
 
 export function registerServeCommand(program: Command): void {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { createAppContext } from '../app/context.js';
-import { ERROR_MAP, InputError } from '../lib/errors.js';
+import { InputError } from '../lib/errors.js';
 import { action, configFrom, withStoreFlags, type StoreFlags } from './common.js';
+import { runUntilSignal } from './lifecycle.js';
 
 interface WorkerFlags extends StoreFlags {
   concurrency?: string;
@@ -24,24 +25,15 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     );
   }
   const ctx = await createAppContext(config);
+  // Signals are handled before the ready line is printed, so a supervisor may stop the worker at once.
+  const stopped = runUntilSignal(ctx.log, async () => {
+    await ctx.sync.stop(GRACE_SECONDS * 1000);
+    await ctx.close();
+  });
   await ctx.sync.start({ worker: true, scheduler: config.scheduler });
   process.stdout.write(`worker ${ctx.sync.workerId ?? ''} started (${config.maxConcurrentSyncs} at once)\n`);
   ctx.log.info({ workerId: ctx.sync.workerId, concurrency: config.maxConcurrentSyncs }, 'worker started');
-  await new Promise<void>((resolve, reject) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) process.exit(ERROR_MAP.internal.exit);
-      stopping = true;
-      ctx.log.info({ signal }, 'worker shutting down');
-      void (async () => {
-        await ctx.sync.stop(GRACE_SECONDS * 1000);
-        await ctx.close();
-        resolve();
-      })().catch(reject);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  await stopped;
 }
 
 export function registerWorkerCommand(program: Command): void {
