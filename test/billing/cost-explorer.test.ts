@@ -1,13 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { startSimulator, type Simulator } from '../../sim/index.js';
-import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
+import type { BillingService } from '../../src/billing/billing-service.js';
 import type { Store } from '../../src/store/store.js';
-import { ENGINES, createTestDatabase, type TestDatabase } from '../helpers/stores.js';
-import { ceClient, clockAt, differences, storedDaily, truthDaily } from './harness.js';
+import { ENGINES } from '../helpers/stores.js';
+import {
+  ceClient,
+  closeBillingFixture,
+  differences,
+  openBillingFixture,
+  storedDaily,
+  truthDaily,
+  type BillingFixture,
+} from './harness.js';
 
 let sim: Simulator;
 let ce: CostExplorerClient;
@@ -24,22 +29,15 @@ afterAll(async () => {
 const ceCalls = () => sim.calls()['ce:GetCostAndUsage'] ?? 0;
 
 describe.each(ENGINES)('Cost Explorer source on %s', (engine) => {
-  let db: TestDatabase;
+  let fx: BillingFixture;
   let store: Store;
   let billing: BillingService;
-  let dir: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(engine);
-    store = await db.open();
-    dir = mkdtempSync(path.join(tmpdir(), 'cloudtally-billing-ce-'));
-    billing = createBillingService({ store, clock: clockAt(sim), tmpDir: dir });
+    fx = await openBillingFixture(engine, sim);
+    ({ store, billing } = fx);
   });
-  afterAll(async () => {
-    await store?.close();
-    await db?.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBillingFixture(fx));
 
   it('agrees with the S3 export per account, service and day, in few requests', async () => {
     const before = ceCalls();

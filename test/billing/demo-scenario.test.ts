@@ -1,21 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { startSimulator, type Simulator } from '../../sim/index.js';
-import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
+import type { BillingService } from '../../src/billing/billing-service.js';
 import type { Store } from '../../src/store/store.js';
-import { ENGINES, createTestDatabase, type TestDatabase } from '../helpers/stores.js';
+import { ENGINES } from '../helpers/stores.js';
 import {
   ceClient,
-  clockAt,
+  closeBillingFixture,
   differences,
   exportLocation,
+  openBillingFixture,
   s3Client,
   storedDaily,
   truthDaily,
+  type BillingFixture,
 } from './harness.js';
 
 let sim: Simulator;
@@ -34,22 +33,15 @@ afterAll(async () => {
 });
 
 describe.each(ENGINES)('the demo scenario on %s', (engine) => {
-  let db: TestDatabase;
+  let fx: BillingFixture;
   let store: Store;
   let billing: BillingService;
-  let dir: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(engine);
-    store = await db.open();
-    dir = mkdtempSync(path.join(tmpdir(), 'cloudtally-billing-demo-'));
-    billing = createBillingService({ store, clock: clockAt(sim), tmpDir: dir });
+    fx = await openBillingFixture(engine, sim);
+    ({ store, billing } = fx);
   });
-  afterAll(async () => {
-    await store?.close();
-    await db?.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBillingFixture(fx));
 
   it.each(['acme-cur2', 'acme-legacy'])(
     '%s: the retained history equals the truth to the cent',

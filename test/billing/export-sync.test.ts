@@ -1,21 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ConnectionError } from '../../src/lib/errors.js';
 import { startSimulator, type Simulator } from '../../sim/index.js';
-import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
+import type { BillingService } from '../../src/billing/billing-service.js';
 import type { Store } from '../../src/store/store.js';
-import { ENGINES, createTestDatabase, type TestDatabase } from '../helpers/stores.js';
+import { ENGINES } from '../helpers/stores.js';
 import {
-  clockAt,
+  closeBillingFixture,
   differences,
   exportLocation,
+  openBillingFixture,
   s3Client,
   storedDaily,
   truthDaily,
   type Basis,
+  type BillingFixture,
 } from './harness.js';
 
 const BASES: Basis[] = ['billed', 'net', 'amortized', 'netAmortized'];
@@ -53,22 +53,15 @@ async function fingerprint(store: Store, cloudAccountId: string) {
 }
 
 describe.each(ENGINES)('billing export sync on %s', (engine) => {
-  let db: TestDatabase;
+  let fx: BillingFixture;
   let store: Store;
   let billing: BillingService;
-  let workDir: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(engine);
-    store = await db.open();
-    workDir = mkdtempSync(path.join(tmpdir(), 'cloudtally-billing-test-'));
-    billing = createBillingService({ store, clock: clockAt(sim), tmpDir: workDir });
+    fx = await openBillingFixture(engine, sim);
+    ({ store, billing } = fx);
   });
-  afterAll(async () => {
-    await store?.close();
-    await db?.destroy();
-    rmSync(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBillingFixture(fx));
 
   const sync = (
     name: string,
@@ -108,7 +101,7 @@ describe.each(ENGINES)('billing export sync on %s', (engine) => {
           [],
         );
       }
-      expect(readdirSync(workDir)).toEqual([]);
+      expect(readdirSync(fx.dir)).toEqual([]);
     },
   );
 

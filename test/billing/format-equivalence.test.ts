@@ -1,14 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadScenario, startSimulator, type Simulator } from '../../sim/index.js';
-import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
+import type { BillingService } from '../../src/billing/billing-service.js';
 import { LINE_ITEM_COLUMNS } from '../../src/billing/focus-mapping.js';
 import type { Store } from '../../src/store/store.js';
-import { ENGINES, createTestDatabase, type TestDatabase } from '../helpers/stores.js';
-import { clockAt, differences, exportLocation, s3Client, storedDaily, truthDaily } from './harness.js';
+import { ENGINES } from '../helpers/stores.js';
+import {
+  closeBillingFixture,
+  differences,
+  exportLocation,
+  openBillingFixture,
+  s3Client,
+  storedDaily,
+  truthDaily,
+  type BillingFixture,
+} from './harness.js';
 
 /** The same line items written as CUR 2.0 Parquet, CUR 2.0 gzip CSV and legacy gzip CSV. */
 const FORMATS = ['eq-cur2-parquet', 'eq-cur2-csv', 'eq-legacy'] as const;
@@ -48,16 +54,13 @@ afterAll(async () => {
 const COMPARED = LINE_ITEM_COLUMNS.filter((c) => c !== 'cloud_account_id' && c !== 'sub_account_name');
 
 describe.each(ENGINES)('the three export formats on %s', (engine) => {
-  let db: TestDatabase;
+  let fx: BillingFixture;
   let store: Store;
   let billing: BillingService;
-  let dir: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(engine);
-    store = await db.open();
-    dir = mkdtempSync(path.join(tmpdir(), 'cloudtally-billing-eq-'));
-    billing = createBillingService({ store, clock: clockAt(sim), tmpDir: dir });
+    fx = await openBillingFixture(engine, sim);
+    ({ store, billing } = fx);
     for (const name of FORMATS) {
       const r = await billing.syncExport({
         orgId: 'org-1',
@@ -72,11 +75,7 @@ describe.each(ENGINES)('the three export formats on %s', (engine) => {
       expect(r.periods.every((p) => p.status === 'loaded')).toBe(true);
     }
   });
-  afterAll(async () => {
-    await store?.close();
-    await db?.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBillingFixture(fx));
 
   async function rows(cloudAccountId: string): Promise<string[]> {
     const cols = COMPARED.map((c) =>

@@ -2,8 +2,13 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { Simulator, TruthExport } from '../../sim/index.js';
-import type { Store } from '../../src/store/store.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Engine, Store } from '../../src/store/store.js';
 import type { ExportLocation } from '../../src/billing/manifests.js';
+import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/stores.js';
 
 /** Credentials of the scenario user that may read the payer's billing bucket and Cost Explorer. */
 export function payerCredentials(sim: Simulator): { accessKeyId: string; secretAccessKey: string } {
@@ -93,4 +98,27 @@ export function differences(a: Map<string, number>, b: Map<string, number>, tole
     if (Math.abs(x - y) > tolerance) out.push(`${k}: ${x} vs ${y}`);
   }
   return out;
+}
+
+/** A fresh database of one engine with a billing service over it, on the simulator's clock. */
+export interface BillingFixture {
+  db: TestDatabase;
+  store: Store;
+  billing: BillingService;
+  /** The service's scratch directory. */
+  dir: string;
+}
+
+export async function openBillingFixture(engine: Engine, sim: Simulator): Promise<BillingFixture> {
+  const db = await createTestDatabase(engine);
+  const store = await db.open();
+  const dir = mkdtempSync(path.join(tmpdir(), 'cloudtally-billing-test-'));
+  return { db, store, dir, billing: createBillingService({ store, clock: clockAt(sim), tmpDir: dir }) };
+}
+
+export async function closeBillingFixture(fx: BillingFixture | undefined): Promise<void> {
+  if (!fx) return;
+  await fx.store.close();
+  await fx.db.destroy();
+  rmSync(fx.dir, { recursive: true, force: true });
 }
