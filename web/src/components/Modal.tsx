@@ -40,6 +40,61 @@ export function Modal(props: {
   );
 }
 
+/**
+ * A dialog around a form: runs `onSubmit`, shows the API's error when it fails (the dialog stays open), and
+ * closes when it succeeds.
+ */
+export function FormDialog(props: {
+  title: string;
+  submitLabel: string;
+  /** The submit button's text while the request runs. */
+  pendingLabel?: string;
+  danger?: boolean;
+  /** Keeps the submit button disabled, e.g. until a confirmation is typed. */
+  blocked?: boolean;
+  autoFocusSubmit?: boolean;
+  onSubmit: () => Promise<void>;
+  onClose: () => void;
+  children: ReactNode;
+}): ReactNode {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setPending(true);
+    setError(undefined);
+    try {
+      await props.onSubmit();
+      props.onClose();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setPending(false);
+    }
+  };
+  return (
+    <Modal title={props.title} onClose={props.onClose}>
+      <form className="stack" onSubmit={(e) => void submit(e)}>
+        {props.children}
+        <ErrorNotice error={error} />
+        <div className="modal-actions">
+          <button type="button" className="btn" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className={`btn ${props.danger ? 'btn-danger' : 'btn-primary'}`}
+            disabled={pending || props.blocked}
+            autoFocus={props.autoFocusSubmit}
+          >
+            {pending ? (props.pendingLabel ?? 'Working…') : props.submitLabel}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
 /** Asks before a destructive action, runs it, and shows the API's error if it fails. */
 export function ConfirmDialog(props: {
   title: string;
@@ -51,50 +106,26 @@ export function ConfirmDialog(props: {
   /** When set, the user must type this text to confirm (for removals that delete data). */
   typeToConfirm?: string;
 }): ReactNode {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>();
   const [typed, setTyped] = useState('');
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setPending(true);
-    setError(undefined);
-    try {
-      await props.onConfirm();
-      props.onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setPending(false);
-    }
-  };
-  const blocked = props.typeToConfirm !== undefined && typed !== props.typeToConfirm;
   return (
-    <Modal title={props.title} onClose={props.onClose}>
-      <form onSubmit={(e) => void submit(e)}>
-        <div className="stack">{props.children}</div>
-        {props.typeToConfirm !== undefined ? (
-          <label className="field">
-            <span>
-              Type <strong>{props.typeToConfirm}</strong> to confirm
-            </span>
-            <input value={typed} onChange={(e) => setTyped(e.target.value)} autoFocus />
-          </label>
-        ) : null}
-        <ErrorNotice error={error} />
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className={`btn ${props.danger ? 'btn-danger' : 'btn-primary'}`}
-            disabled={pending || blocked}
-            autoFocus={props.typeToConfirm === undefined}
-          >
-            {pending ? 'Working…' : props.confirmLabel}
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <FormDialog
+      title={props.title}
+      submitLabel={props.confirmLabel}
+      danger={props.danger}
+      blocked={props.typeToConfirm !== undefined && typed !== props.typeToConfirm}
+      autoFocusSubmit={props.typeToConfirm === undefined}
+      onSubmit={props.onConfirm}
+      onClose={props.onClose}
+    >
+      <div className="stack">{props.children}</div>
+      {props.typeToConfirm !== undefined ? (
+        <label className="field">
+          <span>
+            Type <strong>{props.typeToConfirm}</strong> to confirm
+          </span>
+          <input value={typed} onChange={(e) => setTyped(e.target.value)} autoFocus />
+        </label>
+      ) : null}
+    </FormDialog>
   );
 }

@@ -1,8 +1,8 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api } from '../../api';
 import { ActionButton } from '../../components/Allowed';
 import { ErrorNotice } from '../../components/Feedback';
-import { Modal } from '../../components/Modal';
+import { FormDialog } from '../../components/Modal';
 import { addDays, isoDay } from '../../format';
 import type { Recommendation } from '../../types';
 
@@ -16,118 +16,84 @@ const DISMISS_REASONS = [
 function DismissDialog(props: { rec: Recommendation; onClose: () => void; onDone: () => void }): ReactNode {
   const [choice, setChoice] = useState(DISMISS_REASONS[0]);
   const [text, setText] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [pending, setPending] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setPending(true);
-    setError(undefined);
-    try {
-      const reason = choice === 'Other' ? text.trim() : text.trim() ? `${choice}: ${text.trim()}` : choice;
-      await api.post(`/api/v1/recommendations/${props.rec.id}/dismiss`, { reason });
-      props.onDone();
-      props.onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setPending(false);
-    }
+  const submit = async () => {
+    const reason = choice === 'Other' ? text.trim() : text.trim() ? `${choice}: ${text.trim()}` : choice;
+    await api.post(`/api/v1/recommendations/${props.rec.id}/dismiss`, { reason });
+    props.onDone();
   };
   return (
-    <Modal title="Dismiss recommendation" onClose={props.onClose}>
-      <form className="stack" onSubmit={(e) => void submit(e)}>
-        <p>
-          <strong>{props.rec.title}</strong>
-          <br />
-          <span className="muted small">{props.rec.resourceId}</span>
-        </p>
-        <fieldset className="field">
-          <legend>Why does it not apply?</legend>
-          {DISMISS_REASONS.map((r) => (
-            <label key={r} className="radio">
-              <input type="radio" name="reason" checked={choice === r} onChange={() => setChoice(r)} />
-              <span>{r}</span>
-            </label>
-          ))}
-        </fieldset>
-        <label className="field">
-          <span>{choice === 'Other' ? 'Reason' : 'Note (optional)'}</span>
-          <textarea
-            rows={2}
-            value={text}
-            required={choice === 'Other'}
-            maxLength={500}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </label>
-        <ErrorNotice error={error} />
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={pending}>
-            {pending ? 'Dismissing…' : 'Dismiss'}
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <FormDialog
+      title="Dismiss recommendation"
+      submitLabel="Dismiss"
+      pendingLabel="Dismissing…"
+      onSubmit={submit}
+      onClose={props.onClose}
+    >
+      <p>
+        <strong>{props.rec.title}</strong>
+        <br />
+        <span className="muted small">{props.rec.resourceId}</span>
+      </p>
+      <fieldset className="field">
+        <legend>Why does it not apply?</legend>
+        {DISMISS_REASONS.map((r) => (
+          <label key={r} className="radio">
+            <input type="radio" name="reason" checked={choice === r} onChange={() => setChoice(r)} />
+            <span>{r}</span>
+          </label>
+        ))}
+      </fieldset>
+      <label className="field">
+        <span>{choice === 'Other' ? 'Reason' : 'Note (optional)'}</span>
+        <textarea
+          rows={2}
+          value={text}
+          required={choice === 'Other'}
+          maxLength={500}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </label>
+    </FormDialog>
   );
 }
 
 function SnoozeDialog(props: { rec: Recommendation; onClose: () => void; onDone: () => void }): ReactNode {
   const [days, setDays] = useState('30');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [pending, setPending] = useState(false);
   const until = addDays(isoDay(new Date()), Number(days));
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setPending(true);
-    setError(undefined);
-    try {
-      await api.post(`/api/v1/recommendations/${props.rec.id}/snooze`, {
-        until: `${until}T00:00:00.000Z`,
-        reason: reason.trim() || undefined,
-      });
-      props.onDone();
-      props.onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setPending(false);
-    }
+  const submit = async () => {
+    await api.post(`/api/v1/recommendations/${props.rec.id}/snooze`, {
+      until: `${until}T00:00:00.000Z`,
+      reason: reason.trim() || undefined,
+    });
+    props.onDone();
   };
   return (
-    <Modal title="Snooze recommendation" onClose={props.onClose}>
-      <form className="stack" onSubmit={(e) => void submit(e)}>
-        <p>
-          <strong>{props.rec.title}</strong> comes back on its own after the snooze.
-        </p>
-        <label className="field">
-          <span>Snooze for</span>
-          <select value={days} onChange={(e) => setDays(e.target.value)}>
-            <option value="7">7 days</option>
-            <option value="30">30 days</option>
-            <option value="90">90 days</option>
-            <option value="180">180 days</option>
-          </select>
-          <span className="field-help">Until {until} (UTC)</span>
-        </label>
-        <label className="field">
-          <span>Reason (optional)</span>
-          <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
-        </label>
-        <ErrorNotice error={error} />
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={pending}>
-            {pending ? 'Snoozing…' : 'Snooze'}
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <FormDialog
+      title="Snooze recommendation"
+      submitLabel="Snooze"
+      pendingLabel="Snoozing…"
+      onSubmit={submit}
+      onClose={props.onClose}
+    >
+      <p>
+        <strong>{props.rec.title}</strong> comes back on its own after the snooze.
+      </p>
+      <label className="field">
+        <span>Snooze for</span>
+        <select value={days} onChange={(e) => setDays(e.target.value)}>
+          <option value="7">7 days</option>
+          <option value="30">30 days</option>
+          <option value="90">90 days</option>
+          <option value="180">180 days</option>
+        </select>
+        <span className="field-help">Until {until} (UTC)</span>
+      </label>
+      <label className="field">
+        <span>Reason (optional)</span>
+        <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+      </label>
+    </FormDialog>
   );
 }
 

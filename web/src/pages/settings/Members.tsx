@@ -1,8 +1,8 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api } from '../../api';
 import { ActionButton } from '../../components/Allowed';
 import { Empty, ErrorNotice, Loading, Notice } from '../../components/Feedback';
-import { ConfirmDialog, Modal } from '../../components/Modal';
+import { ConfirmDialog, FormDialog } from '../../components/Modal';
 import { dateTime } from '../../format';
 import { useApi } from '../../hooks';
 import { useSession } from '../../session';
@@ -24,84 +24,67 @@ function AddMemberDialog(props: { onClose: () => void; onAdded: () => void }): R
   const [role, setRole] = useState<Role>('viewer');
   const [password, setPassword] = useState('');
   const [mcc, setMcc] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [pending, setPending] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setPending(true);
-    setError(undefined);
-    try {
-      await api.post('/api/v1/members', {
-        email,
-        role,
-        name: name || undefined,
-        password: password || undefined,
-        manageCloudCredentials: mcc || undefined,
-      });
-      props.onAdded();
-      props.onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setPending(false);
-    }
+  const submit = async () => {
+    await api.post('/api/v1/members', {
+      email,
+      role,
+      name: name || undefined,
+      password: password || undefined,
+      manageCloudCredentials: mcc || undefined,
+    });
+    props.onAdded();
   };
   return (
-    <Modal title="Add member" onClose={props.onClose}>
-      <form className="stack" onSubmit={(e) => void submit(e)}>
-        <label className="field">
-          <span>E-mail</span>
-          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
-        </label>
-        <label className="field">
-          <span>Name (optional)</span>
-          <input value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <fieldset className="field">
-          <legend>Role</legend>
-          {ROLE_OPTIONS.map((r) => (
-            <label key={r.value} className="radio">
-              <input
-                type="radio"
-                name="role"
-                value={r.value}
-                checked={role === r.value}
-                onChange={() => setRole(r.value)}
-              />
-              <span>
-                {r.label} <span className="muted small">— {r.help}</span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
-        <label className="checkbox">
-          <input type="checkbox" checked={mcc} onChange={(e) => setMcc(e.target.checked)} />
-          <span>
-            Manage Cloud Credentials{' '}
-            <span className="muted small">— may connect, change and remove cloud accounts</span>
-          </span>
-        </label>
-        <label className="field">
-          <span>Initial password (needed for a new user, at least 10 characters)</span>
-          <input
-            type="password"
-            autoComplete="new-password"
-            minLength={10}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
-        <ErrorNotice error={error} />
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={pending}>
-            {pending ? 'Adding…' : 'Add member'}
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <FormDialog
+      title="Add member"
+      submitLabel="Add member"
+      pendingLabel="Adding…"
+      onSubmit={submit}
+      onClose={props.onClose}
+    >
+      <label className="field">
+        <span>E-mail</span>
+        <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+      </label>
+      <label className="field">
+        <span>Name (optional)</span>
+        <input value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <fieldset className="field">
+        <legend>Role</legend>
+        {ROLE_OPTIONS.map((r) => (
+          <label key={r.value} className="radio">
+            <input
+              type="radio"
+              name="role"
+              value={r.value}
+              checked={role === r.value}
+              onChange={() => setRole(r.value)}
+            />
+            <span>
+              {r.label} <span className="muted small">— {r.help}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <label className="checkbox">
+        <input type="checkbox" checked={mcc} onChange={(e) => setMcc(e.target.checked)} />
+        <span>
+          Manage Cloud Credentials{' '}
+          <span className="muted small">— may connect, change and remove cloud accounts</span>
+        </span>
+      </label>
+      <label className="field">
+        <span>Initial password (needed for a new user, at least 10 characters)</span>
+        <input
+          type="password"
+          autoComplete="new-password"
+          minLength={10}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+      </label>
+    </FormDialog>
   );
 }
 
