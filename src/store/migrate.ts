@@ -24,7 +24,8 @@ export async function migrate(
     const applied: number[] = [];
     for (const m of migrations) {
       if (done.has(m.id)) continue;
-      for (const statement of m.statements) await tx.execute(statement);
+      const statements = [...m.statements, ...(store.engine === 'postgres' ? (m.postgres ?? []) : [])];
+      for (const statement of statements) await tx.execute(statement);
       await tx.execute('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
         m.id,
         m.name,

@@ -26,6 +26,16 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(rows.map((r) => r.id)).toEqual(migrations.map((m) => m.id));
   });
 
+  it('runs the PostgreSQL-only statements on PostgreSQL only', async () => {
+    // Migration 9's block-range index on cost_line_items: an index only PostgreSQL has.
+    const sql =
+      engine === 'postgres'
+        ? `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'cost_line_items'`
+        : `SELECT index_name AS name FROM duckdb_indexes() WHERE table_name = 'cost_line_items'`;
+    const names = (await store.query<{ name: string }>(sql)).map((r) => r.name);
+    expect(names).toEqual(engine === 'postgres' ? ['cost_line_items_ranges'] : []);
+  });
+
   it('returns the same JS values on both engines', async () => {
     await store.execute(
       `INSERT INTO organizations (id, name, external_id, settings, created_at) VALUES ($1, $2, $3, $4, $5)`,

@@ -5,6 +5,7 @@ import { inventoryMigration } from './005-inventory.js';
 import { recommendationsMigration } from './006-recommendations.js';
 import { syncMigration } from './007-sync.js';
 import { costsMigration } from './008-costs.js';
+import { lineItemRangesMigration } from './009-line-item-ranges.js';
 import type { Migration } from './types.js';
 
 /** Every migration, in the order it runs. Add new files with the next free id; never edit a landed one. */
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   recommendationsMigration,
   syncMigration,
   costsMigration,
+  lineItemRangesMigration,
 ];
