@@ -44,6 +44,8 @@ interface SimInfo {
 }
 interface SyncResult {
   ms: number;
+  /** Time of the second sync after the month was restated (PostgreSQL part only). */
+  reloadMs?: number;
   rows: number;
   billed: number;
   bytes: number;
@@ -259,6 +261,7 @@ try {
         runChild<SyncResult>(['sync', 'postgres', 'parquet'], {
           ...simEnv(main.info),
           BENCH_PG_DATABASE_URL: url,
+          BENCH_RELOAD: '1',
         }),
       );
       check(main.info, 'parquet', r);
@@ -270,6 +273,16 @@ try {
         '>= 100,000 rows/s',
         rate >= 100_000,
       );
+      if (r.reloadMs !== undefined) {
+        const reloadRate = (r.rows / r.reloadMs) * 1000;
+        log(`postgres: restated month reloaded (old rows replaced) in ${(r.reloadMs / 1000).toFixed(1)} s`);
+        bench(
+          `ingest cur2-parquet ${label} restated into PostgreSQL`,
+          `${fmt(reloadRate)} rows/s`,
+          '>= 100,000 rows/s',
+          reloadRate >= 100_000,
+        );
+      }
     } catch (err) {
       log(`postgres: ${(err as Error).message}`);
       bench(`ingest cur2-parquet ${label} into PostgreSQL`, 'failed', '>= 100,000 rows/s', false);
