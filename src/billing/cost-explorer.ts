@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import type { Store } from '../store/store.js';
 import { LINE_ITEM_COLUMNS } from './focus-mapping.js';
-import { accountsSql, DAILY_COLUMNS, dailyRollupSql, toTotals, totalsSql } from './rollup.js';
+import { accountsSql, DAILY_COLUMNS, dailyRollupSql, groupsSql, toTotals, totalsSql } from './rollup.js';
 
 export type CostExplorer = Pick<CostExplorerClient, 'send'>;
 
@@ -296,13 +296,15 @@ export async function replaceCeMonth(
   const file = path.join(dir, `ce-${m.month}.csv`);
   await writeMonthCsv(file, lines, m);
   const rel = `(SELECT * FROM cost_line_items WHERE cloud_account_id = '${m.cloudAccountId.replace(/'/g, "''")}' AND billing_period = DATE '${m.month}') AS li`;
+  // A Cost Explorer month is small: its groups are computed again for each of the three statements.
+  const groups = `(${groupsSql(rel)}) AS g`;
   return store.transaction(async (tx) => {
     const where = 'WHERE cloud_account_id = $1 AND billing_period = CAST($2 AS DATE)';
     await tx.execute(`DELETE FROM cost_line_items ${where}`, [m.cloudAccountId, m.month]);
     await tx.execute(`DELETE FROM cost_daily ${where}`, [m.cloudAccountId, m.month]);
     if (lines.length > 0) await store.copyCsvInto(tx, 'cost_line_items', LINE_ITEM_COLUMNS, file);
-    await tx.execute(`INSERT INTO cost_daily (${DAILY_COLUMNS.join(', ')}) ${dailyRollupSql(rel)}`);
-    const totals = toTotals(await tx.query(totalsSql(rel)), await tx.query(accountsSql(rel)));
+    await tx.execute(`INSERT INTO cost_daily (${DAILY_COLUMNS.join(', ')}) ${dailyRollupSql(groups)}`);
+    const totals = toTotals(await tx.query(totalsSql(groups)), await tx.query(accountsSql(groups)));
     await tx.execute(
       `DELETE FROM billing_periods WHERE cloud_account_id = $1 AND billing_period = CAST($2 AS DATE) AND export_key <> $3`,
       [m.cloudAccountId, m.month, COST_EXPLORER_EXPORT_KEY],

@@ -6,6 +6,7 @@
  * - PostgreSQL store: a scratch DuckDB normalizes into a Parquet file; the kept rows and the rollup go
  *   to PostgreSQL with COPY inside one transaction.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -17,6 +18,7 @@ import {
   accountsSql,
   DAILY_COLUMNS,
   dailyRollupSql,
+  groupsSql,
   keptCondition,
   notImportedSql,
   toNotImported,
@@ -104,37 +106,59 @@ function emptyError(t: PeriodTarget) {
   );
 }
 
-/** DuckDB store: normalize straight into `cost_line_items` inside the store's transaction. */
+/** Groups of the period kept (`groups` holds every account's). */
+function keptGroups(groups: string, keep: PeriodTarget['keep']): string {
+  return keep === 'all'
+    ? groups
+    : `(SELECT * FROM ${groups} WHERE ${keptCondition(keep, 'usage_account_id')}) AS kept`;
+}
+
+/**
+ * DuckDB store: inside the store's transaction, the period's groups go to a temporary table (one pass over the
+ * source files), the kept line items are normalized straight into `cost_line_items` (a second pass), and the
+ * rollup, totals and rows not imported come from the groups.
+ */
 export async function writeIntoDuckDbStore(
   store: Store,
   t: PeriodTarget,
   focusSelect: string,
 ): Promise<WriteOutcome> {
-  const rel = `(SELECT * FROM cost_line_items WHERE cloud_account_id = ${literal(t.cloudAccountId)} AND billing_period = DATE ${literal(t.period)})`;
+  const groups = `period_groups_${randomUUID().replace(/-/g, '')}`;
   return store.transaction(async (tx) => {
     await replacePeriodRows(tx, t);
-    const sourceRows = await tx.execute(
-      `INSERT INTO cost_line_items (${LINE_ITEM_COLUMNS.join(', ')}) ${focusSelect}`,
+    await tx.execute(`CREATE TEMP TABLE ${groups} AS ${groupsSql(`(${focusSelect}) AS li`)}`);
+    const out = await summarize((sql) => tx.query(sql), groups, t);
+    const kept =
+      t.keep === 'all' ? focusSelect : `SELECT * FROM (${focusSelect}) AS li WHERE ${keptCondition(t.keep)}`;
+    const inserted = await tx.execute(
+      `INSERT INTO cost_line_items (${LINE_ITEM_COLUMNS.join(', ')}) ${kept}`,
     );
-    if (sourceRows === 0) throw emptyError(t);
-    let notImported = EMPTY_NOT_IMPORTED;
-    if (t.keep !== 'all') {
-      // Writing every row and dropping the others in the same transaction reads the files once; the rows
-      // dropped are never visible outside it.
-      notImported = toNotImported(await tx.query(notImportedSql(rel, t.keep)));
-      if (notImported.rows > 0) {
-        await tx.execute(
-          `DELETE FROM cost_line_items WHERE cloud_account_id = $1 AND billing_period = CAST($2 AS DATE) AND NOT (${keptCondition(t.keep)})`,
-          [t.cloudAccountId, t.period],
-        );
-      }
+    if (inserted !== out.totals.rows) {
+      throw new Error(`Period ${t.period}: ${inserted} line items written but ${out.totals.rows} counted`);
     }
-    await tx.execute(`INSERT INTO cost_daily (${DAILY_COLUMNS.join(', ')}) ${dailyRollupSql(rel)}`);
-    const totals = toTotals(await tx.query(totalsSql(rel)), await tx.query(accountsSql(rel)));
-    const out = { sourceRows, totals, notImported };
+    await tx.execute(
+      `INSERT INTO cost_daily (${DAILY_COLUMNS.join(', ')}) ${dailyRollupSql(keptGroups(groups, t.keep))}`,
+    );
+    await tx.execute(`DROP TABLE ${groups}`);
     await recordLoaded(tx, t, out);
     return out;
   });
+}
+
+/** Source rows, totals and rows not imported of the period, from its groups; an empty period fails. */
+async function summarize(
+  rows: (sql: string) => Promise<Record<string, unknown>[]>,
+  groups: string,
+  t: PeriodTarget,
+): Promise<WriteOutcome> {
+  const [all] = await rows(`SELECT sum(row_count) AS n FROM ${groups}`);
+  const sourceRows = Number(all?.n ?? 0);
+  if (sourceRows === 0) throw emptyError(t);
+  const notImported =
+    t.keep === 'all' ? EMPTY_NOT_IMPORTED : toNotImported(await rows(notImportedSql(groups, t.keep)));
+  const kept = keptGroups(groups, t.keep);
+  const totals = toTotals(await rows(totalsSql(kept)), await rows(accountsSql(kept)));
+  return { sourceRows, totals, notImported };
 }
 
 async function rowsOf(db: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
@@ -146,7 +170,8 @@ async function rowsOf(db: DuckDBConnection, sql: string): Promise<Record<string,
  * PostgreSQL store: a scratch DuckDB `db` normalizes each source file (`selects`, one normalizing SELECT
  * per file) into Parquet parts and renders each part as CSV for COPY, all inside the store's transaction:
  * DuckDB normalizes and renders the next part while PostgreSQL ingests the previous one, so both cores
- * work. Totals, the rollup and the rows not imported come from the Parquet parts at the end.
+ * work. At the end one pass groups the Parquet parts; the totals, the rollup and the rows not imported come
+ * from those groups.
  */
 export async function writeIntoPostgresStore(
   store: Store,
@@ -162,6 +187,7 @@ export async function writeIntoPostgresStore(
   return store.transaction(async (tx) => {
     await replacePeriodRows(tx, t);
     let sourceRows = 0;
+    let copiedRows = 0;
     let copying: Promise<unknown> = Promise.resolve();
     let n = 0;
     try {
@@ -179,9 +205,10 @@ export async function writeIntoPostgresStore(
               `TO ${literal(csv)} (FORMAT csv, HEADER true)`,
           );
           await copying;
-          copying = store
-            .copyCsvInto(tx, 'cost_line_items', LINE_ITEM_COLUMNS, csv)
-            .then(() => rm(csv, { force: true }));
+          copying = store.copyCsvInto(tx, 'cost_line_items', LINE_ITEM_COLUMNS, csv).then((n) => {
+            copiedRows += n;
+            return rm(csv, { force: true });
+          });
           // Handled here so that a failed COPY does not count as unhandled while DuckDB works on the next
           // part; the error itself surfaces at the next `await copying`.
           copying.catch(() => undefined);
@@ -193,13 +220,18 @@ export async function writeIntoPostgresStore(
       throw err;
     }
     if (sourceRows === 0) throw emptyError(t);
-    const all = `read_parquet(${literal(path.join(normDir, '*', '*.parquet'))})`;
-    const kept = `(SELECT * FROM ${all} WHERE ${keep})`;
-    const notImported =
-      t.keep === 'all' ? EMPTY_NOT_IMPORTED : toNotImported(await rowsOf(db, notImportedSql(all, t.keep)));
-    await db.run(`COPY (${dailyRollupSql(kept)}) TO ${literal(dailyPath)} (FORMAT csv, HEADER true)`);
-    const totals = toTotals(await rowsOf(db, totalsSql(kept)), await rowsOf(db, accountsSql(kept)));
-    const out = { sourceRows, totals, notImported };
+    const groups = 'period_groups';
+    await db.run(`DROP TABLE IF EXISTS ${groups}`);
+    await db.run(
+      `CREATE TEMP TABLE ${groups} AS ${groupsSql(`read_parquet(${literal(path.join(normDir, '*', '*.parquet'))})`)}`,
+    );
+    const out = await summarize((sql) => rowsOf(db, sql), groups, t);
+    if (out.totals.rows !== copiedRows) {
+      throw new Error(`Period ${t.period}: ${copiedRows} line items copied but ${out.totals.rows} counted`);
+    }
+    await db.run(
+      `COPY (${dailyRollupSql(keptGroups(groups, t.keep))}) TO ${literal(dailyPath)} (FORMAT csv, HEADER true)`,
+    );
     await store.copyCsvInto(tx, 'cost_daily', DAILY_COLUMNS, dailyPath);
     await recordLoaded(tx, t, out);
     return out;

@@ -1,10 +1,24 @@
 /**
- * SQL (run by DuckDB) over normalized line items: the daily rollup, the period totals, and the rows of
- * member accounts that are not imported. `rel` is a relation with the columns of `cost_line_items`.
+ * SQL over normalized line items: the period's groups, and from them the daily rollup, the period totals and
+ * the rows of member accounts that are not imported.
+ *
+ * A load reads its line items once more, to group them (`groupsSql`): one row per day, account, service, region,
+ * charge category and currency, with exact sums and a row count. Everything else is computed from those few
+ * thousand rows, so no query reads the millions of line items a transaction has just written (DuckDB's memory
+ * grows when it does). The SQL runs on DuckDB and on PostgreSQL.
  */
 import { literal } from './column-names.js';
 
-export const DAILY_COLUMNS = [
+/** The usage account of a line item: its member account, or the payer's for lines without one. */
+const USAGE_ACCOUNT = `coalesce(sub_account_id, billing_account_id, '')`;
+const COST_SUMS = [
+  ['billed_cost', 'billed_cost'],
+  ['x_net_billed_cost', 'net_billed_cost'],
+  ['effective_cost', 'effective_cost'],
+  ['x_net_effective_cost', 'net_effective_cost'],
+  ['list_cost', 'list_cost'],
+] as const;
+const GROUP_KEYS = [
   'org_id',
   'cloud_account_id',
   'billing_period',
@@ -15,49 +29,59 @@ export const DAILY_COLUMNS = [
   'region_id',
   'charge_category',
   'billing_currency',
-  'billed_cost',
-  'net_billed_cost',
-  'effective_cost',
-  'net_effective_cost',
-  'list_cost',
-  'row_count',
 ] as const;
 
-/** cost_daily rows of `rel`: one per day, account, service, region, charge category and currency. */
-export function dailyRollupSql(rel: string): string {
-  const d = (c: string) => `CAST(sum(${c}) AS DECIMAL(18,6))`;
-  return `SELECT org_id, cloud_account_id, billing_period, usage_date, sub_account_id, service_name, service_code,
-      region_id, charge_category, billing_currency,
-      ${d('billed_cost')} AS billed_cost, ${d('x_net_billed_cost')} AS net_billed_cost,
-      ${d('effective_cost')} AS effective_cost, ${d('x_net_effective_cost')} AS net_effective_cost,
-      ${d('list_cost')} AS list_cost, count(*) AS row_count
+export const DAILY_COLUMNS = [...GROUP_KEYS, ...COST_SUMS.map(([, name]) => name), 'row_count'] as const;
+
+/**
+ * The groups of `rel` (a relation with the columns of `cost_line_items`): the keys of the daily rollup plus
+ * the usage account, exact sums of the five costs, and the number of line items.
+ */
+export function groupsSql(rel: string): string {
+  const keys = [...GROUP_KEYS, `${USAGE_ACCOUNT} AS usage_account_id`];
+  return `SELECT ${keys.join(', ')}, ${COST_SUMS.map(([from, to]) => `sum(${from}) AS ${to}`).join(', ')},
+      count(*) AS row_count
     FROM ${rel}
-    GROUP BY org_id, cloud_account_id, billing_period, usage_date, sub_account_id, service_name, service_code,
-      region_id, charge_category, billing_currency`;
+    GROUP BY ${[...GROUP_KEYS, USAGE_ACCOUNT].join(', ')}`;
 }
 
-/** Totals per currency of `rel` (sums never mix currencies). */
-export function totalsSql(rel: string): string {
+/** cost_daily rows of `groups`: one per day, account, service, region, charge category and currency. */
+export function dailyRollupSql(groups: string): string {
+  return `SELECT ${GROUP_KEYS.join(', ')},
+      ${COST_SUMS.map(([, c]) => `CAST(sum(${c}) AS DECIMAL(18,6)) AS ${c}`).join(', ')},
+      sum(row_count) AS row_count
+    FROM ${groups}
+    GROUP BY ${GROUP_KEYS.join(', ')}`;
+}
+
+/** Totals per currency of `groups` (sums never mix currencies). */
+export function totalsSql(groups: string): string {
   const s = (c: string) => `CAST(sum(${c}) AS DOUBLE PRECISION)`;
-  return `SELECT billing_currency AS currency, count(*) AS row_count,
-      ${s('billed_cost')} AS billed, ${s('x_net_billed_cost')} AS net_billed,
-      ${s('effective_cost')} AS effective, ${s('x_net_effective_cost')} AS net_effective,
+  return `SELECT billing_currency AS currency, sum(row_count) AS row_count,
+      ${s('billed_cost')} AS billed, ${s('net_billed_cost')} AS net_billed,
+      ${s('effective_cost')} AS effective, ${s('net_effective_cost')} AS net_effective,
       ${s('list_cost')} AS list, CAST(max(usage_date) AS VARCHAR) AS newest_usage_date
-    FROM ${rel} GROUP BY billing_currency ORDER BY billing_currency`;
+    FROM ${groups} GROUP BY billing_currency ORDER BY billing_currency`;
 }
 
-/** SQL condition: the line belongs to an account whose rows are kept. */
-export function keptCondition(connectedAccountIds: readonly string[]): string {
+/**
+ * SQL condition: the line (or group, with `column` = 'usage_account_id') belongs to an account whose rows
+ * are kept.
+ */
+export function keptCondition(
+  connectedAccountIds: readonly string[],
+  column: string = USAGE_ACCOUNT,
+): string {
   if (connectedAccountIds.length === 0) return 'FALSE';
-  return `coalesce(sub_account_id, billing_account_id, '') IN (${connectedAccountIds.map(literal).join(', ')})`;
+  return `${column} IN (${connectedAccountIds.map(literal).join(', ')})`;
 }
 
-/** Rows and billed cost per account and currency of the lines not kept. */
-export function notImportedSql(rel: string, connectedAccountIds: readonly string[]): string {
-  return `SELECT coalesce(sub_account_id, billing_account_id, '') AS account_id, billing_currency AS currency,
-      count(*) AS row_count, CAST(sum(billed_cost) AS DOUBLE PRECISION) AS billed
-    FROM ${rel} WHERE NOT (${keptCondition(connectedAccountIds)})
-    GROUP BY ALL ORDER BY account_id, currency`;
+/** Rows and billed cost per account and currency of the groups not kept. */
+export function notImportedSql(groups: string, connectedAccountIds: readonly string[]): string {
+  return `SELECT usage_account_id AS account_id, billing_currency AS currency,
+      sum(row_count) AS row_count, CAST(sum(billed_cost) AS DOUBLE PRECISION) AS billed
+    FROM ${groups} WHERE NOT (${keptCondition(connectedAccountIds, 'usage_account_id')})
+    GROUP BY usage_account_id, billing_currency ORDER BY account_id, currency`;
 }
 
 export interface CurrencyTotals {
@@ -88,9 +112,9 @@ export interface NotImported {
 
 const round6 = (n: unknown) => Math.round(Number(n ?? 0) * 1e6) / 1e6;
 
-/** The usage accounts present in `rel`. */
-export function accountsSql(rel: string): string {
-  return `SELECT DISTINCT coalesce(sub_account_id, billing_account_id, '') AS account_id FROM ${rel} ORDER BY 1`;
+/** The usage accounts present in `groups`. */
+export function accountsSql(groups: string): string {
+  return `SELECT DISTINCT usage_account_id AS account_id FROM ${groups} ORDER BY 1`;
 }
 
 export function toTotals(
