@@ -205,8 +205,8 @@ export async function writeIntoPostgresStore(
               `TO ${literal(csv)} (FORMAT csv, HEADER true)`,
           );
           await copying;
-          copying = store.copyCsvInto(tx, 'cost_line_items', LINE_ITEM_COLUMNS, csv).then((n) => {
-            copiedRows += n;
+          copying = store.copyCsvInto(tx, 'cost_line_items', LINE_ITEM_COLUMNS, csv).then((copied) => {
+            copiedRows += copied;
             return rm(csv, { force: true });
           });
           // Handled here so that a failed COPY does not count as unhandled while DuckDB works on the next
