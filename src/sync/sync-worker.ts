@@ -330,16 +330,19 @@ export class SyncWorker<S> {
       if (!snapshot) return;
       latest = undefined;
       lastWrite = Date.now();
-      void writes(async () => {
-        if (await runs.saveProgress(store, run.id, this.id, snapshot)) {
-          await showProgress(store, run.cloudAccountId, {
-            id: run.id,
-            stage: snapshot.stage,
-            progress: snapshot.progress,
-            previous,
-          });
-        }
-      }).catch((err: unknown) => log.warn({ err, runId: run.id }, 'sync progress write failed'));
+      // The run and its account show the same stage: both are written in one transaction.
+      void writes(() =>
+        store.transaction(async (tx) => {
+          if (await runs.saveProgress(tx, run.id, this.id, snapshot)) {
+            await showProgress(tx, run.cloudAccountId, {
+              id: run.id,
+              stage: snapshot.stage,
+              progress: snapshot.progress,
+              previous,
+            });
+          }
+        }),
+      ).catch((err: unknown) => log.warn({ err, runId: run.id }, 'sync progress write failed'));
     };
 
     let result: ExecuteResult;
