@@ -19,8 +19,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { withPostgresDatabase } from '../../test/helpers/stores.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -139,24 +138,6 @@ function check(info: SimInfo, format: string, r: SyncResult, factor = 1): void {
   }
 }
 
-async function withPostgresDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `cloudtally_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_PG_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    const c = new pg.Client({ connectionString: ADMIN_PG_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  }
-}
-
 /** A manifest listing the Parquet month's files `factor` times (hard links under new keys). */
 function replicateMonth(info: SimInfo, factor: number): string {
   const name = `bench-x${factor}`;
@@ -257,7 +238,7 @@ try {
   }
   if (WITH_PG && PARTS.has('postgres')) {
     try {
-      const r = await withPostgresDatabase((url) =>
+      const r = await withPostgresDatabase({ adminUrl: ADMIN_PG_URL, prefix: 'cloudtally_bench' }, (url) =>
         runChild<SyncResult>(['sync', 'postgres', 'parquet'], {
           ...simEnv(main.info),
           BENCH_PG_DATABASE_URL: url,

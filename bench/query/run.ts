@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DAILY_COLUMNS, dailyRollupSql, groupsSql } from '../../src/billing/rollup.js';
 import { createCostService } from '../../src/costs/cost-service.js';
 import { parseCostQuery } from '../../src/costs/cost-query.js';
 import { addDays, addMonths, monthStart } from '../../src/costs/dates.js';
@@ -111,15 +112,11 @@ async function generate(store: Store): Promise<void> {
     FROM f ORDER BY d`);
   log(`generated ${ROWS.toLocaleString('en-US')} line items in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const t1 = Date.now();
-  await store.execute(`
-    INSERT INTO cost_daily (org_id, cloud_account_id, billing_period, usage_date, sub_account_id, service_name, service_code,
-      region_id, charge_category, billing_currency, billed_cost, net_billed_cost, effective_cost, net_effective_cost,
-      list_cost, row_count)
-    SELECT org_id, cloud_account_id, billing_period, usage_date, sub_account_id, service_name, service_code, region_id,
-      charge_category, billing_currency, SUM(billed_cost), SUM(x_net_billed_cost), SUM(effective_cost),
-      SUM(x_net_effective_cost), SUM(list_cost), COUNT(*)
-    FROM cost_line_items
-    GROUP BY ALL ORDER BY usage_date`);
+  // The billing load's own rollup SQL, in day order as loads write it month by month.
+  const rollup = dailyRollupSql(`(${groupsSql('cost_line_items')}) AS g`);
+  await store.execute(
+    `INSERT INTO cost_daily (${DAILY_COLUMNS.join(', ')}) SELECT * FROM (${rollup}) AS d ORDER BY usage_date`,
+  );
   await store.execute(
     `INSERT INTO billing_periods (org_id, cloud_account_id, export_key, billing_period, state, loaded_at)
      SELECT DISTINCT org_id, cloud_account_id, 'bench', billing_period, 'loaded', now() FROM cost_daily`,

@@ -9,9 +9,9 @@
  *
  * BENCH_SYNC_CONCURRENCY is the runs each worker works on at once (default 2).
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startSimulator, type Simulator } from '../../sim/index.js';
+import { withPostgresDatabase } from '../../test/helpers/stores.js';
 import { addSimulatedAccounts, connectAccounts, startCluster } from '../../test/sync/cluster.js';
 
 const ACCOUNTS = Number(process.env.BENCH_SYNC_ACCOUNTS ?? 50);
@@ -27,21 +27,6 @@ function bench(name: string, value: string, target: string, met: boolean): void 
   process.stdout.write(`BENCH ${name} | ${value} | ${target} | ${met ? 'met' : 'not met'}\n`);
 }
 
-async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `cloudtally_bench_sync_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_PG_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 /** AWS answers in tens of milliseconds; the simulator answers at once unless told to wait. */
 function addLatency(sim: Simulator): void {
   if (LATENCY_MS <= 0) return;
@@ -55,55 +40,58 @@ async function round(
   workers: number,
   firstAccount: number,
 ): Promise<{ seconds: number; ok: boolean }> {
-  return withDatabase(async (databaseUrl) => {
-    const cluster = await startCluster({
-      databaseUrl,
-      sim,
-      workers,
-      env: { CLOUDTALLY_MAX_CONCURRENT_SYNCS: String(CONCURRENCY), CLOUDTALLY_SYNC_POLL_MS: '100' },
-    });
-    const db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
-    try {
-      const { externalId } = await cluster.request<{ externalId: string }>('/api/v1/setup/aws');
-      const ids = await connectAccounts(
-        cluster,
-        addSimulatedAccounts(sim, ACCOUNTS, externalId, firstAccount),
-      );
-      const finished = async (trigger: string) => {
-        for (;;) {
-          const { rows } = await db.query<{ open: number; done: number }>(
-            `SELECT count(*) FILTER (WHERE state IN ('queued', 'running'))::int AS open,
+  return withPostgresDatabase(
+    { adminUrl: ADMIN_PG_URL, prefix: 'cloudtally_bench_sync' },
+    async (databaseUrl) => {
+      const cluster = await startCluster({
+        databaseUrl,
+        sim,
+        workers,
+        env: { CLOUDTALLY_MAX_CONCURRENT_SYNCS: String(CONCURRENCY), CLOUDTALLY_SYNC_POLL_MS: '100' },
+      });
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      try {
+        const { externalId } = await cluster.request<{ externalId: string }>('/api/v1/setup/aws');
+        const ids = await connectAccounts(
+          cluster,
+          addSimulatedAccounts(sim, ACCOUNTS, externalId, firstAccount),
+        );
+        const finished = async (trigger: string) => {
+          for (;;) {
+            const { rows } = await db.query<{ open: number; done: number }>(
+              `SELECT count(*) FILTER (WHERE state IN ('queued', 'running'))::int AS open,
                     count(*) FILTER (WHERE state = 'succeeded')::int AS done
              FROM sync_runs WHERE trigger = $1`,
-            [trigger],
-          );
-          if (rows[0].open === 0) return rows[0].done;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      };
-      await finished('connected');
-      log(
-        `${workers} worker(s): ${ACCOUNTS} accounts connected and synced once; timing a sync of all of them`,
-      );
-      const started = process.hrtime.bigint();
-      await Promise.all(
-        ids.map((id) => cluster.request(`/api/v1/cloud-accounts/${id}/sync`, { method: 'POST' })),
-      );
-      const done = await finished('manual');
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const { rows } = await db.query<{ worker_id: string; n: number }>(
-        `SELECT worker_id, count(*)::int AS n FROM sync_runs WHERE trigger = 'manual' GROUP BY worker_id ORDER BY worker_id`,
-      );
-      log(
-        `${workers} worker(s): ${seconds.toFixed(2)} s; runs per worker: ${rows.map((r) => r.n).join(', ')}`,
-      );
-      return { seconds, ok: done === ACCOUNTS };
-    } finally {
-      await db.end();
-      await cluster.close();
-    }
-  });
+              [trigger],
+            );
+            if (rows[0].open === 0) return rows[0].done;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        };
+        await finished('connected');
+        log(
+          `${workers} worker(s): ${ACCOUNTS} accounts connected and synced once; timing a sync of all of them`,
+        );
+        const started = process.hrtime.bigint();
+        await Promise.all(
+          ids.map((id) => cluster.request(`/api/v1/cloud-accounts/${id}/sync`, { method: 'POST' })),
+        );
+        const done = await finished('manual');
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const { rows } = await db.query<{ worker_id: string; n: number }>(
+          `SELECT worker_id, count(*)::int AS n FROM sync_runs WHERE trigger = 'manual' GROUP BY worker_id ORDER BY worker_id`,
+        );
+        log(
+          `${workers} worker(s): ${seconds.toFixed(2)} s; runs per worker: ${rows.map((r) => r.n).join(', ')}`,
+        );
+        return { seconds, ok: done === ACCOUNTS };
+      } finally {
+        await db.end();
+        await cluster.close();
+      }
+    },
+  );
 }
 
 const sim = await startSimulator('small', { now: new Date() });

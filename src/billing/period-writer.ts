@@ -219,6 +219,7 @@ export async function writeIntoPostgresStore(
       await copying.catch(() => undefined);
       throw err;
     }
+    // Before the groups: with no rows there may be no Parquet part at all for read_parquet to open.
     if (sourceRows === 0) throw emptyError(t);
     const groups = 'period_groups';
     await db.run(`DROP TABLE IF EXISTS ${groups}`);

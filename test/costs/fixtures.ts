@@ -3,6 +3,7 @@
  * world, and the `cost_daily` rollup rebuilt from them the way the billing load does.
  */
 import { addDays } from '../../src/costs/dates.js';
+import { DAILY_COLUMNS, dailyRollupSql, groupsSql } from '../../src/billing/rollup.js';
 import type { Queryable, Store } from '../../src/store/store.js';
 
 export interface FixtureItem {
@@ -171,22 +172,14 @@ export async function insertItems(store: Store, items: readonly FixtureItem[]): 
   await rebuildDaily(store, [...new Set(items.map((i) => i.orgId))]);
 }
 
-/** The rollup as the billing load writes it: one row per day, account, service, region, category and currency. */
+/** The rollup as the billing load writes it, with the billing load's own SQL. */
 export async function rebuildDaily(store: Store | Queryable, orgIds: readonly string[]): Promise<void> {
+  const groups = `(${groupsSql('(SELECT * FROM cost_line_items WHERE org_id = $1) AS li')}) AS g`;
   for (const org of orgIds) {
     await store.execute('DELETE FROM cost_daily WHERE org_id = $1', [org]);
-    await store.execute(
-      `INSERT INTO cost_daily (org_id, cloud_account_id, billing_period, usage_date, sub_account_id, service_name,
-        service_code, region_id, charge_category, billing_currency, billed_cost, net_billed_cost, effective_cost,
-        net_effective_cost, list_cost, row_count)
-      SELECT org_id, cloud_account_id, billing_period, usage_date, sub_account_id, service_name, service_code, region_id,
-        charge_category, billing_currency, SUM(billed_cost), SUM(x_net_billed_cost), SUM(effective_cost),
-        SUM(x_net_effective_cost), SUM(list_cost), COUNT(*)
-      FROM cost_line_items WHERE org_id = $1
-      GROUP BY org_id, cloud_account_id, billing_period, usage_date, sub_account_id, service_name, service_code,
-        region_id, charge_category, billing_currency`,
-      [org],
-    );
+    await store.execute(`INSERT INTO cost_daily (${DAILY_COLUMNS.join(', ')}) ${dailyRollupSql(groups)}`, [
+      org,
+    ]);
   }
 }
 

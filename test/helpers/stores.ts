@@ -20,14 +20,20 @@ export interface TestDatabase {
   destroy(): Promise<void>;
 }
 
-/** A fresh, empty PostgreSQL database on the local server; destroy() drops it. */
-export async function createPostgresDatabase(): Promise<TestDatabase> {
-  const name = `cloudtally_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_PG_URL });
+/**
+ * A fresh, empty PostgreSQL database on the server of `adminUrl` (tests: the local one); destroy() drops it.
+ * The benchmarks use it too, with their own server URL and name prefix.
+ */
+export async function createPostgresDatabase(
+  options: { adminUrl?: string; prefix?: string } = {},
+): Promise<TestDatabase> {
+  const adminUrl = options.adminUrl ?? ADMIN_PG_URL;
+  const name = `${options.prefix ?? 'cloudtally_test'}_${Date.now()}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(ADMIN_PG_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudtally-pg-'));
@@ -41,13 +47,26 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
       return store;
     },
     async destroy() {
-      const c = new pg.Client({ connectionString: ADMIN_PG_URL });
+      const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs `fn` with the URL of a fresh PostgreSQL database, dropped afterwards. */
+export async function withPostgresDatabase<T>(
+  options: { adminUrl?: string; prefix?: string },
+  fn: (databaseUrl: string) => Promise<T>,
+): Promise<T> {
+  const db = await createPostgresDatabase(options);
+  try {
+    return await fn(db.databaseUrl!);
+  } finally {
+    await db.destroy();
+  }
 }
 
 /** A fresh DuckDB file in a temporary data directory. */
