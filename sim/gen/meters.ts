@@ -49,7 +49,7 @@ export interface Meter {
 
 const FAR_FUTURE = 4_102_444_800; // 2100-01-01
 
-const PRODUCT_NAMES: Record<string, string> = {
+export const PRODUCT_NAMES: Record<string, string> = {
   AmazonEC2: 'Amazon Elastic Compute Cloud',
   AmazonVPC: 'Amazon Virtual Private Cloud',
   AWSELB: 'Elastic Load Balancing',

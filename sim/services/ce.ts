@@ -2,28 +2,20 @@ import { SimError } from '../server/errors.js';
 import { decodeToken, encodeToken, jsonResponse, type SimResponse } from '../server/protocol.js';
 import type { HandlerContext, ServiceModule } from '../server/types.js';
 import type { CeRow } from '../gen/generate.js';
+import { PRODUCT_NAMES } from '../gen/meters.js';
 import { isoDay } from '../gen/truth.js';
 import { hexId } from '../world/ids.js';
 
 const CT = 'application/x-amz-json-1.1';
 
-/** Cost Explorer's SERVICE dimension values for the product codes the generator bills. */
+/**
+ * Cost Explorer's SERVICE dimension values for the product codes the generator bills: the CUR's product names,
+ * except where Cost Explorer names the service differently.
+ */
 export const CE_SERVICE_NAMES: Record<string, string> = {
+  ...PRODUCT_NAMES,
   AmazonEC2: 'Amazon Elastic Compute Cloud - Compute',
-  AmazonVPC: 'Amazon Virtual Private Cloud',
   AWSELB: 'Amazon Elastic Load Balancing',
-  AmazonS3: 'Amazon Simple Storage Service',
-  AmazonRDS: 'Amazon Relational Database Service',
-  AWSLambda: 'AWS Lambda',
-  AmazonCloudWatch: 'AmazonCloudWatch',
-  AWSDataTransfer: 'AWS Data Transfer',
-  AmazonDynamoDB: 'Amazon DynamoDB',
-  AmazonCloudFront: 'Amazon CloudFront',
-  AmazonRoute53: 'Amazon Route 53',
-  AWSSupportBusiness: 'AWS Support (Business)',
-  ComputeSavingsPlans: 'Savings Plans for AWS Compute usage',
-  AmazonEKS: 'Amazon Elastic Container Service for Kubernetes',
-  AmazonSQS: 'Amazon Simple Queue Service',
 };
 
 const serviceName = (code: string): string => CE_SERVICE_NAMES[code] ?? code;
