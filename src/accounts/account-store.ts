@@ -5,7 +5,8 @@ import type { AccountRecord, ValidationReport } from './account-types.js';
 
 /** SQL for cloud accounts, discovered member accounts and the organization's external ID. Every query is org-scoped. */
 
-type AccountRow = {
+/** A `cloud_accounts` row as both engines return it. */
+export type AccountRow = {
   id: string;
   org_id: string;
   name: string;

@@ -1,3 +1,4 @@
+import type { AccountRow as CloudAccountRow } from '../accounts/account-store.js';
 import type { Diagnostic } from '../lib/errors.js';
 import type { Queryable } from '../store/store.js';
 import type { RunState, StageName, StageProgress, StageRecord, SyncAccount } from './sync-types.js';
@@ -34,16 +35,17 @@ export interface AccountSyncStatus {
   dataFreshness: string | null;
 }
 
-export type AccountStatusRow = {
-  disabled: boolean;
-  status_state: string;
-  status_detail: string | null;
-  diagnostics: string | null;
-  last_sync_at: Date | string | null;
-  last_attempt_at: Date | string | null;
-  next_sync_at: Date | string | null;
-  data_freshness: string | Date | null;
-};
+export type AccountStatusRow = Pick<
+  CloudAccountRow,
+  | 'disabled'
+  | 'status_state'
+  | 'status_detail'
+  | 'diagnostics'
+  | 'last_sync_at'
+  | 'last_attempt_at'
+  | 'next_sync_at'
+  | 'data_freshness'
+>;
 
 /** What status_detail holds. `previous` is the status before a run started, restored if it does not finish. */
 export interface StatusDetail {
@@ -157,20 +159,24 @@ export function statusAfterRun(
   }
 }
 
-type AccountRow = AccountStatusRow & {
-  id: string;
-  org_id: string;
-  name: string;
-  provider: string;
-  type: string;
-  aws_account_id: string | null;
-  payer_account_id: string | null;
-  parent_id: string | null;
-  export_type: string | null;
-  member_import: string;
-  sync_interval_minutes: number | null;
-  org_settings: string | null;
-};
+/** The account's row with what a run needs: its own columns plus interval and organization settings. */
+type AccountRow = AccountStatusRow &
+  Pick<
+    CloudAccountRow,
+    | 'id'
+    | 'org_id'
+    | 'name'
+    | 'provider'
+    | 'type'
+    | 'aws_account_id'
+    | 'payer_account_id'
+    | 'parent_id'
+    | 'export_type'
+    | 'member_import'
+  > & {
+    sync_interval_minutes: number | null;
+    org_settings: string | null;
+  };
 
 export interface LoadedAccount {
   account: SyncAccount;

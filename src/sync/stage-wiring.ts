@@ -1,3 +1,4 @@
+import type { AccountRow } from '../accounts/account-store.js';
 import type { BillingService } from '../billing/billing-service.js';
 import { ConnectionError, type Diagnostic } from '../lib/errors.js';
 import type { Queryable } from '../store/store.js';
@@ -123,16 +124,11 @@ export function recommendationStage(
   };
 }
 
-interface BillingRow {
-  export_type: string | null;
-  export_name: string | null;
-  bucket: string | null;
-  prefix: string | null;
-  export_region: string | null;
-  edp: boolean;
-  member_import: string;
-  [key: string]: unknown;
-}
+type BillingRow = Pick<
+  AccountRow,
+  'export_type' | 'export_name' | 'bucket' | 'prefix' | 'export_region' | 'edp' | 'member_import'
+> &
+  Record<string, unknown>;
 
 // The billing package's code for an export that holds no period yet: nothing to fix, AWS has not delivered.
 const NOT_DELIVERED = new Set(['billing_manifest_missing']);
