@@ -36,6 +36,7 @@ import {
   saveOrgSettings,
   savingsTotals,
   setUserState,
+  type ExistingRecommendation,
   type RecommendationFilters,
   type RecommendationView,
   type SavingsTotals,
@@ -77,20 +78,8 @@ function require(principal: Principal, action: Action): void {
   if (!can(principal, action)) throw new PermissionError(ACTION_REASONS[action]);
 }
 
-function sameContent(
-  e: {
-    title: string;
-    reason: string;
-    evidence: string;
-    action: string;
-    monthlySavings: number;
-    savingsBasis: string;
-    currency: string;
-    region: string | null;
-  },
-  f: Finding,
-  currency: string,
-): boolean {
+/** The stored recommendation already says what the finding says (so a re-run leaves it as it is). */
+function sameContent(e: ExistingRecommendation, f: Finding, currency: string): boolean {
   return (
     e.title === f.title &&
     e.reason === f.reason &&
