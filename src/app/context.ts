@@ -11,6 +11,7 @@ import { createAwsClients, type AwsClientFactory } from '../aws/client-factory.j
 import type { Config } from '../config/config.js';
 import { createCostService, type CostService } from '../costs/cost-service.js';
 import { createBillingService } from '../billing/billing-service.js';
+import { createBudgetService, type BudgetService } from '../budgets/budget-service.js';
 import { createInventoryService, type InventoryService } from '../inventory/inventory-service.js';
 import {
   createRecommendationService,
@@ -36,6 +37,8 @@ export interface AppContext {
   clock: Clock;
   auth: AuthService;
   costs: CostService;
+  /** Budgets, their status and the evaluation that fires their thresholds. */
+  budgets: BudgetService;
   /** AWS SDK clients for a connection (one credential cache per process). */
   aws: AwsClientFactory;
   /** Cloud accounts: connect, validate, edit, remove; external ID and setup policies. */
@@ -76,6 +79,14 @@ export async function createAppContext(config: Config, options: ContextOptions =
   const vault = createSecretVault(store, masterKey);
   const auth = createAuthService({ store, clock, sessionTtlHours: config.sessionTtlHours });
   const costs = createCostService({ store, clock, log: log.child({ area: 'costs' }) });
+  const budgets = createBudgetService({
+    store,
+    costs,
+    clock,
+    log: log.child({ area: 'budgets' }),
+    // The newest day with data: budgets run through it, like month-to-date figures.
+    dataThrough: async (orgId) => (await costs.forecast(orgId, { months: 0 })).lastDataDate,
+  });
   const aws = createAwsClients({ config, vault, log, clock });
   const closers: (() => Promise<void>)[] = [];
   const billing = createBillingService({ store, clock, log: log.child({ area: 'billing' }) });
@@ -108,6 +119,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
         store,
         retentionMonths: config.retentionMonths,
         afterLoad: (orgId) => costs.recomputeAnomalies(orgId),
+        evaluateBudgets: (orgId) => budgets.evaluateOrg(orgId),
       }),
       ...inventoryStages(inventory),
       recommendations: recommendationStage(recommendations, inventory),
@@ -124,6 +136,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     clock,
     auth,
     costs,
+    budgets,
     aws,
     accounts,
     inventory,

@@ -17,6 +17,8 @@ export type Action =
   | 'accounts:write'
   | 'sync:trigger'
   | 'recommendations:act'
+  | 'budgets:write'
+  | 'alerts:write'
   | 'tokens:own';
 
 export interface Principal {
@@ -39,9 +41,19 @@ const BY_ROLE: Record<Role, readonly Action[]> = {
     'accounts:write',
     'sync:trigger',
     'recommendations:act',
+    'budgets:write',
+    'alerts:write',
     'tokens:own',
   ],
-  engineer: ['org:read', 'accounts:read', 'sync:trigger', 'recommendations:act', 'tokens:own'],
+  engineer: [
+    'org:read',
+    'accounts:read',
+    'sync:trigger',
+    'recommendations:act',
+    'budgets:write',
+    'alerts:write',
+    'tokens:own',
+  ],
   viewer: ['org:read', 'accounts:read', 'tokens:own'],
 };
 
@@ -60,5 +72,8 @@ export const ACTION_REASONS: Record<Action, string> = {
     'Creating, changing or removing cloud accounts needs the Organization Manager role or the Manage Cloud Credentials permission.',
   'sync:trigger': 'Triggering a sync needs the Engineer or Organization Manager role.',
   'recommendations:act': 'Acting on recommendations needs the Engineer or Organization Manager role.',
+  'budgets:write': 'Creating, changing or removing budgets needs the Engineer or Organization Manager role.',
+  'alerts:write':
+    'Creating, changing or removing alert rules and channels needs the Engineer or Organization Manager role.',
   'tokens:own': 'Only members may manage their API tokens.',
 };

@@ -59,8 +59,15 @@ async function executeOn(conn: DuckDBConnection, sql: string, params?: readonly 
   return Number(result.rowsChanged);
 }
 
+// A key two open transactions both inserted surfaces as a duplicate-key error even under ON CONFLICT DO NOTHING
+// (the other row is not visible yet): a retry sees the committed row and does nothing, as PostgreSQL would.
 function isConflict(err: unknown): boolean {
-  return err instanceof Error && /Conflict|conflict on tuple/i.test(err.message);
+  return (
+    err instanceof Error &&
+    /Conflict|conflict on tuple|Duplicate key .* violates (primary key|unique) constraint|Failed to commit: PRIMARY KEY or UNIQUE constraint violation/i.test(
+      err.message,
+    )
+  );
 }
 
 export interface DuckDbStoreOptions {

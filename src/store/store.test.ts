@@ -106,6 +106,20 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(c.n).toBe(8);
   });
 
+  it('lets one of many transactions insert a key under ON CONFLICT DO NOTHING, and the others do nothing', async () => {
+    await store.execute(`CREATE TABLE race_keys (k TEXT PRIMARY KEY, v TEXT)`);
+    const inserted = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        store.transaction((tx) =>
+          tx.execute(`INSERT INTO race_keys (k, v) VALUES ('one', $1) ON CONFLICT (k) DO NOTHING`, [`v${i}`]),
+        ),
+      ),
+    );
+    expect(inserted.reduce((a, b) => a + b, 0)).toBe(1);
+    const [c] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM race_keys`);
+    expect(c.n).toBe(1);
+  });
+
   it('bulk-loads a CSV file inside a transaction', async () => {
     const file = path.join(db.dataDir, 'rows.csv');
     writeFileSync(

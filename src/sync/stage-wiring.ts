@@ -139,22 +139,40 @@ export function billingStage(deps: {
   retentionMonths: number;
   /** Runs after periods were (re)loaded, e.g. to recompute cost anomalies over the new figures. */
   afterLoad?: (orgId: string) => Promise<unknown>;
+  /** Runs after the anomalies: evaluates budgets over the new figures (and queues their alerts). */
+  evaluateBudgets?: (orgId: string) => Promise<unknown>;
 }): AwsStage {
+  const hooks = [
+    {
+      run: deps.afterLoad,
+      code: 'anomaly_recompute_failed',
+      what: 'cost anomalies could not be recomputed',
+      remediation: 'Retry with POST /api/v1/costs/anomalies/recompute; the server log has the details.',
+    },
+    {
+      run: deps.evaluateBudgets,
+      code: 'budget_evaluation_failed',
+      what: 'budgets could not be evaluated',
+      remediation: 'Retry with POST /api/v1/budgets/evaluate; the server log has the details.',
+    },
+  ];
   const afterLoad = async (orgId: string, periodsLoaded: number): Promise<Diagnostic[]> => {
-    if (periodsLoaded === 0 || !deps.afterLoad) return [];
-    try {
-      await deps.afterLoad(orgId);
-      return [];
-    } catch (err) {
-      return [
-        {
-          code: 'anomaly_recompute_failed',
-          message: `The billing data loaded, but cost anomalies could not be recomputed: ${(err as Error).message}`,
-          remediation: 'Retry with POST /api/v1/costs/anomalies/recompute; the server log has the details.',
+    if (periodsLoaded === 0) return [];
+    const out: Diagnostic[] = [];
+    for (const h of hooks) {
+      if (!h.run) continue;
+      try {
+        await h.run(orgId);
+      } catch (err) {
+        out.push({
+          code: h.code,
+          message: `The billing data loaded, but ${h.what}: ${(err as Error).message}`,
+          remediation: h.remediation,
           step: 'billing',
-        },
-      ];
+        });
+      }
     }
+    return out;
   };
   return async (ctx) => {
     const { account } = ctx;

@@ -93,6 +93,8 @@ const PRESET_OF: Record<Access, (s: Status) => Expectation> = {
   'accounts:write': CREDENTIALS,
   'sync:trigger': ENGINEER_UP,
   'recommendations:act': ENGINEER_UP,
+  'budgets:write': ENGINEER_UP,
+  'alerts:write': ENGINEER_UP,
 };
 
 interface Fixture {

@@ -6,6 +6,8 @@ import { recommendationsMigration } from './006-recommendations.js';
 import { syncMigration } from './007-sync.js';
 import { costsMigration } from './008-costs.js';
 import { lineItemRangesMigration } from './009-line-item-ranges.js';
+import { budgetsMigration } from './018-budgets.js';
+import { notificationsMigration } from './019-notifications.js';
 import type { Migration } from './types.js';
 
 /** Every migration, in the order it runs. Add new files with the next free id; never edit a landed one. */
@@ -18,4 +20,6 @@ export const migrations: readonly Migration[] = [
   syncMigration,
   costsMigration,
   lineItemRangesMigration,
+  budgetsMigration,
+  notificationsMigration,
 ];
