@@ -22,6 +22,7 @@ import { recordRoute, type Api, type ApiEnv, type RouteRegistrar } from './route
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
+import { registerBudgetRoutes } from './routes/budget-routes.js';
 import { registerCostRoutes } from './routes/cost-routes.js';
 import { registerRecommendationRoutes } from './routes/recommendation-routes.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
@@ -46,6 +47,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerSyncRoutes,
   registerResourceRoutes,
   registerRecommendationRoutes,
+  registerBudgetRoutes,
 ];
 
 type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[] };

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAccountCommands } from './account-commands.js';
 import { registerAdminCommands } from './admin-commands.js';
+import { registerBudgetCommands } from './budget-commands.js';
 import { registerCostCommands } from './cost-commands.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerMcpCommand } from './mcp-command.js';
@@ -28,6 +29,7 @@ registerSyncCommands(program);
 registerCostCommands(program);
 registerResourceCommands(program);
 registerRecommendationCommands(program);
+registerBudgetCommands(program);
 registerMcpCommand(program);
 registerSimCommand(program);
 registerDemoCommand(program);

@@ -19,7 +19,11 @@ interface ActFlags extends OrgFlags {
 type ListAnswer = { items: RecommendationView[]; total: number; totals: SavingsTotals };
 
 /** Acting on the data directory directly: the member named by --as is the one audited. */
-async function principalFor(ctx: AppContext, orgId: string, email: string | undefined): Promise<Principal> {
+export async function principalFor(
+  ctx: AppContext,
+  orgId: string,
+  email: string | undefined,
+): Promise<Principal> {
   if (!email) {
     throw new InputError(
       'as',

@@ -157,6 +157,23 @@ async function connectedAccount(fx: Fixture): Promise<string> {
   return account.id;
 }
 
+/** A budget of Org A, created by its manager through the budgets service. */
+async function matrixBudget(fx: Fixture): Promise<string> {
+  const m = fx.t.users.manager;
+  const b = await fx.t.ctx.budgets.create(
+    {
+      userId: m.userId,
+      email: m.email,
+      orgId: m.orgId,
+      role: 'manager',
+      manageCloudCredentials: false,
+      via: 'token',
+    },
+    { name: fx.unique('matrix budget'), amount: 100 },
+  );
+  return b.id;
+}
+
 const MATRIX: Record<string, Row> = {
   // ---- system ----
   'GET /api/v1/health': { expect: PUBLIC(200) },
@@ -333,6 +350,29 @@ const MATRIX: Record<string, Row> = {
       },
     }),
     expect: ENGINEER_UP(200),
+  },
+
+  // ---- budgets ----
+  'GET /api/v1/budgets': { expect: READ(200) },
+  'POST /api/v1/budgets': {
+    request: (fx) => ({ body: { name: fx.unique('matrix budget'), amount: 100 } }),
+    expect: ENGINEER_UP(201),
+  },
+  'POST /api/v1/budgets/evaluate': { expect: ENGINEER_UP(200) },
+  'GET /api/v1/budgets/:id': {
+    request: async (fx) => ({ params: { id: await fx.once('budget', () => matrixBudget(fx)) } }),
+    expect: READ(200),
+  },
+  'PATCH /api/v1/budgets/:id': {
+    request: async (fx) => ({
+      params: { id: await fx.once('budget', () => matrixBudget(fx)) },
+      body: { amount: 250 },
+    }),
+    expect: ENGINEER_UP(200),
+  },
+  'DELETE /api/v1/budgets/:id': {
+    request: async (fx) => ({ params: { id: await matrixBudget(fx) } }),
+    expect: ENGINEER_UP(204),
   },
 
   // ---- cloud accounts and AWS setup ----

@@ -4,6 +4,7 @@ import {
   type BudgetService,
   type BudgetThresholdEvent,
 } from '../../src/budgets/budget-service.js';
+import { newestCostDay } from '../../src/budgets/data-through.js';
 import { createCostService, type CostService } from '../../src/costs/cost-service.js';
 import { silentLog } from '../../src/lib/log.js';
 import type { Store } from '../../src/store/store.js';
@@ -36,7 +37,7 @@ describe.each(ENGINES)('budget service on %s', (engine) => {
       costs,
       clock,
       log: silentLog,
-      dataThrough: async (orgId) => (await costs.forecast(orgId, { months: 0 })).lastDataDate,
+      dataThrough: (orgId) => newestCostDay(costs, orgId, clock.now()),
     });
     budgets.setAlertSink({
       thresholdCrossed: async (_tx, e) => {

@@ -21,6 +21,8 @@ const TOOL_NAMES = [
   'list_recommendations',
   'dismiss_recommendation',
   'list_resources',
+  'list_budgets',
+  'get_budget_status',
   'get_aws_setup',
 ];
 

@@ -1,8 +1,10 @@
 import type { McpTool } from '../tool-kit.js';
 import { dismissRecommendationTool } from './dismiss-recommendation.js';
 import { getAwsSetupTool } from './get-aws-setup.js';
+import { getBudgetStatusTool } from './get-budget-status.js';
 import { getCloudAccountTool } from './get-cloud-account.js';
 import { getCostForecastTool } from './get-cost-forecast.js';
+import { listBudgetsTool } from './list-budgets.js';
 import { listCloudAccountsTool } from './list-cloud-accounts.js';
 import { listCostAnomaliesTool } from './list-cost-anomalies.js';
 import { listRecommendationsTool } from './list-recommendations.js';
@@ -21,5 +23,7 @@ export const TOOLS: readonly McpTool[] = [
   listRecommendationsTool,
   dismissRecommendationTool,
   listResourcesTool,
+  listBudgetsTool,
+  getBudgetStatusTool,
   getAwsSetupTool,
 ];
