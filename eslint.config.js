@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'web/dist/**', 'test-results/**', 'bench/out/**', '.tmp/**'] },
+  { ignores: ['node_modules/**', 'web/dist/**', 'dist/**', 'test-results/**', 'bench/out/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,8 +1,8 @@
 import { readFileSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { z } from 'zod';
+import { PACKAGE_ROOT } from '../../src/lib/package-root.js';
 import { ScenarioSchema, type Scenario } from './schema.js';
 
 export class ScenarioError extends Error {
@@ -15,9 +15,8 @@ export class ScenarioError extends Error {
   }
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 /** Folder of the bundled scenarios (`demo`, `small`). */
-export const SCENARIOS_DIR = path.resolve(here, '..', 'scenarios');
+export const SCENARIOS_DIR = path.join(PACKAGE_ROOT, 'sim', 'scenarios');
 
 function resolveScenarioFile(p: string): string {
   let candidate = p;

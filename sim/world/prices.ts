@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The product's table is the one source, so the simulated bill and the recommendation engine price a type alike.
+import table from '../../src/recommendations/instance-prices.json' with { type: 'json' };
 
 export interface InstancePrice {
   vcpu: number;
@@ -11,24 +10,9 @@ export interface InstancePrice {
   successor?: string;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const SIM_TABLE = path.resolve(here, '..', 'data', 'instance-prices.json');
-const SHARED_TABLE = path.resolve(here, '..', '..', 'src', 'recommendations', 'instance-prices.json');
-
-let cached: Record<string, InstancePrice> | undefined;
-
-/**
- * The bundled us-east-1 Linux on-demand price table. The product's copy (src/recommendations) wins where
- * both list a type, so the bill and the recommendation engine price a type the same way.
- */
+/** The bundled us-east-1 Linux on-demand price table. */
 export function instancePrices(): Record<string, InstancePrice> {
-  if (cached) return cached;
-  const table = JSON.parse(readFileSync(SIM_TABLE, 'utf8')) as Record<string, InstancePrice>;
-  if (existsSync(SHARED_TABLE)) {
-    Object.assign(table, JSON.parse(readFileSync(SHARED_TABLE, 'utf8')) as Record<string, InstancePrice>);
-  }
-  cached = table;
-  return table;
+  return table as Record<string, InstancePrice>;
 }
 
 export function priceOf(type: string): InstancePrice {

@@ -1,10 +1,9 @@
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { createAppContext, type AppContext } from '../app/context.js';
+import type { AppContext } from '../app/context.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { AppError, ERROR_MAP, errorKind, InputError, NotFoundError } from '../lib/errors.js';
-import { createLog } from '../lib/log.js';
 import { clientFromEnv, type ApiClient } from './client.js';
 
 export interface StoreFlags {
@@ -59,6 +58,12 @@ export async function openContext(
   extra: Partial<Record<keyof Config, unknown>> = {},
 ): Promise<AppContext> {
   const config = configFrom({ logLevel: 'warn', ...flags }, { ...extra, scheduler: false });
+  // Imported here, not at the top: the whole application (stores, AWS SDK, DuckDB) is needed only by commands that
+  // open the data directory, and a command going through a server's API should start without it.
+  const [{ createAppContext }, { createLog }] = await Promise.all([
+    import('../app/context.js'),
+    import('../lib/log.js'),
+  ]);
   return createAppContext(config, { log: createLog(config.logLevel) });
 }
 

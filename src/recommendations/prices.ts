@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import instancePriceTable from './instance-prices.json' with { type: 'json' };
+import listPriceTable from './list-prices.json' with { type: 'json' };
 
 /**
  * The bundled price data: us-east-1 Linux on-demand prices of common instance families (the simulator's bill reads
@@ -24,20 +25,16 @@ const ListPricesSchema = z.object({
 });
 export type ListPrices = z.infer<typeof ListPricesSchema>;
 
-function readJson(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`./${name}`, import.meta.url), 'utf8'));
-}
-
 let instances: Record<string, InstancePrice> | undefined;
 let lists: ListPrices | undefined;
 
 export function instancePrices(): Record<string, InstancePrice> {
-  instances ??= z.record(z.string(), InstancePriceSchema).parse(readJson('instance-prices.json'));
+  instances ??= z.record(z.string(), InstancePriceSchema).parse(instancePriceTable);
   return instances;
 }
 
 export function listPrices(): ListPrices {
-  lists ??= ListPricesSchema.parse(readJson('list-prices.json'));
+  lists ??= ListPricesSchema.parse(listPriceTable);
   return lists;
 }
 

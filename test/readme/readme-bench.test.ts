@@ -15,8 +15,10 @@ const SMALLEST: Record<string, string> = {
   BENCH_QUERY_RUNS: '2',
   BENCH_SYNC_ACCOUNTS: '2',
   BENCH_SYNC_LATENCY_MS: '1',
+  BENCH_CLI_RUNS: '1',
+  BENCH_CLI_TSX_RUNS: '0',
 };
-const ALL = ['ingest', 'query', 'sync'];
+const ALL = ['ingest', 'query', 'sync', 'cli'];
 const LINE = /^BENCH (\S.*?) \| (.+?) \| (.+?) \| (met|not met)$/;
 
 const benchCommands = readmeCommands(['sh']).filter((c) =>

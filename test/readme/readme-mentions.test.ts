@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createProgram } from '../../src/cli/command-groups.js';
+import { COMMAND_GROUPS } from '../../src/cli/commands.js';
 import { configSchema, envName, type Config } from '../../src/config/config.js';
 import { blocksOf, commandsOf, inlineCodeOf, leadingWords, readReadme, REPO } from './readme-parse.js';
 
@@ -69,24 +71,13 @@ function shownCommands(): { command: string; where: string }[] {
 }
 
 /**
- * The CLI's help texts, built in this process from the same register calls src/cli/main.ts makes (read from
- * main.ts, so a new command group is picked up), keyed by the command path ('' for the root).
+ * The CLI's help texts, built in this process from every command group src/cli/commands.ts lists (so a new command
+ * group is picked up), keyed by the command path ('' for the root).
  */
 const helpTexts = new Map<string, string>();
 
 async function loadHelp(): Promise<void> {
-  const mainFile = path.join(REPO, 'src', 'cli', 'main.ts');
-  const main = readFileSync(mainFile, 'utf8');
-  const program = new Command().name('cloudtally');
-  const called = new Set([...main.matchAll(/^(register\w+)\(program\);$/gm)].map((m) => m[1]));
-  for (const m of main.matchAll(/^import \{ (register\w+) \} from '([^']+)';$/gm)) {
-    if (!called.has(m[1])) continue;
-    const file = path.resolve(path.dirname(mainFile), m[2].replace(/\.js$/, '.ts'));
-    const mod = (await import(file)) as Record<string, (program: Command) => void>;
-    mod[m[1]](program);
-    called.delete(m[1]);
-  }
-  expect([...called], 'register calls of main.ts whose import was not found').toEqual([]);
+  const program = await createProgram(COMMAND_GROUPS, []);
   const walk = (cmd: Command, words: string[]) => {
     helpTexts.set(words.join(' '), cmd.helpInformation());
     for (const sub of cmd.commands) walk(sub, [...words, sub.name()]);
