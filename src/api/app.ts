@@ -18,6 +18,7 @@ import {
   bootstrapGuard,
   requestIdMiddleware,
 } from './middleware.js';
+import { securityHeaders } from './security-headers.js';
 import { recordRoute, type Api, type ApiEnv, type RouteRegistrar } from './route-kit.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
@@ -28,6 +29,7 @@ import { registerRecommendationRoutes } from './routes/recommendation-routes.js'
 import { registerResourceRoutes } from './routes/resource-routes.js';
 import { registerMcpEndpoint } from '../mcp/http-endpoint.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerInstanceRoutes } from './routes/instance-routes.js';
 import { registerOrganizationRoutes } from './routes/organization-routes.js';
 import { registerSetupRoutes } from './routes/setup-routes.js';
 import { registerSyncRoutes } from './routes/sync-routes.js';
@@ -38,6 +40,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerHealthRoutes,
   registerAuthRoutes,
   registerOrganizationRoutes,
+  registerInstanceRoutes,
   registerTokenRoutes,
   registerAuditRoutes,
   registerCostRoutes,
@@ -113,6 +116,7 @@ export function createApi(ctx: AppContext, extra: RouteRegistrar[] = []): Api {
     ),
   );
   app.use('*', requestIdMiddleware());
+  app.use('*', securityHeaders(ctx.config));
   app.use('/api/*', accessLogMiddleware(ctx));
   app.use(
     '/api/*',

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 const N = 16384;
 const R = 8;
@@ -30,8 +31,38 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-export const PASSWORD_RULE = 'at least 10 characters';
+export const PASSWORD_RULE = 'at least 10 characters, and not one of the most common passwords';
+
+let common: Set<string> | undefined;
+
+/**
+ * The commonest passwords of the public leaked-password lists (RockYou and the 10-million list published in
+ * SecLists), lowercased, one a line. Read once, on the first check.
+ */
+function commonPasswords(): Set<string> {
+  common ??= new Set(
+    readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+  );
+  return common;
+}
+
+/**
+ * Whether a password is a common one, or a common one with digits or symbols tacked on (`Password2024!`,
+ * `dragon12345`): guessing tools try those first, whatever their length.
+ */
+export function isCommonPassword(password: string): boolean {
+  const lower = password.trim().toLowerCase();
+  const list = commonPasswords();
+  const base = lower.replace(/[\d\W_]+$/u, '');
+  return list.has(lower) || (base.length > 0 && list.has(base));
+}
 
 export function passwordProblem(password: string): string | undefined {
-  return password.length < 10 ? `The password must be ${PASSWORD_RULE}` : undefined;
+  if (password.length < 10) return 'The password must be at least 10 characters';
+  if (isCommonPassword(password))
+    return 'This password is one of the most commonly used ones (or one with digits or symbols added), which are guessed first; choose another, for example a few unrelated words';
+  return undefined;
 }

@@ -19,7 +19,9 @@ export type Action =
   | 'recommendations:act'
   | 'budgets:write'
   | 'alerts:write'
-  | 'tokens:own';
+  | 'tokens:own'
+  /** Instance-wide settings; held by instance administrators, whatever their role in an organization. */
+  | 'instance:manage';
 
 export interface Principal {
   userId: string;
@@ -30,6 +32,8 @@ export interface Principal {
   /** `cli`: a command run on the data directory, without a server. */
   via: 'session' | 'token' | 'cli';
   tokenId?: string;
+  /** An administrator of the whole instance (the first user, or named by `users create --admin`). */
+  instanceAdmin?: boolean;
 }
 
 const BY_ROLE: Record<Role, readonly Action[]> = {
@@ -57,7 +61,11 @@ const BY_ROLE: Record<Role, readonly Action[]> = {
   viewer: ['org:read', 'accounts:read', 'tokens:own'],
 };
 
-export function can(principal: Pick<Principal, 'role' | 'manageCloudCredentials'>, action: Action): boolean {
+export function can(
+  principal: Pick<Principal, 'role' | 'manageCloudCredentials' | 'instanceAdmin'>,
+  action: Action,
+): boolean {
+  if (action === 'instance:manage') return principal.instanceAdmin === true;
   if (BY_ROLE[principal.role].includes(action)) return true;
   // Manage Cloud Credentials lets any member create, change and remove cloud accounts.
   return action === 'accounts:write' && principal.manageCloudCredentials;
@@ -76,4 +84,5 @@ export const ACTION_REASONS: Record<Action, string> = {
   'alerts:write':
     'Creating, changing or removing alert rules and channels needs the Engineer or Organization Manager role.',
   'tokens:own': 'Only members may manage their API tokens.',
+  'instance:manage': 'Only an instance administrator may change instance settings.',
 };

@@ -126,6 +126,10 @@ function registerUserCommands(program: Command): void {
         )
         .option('--name <name>', 'display name')
         .option('--manage-cloud-credentials', 'grant the Manage Cloud Credentials permission')
+        .option(
+          '--admin',
+          'make the user an instance administrator (may create organizations and change instance settings; on the database only). The first user of an instance always is one',
+        )
         .option('--json', 'print JSON'),
     ),
   ).action(
@@ -138,6 +142,7 @@ function registerUserCommands(program: Command): void {
           password?: string;
           name?: string;
           manageCloudCredentials?: boolean;
+          admin?: boolean;
           json?: boolean;
         },
       ) => {
@@ -146,6 +151,11 @@ function registerUserCommands(program: Command): void {
         const role = flags.role as Role;
         const client = serverClient(flags);
         if (client) {
+          if (flags.admin)
+            throw new InputError(
+              'admin',
+              '--admin is an instance-level action: run it on the database (--data-dir or --database-url), not through a server',
+            );
           const me = await checkClientIdentity(client, { org: flags.org });
           const { password, generated } = await initialPassword(flags.password);
           const member = await client.post<MemberView>('/api/v1/members', {
@@ -155,7 +165,8 @@ function registerUserCommands(program: Command): void {
             ...(flags.name ? { name: flags.name } : {}),
             ...(flags.manageCloudCredentials ? { manageCloudCredentials: true } : {}),
           });
-          // Through the API it is not known whether the user is new; an existing user keeps their password.
+          // Through the API it is not known whether the user is new; an existing user keeps their password, and
+          // joins once they accept (a new one: by signing in with this password).
           if (flags.json)
             printJson({
               user: member,
@@ -163,8 +174,15 @@ function registerUserCommands(program: Command): void {
               ...(generated ? { password } : {}),
             });
           else {
-            process.stdout.write(`added user ${member.email} as ${role} of ${me.organization.name}\n`);
-            if (generated) process.stdout.write(`password: ${password} (if the user is new)\n`);
+            process.stdout.write(
+              `added ${member.email} as ${role} of ${me.organization.name}` +
+                (member.status === 'pending'
+                  ? ' (pending until they accept: a new user by signing in)'
+                  : '') +
+                '\n',
+            );
+            if (generated)
+              process.stdout.write(`password: ${password} (if the address has no account yet)\n`);
           }
           return;
         }
@@ -178,13 +196,15 @@ function registerUserCommands(program: Command): void {
             password,
             name: flags.name,
             manageCloudCredentials: flags.manageCloudCredentials,
+            instanceAdmin: flags.admin,
           });
           const shown = generated && result.createdUser ? { password } : {};
           if (flags.json) printJson({ ...result, ...shown });
           else {
             process.stdout.write(
               `${result.createdUser ? 'created user' : 'added user'} ${result.user.email} as ${role} of ${result.organization.name}` +
-                `${result.createdOrganization ? ' (new organization)' : ''}\n`,
+                `${result.createdOrganization ? ' (new organization)' : ''}` +
+                `${result.instanceAdmin ? ' (instance administrator)' : ''}\n`,
             );
             if (shown.password) process.stdout.write(`password: ${shown.password}\n`);
           }

@@ -8,6 +8,8 @@ export interface ServeFlags extends StoreFlags {
   port?: string;
   host?: string;
   worker?: boolean;
+  trustProxy?: boolean;
+  publicUrl?: string;
 }
 
 /** Runs until SIGINT/SIGTERM, then stops accepting requests, finishes open ones and closes the store. */
@@ -16,6 +18,8 @@ export async function serve(flags: ServeFlags): Promise<void> {
     port: flags.port,
     host: flags.host,
     worker: flags.worker === false ? false : undefined,
+    trustProxy: flags.trustProxy,
+    publicUrl: flags.publicUrl,
   });
   const ctx = await createAppContext(config);
   // `--no-worker`: this process serves the API only; `cloudtally worker` processes run the queued syncs.
@@ -41,6 +45,14 @@ export function registerServeCommand(program: Command): void {
       .description('Run the API, the web dashboard, the sync scheduler and the MCP endpoint')
       .option('--port <n>', 'port to listen on (0 = any free port)')
       .option('--host <host>', 'address to bind (default 127.0.0.1)')
-      .option('--no-worker', 'serve the API only; sync jobs are run by `cloudtally worker` processes'),
+      .option('--no-worker', 'serve the API only; sync jobs are run by `cloudtally worker` processes')
+      .option(
+        '--trust-proxy',
+        'behind a reverse proxy: honour its X-Forwarded-Proto and X-Forwarded-For headers (CLOUDTALLY_TRUST_PROXY)',
+      )
+      .option(
+        '--public-url <url>',
+        'the address users reach Cloudtally at; https:// makes the session cookie Secure (CLOUDTALLY_PUBLIC_URL)',
+      ),
   ).action(action(async (flags: ServeFlags) => serve(flags)));
 }

@@ -41,6 +41,18 @@ export const configSchema = z
     /** How often an idle sync worker looks at the queue for runs queued by other processes. */
     syncPollMs: int(50, 60_000).default(1000),
     sessionTtlHours: int(1, 24 * 90).default(24 * 7),
+    /**
+     * The server sits behind a reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For: honour them (for the
+     * session cookie's Secure flag and the sign-in limit per address). Off by default, since any client can send
+     * these headers to a server that is reached directly.
+     */
+    trustProxy: bool.default(false),
+    /** The address users reach Cloudtally at; an https:// URL makes the session cookie Secure. */
+    publicUrl: z
+      .string()
+      .url()
+      .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+      .optional(),
     maxBodyBytes: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
     /** Start the scheduler; tests that drive syncs by hand turn it off. */
     scheduler: bool.default(true),
@@ -77,6 +89,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   syncPollMs: 'CLOUDTALLY_SYNC_POLL_MS',
   duckdbMemoryLimit: 'CLOUDTALLY_DUCKDB_MEMORY_LIMIT',
   sessionTtlHours: 'CLOUDTALLY_SESSION_TTL_HOURS',
+  trustProxy: 'CLOUDTALLY_TRUST_PROXY',
+  publicUrl: 'CLOUDTALLY_PUBLIC_URL',
   maxBodyBytes: 'CLOUDTALLY_MAX_BODY_BYTES',
   scheduler: 'CLOUDTALLY_SCHEDULER',
 };

@@ -15,7 +15,8 @@ const TABLES = [
   'memberships',
   'sessions',
   'api_tokens',
-  'login_attempts',
+  'login_throttle',
+  'instance_settings',
   'audit_log',
   'secrets',
 ] as const;

@@ -78,6 +78,15 @@ const CREDENTIALS = (s: Status): Expectation => ({
   credentialsEngineer: s,
 });
 
+/** Instance administrators only: Org A's manager, the instance's first user, is one; nobody else here is. */
+const INSTANCE_ADMIN = (s: Status): Expectation => ({
+  ...SIGNED_OUT,
+  viewer: 403,
+  engineer: 403,
+  manager: s,
+  credentialsEngineer: 403,
+});
+
 /**
  * The preset of each access rule. Record<Access, …> makes the type-check fail when a new action appears, so
  * that it gets a preset here.
@@ -95,6 +104,7 @@ const PRESET_OF: Record<Access, (s: Status) => Expectation> = {
   'recommendations:act': ENGINEER_UP,
   'budgets:write': ENGINEER_UP,
   'alerts:write': ENGINEER_UP,
+  'instance:manage': INSTANCE_ADMIN,
 };
 
 interface Fixture {
@@ -196,9 +206,16 @@ const MATRIX: Record<string, Row> = {
 
   // ---- organizations and members ----
   'GET /api/v1/organizations': { expect: MEMBER(200) },
+  // An instance-level right: the instance administrator (Org A's manager) only, while the instance setting that
+  // lets members create organizations is off (its default).
   'POST /api/v1/organizations': {
     request: (fx) => ({ body: { name: fx.unique('Matrix Org') } }),
-    expect: MEMBER(201),
+    expect: INSTANCE_ADMIN(201),
+  },
+  'GET /api/v1/instance/settings': { expect: INSTANCE_ADMIN(200) },
+  'PATCH /api/v1/instance/settings': {
+    request: () => ({ body: { allowMemberOrganizations: false } }),
+    expect: INSTANCE_ADMIN(200),
   },
   'GET /api/v1/members': { expect: READ(200) },
   'POST /api/v1/members': {
@@ -516,6 +533,84 @@ describe('permission matrix', () => {
         return { token: t.users[caller].token, headers: {} };
     }
   }
+
+  it('lets no member of Org B pull a member of Org A through any path that touches memberships', async () => {
+    // Org B's people of every role, signed in with a session (switching organization needs one).
+    const orgB = {
+      viewer: await addUser(t, { role: 'viewer', org: 'Org B', prefix: 'b-viewer' }),
+      engineer: await addUser(t, { role: 'engineer', org: 'Org B', prefix: 'b-engineer' }),
+      manager: t.users.otherManager,
+    };
+    const victim = t.users.viewer;
+    const other = t.users.engineer;
+    type Path = { method: string; path: string; body?: unknown; session?: boolean };
+    const paths: { path: Path; expect: Record<keyof typeof orgB, number> }[] = [
+      {
+        path: { method: 'POST', path: '/api/v1/organizations', body: { name: 'Pulled In' } },
+        expect: { viewer: 403, engineer: 403, manager: 403 },
+      },
+      {
+        // Accepted (201) only as a pending membership: checked below to give Org B nothing.
+        path: {
+          method: 'POST',
+          path: '/api/v1/members',
+          body: { email: victim.email, role: 'manager', password: 'a-long-password' },
+        },
+        expect: { viewer: 403, engineer: 403, manager: 201 },
+      },
+      {
+        path: { method: 'PATCH', path: `/api/v1/members/${other.userId}`, body: { role: 'viewer' } },
+        expect: { viewer: 403, engineer: 403, manager: 404 },
+      },
+      {
+        path: { method: 'DELETE', path: `/api/v1/members/${other.userId}` },
+        expect: { viewer: 403, engineer: 403, manager: 404 },
+      },
+      {
+        path: {
+          method: 'POST',
+          path: '/api/v1/auth/switch-organization',
+          body: { organizationId: victim.orgId },
+          session: true,
+        },
+        expect: { viewer: 404, engineer: 404, manager: 404 },
+      },
+    ];
+    const failures: string[] = [];
+    for (const [role, user] of Object.entries(orgB) as [keyof typeof orgB, TestUser][]) {
+      const session = await signIn(t, user);
+      for (const { path, expect: wanted } of paths) {
+        const res = await t.request(path.path, {
+          method: path.method,
+          body: path.body,
+          ...(path.session ? { headers: session.headers } : { token: user.token }),
+        });
+        if (res.status !== wanted[role])
+          failures.push(`${role} ${path.method} ${path.path}: ${res.status} ${await res.text()}`);
+      }
+    }
+    expect(failures).toEqual([]);
+
+    // Org A's people are where they were: the victim belongs to Org A alone, lands there, and cannot switch to B.
+    const victimSession = await signIn(t, victim);
+    const me = (await (await t.request('/api/v1/auth/me', { headers: victimSession.headers })).json()) as {
+      organization: { id: string };
+      organizations: { id: string }[];
+    };
+    expect(me.organization.id).toBe(victim.orgId);
+    expect(me.organizations.map((o) => o.id)).toEqual([victim.orgId]);
+    const intoB = await t.request('/api/v1/auth/switch-organization', {
+      method: 'POST',
+      headers: victimSession.headers,
+      body: { organizationId: orgB.manager.orgId },
+    });
+    expect(intoB.status).toBe(404);
+    const rows = await t.ctx.store.query<{ org_id: string; role: string; accepted: boolean }>(
+      'SELECT org_id, role, accepted_at IS NOT NULL AS accepted FROM memberships WHERE user_id = $1 ORDER BY accepted DESC',
+      [other.userId],
+    );
+    expect(rows).toEqual([{ org_id: other.orgId, role: 'engineer', accepted: true }]);
+  });
 
   it.each(Object.keys(MATRIX))('%s answers each caller as the matrix says', async (key) => {
     const row = MATRIX[key];

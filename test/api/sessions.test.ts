@@ -19,13 +19,9 @@ describe('sessions and organizations', () => {
   });
 
   it('lets a member of two organizations switch between them with the right role in each', async () => {
-    // Org A's viewer is made a manager of Org B.
-    const added = await t.request('/api/v1/members', {
-      method: 'POST',
-      token: t.users.otherManager.token,
-      body: { email: t.users.viewer.email, role: 'manager' },
-    });
-    expect(added.status).toBe(201);
+    // Org A's viewer is made a manager of Org B by an instance-level action (`users create` on the database):
+    // Org B's manager alone cannot pull in someone with an account (see tenant-isolation.test.ts).
+    await t.ctx.auth.createUser({ org: 'Org B', email: t.users.viewer.email, role: 'manager', password: '' });
 
     const session = await signIn(t, t.users.viewer);
     const me = async () => {
@@ -87,6 +83,34 @@ describe('sessions and organizations', () => {
     expect(after.role).toBe('viewer');
     expect(after.organizations.map((o) => o.name)).toEqual(['Org A']);
     expect((await t.request('/api/v1/audit-log', { headers: session.headers })).status).toBe(403);
+  });
+
+  it('signs in to the organization the user last used, else the one joined first, never by name order', async () => {
+    const email = 'two-orgs@a.test';
+    const password = 'two-orgs-password';
+    // Joined "Zulu" first; "Alpha" comes first by name and is joined later.
+    const zulu = await t.ctx.auth.createUser({ org: 'Zulu', email, role: 'viewer', password });
+    const alpha = await t.ctx.auth.createUser({ org: 'Alpha', email, role: 'engineer', password });
+    const landing = async () => {
+      const session = await signIn(t, { email, password });
+      const res = await t.request('/api/v1/auth/me', { headers: session.headers });
+      return { session, me: (await res.json()) as Me };
+    };
+    const first = await landing();
+    expect(first.me.organization.id).toBe(zulu.organization.id);
+
+    const switched = await t.request('/api/v1/auth/switch-organization', {
+      method: 'POST',
+      headers: first.session.headers,
+      body: { organizationId: alpha.organization.id },
+    });
+    expect(switched.status).toBe(204);
+    expect((await landing()).me.organization.id).toBe(alpha.organization.id);
+    const [row] = await t.ctx.store.query<{ last_org_id: string }>(
+      'SELECT last_org_id FROM users WHERE email = $1',
+      [email],
+    );
+    expect(row.last_org_id).toBe(alpha.organization.id);
   });
 
   it('answers 401 once the session has expired', async () => {

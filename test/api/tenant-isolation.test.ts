@@ -214,3 +214,186 @@ describe('tenant isolation', () => {
     expect(orgB).not.toContain(t.users.manager.userId);
   });
 });
+
+describe('a member of Org B tries to pull a member of Org A', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  type Member = Record<string, unknown> & { id: string; status: string; name: string | null };
+  const add = (email: string, extra: Record<string, unknown> = {}) =>
+    t.request('/api/v1/members', {
+      method: 'POST',
+      token: t.users.otherManager.token,
+      body: { email, role: 'manager', password: 'org-b-chosen-password', name: 'Typed By B', ...extra },
+    });
+
+  it('cannot create an organization to pull people into, whatever its role', async () => {
+    for (const role of ['viewer', 'engineer', 'manager'] as const) {
+      const user =
+        role === 'manager'
+          ? t.users.otherManager
+          : await addUser(t, { role, org: 'Org B', prefix: `b-${role}` });
+      const res = await t.request('/api/v1/organizations', {
+        method: 'POST',
+        token: user.token,
+        body: { name: `Trap of ${role}` },
+      });
+      expect(res.status, role).toBe(403);
+    }
+    const rows = await t.ctx.store.query("SELECT id FROM organizations WHERE name LIKE 'Trap of %'");
+    expect(rows).toEqual([]);
+  });
+
+  it('learns nothing from adding an address, whether or not it has an account', async () => {
+    const victim = t.users.viewer;
+    const existing = await add(victim.email);
+    const unknown = await add('never-seen@b.test');
+    expect(existing.status).toBe(201);
+    expect(unknown.status).toBe(201);
+    const a = (await existing.json()) as Member;
+    const b = (await unknown.json()) as Member;
+    expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+    const shape = (m: Member) => ({
+      ...m,
+      id: typeof m.id,
+      email: typeof m.email,
+      joinedAt: typeof m.joinedAt,
+    });
+    expect(shape(a)).toEqual(shape(b));
+    expect(a).toMatchObject({ status: 'pending', name: null, role: 'manager' });
+
+    // Without a valid password both are refused alike.
+    const noPassword = [
+      await add('someone-else@b.test', { password: undefined }),
+      await add(t.users.engineer.email, { password: undefined }),
+    ];
+    for (const res of noPassword) {
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { field: string } }).error.field).toBe('password');
+    }
+
+    // The manager's audit log does not say either.
+    const audit = (await (
+      await t.request('/api/v1/audit-log?limit=500', { token: t.users.otherManager.token })
+    ).json()) as { items: { action: string; objectId: string | null; details: Record<string, unknown> }[] };
+    const created = audit.items.filter(
+      (r) => r.action === 'membership.create' && [a.id, b.id].includes(r.objectId ?? ''),
+    );
+    expect(created).toHaveLength(2);
+    expect(Object.keys(created[0].details).sort()).toEqual(Object.keys(created[1].details).sort());
+    expect(JSON.stringify(created)).not.toMatch(/createdUser|createdOrganization/);
+  });
+
+  it("gives Org B no hold on Org A's member: not their organization, default, session or audit events", async () => {
+    const victim = t.users.viewer;
+    const orgB = t.users.otherManager.orgId;
+    // Pending since the previous test (or added now when run alone).
+    if (
+      (
+        await t.ctx.store.query('SELECT 1 AS x FROM memberships WHERE org_id = $1 AND user_id = $2', [
+          orgB,
+          victim.userId,
+        ])
+      ).length === 0
+    )
+      expect((await add(victim.email)).status).toBe(201);
+
+    const wrong = await t.request('/api/v1/auth/login', {
+      method: 'POST',
+      body: { email: victim.email, password: 'not-the-password' },
+    });
+    expect(wrong.status).toBe(401);
+    const session = await signIn(t, victim);
+    const me = (await (await t.request('/api/v1/auth/me', { headers: session.headers })).json()) as {
+      organization: { id: string };
+      organizations: { id: string }[];
+    };
+    expect(me.organization.id).toBe(victim.orgId);
+    expect(me.organizations.map((o) => o.id)).toEqual([victim.orgId]);
+    const orgs = await (await t.request('/api/v1/organizations', { token: victim.token })).text();
+    expect(orgs).not.toContain(orgB);
+    const intoB = await t.request('/api/v1/auth/switch-organization', {
+      method: 'POST',
+      headers: session.headers,
+      body: { organizationId: orgB },
+    });
+    expect(intoB.status).toBe(404);
+
+    // Sign-in events about the victim go to Org A only.
+    const bAudit = await (
+      await t.request('/api/v1/audit-log?limit=500', { token: t.users.otherManager.token })
+    ).text();
+    const bRecords = (JSON.parse(bAudit) as { items: { action: string; actor: string }[] }).items;
+    expect(bRecords.filter((r) => r.actor === victim.email)).toEqual([]);
+    const aAudit = (await (
+      await t.request('/api/v1/audit-log?limit=500', { token: t.users.manager.token })
+    ).json()) as { items: { action: string; actor: string }[] };
+    const mine = aAudit.items.filter((r) => r.actor === victim.email).map((r) => r.action);
+    expect(mine).toEqual(expect.arrayContaining(['auth.login', 'auth.login_failed']));
+
+    // Org B lists the victim as pending, showing only the address it typed.
+    const members = (await (
+      await t.request('/api/v1/members', { token: t.users.otherManager.token })
+    ).json()) as { items: Member[] };
+    expect(members.items.find((m) => m.id === victim.userId)).toMatchObject({
+      status: 'pending',
+      name: null,
+    });
+  });
+
+  it('lets a new user created by a manager join by signing in with the initial password', async () => {
+    const res = await add('brand-new@b.test');
+    expect(res.status).toBe(201);
+    const session = await signIn(t, { email: 'brand-new@b.test', password: 'org-b-chosen-password' });
+    const me = (await (await t.request('/api/v1/auth/me', { headers: session.headers })).json()) as {
+      organization: { id: string };
+      role: string;
+    };
+    expect(me.organization.id).toBe(t.users.otherManager.orgId);
+    expect(me.role).toBe('manager');
+    const members = (await (
+      await t.request('/api/v1/members', { token: t.users.otherManager.token })
+    ).json()) as { items: Member[] };
+    expect(members.items.find((m) => m.email === 'brand-new@b.test')).toMatchObject({
+      status: 'active',
+      name: 'Typed By B',
+    });
+  });
+
+  it('lets an instance administrator add an existing user at once, and allow members to create organizations', async () => {
+    // Org A's manager is the instance's first user, hence its administrator.
+    const admin = t.users.manager;
+    const other = await addUser(t, { role: 'viewer', org: 'Org B', prefix: 'b-person' });
+    const added = await t.request('/api/v1/members', {
+      method: 'POST',
+      token: admin.token,
+      body: { email: other.email, role: 'viewer' },
+    });
+    expect(added.status).toBe(201);
+    expect(await added.json()).toMatchObject({ id: other.userId, status: 'active' });
+
+    const allow = await t.request('/api/v1/instance/settings', {
+      method: 'PATCH',
+      token: admin.token,
+      body: { allowMemberOrganizations: true },
+    });
+    expect(await allow.json()).toEqual({ allowMemberOrganizations: true });
+    const created = await t.request('/api/v1/organizations', {
+      method: 'POST',
+      token: other.token,
+      body: { name: 'Allowed by the admin' },
+    });
+    expect(created.status).toBe(201);
+    const refused = await t.request('/api/v1/instance/settings', {
+      method: 'PATCH',
+      token: t.users.otherManager.token,
+      body: { allowMemberOrganizations: false },
+    });
+    expect(refused.status).toBe(403);
+  });
+});

@@ -45,7 +45,9 @@ describe('cloudtally on the embedded engine: bootstrap, serve, client mode, shut
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('created user owner@acme.test as manager of Acme (new organization)\n');
+    expect(r.stdout).toBe(
+      'created user owner@acme.test as manager of Acme (new organization) (instance administrator)\n',
+    );
     // The vault's key file is generated at first start, readable by its owner only.
     const keyFile = path.join(dataDir, 'secret.key');
     expect(existsSync(keyFile)).toBe(true);

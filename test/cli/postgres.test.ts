@@ -47,7 +47,9 @@ describe('cloudtally in server mode (--database-url)', () => {
     ]);
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
-    expect(created.stdout).toBe('created user owner@acme.test as manager of Acme (new organization)\n');
+    expect(created.stdout).toBe(
+      'created user owner@acme.test as manager of Acme (new organization) (instance administrator)\n',
+    );
 
     server = await startCliServer(['--port', '0', '--database-url', url], { cwd: scratch.dir, env });
     const health = (await (await fetch(`${server.url}/api/v1/health`)).json()) as { engine: string };

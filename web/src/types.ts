@@ -80,6 +80,8 @@ export interface Member {
   name: string | null;
   role: Role;
   manageCloudCredentials: boolean;
+  /** `pending` until the person accepts. */
+  status: 'active' | 'pending';
   joinedAt: string;
 }
 

@@ -1,20 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context } from 'hono';
 import type { AppContext } from '../../app/context.js';
 import { ROLES } from '../../auth/permissions.js';
 import { InputError } from '../../lib/errors.js';
 import { SESSION_COOKIE } from '../middleware.js';
-import {
-  defineRoute,
-  errorResponses,
-  jsonBody,
-  jsonResponse,
-  principalOf,
-  type Api,
-  type ApiEnv,
-} from '../route-kit.js';
+import { clientIp, isHttpsRequest } from '../request-origin.js';
+import { defineRoute, errorResponses, jsonBody, jsonResponse, principalOf, type Api } from '../route-kit.js';
 
 export const UserSchema = z
   .object({ id: z.string(), email: z.string(), name: z.string().nullable() })
@@ -69,6 +60,7 @@ const me = defineRoute('member', {
         organizations: z.array(OrganizationSchema),
         role: z.enum(ROLES),
         manageCloudCredentials: z.boolean(),
+        instanceAdmin: z.boolean(),
         csrfToken: z.string().optional(),
         via: z.enum(['session', 'token', 'cli']),
       }),
@@ -87,24 +79,16 @@ const switchOrg = defineRoute('member', {
   responses: { 204: { description: 'Switched' }, 400: errorResponses[400], 404: errorResponses[404] },
 });
 
-export function clientIp(c: Context<ApiEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
 export function registerAuthRoutes(app: Api, ctx: AppContext): void {
   app.openapi(login, async (c) => {
     const { email, password } = c.req.valid('json');
-    const result = await ctx.auth.login(email, password, clientIp(c));
+    const result = await ctx.auth.login(email, password, clientIp(c, ctx.config));
     setCookie(c, SESSION_COOKIE, result.sessionToken, {
       httpOnly: true,
       sameSite: 'Strict',
       path: '/',
       expires: result.expiresAt,
-      secure: c.req.url.startsWith('https:'),
+      secure: isHttpsRequest(c, ctx.config),
     });
     return c.json(
       {
@@ -120,7 +104,7 @@ export function registerAuthRoutes(app: Api, ctx: AppContext): void {
   app.openapi(logout, async (c) => {
     const token = c.get('sessionToken');
     if (token) await ctx.auth.logout(token, principalOf(c));
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttpsRequest(c, ctx.config) });
     return c.body(null, 204);
   });
 

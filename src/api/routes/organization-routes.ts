@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app/context.js';
 import { ROLES } from '../../auth/permissions.js';
-import { NotFoundError } from '../../lib/errors.js';
 import { defineRoute, errorResponses, jsonBody, jsonResponse, principalOf, type Api } from '../route-kit.js';
 import { OrganizationSchema } from './auth-routes.js';
 
@@ -12,6 +11,9 @@ const MemberSchema = z
     name: z.string().nullable(),
     role: z.enum(ROLES),
     manageCloudCredentials: z.boolean(),
+    status: z
+      .enum(['active', 'pending'])
+      .openapi({ description: '`pending` until the person accepts (a new user: by signing in)' }),
     joinedAt: z.string(),
   })
   .openapi('Member');
@@ -28,9 +30,14 @@ const createOrg = defineRoute('member', {
   method: 'post',
   path: '/api/v1/organizations',
   tags: ['organizations'],
-  summary: 'Create an organization; the caller becomes its manager',
+  summary:
+    'Create an organization; the caller becomes its manager. Instance administrators only, unless the instance allows members to',
   request: { body: jsonBody(z.object({ name: z.string().min(1).max(200) }).strict()) },
-  responses: { 201: jsonResponse(OrganizationSchema, 'Created'), 400: errorResponses[400] },
+  responses: {
+    201: jsonResponse(OrganizationSchema, 'Created'),
+    400: errorResponses[400],
+    403: errorResponses[403],
+  },
 });
 
 const listMembers = defineRoute('org:read', {
@@ -45,7 +52,8 @@ const addMember = defineRoute('org:manage', {
   method: 'post',
   path: '/api/v1/members',
   tags: ['organizations'],
-  summary: 'Add a member (a new user needs an initial password)',
+  summary:
+    'Add a person by e-mail. The answer does not say whether the address has an account: the membership is pending until the person accepts (a new user, created with the initial password, by signing in). An instance administrator adds existing users at once.',
   request: {
     body: jsonBody(
       z
@@ -59,7 +67,11 @@ const addMember = defineRoute('org:manage', {
         .strict(),
     ),
   },
-  responses: { 201: jsonResponse(MemberSchema, 'Added'), 400: errorResponses[400], 403: errorResponses[403] },
+  responses: {
+    201: jsonResponse(MemberSchema, 'Added (pending until accepted)'),
+    400: errorResponses[400],
+    403: errorResponses[403],
+  },
 });
 
 const userIdParam = z.object({ userId: z.string().min(1) });
@@ -106,21 +118,7 @@ export function registerOrganizationRoutes(app: Api, ctx: AppContext): void {
   );
 
   app.openapi(addMember, async (c) => {
-    const principal = principalOf(c);
-    const body = c.req.valid('json');
-    const me = await ctx.auth.me(principal);
-    const created = await ctx.auth.createUser({
-      org: me.organization.name,
-      email: body.email,
-      role: body.role,
-      password: body.password ?? '',
-      name: body.name,
-      manageCloudCredentials: body.manageCloudCredentials,
-      actor: principal.email,
-      actorUserId: principal.userId,
-    });
-    const member = (await ctx.auth.listMembers(principal.orgId)).find((m) => m.id === created.user.id);
-    if (!member) throw new NotFoundError('Member', created.user.id);
+    const member = await ctx.auth.addMember(principalOf(c), c.req.valid('json'));
     return c.json(member, 201);
   });
 

@@ -6,6 +6,8 @@ import { recommendationsMigration } from './006-recommendations.js';
 import { syncMigration } from './007-sync.js';
 import { costsMigration } from './008-costs.js';
 import { lineItemRangesMigration } from './009-line-item-ranges.js';
+import { peopleMigration } from './010-people.js';
+import { loginThrottleMigration } from './011-login-throttle.js';
 import { budgetsMigration } from './018-budgets.js';
 import { notificationsMigration } from './019-notifications.js';
 import type { Migration } from './types.js';
@@ -20,6 +22,8 @@ export const migrations: readonly Migration[] = [
   syncMigration,
   costsMigration,
   lineItemRangesMigration,
+  peopleMigration,
+  loginThrottleMigration,
   budgetsMigration,
   notificationsMigration,
 ];

@@ -75,7 +75,10 @@ function AddMemberDialog(props: { onClose: () => void; onAdded: () => void }): R
         </span>
       </label>
       <label className="field">
-        <span>Initial password (needed for a new user, at least 10 characters)</span>
+        <span>
+          Initial password (at least 10 characters; used only if the address has no account yet — the person
+          joins once they sign in with it, or, with an account already, once they accept)
+        </span>
         <input
           type="password"
           autoComplete="new-password"
@@ -142,7 +145,9 @@ function MemberRow(props: {
           onChange={(e) => void update({ manageCloudCredentials: e.target.checked })}
         />
       </td>
-      <td className="muted">{dateTime(member.joinedAt)}</td>
+      <td className="muted">
+        {member.status === 'pending' ? 'Pending acceptance' : dateTime(member.joinedAt)}
+      </td>
       <td className="actions">
         {props.editable && !props.self ? (
           <button type="button" className="btn btn-small btn-ghost-danger" onClick={() => setRemoving(true)}>

@@ -1,0 +1,173 @@
+import { NotFoundError, UnauthenticatedError } from '../lib/errors.js';
+import type { Clock } from '../lib/clock.js';
+import { randomToken, sha256Hex } from '../lib/ids.js';
+import type { Queryable, Store } from '../store/store.js';
+import { audit } from './audit-log.js';
+import * as people from './auth-store.js';
+import { normalizeEmail, type LoginResult, type OrganizationView } from './auth-types.js';
+import * as credentials from './credential-store.js';
+import { attemptKeys, type LoginThrottle } from './login-throttle.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import type { Principal } from './permissions.js';
+import type { UserService } from './user-service.js';
+
+export interface SessionServiceDeps {
+  store: Store;
+  clock: Clock;
+  sessionTtlHours: number;
+  users: Pick<UserService, 'principalFor'>;
+  throttle: LoginThrottle;
+}
+
+export type SessionService = ReturnType<typeof createSessionService>;
+
+/** Sign-in, sessions and the organization a session acts in. */
+export function createSessionService({ store, clock, sessionTtlHours, users, throttle }: SessionServiceDeps) {
+  // Checked against when the e-mail is unknown, so that a wrong address costs as long as a wrong password.
+  let dummyHash: Promise<string> | undefined;
+
+  /**
+   * Records a failed sign-in in the same way whether or not the address has an account: the organizations the
+   * person has accepted (none for an unknown address) each get a record, and an instance-level record is written
+   * when there are none, so that both paths do the same work.
+   */
+  async function recordFailure(email: string, userId: string | undefined, ip: string): Promise<void> {
+    await store.transaction(async (tx) => {
+      const orgIds = await people.acceptedOrgIds(tx, userId ?? '');
+      for (const orgId of orgIds.length ? orgIds : [null]) {
+        await audit(tx, {
+          orgId,
+          actorUserId: orgId ? (userId ?? null) : null,
+          actor: email,
+          action: 'auth.login_failed',
+          objectType: 'session',
+          ip,
+        });
+      }
+    });
+    await throttle.failed();
+  }
+
+  async function moveTo(q: Queryable, idHash: string, userId: string, orgId: string): Promise<void> {
+    await credentials.setSessionOrganization(q, idHash, orgId);
+    await people.setLastOrganization(q, userId, orgId);
+  }
+
+  return {
+    async login(emailInput: string, password: string, ip: string): Promise<LoginResult> {
+      const email = normalizeEmail(emailInput);
+      const keys = attemptKeys(email, ip);
+      await throttle.reserve(keys);
+      const user = await people.userByEmail(store, email);
+      dummyHash ??= hashPassword(randomToken(16));
+      const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash));
+      if (!user || user.disabled || !ok) {
+        await recordFailure(email, user?.id, ip);
+        throw new UnauthenticatedError('The e-mail or password is wrong.');
+      }
+      const now = clock.now();
+      // A new user's first sign-in with the initial password is their acceptance of the organization that made it.
+      if (await people.hasSignInAcceptance(store, user.id)) await people.acceptOnSignIn(store, user.id, now);
+      const { organizations, defaultOrgId } = await people.acceptedOrganizations(store, user.id);
+      if (!defaultOrgId) {
+        await throttle.succeeded(keys);
+        throw new UnauthenticatedError('This user belongs to no organization.');
+      }
+      const sessionToken = randomToken(32);
+      const csrfToken = randomToken(24);
+      const expiresAt = new Date(now.getTime() + sessionTtlHours * 3600 * 1000);
+      await store.transaction(async (tx) => {
+        await credentials.insertSession(tx, {
+          idHash: sha256Hex(sessionToken),
+          userId: user.id,
+          orgId: defaultOrgId,
+          csrfToken,
+          now,
+          expiresAt,
+        });
+        await people.setLastOrganization(tx, user.id, defaultOrgId);
+        for (const org of organizations) {
+          await audit(tx, {
+            orgId: org.id,
+            actorUserId: user.id,
+            actor: email,
+            action: 'auth.login',
+            objectType: 'session',
+            ip,
+          });
+        }
+      });
+      await throttle.succeeded(keys);
+      return {
+        sessionToken,
+        csrfToken,
+        expiresAt,
+        user: { id: user.id, email, name: user.name },
+        organizations,
+      };
+    },
+
+    async authenticateSession(token: string): Promise<{ principal: Principal; csrfToken: string } | null> {
+      const idHash = sha256Hex(token);
+      const s = await credentials.sessionByHash(store, idHash);
+      if (!s || s.revoked_at || s.expires_at.getTime() <= clock.now().getTime()) return null;
+      let principal = await users.principalFor(s.user_id, s.org_id, 'session');
+      if (!principal) {
+        // Removed from the session's organization: carry on in the user's default one.
+        const { defaultOrgId } = await people.acceptedOrganizations(store, s.user_id);
+        principal = defaultOrgId ? await users.principalFor(s.user_id, defaultOrgId, 'session') : null;
+        if (principal) await moveTo(store, idHash, s.user_id, principal.orgId);
+      }
+      return principal ? { principal, csrfToken: s.csrf_token } : null;
+    },
+
+    async logout(token: string, principal: Principal): Promise<void> {
+      await store.transaction(async (tx) => {
+        await credentials.revokeSession(tx, sha256Hex(token), clock.now());
+        await audit(tx, {
+          orgId: principal.orgId,
+          actorUserId: principal.userId,
+          actor: principal.email,
+          action: 'auth.logout',
+          objectType: 'session',
+        });
+      });
+    },
+
+    /** Moves the session to another accepted organization, which becomes the user's default. */
+    async switchOrganization(token: string, principal: Principal, orgId: string): Promise<OrganizationView> {
+      const { organizations } = await people.acceptedOrganizations(store, principal.userId);
+      const org = organizations.find((o) => o.id === orgId);
+      if (!org) throw new NotFoundError('Organization', orgId);
+      await store.transaction(async (tx) => {
+        await moveTo(tx, sha256Hex(token), principal.userId, orgId);
+        await audit(tx, {
+          orgId,
+          actorUserId: principal.userId,
+          actor: principal.email,
+          action: 'auth.switch_organization',
+          objectType: 'organization',
+          objectId: orgId,
+          details: { from: principal.orgId },
+        });
+      });
+      return org;
+    },
+
+    async me(principal: Principal) {
+      const user = await people.userById(store, principal.userId);
+      if (!user) throw new NotFoundError('User', principal.userId);
+      const { organizations } = await people.acceptedOrganizations(store, principal.userId);
+      const organization = organizations.find((o) => o.id === principal.orgId);
+      if (!organization) throw new NotFoundError('Organization', principal.orgId);
+      return {
+        user: { id: user.id, email: user.email, name: user.name },
+        organization,
+        organizations,
+        role: principal.role,
+        manageCloudCredentials: principal.manageCloudCredentials,
+        instanceAdmin: Boolean(user.instance_admin),
+      };
+    },
+  };
+}
