@@ -67,7 +67,7 @@ function printMembers(members: MemberView[], json?: boolean) {
   else
     printTable(
       members.map((m) => ({ ...m })),
-      ['email', 'role', 'manageCloudCredentials', 'joinedAt'],
+      ['email', 'role', 'manageCloudCredentials', 'status', 'joinedAt'],
     );
 }
 

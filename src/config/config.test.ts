@@ -32,6 +32,8 @@ describe('loadConfig', () => {
     [{ CLOUDTALLY_DATABASE_URL: 'mysql://x' }, 'databaseUrl', 'postgres://'],
     [{ CLOUDTALLY_LOG_LEVEL: 'loud' }, 'logLevel', 'CLOUDTALLY_LOG_LEVEL'],
     [{ CLOUDTALLY_DUCKDB_MEMORY_LIMIT: 'lots' }, 'duckdbMemoryLimit', 'CLOUDTALLY_DUCKDB_MEMORY_LIMIT'],
+    [{ CLOUDTALLY_PUBLIC_URL: 'ftp://cost.example.com' }, 'publicUrl', 'CLOUDTALLY_PUBLIC_URL'],
+    [{ CLOUDTALLY_TRUST_PROXY: 'maybe' }, 'trustProxy', 'CLOUDTALLY_TRUST_PROXY'],
   ])('names the bad setting %o', (env, field, mention) => {
     try {
       loadConfig({}, env);
@@ -41,6 +43,17 @@ describe('loadConfig', () => {
       expect((err as InputError).field).toBe(field);
       expect((err as InputError).message).toContain(mention);
     }
+  });
+
+  it('trusts no proxy unless told, from the environment or a flag', () => {
+    expect(loadConfig({}, {}).trustProxy).toBe(false);
+    const c = loadConfig(
+      {},
+      { CLOUDTALLY_TRUST_PROXY: 'true', CLOUDTALLY_PUBLIC_URL: 'https://cost.example.com' },
+    );
+    expect(c.trustProxy).toBe(true);
+    expect(c.publicUrl).toBe('https://cost.example.com');
+    expect(loadConfig({ trustProxy: false }, { CLOUDTALLY_TRUST_PROXY: 'true' }).trustProxy).toBe(false);
   });
 
   it('rejects unknown settings in the config file', () => {

@@ -67,6 +67,22 @@ describe('sign-in, sessions and tokens', () => {
     expect(limited.headers.get('retry-after')).toBeTruthy();
   });
 
+  it('refuses a common password for a new member, naming the field and why', async () => {
+    for (const password of ['qwertyuiop', 'Password2024!']) {
+      const res = await t.request('/api/v1/members', {
+        method: 'POST',
+        token: t.users.manager.token,
+        body: { email: 'common-password@a.test', role: 'viewer', password },
+      });
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: { field: string; message: string } };
+      expect(error.field).toBe('password');
+      expect(error.message).toMatch(/most commonly used/);
+    }
+    const rows = await t.ctx.store.query("SELECT id FROM users WHERE email = 'common-password@a.test'");
+    expect(rows).toEqual([]);
+  });
+
   it('creates a token shown once, stores only its hash, and stops accepting it once revoked', async () => {
     const res = await t.request('/api/v1/tokens', {
       method: 'POST',

@@ -174,7 +174,8 @@ describe('cloudtally on the embedded engine: bootstrap, serve, client mode, shut
     );
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
-    expect(added.stdout).toBe('added user viewer@acme.test as viewer of Acme\n');
+    // The owner is the instance's administrator (its first user), whose additions need no acceptance.
+    expect(added.stdout).toBe('added viewer@acme.test as viewer of Acme\n');
 
     const wrongOrg = await cli(
       ['users', 'create', '--org', 'Other', '--email', 'x@acme.test', '--password', 'some-password'],
@@ -193,7 +194,9 @@ describe('cloudtally on the embedded engine: bootstrap, serve, client mode, shut
       'viewer@acme.test:viewer',
     ]);
     const table = await cli(['users', 'list'], env);
-    expect(table.stdout.split('\n')[0]).toMatch(/^EMAIL\s+ROLE\s+MANAGECLOUDCREDENTIALS\s+JOINEDAT$/);
+    expect(table.stdout.split('\n')[0]).toMatch(
+      /^EMAIL\s+ROLE\s+MANAGECLOUDCREDENTIALS\s+STATUS\s+JOINEDAT$/,
+    );
 
     const created = await cli(['tokens', 'create', '--name', 'script'], env);
     expect(created.code).toBe(0);
