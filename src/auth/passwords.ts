@@ -1,5 +1,7 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../lib/package-root.js';
 
 const N = 16384;
 const R = 8;
@@ -41,7 +43,8 @@ let common: Set<string> | undefined;
  */
 function commonPasswords(): Set<string> {
   common ??= new Set(
-    readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
+    // From the package root, so that the bundled CLI (dist/cli) finds it as the sources do.
+    readFileSync(path.join(PACKAGE_ROOT, 'src', 'auth', 'common-passwords.txt'), 'utf8')
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean),

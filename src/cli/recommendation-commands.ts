@@ -32,7 +32,8 @@ export async function principalFor(
   }
   const [m] = await ctx.store.query<{ user_id: string; email: string; role: string; mcc: boolean }>(
     `SELECT u.id AS user_id, u.email, m.role, m.manage_cloud_credentials AS mcc
-     FROM users u JOIN memberships m ON m.user_id = u.id WHERE lower(u.email) = lower($1) AND m.org_id = $2`,
+     FROM users u JOIN memberships m ON m.user_id = u.id
+     WHERE lower(u.email) = lower($1) AND m.org_id = $2 AND m.accepted_at IS NOT NULL`,
     [email, orgId],
   );
   if (!m) throw new NotFoundError('Member', email);
