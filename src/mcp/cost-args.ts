@@ -22,7 +22,8 @@ export const currencyArg = z
 
 export const filtersArg = z
   .array(
-    z.object({
+    // Strict like the tool arguments themselves: a misspelt key (`value` for `values`) is an error, not ignored.
+    z.strictObject({
       dimension: z.string().describe(DIMENSION),
       values: z
         .array(z.string())

@@ -50,7 +50,7 @@ export function createMcpServer(
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.args,
+        inputSchema: tool.schema,
         annotations: { title: tool.title, ...tool.annotations },
       },
       (args: Record<string, unknown>) => runTool(tool, args, api, options.log),

@@ -19,10 +19,26 @@ export interface McpTool {
   description: string;
   annotations: ToolAnnotations;
   args: z.ZodRawShape;
+  /** The arguments as one strict object: what the MCP server validates and advertises (no extra keys). */
+  schema: z.ZodObject;
   execute(args: Record<string, unknown>, api: ApiCaller): Promise<string>;
 }
 
-/** A tool whose `execute` gets its arguments typed and checked by its own zod shape. */
+/**
+ * An argument the tool does not know is an error, never silently dropped: an assistant that misspells
+ * `groupBy` as `group_by` must hear so, not get an ungrouped answer it takes for the grouped one.
+ */
+export function strictArgs<S extends z.ZodRawShape>(toolName: string, shape: S): z.ZodObject<S> {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown argument${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}: ${toolName} takes ${known.length > 0 ? known.join(', ') : 'no arguments'}`
+        : undefined,
+  });
+}
+
+/** A tool whose `execute` gets its arguments typed and checked by its own strict zod shape. */
 export function defineTool<S extends z.ZodRawShape>(def: {
   name: string;
   title: string;
@@ -31,8 +47,8 @@ export function defineTool<S extends z.ZodRawShape>(def: {
   args: S;
   execute(args: z.output<z.ZodObject<S>>, api: ApiCaller): Promise<string>;
 }): McpTool {
-  const schema = z.object(def.args);
-  return { ...def, execute: (args, api) => def.execute(schema.parse(args), api) };
+  const schema = strictArgs(def.name, def.args);
+  return { ...def, schema, execute: (args, api) => def.execute(schema.parse(args), api) };
 }
 
 export const READ_ONLY: ToolAnnotations = {
