@@ -21,6 +21,7 @@ import {
   type CredentialProvider,
 } from './credentials.js';
 import { diagnose } from './diagnostics.js';
+import { RETRY_BUDGETS } from './retry.js';
 
 /**
  * How to reach one AWS account. Exactly one credential source is used, in this order: keys given inline
@@ -109,7 +110,8 @@ export function createAwsClients(deps: AwsFactoryDeps): AwsClientFactory {
     credentials,
     ...(deps.config.awsEndpointUrl ? { endpoint: deps.config.awsEndpointUrl } : {}),
     retryMode: 'adaptive',
-    maxAttempts: 4,
+    // The `sdk` layer of the retry budgets (retry.ts says what each layer retries).
+    maxAttempts: RETRY_BUDGETS.sdk.attempts,
     requestHandler,
   });
 

@@ -1,4 +1,5 @@
 import { ConnectionError, type Diagnostic } from '../lib/errors.js';
+import { awsErrorName, classifyAwsError, httpStatusOf, networkCodeOf, type AwsFaultKind } from './errors.js';
 
 /** Where an AWS call was made, so that the same error code can become the right advice. */
 export interface DiagnoseContext {
@@ -30,30 +31,33 @@ export interface AwsErrorInfo {
   bucketRegion?: string;
   /** Node network error code (ECONNREFUSED, …). */
   networkCode?: string;
+  /** What src/aws/errors.ts makes of it: the one classification every retry and diagnostic uses. */
+  kind: AwsFaultKind;
 }
 
 type Bag = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
 export function awsErrorInfo(err: unknown): AwsErrorInfo {
-  if (typeof err !== 'object' || err === null) return { name: 'Error', message: String(err) };
+  if (typeof err !== 'object' || err === null) {
+    return { name: 'Error', message: String(err), kind: 'other' };
+  }
   const e = err as Bag;
-  const meta = (e.$metadata ?? {}) as Bag;
   const response = (e.$response ?? {}) as Bag;
   const headers = (response.headers ?? {}) as Bag;
-  // The SDK names its exceptions after the AWS error code; plain errors may carry it in Code instead.
-  const rawName = str(e.name);
-  const name = (rawName && rawName !== 'Error' ? rawName : undefined) ?? str(e.Code) ?? rawName ?? 'Error';
   const message = str(e.message) ?? str(e.Message) ?? '';
-  const status = typeof meta.httpStatusCode === 'number' ? meta.httpStatusCode : undefined;
   const regionFromMessage = /expecting '([a-z0-9-]+)'/.exec(message)?.[1];
   const bucketRegion =
     str(e.Region) ?? str(e.BucketRegion) ?? str(headers['x-amz-bucket-region']) ?? regionFromMessage;
-  const cause = (e.cause ?? {}) as Bag;
-  const networkCode =
-    [e.code, e.errno, cause.code].map(str).find((c) => c && /^E[A-Z]+$/.test(c)) ??
-    (name === 'TimeoutError' ? 'ETIMEDOUT' : undefined);
-  return { name, message, status, fault: str(e.$fault), bucketRegion, networkCode };
+  return {
+    name: awsErrorName(err),
+    message,
+    status: httpStatusOf(err),
+    fault: str(e.$fault),
+    bucketRegion,
+    networkCode: networkCodeOf(err),
+    kind: classifyAwsError(err),
+  };
 }
 
 interface Rule {
@@ -275,31 +279,23 @@ export const DIAGNOSTIC_RULES: readonly Rule[] = [
   },
   {
     code: 'aws_throttled',
-    when: (e) =>
-      is(
-        e,
-        'Throttling',
-        'ThrottlingException',
-        'TooManyRequestsException',
-        'SlowDown',
-        'RequestLimitExceeded',
-        'LimitExceededException',
-      ) || e.status === 429,
+    when: (e) => e.kind === 'throttled',
     message: (_e, c) => `AWS kept throttling ${c.operation ?? 'the requests'} after retries.`,
     remediation: () =>
       'Try again later; if it persists, lower the number of concurrent syncs (CLOUDTALLY_MAX_CONCURRENT_SYNCS).',
   },
   {
     code: 'aws_unreachable',
-    when: (e) => e.networkCode !== undefined,
-    message: (e) => `Could not reach the AWS endpoint (${e.networkCode}).`,
+    when: (e) => e.kind === 'unreachable',
+    message: (e) => `Could not reach the AWS endpoint (${e.networkCode ?? e.name}).`,
     remediation: () =>
       'Check the network, proxy and DNS of the Cloudtally host, and the endpoint setting (CLOUDTALLY_AWS_ENDPOINT_URL / AWS_ENDPOINT_URL) if one is set.',
   },
   {
     code: 'aws_unavailable',
-    when: (e) => e.fault === 'server' || (e.status !== undefined && e.status >= 500),
-    message: (e, c) => `AWS answered ${c.operation ?? 'a request'} with a server error (${e.name}).`,
+    when: (e) => e.kind === 'unavailable' || e.fault === 'server',
+    message: (e, c) =>
+      `AWS answered ${c.operation ?? 'a request'} with a server error (${e.name}) after retries.`,
     remediation: () => 'A transient AWS problem: try again; the scheduled sync retries by itself.',
   },
   {
@@ -344,6 +340,6 @@ export async function withDiagnostic<T>(ctx: DiagnoseContext, fn: () => Promise<
 
 /** True when the error is one an access policy causes (so a retry does not help). */
 export function isAccessError(err: unknown): boolean {
-  const info = awsErrorInfo(err);
-  return denied(info) || badKey(info) || badSignature(info);
+  const kind = classifyAwsError(err);
+  return kind === 'denied' || kind === 'credentials';
 }

@@ -41,6 +41,8 @@ import { readdir, rm } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { diagnose } from '../aws/diagnostics.js';
+import { classifyAwsError, isRetryableKind } from '../aws/errors.js';
 import { ConnectionError, type Diagnostic } from '../lib/errors.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { silentLog, type Log } from '../lib/log.js';
@@ -177,6 +179,15 @@ async function dropOlderThan(store: Store, cloudAccountId: string, oldest: strin
   });
 }
 
+/** A failed GetCostAndUsage (after the call's retries) as a diagnostic. */
+function ceDiagnostic(err: unknown): Diagnostic {
+  const kind = classifyAwsError(err);
+  if (isRetryableKind(kind)) return diagnose(err, { operation: 'GetCostAndUsage', service: 'ce' });
+  const code =
+    kind === 'denied' || kind === 'credentials' ? 'cost_explorer_access_denied' : 'cost_explorer_failed';
+  return diagnostic(code, `Cost Explorer GetCostAndUsage failed: ${errorMessage(err)}`);
+}
+
 export function createBillingService(deps: BillingServiceDeps): BillingService {
   const { store } = deps;
   const log = deps.log ?? silentLog;
@@ -200,8 +211,8 @@ export function createBillingService(deps: BillingServiceDeps): BillingService {
       const d =
         err instanceof BillingLoadError
           ? err.diagnostic
-          : s3Diagnostic(err, input.export.bucket, `${input.export.prefix}`);
-      throw new ConnectionError(d);
+          : s3Diagnostic(err, input.export.bucket, `${input.export.prefix}`, 'ListObjectsV2');
+      throw new ConnectionError(d, [d], { cause: err });
     }
     await dropOlderThan(store, input.cloudAccountId, oldest);
     const inWindow = located.filter((p) => p.period >= oldest).reverse();
@@ -309,13 +320,8 @@ export function createBillingService(deps: BillingServiceDeps): BillingService {
           input.onProgress?.({ phase: 'fetching', requests: n, rows: 0 }),
         );
       } catch (err) {
-        const name = (err as { name?: string }).name ?? '';
-        const code = /AccessDenied|Unauthorized|UnrecognizedClient/i.test(name)
-          ? 'cost_explorer_access_denied'
-          : 'cost_explorer_failed';
-        throw new ConnectionError(
-          diagnostic(code, `Cost Explorer GetCostAndUsage failed: ${errorMessage(err)}`),
-        );
+        if (input.signal?.aborted) throw err;
+        throw new ConnectionError(ceDiagnostic(err), undefined, { cause: err });
       }
       requests = fetched.requests;
       const dir = await mkdtemp(path.join(tmpRoot, `billing-ce-${process.pid}-`));

@@ -12,6 +12,7 @@ import {
   type CostExplorerClient,
   type Expression,
 } from '@aws-sdk/client-cost-explorer';
+import { withAwsRetry } from '../aws/retry.js';
 import type { Store } from '../store/store.js';
 import { LINE_ITEM_COLUMNS } from './focus-mapping.js';
 import { accountsSql, DAILY_COLUMNS, dailyRollupSql, groupsSql, toTotals, totalsSql } from './rollup.js';
@@ -125,10 +126,17 @@ async function* pages(
 ) {
   let token: string | undefined;
   do {
-    count?.();
-    const res = await ce.send(new GetCostAndUsageCommand({ ...input, NextPageToken: token }), {
-      abortSignal: signal,
-    });
+    const page = token;
+    // Counted per request sent, retried ones included, so the count bounds what Cost Explorer bills.
+    const res = await withAwsRetry(
+      () => {
+        count?.();
+        return ce.send(new GetCostAndUsageCommand({ ...input, NextPageToken: page }), {
+          abortSignal: signal,
+        });
+      },
+      { signal },
+    );
     yield res;
     token = res.NextPageToken;
   } while (token);

@@ -1,3 +1,5 @@
+import { classifyAwsError, isRetryableKind } from '../aws/errors.js';
+import { diagnose } from '../aws/diagnostics.js';
 import type { Diagnostic } from '../lib/errors.js';
 
 export type { Diagnostic };
@@ -77,7 +79,7 @@ export function errorMessage(err: unknown): string {
 }
 
 /** Turns an S3 SDK error about `key` into a diagnostic. */
-export function s3Diagnostic(err: unknown, bucket: string, key: string): Diagnostic {
+export function s3Diagnostic(err: unknown, bucket: string, key: string, operation = 'GetObject'): Diagnostic {
   if (err instanceof BillingLoadError) return err.diagnostic;
   const name = errorName(err);
   const where = `s3://${bucket}/${key}`;
@@ -90,6 +92,12 @@ export function s3Diagnostic(err: unknown, bucket: string, key: string): Diagnos
     return diagnostic('billing_access_denied', `Access denied reading ${where}`, key);
   }
   if (name === 'AbortError') return diagnostic('billing_aborted', `Cancelled while reading ${where}`, key);
+  // Throttling, AWS-side faults and dropped connections reach here only after the call's retries: they say so
+  // (aws_throttled / aws_unavailable / aws_unreachable), as every other AWS call does, not billing_load_failed.
+  if (isRetryableKind(classifyAwsError(err))) {
+    const d = diagnose(err, { operation, service: 's3', bucket, key });
+    return { ...d, message: `${d.message} (${where})` };
+  }
   return diagnostic('billing_load_failed', `Reading ${where} failed: ${errorMessage(err)}`, key);
 }
 

@@ -2,6 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { IncompleteBodyError } from '../aws/errors.js';
+import { withAwsRetry } from '../aws/retry.js';
 import { BillingLoadError, errorMessage, loadError, s3Diagnostic } from './diagnostics.js';
 
 export type S3 = Pick<S3Client, 'send'>;
@@ -38,9 +40,19 @@ export async function listFolders(
   const out: string[] = [];
   let token: string | undefined;
   do {
-    const res = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }),
-      { abortSignal: signal },
+    const page = token;
+    const res = await withAwsRetry(
+      () =>
+        s3.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            Delimiter: '/',
+            ContinuationToken: page,
+          }),
+          { abortSignal: signal },
+        ),
+      { signal },
     );
     for (const p of res.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix);
     token = res.IsTruncated ? res.NextContinuationToken : undefined;
@@ -58,9 +70,13 @@ export async function listObjects(
   const out: S3ObjectInfo[] = [];
   let token: string | undefined;
   do {
-    const res = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-      { abortSignal: signal },
+    const page = token;
+    const res = await withAwsRetry(
+      () =>
+        s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: page }), {
+          abortSignal: signal,
+        }),
+      { signal },
     );
     for (const o of res.Contents ?? []) {
       if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified, etag: o.ETag });
@@ -78,9 +94,17 @@ export async function getText(
   signal?: AbortSignal,
 ): Promise<string | undefined> {
   try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    if (!res.Body) return '';
-    return await res.Body.transformToString('utf8');
+    // The body is read inside the retry: a manifest cut short is fetched again, like a throttled one.
+    return await withAwsRetry(
+      async () => {
+        const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+          abortSignal: signal,
+        });
+        if (!res.Body) return '';
+        return await res.Body.transformToString('utf8');
+      },
+      { signal },
+    );
   } catch (err) {
     const d = s3Diagnostic(err, bucket, key);
     if (d.code === 'billing_file_missing') return undefined;
@@ -90,7 +114,9 @@ export async function getText(
 
 /**
  * Streams an object to `path`, reporting bytes as they arrive. `transform` (e.g. a gunzip) is applied on
- * the way, so decompression overlaps the download.
+ * the way, so decompression overlaps the download. The whole transfer is one call of the retry budget: a
+ * throttled or failed request, or a body cut short, starts the file again (its bytes are taken back from the
+ * progress count first).
  */
 export async function downloadObject(
   s3: S3,
@@ -99,30 +125,37 @@ export async function downloadObject(
   path: string,
   options: { signal?: AbortSignal; onBytes?: (n: number) => void; transform?: () => Transform } = {},
 ): Promise<number> {
+  let bytes = 0;
   try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
-      abortSignal: options.signal,
-    });
-    if (!res.Body) throw new Error('empty response body');
-    let bytes = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        bytes += chunk.length;
-        options.onBytes?.(chunk.length);
-        cb(null, chunk);
+    return await withAwsRetry(
+      async () => {
+        if (bytes > 0) options.onBytes?.(-bytes);
+        bytes = 0;
+        const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+          abortSignal: options.signal,
+        });
+        if (!res.Body) throw new Error('empty response body');
+        const counter = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            bytes += chunk.length;
+            options.onBytes?.(chunk.length);
+            cb(null, chunk);
+          },
+        });
+        const body = res.Body as Readable;
+        const out = createWriteStream(path);
+        if (options.transform) {
+          await pipeline(body, counter, options.transform(), out, { signal: options.signal });
+        } else {
+          await pipeline(body, counter, out, { signal: options.signal });
+        }
+        if (res.ContentLength !== undefined && bytes !== res.ContentLength) {
+          throw new IncompleteBodyError(bytes, res.ContentLength);
+        }
+        return bytes;
       },
-    });
-    const body = res.Body as Readable;
-    const out = createWriteStream(path);
-    if (options.transform) {
-      await pipeline(body, counter, options.transform(), out, { signal: options.signal });
-    } else {
-      await pipeline(body, counter, out, { signal: options.signal });
-    }
-    if (res.ContentLength !== undefined && bytes !== res.ContentLength) {
-      throw new Error(`truncated download: ${bytes} of ${res.ContentLength} bytes`);
-    }
-    return bytes;
+      { signal: options.signal },
+    );
   } catch (err) {
     if (err instanceof BillingLoadError) throw err;
     const zlibCode = (err as { code?: unknown }).code;

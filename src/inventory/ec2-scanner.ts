@@ -7,7 +7,8 @@ import {
   DescribeVolumesCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { collectPages, tagMap, withBackoff } from './aws-calls.js';
+import { withAwsRetry } from '../aws/retry.js';
+import { collectPages, tagMap } from './aws-calls.js';
 import type {
   AddressDetails,
   DiscoveredResource,
@@ -33,7 +34,7 @@ export function stoppedAtFromReason(reason: string | undefined): string | null {
 
 /** Regions the account can use: opted-in ones and those that need no opt-in. */
 export async function enabledRegions(ec2: Ec2, signal?: AbortSignal): Promise<string[]> {
-  const out = await withBackoff(
+  const out = await withAwsRetry(
     () => ec2.send(new DescribeRegionsCommand({ AllRegions: true }), { abortSignal: signal }),
     { signal },
   );
@@ -216,7 +217,7 @@ export async function scanAddresses(
   region: string,
   signal?: AbortSignal,
 ): Promise<DiscoveredResource[]> {
-  const page = await withBackoff(() => ec2.send(new DescribeAddressesCommand({}), { abortSignal: signal }), {
+  const page = await withAwsRetry(() => ec2.send(new DescribeAddressesCommand({}), { abortSignal: signal }), {
     signal,
   });
   const out: DiscoveredResource[] = [];

@@ -13,7 +13,8 @@ import {
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import pLimit from 'p-limit';
-import { collectPages, tagMap, withBackoff } from './aws-calls.js';
+import { withAwsRetry } from '../aws/retry.js';
+import { collectPages, tagMap } from './aws-calls.js';
 import type { DiscoveredResource, LoadBalancerDetails, TargetGroupSummary } from './inventory-types.js';
 
 type Elbv2 = Pick<ElasticLoadBalancingV2Client, 'send'>;
@@ -44,7 +45,7 @@ export async function scanLoadBalancersV2(
   options: { signal?: AbortSignal; concurrency?: number; warn?: ScanWarning } = {},
 ): Promise<DiscoveredResource[]> {
   const { signal } = options;
-  const send = <T>(fn: () => Promise<T>) => withBackoff(fn, { signal });
+  const send = <T>(fn: () => Promise<T>) => withAwsRetry(fn, { signal });
   const lbs = await collectPages(
     (marker) =>
       client.send(new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }), {
@@ -142,7 +143,7 @@ export async function scanClassicLoadBalancers(
   options: { signal?: AbortSignal; concurrency?: number; warn?: ScanWarning } = {},
 ): Promise<DiscoveredResource[]> {
   const { signal } = options;
-  const send = <T>(fn: () => Promise<T>) => withBackoff(fn, { signal });
+  const send = <T>(fn: () => Promise<T>) => withAwsRetry(fn, { signal });
   const lbs = await collectPages(
     (marker) =>
       client.send(new DescribeClassicCommand({ Marker: marker, PageSize: 400 }), { abortSignal: signal }),

@@ -20,7 +20,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import { ConnectionError, NotFoundError, type Diagnostic } from '../lib/errors.js';
 import type { Store } from '../store/store.js';
-import { classifyAwsError, diagnosticFor } from './aws-calls.js';
+import { classifyAwsError } from '../aws/errors.js';
+import { diagnosticFor } from './aws-calls.js';
 import {
   enabledRegions,
   linkSnapshotsToImages,

@@ -4,7 +4,7 @@ import {
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
-import { withBackoff } from './aws-calls.js';
+import { withAwsRetry } from '../aws/retry.js';
 import type { LoadBalancerDetails } from './inventory-types.js';
 import type { StoredResource } from './resource-store.js';
 
@@ -115,7 +115,7 @@ export async function fetchMetrics(
     }));
     let token: string | undefined;
     do {
-      const out = await withBackoff(
+      const out = await withAwsRetry(
         () =>
           cw.send(
             new GetMetricDataCommand({

@@ -12,8 +12,8 @@ export interface Diagnostic {
 
 export abstract class AppError extends Error {
   abstract readonly kind: ErrorKind;
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -69,8 +69,10 @@ export class ConnectionError extends AppError {
   constructor(
     readonly diagnostic: Diagnostic,
     readonly diagnostics: Diagnostic[] = [diagnostic],
+    /** `cause`: the AWS error behind it, which tells the sync whether its retries were already spent. */
+    options?: ErrorOptions,
   ) {
-    super(diagnostic.message);
+    super(diagnostic.message, options);
   }
 }
 

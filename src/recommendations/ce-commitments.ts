@@ -3,7 +3,7 @@ import {
   GetSavingsPlansUtilizationCommand,
   type CostExplorerClient,
 } from '@aws-sdk/client-cost-explorer';
-import { withBackoff } from '../inventory/aws-calls.js';
+import { withAwsRetry } from '../aws/retry.js';
 import type { CommitmentUse } from './rule-kit.js';
 
 const num = (v: string | undefined): number => (v === undefined || v === '' ? NaN : Number(v));
@@ -19,7 +19,7 @@ export async function commitmentsFromCostExplorer(
 ): Promise<CommitmentUse[]> {
   const period = { Start: input.from, End: input.to };
   const out: CommitmentUse[] = [];
-  const sp = await withBackoff(
+  const sp = await withAwsRetry(
     () =>
       ce.send(new GetSavingsPlansUtilizationCommand({ TimePeriod: period }), { abortSignal: input.signal }),
     { signal: input.signal },
@@ -37,7 +37,7 @@ export async function commitmentsFromCostExplorer(
       fees: total,
     });
   }
-  const ri = await withBackoff(
+  const ri = await withAwsRetry(
     () =>
       ce.send(new GetReservationUtilizationCommand({ TimePeriod: period }), { abortSignal: input.signal }),
     { signal: input.signal },

@@ -38,6 +38,18 @@ describe('isTransient', () => {
     ['an abort', sdkError('AbortError'), false],
     ['a run abort', new RunAborted('cancel'), false],
     ['a plain bug', new TypeError('x is undefined'), false],
+    [
+      'throttling the call layer already retried to the end of its budget',
+      Object.assign(sdkError('SlowDown', 503), { [Symbol.for('cloudtally.awsRetriesSpent')]: 5 }),
+      false,
+    ],
+    [
+      'its diagnostic, made from the spent failure (its cause)',
+      new ConnectionError({ code: 'aws_throttled', message: 'm', remediation: 'r' }, undefined, {
+        cause: Object.assign(sdkError('SlowDown', 503), { [Symbol.for('cloudtally.awsRetriesSpent')]: 5 }),
+      }),
+      false,
+    ],
   ])('%s → %s', (_what, err, expected) => {
     expect(isTransient(err)).toBe(expected);
   });
@@ -108,12 +120,24 @@ describe('diagnosticsOf', () => {
     ]);
   });
 
-  it('says a transient failure outlasted the retries', () => {
+  it('says a transient failure outlasted the retries, throttling apart from AWS-side faults', () => {
     const err = Object.assign(sdkError('ThrottlingException', 400), { syncTries: 4 });
     const [d] = diagnosticsOf(err, 'inventory', 'run_1');
-    expect(d.code).toBe('aws_unavailable');
+    expect(d.code).toBe('aws_throttled');
     expect(d.message).toContain('ThrottlingException');
     expect(d.message).toContain('4 tries');
+    const fault = Object.assign(sdkError('InternalError', 500), { syncTries: 2 });
+    expect(diagnosticsOf(fault, 'billing', 'run_1')[0].code).toBe('aws_unavailable');
+  });
+
+  it('names a failure the call layer gave up on, which the stage did not retry, by its kind', () => {
+    const spent = Object.assign(sdkError('SlowDown', 503), {
+      syncTries: 1,
+      [Symbol.for('cloudtally.awsRetriesSpent')]: 5,
+    });
+    const [d] = diagnosticsOf(spent, 'billing', 'run_1');
+    expect(d.code).toBe('aws_throttled');
+    expect(d.message).toContain('each call tried 5 times');
   });
 
   it('never shows the text of an internal error, only where to find it', () => {

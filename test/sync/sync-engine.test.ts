@@ -184,9 +184,9 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
     const byName = Object.fromEntries(done.stages.map((s) => [s.name, s]));
     expect(byName.billing).toMatchObject({ state: 'succeeded', tries: 3 });
     expect(byName.inventory).toMatchObject({ state: 'succeeded', tries: 2 });
-    // Still throttled after every try: the stage fails with a diagnostic that says it was transient.
+    // Still throttled after every try: the stage fails with a diagnostic that says it was throttled.
     expect(byName.metrics).toMatchObject({ state: 'failed', tries: 3 });
-    expect(byName.metrics.diagnostics[0].code).toBe('aws_unavailable');
+    expect(byName.metrics.diagnostics[0].code).toBe('aws_throttled');
     expect(byName.metrics.diagnostics[0].message).toContain('ThrottlingException');
     expect(done.state).toBe('partial');
   });
