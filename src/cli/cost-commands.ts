@@ -153,6 +153,8 @@ export function registerCostCommands(program: Command): void {
       process.stdout.write(
         `change ${s.change.toFixed(2)} ${s.currency}${s.changePercent === null ? '' : ` (${s.changePercent.toFixed(1)}%)`}\n`,
       );
+      // Both sides are cut at the newest day with data; say which, since billing runs about a day behind.
+      process.stdout.write(`data through ${s.dataThrough ?? 'none (no cost data yet)'}\n`);
     }),
   );
 

@@ -40,6 +40,11 @@ export interface CostAnswer {
   /** Totals of the rows in other currencies, left out of every sum above; ask again with `currency` for them. */
   otherCurrencies: { currency: string; total: number }[];
   source: CostSource;
+  /**
+   * The newest day with cost data in the organization (it may lie after `to`); null with no data. Days of the
+   * range after it have no data yet (billing runs about a day behind), which is not the same as costing nothing.
+   */
+  dataThrough: string | null;
 }
 
 export function round6(x: number): number {
@@ -78,6 +83,7 @@ export function buildAnswer(
   source: CostSource,
   label: Labeler,
   { currency, others }: { currency: string; others: { currency: string; total: number }[] },
+  dataThrough: string | null,
 ): CostAnswer {
   const periods = periodsOf(q);
   const index = new Map(periods.map((p, i) => [p, i]));
@@ -145,5 +151,6 @@ export function buildAnswer(
     truncated: groupCount > q.limit,
     otherCurrencies: others,
     source,
+    dataThrough,
   };
 }

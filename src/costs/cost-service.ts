@@ -21,15 +21,8 @@ import {
   type Dimension,
 } from './cost-query.js';
 import { currencySql, groupedSql, type GroupedRow } from './cost-sql.js';
-import {
-  addDays,
-  addMonths,
-  daysBetween,
-  isoDate,
-  monthEnd,
-  monthStart,
-  samePeriodLastMonth,
-} from './dates.js';
+import { addDays, addMonths, daysBetween, isoDate, monthEnd, monthStart } from './dates.js';
+import { cutAt, dataThrough, monthToDateSpans } from './data-through.js';
 import {
   describeMethod,
   FIT_DAYS,
@@ -56,10 +49,13 @@ export interface PeriodTotal {
 
 export interface SummaryAnswer {
   asOf: string;
+  /** The newest day with cost data on or before asOf (billing runs about a day behind); null with no data. */
+  dataThrough: string | null;
   basis: CostBasis;
   currency: string;
+  /** The 1st of asOf's month to dataThrough (empty, `to` before `from`, when the month has no data yet). */
   monthToDate: PeriodTotal;
-  /** The same days of the previous month (1st to the same day of the month). */
+  /** The same days of the previous month (1st to dataThrough's day of the month, cut at the month's end). */
   samePeriodLastMonth: PeriodTotal;
   change: number;
   changePercent: number | null;
@@ -76,6 +72,8 @@ export interface Mover {
 }
 
 export interface MoversAnswer {
+  /** The newest day with cost data on or before the asked end; `current` ends there when the data ends first. */
+  dataThrough: string | null;
   basis: CostBasis;
   currency: string;
   current: PeriodTotal;
@@ -106,7 +104,9 @@ export interface ForecastAnswer {
   method: string;
   model: ForecastModel;
   fittedOn: { from: string; to: string; days: number } | null;
-  /** The newest day with cost data on or before asOf. */
+  /** The newest day with cost data on or before asOf: actual up to it, forecast after it. */
+  dataThrough: string | null;
+  /** The same as dataThrough (its earlier name). */
   lastDataDate: string | null;
   periods: ForecastPeriod[];
   daily: { date: string; cost: number; lower: number; upper: number }[];
@@ -125,7 +125,7 @@ export interface ForecastOptions {
 export interface MoversOptions {
   basis?: CostBasis;
   currency?: string;
-  /** Current period (defaults to month to date). */
+  /** Current period (defaults to month to date); cut at the newest day with data. */
   from?: string;
   to?: string;
   /** Period compared against (defaults to the same days of the previous month, or the preceding equal span). */
@@ -184,11 +184,21 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
     return pickCurrency(await store.query<{ currency: string; total: number }>(c.sql, c.params), q.currency);
   }
 
+  /**
+   * The newest day with data for the organization on or before `asOf` (any day without it). The newest day of all
+   * is kept per version of the billing data, so that the usual question (asOf today) costs no scan.
+   */
+  async function through(orgId: string, asOf?: string): Promise<string | null> {
+    const newest = await cache.get(orgId, 'data-through', () => dataThrough(store, orgId));
+    if (newest === null || asOf === undefined || newest <= asOf) return newest;
+    return dataThrough(store, orgId, { asOf });
+  }
+
   async function query(orgId: string, q: CostQuery): Promise<CostAnswer> {
     const picked = await currencyOf(orgId, q);
     const { sql, params, source } = groupedSql(q, orgId, picked.currency, store.dialect);
     const rows = await store.query<GroupedRow>(sql, params);
-    return buildAnswer(q, rows, source, await labeler(orgId, q, rows), picked);
+    return buildAnswer(q, rows, source, await labeler(orgId, q, rows), picked, await through(orgId));
   }
 
   return {
@@ -206,8 +216,8 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
       const asOf = o.asOf ?? today();
       checkRange(asOf, asOf);
       const basis = o.basis ?? 'billed';
-      const mtd = { from: monthStart(asOf), to: asOf };
-      const prev = samePeriodLastMonth(mtd.from, asOf);
+      const newest = await through(orgId, asOf);
+      const { current: mtd, previous: prev } = monthToDateSpans(asOf, newest);
       const lastFrom = addMonths(asOf, -1);
       const last = { from: lastFrom, to: monthEnd(lastFrom) };
       const rows = await rangeSums(store, orgId, [mtd, prev, last], basis);
@@ -221,6 +231,7 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
       const [m, p, l] = (row?.sums ?? [0, 0, 0]).map(round6);
       return {
         asOf,
+        dataThrough: newest,
         basis,
         currency: byMtd.currency || 'unknown',
         monthToDate: { ...mtd, total: m },
@@ -233,9 +244,11 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
 
     async movers(orgId: string, o: MoversOptions = {}): Promise<MoversAnswer> {
       const basis = o.basis ?? 'billed';
-      const to = o.to ?? today();
-      const from = o.from ?? monthStart(to);
-      checkRange(from, to);
+      const asked = o.to ?? today();
+      const from = o.from ?? monthStart(asked);
+      checkRange(from, asked);
+      const newest = await through(orgId, asked);
+      const to = cutAt(from, asked, newest);
       let prevRange: { from: string; to: string };
       if (o.compareFrom || o.compareTo) {
         if (!o.compareFrom || !o.compareTo)
@@ -245,8 +258,8 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
           );
         checkRange(o.compareFrom, o.compareTo);
         prevRange = { from: o.compareFrom, to: o.compareTo };
-      } else if (from === monthStart(from) && to.slice(0, 7) === from.slice(0, 7)) {
-        prevRange = samePeriodLastMonth(from, to);
+      } else if (from === monthStart(from) && asked.slice(0, 7) === from.slice(0, 7)) {
+        prevRange = monthToDateSpans(asked, newest).previous;
       } else {
         const span = daysBetween(from, to) + 1;
         prevRange = { from: addDays(from, -span), to: addDays(from, -1) };
@@ -298,6 +311,7 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
         });
       }
       return {
+        dataThrough: newest,
         basis,
         currency: currency || 'USD',
         current: { from, to, total: round6(totals[0]) },
@@ -326,11 +340,12 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
         limit: 1,
       });
       const points = history.series.map((s) => ({ date: s.period, cost: s.cost }));
-      const lastIndex = points.findLastIndex((p) => p.cost !== 0);
+      // Days after the newest with data have no data yet: they are forecast, not zeros in the fit.
+      const lastDataDate = await through(orgId, asOf);
+      const lastIndex = lastDataDate === null ? -1 : points.findIndex((p) => p.date === lastDataDate);
       const firstIndex = points.findIndex((p) => p.cost !== 0);
-      const used = lastIndex >= 0 ? points.slice(firstIndex, lastIndex + 1) : [];
+      const used = firstIndex >= 0 && lastIndex >= firstIndex ? points.slice(firstIndex, lastIndex + 1) : [];
       const fit = fitForecast(used);
-      const lastDataDate = lastIndex >= 0 ? points[lastIndex].date : null;
       const start = lastDataDate ? addDays(lastDataDate, 1) : addDays(asOf, 1);
       const periods: ForecastPeriod[] = [];
       const horizonEnd = monthEnd(addMonths(asOf, months));
@@ -365,6 +380,7 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
         method: describeMethod(fit.model, fit.days),
         model: fit.model,
         fittedOn: fit.model === 'none' ? null : { from: fit.firstDate, to: fit.lastDate, days: fit.days },
+        dataThrough: lastDataDate,
         lastDataDate,
         periods,
         daily,

@@ -115,6 +115,20 @@ describe('cloudtally costs', () => {
     expect(table.stdout).toMatch(/AWS Lambda/);
   });
 
+  it('says in the summary which day the data runs through, in JSON and in one line of text', async () => {
+    // The fixture ends on 9 February 2024, long before today: this month has no data, and the answer says so.
+    const json = JSON.parse((await cli(['costs', 'summary', '--data-dir', dataDir, '--json'])).stdout) as {
+      dataThrough: string | null;
+      monthToDate: { total: number };
+      changePercent: number | null;
+    };
+    expect(json.dataThrough).toBe('2024-02-09');
+    expect(json.monthToDate.total).toBe(0);
+    expect(json.changePercent).toBeNull();
+    const text = await cli(['costs', 'summary', '--data-dir', dataDir]);
+    expect(text.stdout).toMatch(/^data through 2024-02-09$/m);
+  });
+
   it('goes through the server with CLOUDTALLY_URL and CLOUDTALLY_TOKEN, with the same answer as the API', async () => {
     const env = { CLOUDTALLY_URL: t.url, CLOUDTALLY_TOKEN: t.users.viewer.token };
     const { stdout } = await cli(

@@ -138,6 +138,16 @@ describe('MCP tools', () => {
     expect(r.text).toMatch(/\| 2024-04 \|/);
   });
 
+  it('query_costs says which day the data runs through when the range goes past it', async () => {
+    const r = await call(viewer, 'query_costs', { from: '2024-02-20', to: '2024-03-05', granularity: 'day' });
+    expect(r.isError, r.text).toBe(false);
+    expect(r.text).toMatch(/^Data through 2024-02-29: the days after it have no billing data yet/m);
+    const complete = await call(viewer, 'query_costs', { from: '2024-02-01', to: '2024-02-29' });
+    expect(complete.text).not.toMatch(/Data through/);
+    const f = await call(viewer, 'get_cost_forecast', { asOf: '2024-03-05', months: 0 });
+    expect(f.text).toMatch(/actual cost through 2024-02-29, forecast after it/);
+  });
+
   it('list_cost_anomalies shows the spike and what drove it', async () => {
     const r = await call(viewer, 'list_cost_anomalies', { dimension: 'service' });
     expect(r.isError, r.text).toBe(false);

@@ -93,6 +93,10 @@ const CostAnswerSchema = z
     truncated: z.boolean(),
     otherCurrencies: z.array(z.object({ currency: z.string(), total: z.number() })),
     source: z.enum(['cost_daily', 'cost_line_items']),
+    dataThrough: z.string().nullable().openapi({
+      description:
+        'Newest day with cost data in the organization (may be after `to`); days after it have no data yet, which is not a cost of zero',
+    }),
   })
   .openapi('CostAnswer');
 
@@ -133,6 +137,8 @@ const summary = defineRoute('member', {
   path: '/api/v1/costs/summary',
   tags: ['costs'],
   summary: 'Month to date against the same days of last month, and last month',
+  description:
+    'Billing data runs about a day behind, so both sides are compared through `dataThrough`, the newest day with data on or before `asOf`: month to date is the 1st to that day, and last month the 1st to the same day of the month (cut at its last day).',
   request: {
     query: z.object({
       basis,
@@ -148,6 +154,10 @@ const summary = defineRoute('member', {
       z
         .object({
           asOf: z.string(),
+          dataThrough: z
+            .string()
+            .nullable()
+            .openapi({ description: 'Newest day with cost data on or before asOf; null with no data' }),
           basis: z.enum(COST_BASES),
           currency: z.string(),
           monthToDate: PeriodTotal,
@@ -185,9 +195,12 @@ const movers = defineRoute('member', {
       to: z
         .string()
         .optional()
-        .openapi({ description: `${TO_DESCRIPTION} Default today.` }),
+        .openapi({
+          description: `${TO_DESCRIPTION} Default today. Cut at the newest day with cost data (\`dataThrough\`).`,
+        }),
       compareFrom: z.string().optional().openapi({
-        description: 'Earlier period start (default: same days last month, or the equal span before)',
+        description:
+          'Earlier period start (default: the same days of last month, or the equal span before, both through `dataThrough`)',
       }),
       compareTo: z.string().optional(),
       limit: z.coerce.number().int().min(1).max(50).optional(),
@@ -200,6 +213,9 @@ const movers = defineRoute('member', {
     200: jsonResponse(
       z
         .object({
+          dataThrough: z.string().nullable().openapi({
+            description: 'Newest day with cost data on or before `to`; the current period ends there',
+          }),
           basis: z.enum(COST_BASES),
           currency: z.string(),
           current: PeriodTotal,
@@ -227,7 +243,13 @@ const ForecastSchema = z
     method: z.string(),
     model: z.enum(['trend+weekday', 'trend', 'mean', 'none']),
     fittedOn: z.object({ from: z.string(), to: z.string(), days: z.number() }).nullable(),
-    lastDataDate: z.string().nullable(),
+    dataThrough: z
+      .string()
+      .nullable()
+      .openapi({
+        description: 'Newest day with cost data on or before asOf: actual to it, forecast after it',
+      }),
+    lastDataDate: z.string().nullable().openapi({ description: 'The same as dataThrough' }),
     periods: z.array(
       z.object({
         month: z.string(),

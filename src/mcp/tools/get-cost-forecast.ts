@@ -43,7 +43,9 @@ export const getCostForecastTool = defineTool({
       );
     }
     lines.push(`Method: ${f.method}`);
-    lines.push(`Basis: ${f.basis} cost; data up to ${f.lastDataDate ?? 'none'}; as of ${f.asOf}.`);
+    lines.push(
+      `Basis: ${f.basis} cost; actual cost through ${f.dataThrough ?? 'none (no data)'}, forecast after it; as of ${f.asOf}.`,
+    );
     lines.push(
       '',
       table(

@@ -50,6 +50,11 @@ export const queryCostsTool = defineTool({
     const lines = [
       `Total: ${money(a.total, c)} (${a.basis} cost, ${a.from} to ${a.to} inclusive${a.filters.length ? ', filtered' : ''}).`,
     ];
+    // Billing runs about a day behind: days after the newest with data are not days that cost nothing.
+    if (a.dataThrough && a.dataThrough < a.to)
+      lines.push(
+        `Data through ${a.dataThrough}: the days after it have no billing data yet (billing runs about a day behind), so do not read them as zero spend or compare them with complete periods.`,
+      );
     for (const o of a.otherCurrencies)
       lines.push(
         `Also ${money(o.total, o.currency)} in ${o.currency}, not included above; ask again with currency="${o.currency}".`,

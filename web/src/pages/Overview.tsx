@@ -8,6 +8,7 @@ import { today, viewToParams, defaultView } from '../cost-view';
 import { addDays, change, day, money, startOfMonth } from '../format';
 import { useApi } from '../hooks';
 import type { CostAnomaly, CostAnswer, CostSummary, Page } from '../types';
+import { chartDays } from './overview/daily-chart';
 import { ForecastKpi } from './overview/ForecastKpi';
 import { SavingsPanel } from './overview/SavingsPanel';
 
@@ -22,6 +23,11 @@ function topServices(a: CostAnswer, since: string): { label: string; value: numb
     .filter((g) => g.value !== 0)
     .sort((x, y) => y.value - x.value)
     .slice(0, 6);
+}
+
+function pendingText(pending: string[]): string {
+  const first = day(pending[0]);
+  return pending.length === 1 ? first : `${first} – ${day(pending[pending.length - 1])}`;
 }
 
 function explorerLink(patch: Partial<ReturnType<typeof defaultView>>): string {
@@ -62,16 +68,27 @@ export default function OverviewPage(): ReactNode {
   const a = daily.data;
   const sum = summary.data;
   const top = useMemo(() => (a ? topServices(a, thisMonth) : undefined), [a, thisMonth]);
+  // Days after the newest with data are left out rather than drawn as $0.00: billing runs about a day behind.
+  const days = useMemo(
+    () =>
+      a
+        ? chartDays(
+            a.periods.filter((p) => p >= chartFrom),
+            a.dataThrough,
+          )
+        : undefined,
+    [a, chartFrom],
+  );
   const chart = useMemo(() => {
-    if (!a) return undefined;
-    const periods = a.periods.filter((p) => p >= chartFrom);
+    if (!a || !days) return undefined;
+    const shown = new Set(days.shown);
     const points = a.groups.flatMap((g) =>
       g.series
-        .filter((p) => p.period >= chartFrom)
+        .filter((p) => shown.has(p.period))
         .map((p) => ({ period: p.period, group: g.label, amount: p.cost })),
     );
-    return stackSeries(points, periods, 8);
-  }, [a, chartFrom]);
+    return stackSeries(points, days.shown, 8);
+  }, [a, days]);
   const cur = a?.currency ?? sum?.currency ?? 'USD';
   const delta = sum ? change(sum.monthToDate.total, sum.samePeriodLastMonth.total) : undefined;
   const noData = a && a.total === 0 && a.groups.length === 0;
@@ -102,10 +119,13 @@ export default function OverviewPage(): ReactNode {
             sum ? money(sum.monthToDate.total, sum.currency) : summary.error ? '—' : <Skeleton height={30} />
           }
           sub={
-            sum && delta ? (
+            sum?.dataThrough && sum.monthToDate.to < sum.monthToDate.from ? (
+              <>No data for this month yet, data through {day(sum.dataThrough)}</>
+            ) : sum && delta ? (
               <>
                 <span className={`delta-${delta.direction}`}>{delta.text}</span> vs{' '}
                 {money(sum.samePeriodLastMonth.total, sum.currency)} in the same days of last month
+                {sum.dataThrough ? <>, data through {day(sum.dataThrough)}</> : null}
               </>
             ) : null
           }
@@ -124,6 +144,11 @@ export default function OverviewPage(): ReactNode {
       <section className="panel" aria-labelledby="daily-title">
         <div className="panel-head">
           <h2 id="daily-title">Daily cost, last 30 days, by service</h2>
+          {days?.pending.length && days.shown.length ? (
+            <span className="muted small" data-testid="chart-no-data">
+              data through {day(days.shown[days.shown.length - 1])}; {pendingText(days.pending)}: no data yet
+            </span>
+          ) : null}
           <Link to={explorerLink({ from: chartFrom, to: t, granularity: 'day', groupBy: ['service'] })}>
             Explore
           </Link>

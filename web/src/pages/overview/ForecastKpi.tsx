@@ -21,7 +21,7 @@ export function ForecastKpi(): ReactNode {
         ) : period ? (
           <>
             80% range {money(period.lower, f.data?.currency)} – {money(period.upper, f.data?.currency)}
-            {f.data?.lastDataDate ? <>, data to {day(f.data.lastDataDate)}</> : null}
+            {f.data?.dataThrough ? <>, data through {day(f.data.dataThrough)}</> : null}
           </>
         ) : null
       }
