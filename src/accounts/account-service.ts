@@ -41,6 +41,8 @@ export interface AccountServiceDeps {
   log: Log;
   /** Region for discovery checks of accounts without an export region. */
   region: string;
+  /** Months of billing history a sync loads, for validation to warn about an export older than that. */
+  retentionMonths?: number;
   events?: AccountEvents;
   /** Extra per-account data removal run inside the removal transaction (e.g. billing's deleteAccountData). */
   dataCleaners?: ((tx: Queryable, orgId: string, cloudAccountId: string) => Promise<void>)[];
@@ -83,7 +85,13 @@ const isUniqueViolation = (err: unknown) =>
 export function createAccountService(deps: AccountServiceDeps) {
   const { store, clock, log } = deps;
   let events: AccountEvents = deps.events ?? {};
-  const validator = createValidator({ aws: deps.aws, clock, log, region: deps.region });
+  const validator = createValidator({
+    aws: deps.aws,
+    clock,
+    log,
+    region: deps.region,
+    retentionMonths: deps.retentionMonths,
+  });
   const externalIds = createExternalIdFunctions({ store, aws: deps.aws, clock });
 
   async function principalArn(): Promise<string | null> {

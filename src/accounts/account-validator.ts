@@ -2,6 +2,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClientFactory, AwsClients, AwsConnection } from '../aws/client-factory.js';
 import { assumeRole, sessionNameFor, type AwsCredentials } from '../aws/credentials.js';
 import { diagnose, type DiagnoseContext } from '../aws/diagnostics.js';
+import { DEFAULT_RETENTION_MONTHS, oldestRetainedPeriod } from '../billing/billing-service.js';
 import type { Clock } from '../lib/clock.js';
 import type { Diagnostic } from '../lib/errors.js';
 import type { Log } from '../lib/log.js';
@@ -64,6 +65,8 @@ export interface ValidatorDeps {
   log: Log;
   /** Region for discovery checks when the account names no export region. */
   region: string;
+  /** Months of billing history a sync loads (CLOUDTALLY_RETENTION_MONTHS); default 13. */
+  retentionMonths?: number;
 }
 
 /**
@@ -74,6 +77,7 @@ export interface ValidatorDeps {
   return async function validate(t: ValidationTarget, v: ValidationContext): Promise<ValidationResult> {
     const steps: ValidationStep[] = [];
     const signal = v.signal;
+    const months = deps.retentionMonths ?? DEFAULT_RETENTION_MONTHS;
     const dctx = (c: DiagnoseContext): DiagnoseContext => ({
       principalArn: v.principalArn ?? undefined,
       ...c,
@@ -199,7 +203,10 @@ export interface ValidatorDeps {
       steps.push(bucketStep);
       steps.push(
         bucketStep.state === 'pass'
-          ? await checkExport(clients, t.export, dctx, deps.clock.now(), signal)
+          ? await checkExport(clients, t.export, dctx, deps.clock.now(), signal, {
+              period: oldestRetainedPeriod(deps.clock.now(), months),
+              months,
+            })
           : skip('export', 'blocked', 'Skipped: the bucket cannot be read.'),
       );
     }

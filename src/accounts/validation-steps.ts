@@ -11,6 +11,7 @@ import type { Diagnostic } from '../lib/errors.js';
 import type { ExportType } from './account-schemas.js';
 import type { DiscoveredInput } from './member-store.js';
 import type { ValidationStep, ValidationStepName } from './account-types.js';
+import { firstFileHeader, headerDiagnostic, outsideRetention } from './export-contents.js';
 import { findExport, folder, foldersUnder, pendingSince, type ExportLocation } from './export-locator.js';
 
 /** The checks behind validation steps 3 to 7, each one AWS read at a time, each failure a diagnostic. */
@@ -107,6 +108,8 @@ export async function checkExport(
   d: (c: DiagnoseContext) => DiagnoseContext,
   now: Date,
   signal?: AbortSignal,
+  /** First day (YYYY-MM-DD) of the oldest period a sync loads; older periods are skipped. */
+  oldestRetained?: { period: string; months: number },
 ): Promise<ValidationStep> {
   const s3 = clients.s3(ex.region);
   const where = `s3://${ex.bucket}/${folder(ex.prefix)}`;
@@ -114,11 +117,13 @@ export async function checkExport(
   try {
     const found = await findExport(s3, ex.exportType, ex, signal);
     if (found) {
+      let manifestText = '';
       try {
         const obj = await s3.send(new GetObjectCommand({ Bucket: ex.bucket, Key: found.manifestKey }), {
           abortSignal: signal,
         });
-        JSON.parse((await obj.Body?.transformToString()) ?? '');
+        manifestText = (await obj.Body?.transformToString()) ?? '';
+        JSON.parse(manifestText);
       } catch (err) {
         if (err instanceof SyntaxError) {
           return fail('export', {
@@ -137,6 +142,20 @@ export async function checkExport(
           diagnostics: [diagnose(err, d({ ...base, operation: 'GetObject', key: found.manifestKey }))],
         });
       }
+      // The first data file's header: a FOCUS export (or anything else) has a manifest of the same shape.
+      let header;
+      try {
+        header = await firstFileHeader(s3, ex.bucket, ex.exportType, found.manifestKey, manifestText, signal);
+      } catch (err) {
+        return fail('export', {
+          diagnostics: [diagnose(err, d({ ...base, operation: 'GetObject', key: found.manifestKey }))],
+        });
+      }
+      const notCur = header && headerDiagnostic(where, header, ex.exportType);
+      if (notCur)
+        return fail('export', { diagnostics: [notCur], details: { ...found, header: header?.key } });
+      const outside = oldestRetained && outsideRetention(found, oldestRetained, TYPE_NAME[ex.exportType]);
+      if (outside) return pass('export', 'export_outside_retention', outside.message, outside);
       const age = found.lastWrittenAt ? now.getTime() - new Date(found.lastWrittenAt).getTime() : null;
       return pass(
         'export',

@@ -98,6 +98,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     clock,
     log: log.child({ area: 'accounts' }),
     region: config.awsRegion,
+    retentionMonths: config.retentionMonths,
     dataCleaners: [(tx, orgId, id) => billing.deleteAccountData(tx, orgId, id)],
   });
   const inventory = createInventoryService({ store, clock, log: log.child({ area: 'inventory' }) });

@@ -99,7 +99,12 @@ export interface SyncExportResult {
   periods: PeriodResult[];
   /** Newest usage date of the account's stored billing data (YYYY-MM-DD), null when none. */
   newestUsageDate: string | null;
-  /** Set when the export holds no billing period yet (e.g. a new export AWS has not delivered). */
+  /** Periods of the export older than the retention window, not loaded (YYYY-MM, oldest first). */
+  outsideRetention: string[];
+  /**
+   * Set when nothing could be loaded: the export holds no billing period yet (e.g. a new export AWS has not
+   * delivered), or every period is older than the retention window.
+   */
   diagnostic?: Diagnostic;
 }
 
@@ -267,11 +272,18 @@ export function createBillingService(deps: BillingServiceDeps): BillingService {
       );
     }
     periods.sort((a, b) => a.period.localeCompare(b.period));
+    const outside = located.filter((p) => p.period < oldest).map((p) => p.period.slice(0, 7));
     const result: SyncExportResult = {
       periods,
       newestUsageDate: await newestUsageDate(store, input.cloudAccountId),
+      outsideRetention: outside,
     };
-    if (located.length === 0) {
+    if (located.length > 0 && inWindow.length === 0) {
+      result.diagnostic = diagnostic(
+        'billing_periods_outside_retention',
+        `Every period of the export (${outside.length === 1 ? outside[0] : `${outside[0]} to ${outside.at(-1)}`}) is older than the ${months} months kept (from ${oldest.slice(0, 7)}): nothing was loaded`,
+      );
+    } else if (located.length === 0) {
       result.diagnostic = diagnostic(
         'billing_manifest_missing',
         `No billing period found under s3://${input.export.bucket}/${[input.export.prefix, input.export.name].filter(Boolean).join('/')}`,

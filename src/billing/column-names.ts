@@ -72,3 +72,28 @@ export function ident(name: string): string {
 export function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/**
+ * FOCUS column names (FOCUS writes them in PascalCase; compared without case or underscores) that no CUR has.
+ * Two of them in a header mark a FOCUS export, the usual mix-up: AWS Data Exports writes FOCUS and CUR 2.0 to the
+ * same folder layout, so the manifest alone cannot tell them apart.
+ */
+const FOCUS_MARKERS = [
+  'billedcost',
+  'effectivecost',
+  'chargeperiodstart',
+  'billingaccountid',
+  'chargecategory',
+];
+
+export type HeaderKind =
+  { kind: 'cur' } | { kind: 'focus'; seen: string[] } | { kind: 'other'; missing: string[] };
+
+/** What a data file's header is: a CUR (it has every `required` canonical column), a FOCUS export, or neither. */
+export function classifyHeader(headers: readonly string[], required: readonly string[]): HeaderKind {
+  const names = new Set(headers.map((h) => canonicalColumnName(h.trim())));
+  const missing = required.filter((c) => !names.has(c));
+  if (missing.length === 0) return { kind: 'cur' };
+  const seen = headers.filter((h) => FOCUS_MARKERS.includes(h.trim().toLowerCase().replace(/_/g, '')));
+  return seen.length >= 2 ? { kind: 'focus', seen: seen.map((h) => h.trim()) } : { kind: 'other', missing };
+}

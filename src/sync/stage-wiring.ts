@@ -244,18 +244,27 @@ export function billingStage(deps: {
       periodsLoaded: result.periods.filter((p) => p.status === 'loaded').length,
       periodsUnchanged: result.periods.filter((p) => p.status === 'skipped').length,
       periodsFailed: failed.length,
+      periodsOutsideRetention: result.outsideRetention.length,
       rows: result.periods.reduce((s, p) => s + p.rows, 0),
     };
+    // Periods older than the retention window are skipped by design; say which, so that $0 is never a mystery.
+    const outside = result.outsideRetention;
+    const note =
+      outside.length > 0
+        ? `${outside.length} period${outside.length === 1 ? '' : 's'} older than the ${deps.retentionMonths} months kept not loaded (${outside.length > 3 ? `${outside[0]} to ${outside.at(-1)}` : outside.join(', ')}); CLOUDTALLY_RETENTION_MONTHS sets the window.`
+        : undefined;
     if (result.periods.length === 0 && result.diagnostic) {
       return {
         state: NOT_DELIVERED.has(result.diagnostic.code) ? 'not_ready' : 'failed',
         counts,
         diagnostics: [{ ...result.diagnostic, step: 'billing' }],
+        note,
       };
     }
     return {
       state: failed.length > 0 ? 'failed' : 'succeeded',
       counts,
+      note,
       diagnostics: [
         ...failed.flatMap((p) => (p.diagnostic ? [{ ...p.diagnostic, step: 'billing' }] : [])),
         ...(await afterLoad(account.orgId, counts.periodsLoaded)),

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ConnectionError } from '../../src/lib/errors.js';
 import { startSimulator, type Simulator } from '../../sim/index.js';
-import type { BillingService } from '../../src/billing/billing-service.js';
+import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../helpers/stores.js';
 import {
@@ -177,6 +177,35 @@ describe.each(ENGINES)('billing export sync on %s', (engine) => {
        UNION SELECT DISTINCT CAST(billing_period AS VARCHAR) FROM billing_periods WHERE cloud_account_id = 'ca-retention'`,
     );
     expect(periods.map((r) => String(r.p).slice(0, 10))).toEqual(['2025-03-01']);
+    expect(result.outsideRetention).toEqual(['2025-02']);
+    expect(result.diagnostic).toBeUndefined();
+  });
+
+  it('says so when every period of the export is older than the retention window, instead of loading $0 quietly', async () => {
+    // Two years after the export's newest period: a legacy CUR that AWS stopped delivering long ago.
+    const later = createBillingService({
+      store,
+      clock: { now: () => new Date('2027-06-15T00:00:00Z') },
+      tmpDir: fx.dir,
+    });
+    const result = await later.syncExport({
+      orgId: 'org-1',
+      cloudAccountId: 'ca-too-old',
+      awsAccountId: sim.world.payerAccountId,
+      export: exportLocation(sim, 'small-legacy'),
+      edp: true,
+      memberImport: 'all',
+      connectedAccountIds: [sim.world.payerAccountId],
+      s3,
+    });
+    expect(result.periods).toEqual([]);
+    expect(result.outsideRetention).toEqual(['2025-02', '2025-03']);
+    expect(result.diagnostic).toMatchObject({
+      code: 'billing_periods_outside_retention',
+      message: expect.stringContaining('2025-02 to 2025-03') as string,
+      remediation: expect.stringContaining('CLOUDTALLY_RETENTION_MONTHS') as string,
+    });
+    expect(result.diagnostic?.message).toContain('13 months kept (from 2026-06)');
   });
 
   it('two syncs of the same period at once load it once', async () => {

@@ -243,12 +243,9 @@ const ForecastSchema = z
     method: z.string(),
     model: z.enum(['trend+weekday', 'trend', 'mean', 'none']),
     fittedOn: z.object({ from: z.string(), to: z.string(), days: z.number() }).nullable(),
-    dataThrough: z
-      .string()
-      .nullable()
-      .openapi({
-        description: 'Newest day with cost data on or before asOf: actual to it, forecast after it',
-      }),
+    dataThrough: z.string().nullable().openapi({
+      description: 'Newest day with cost data on or before asOf: actual to it, forecast after it',
+    }),
     lastDataDate: z.string().nullable().openapi({ description: 'The same as dataThrough' }),
     periods: z.array(
       z.object({
