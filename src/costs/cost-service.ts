@@ -204,6 +204,14 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
   return {
     query,
 
+    /**
+     * The newest day with cost data for the organization on or before `asOf` (default: today), null without data:
+     * the day every comparison runs through (budgets included), by the rule in data-through.ts.
+     */
+    dataThrough(orgId: string, asOf?: string): Promise<string | null> {
+      return through(orgId, asOf ?? today());
+    },
+
     /** Parses the text form first (REST, CLI, MCP), then queries. */
     async queryText(orgId: string, input: CostQueryInput): Promise<CostAnswer> {
       return query(orgId, parseCostQuery(input));
