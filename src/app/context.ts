@@ -12,7 +12,6 @@ import type { Config } from '../config/config.js';
 import { createCostService, type CostService } from '../costs/cost-service.js';
 import { createBillingService } from '../billing/billing-service.js';
 import { createBudgetService, type BudgetService } from '../budgets/budget-service.js';
-import { newestCostDay } from '../budgets/data-through.js';
 import { createInventoryService, type InventoryService } from '../inventory/inventory-service.js';
 import {
   createRecommendationService,
@@ -86,7 +85,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     clock,
     log: log.child({ area: 'budgets' }),
     // The newest day with data: budgets run through it, like month-to-date figures.
-    dataThrough: (orgId) => newestCostDay(costs, orgId, clock.now()),
+    dataThrough: (orgId) => costs.dataThrough(orgId),
   });
   const aws = createAwsClients({ config, vault, log, clock });
   const closers: (() => Promise<void>)[] = [];

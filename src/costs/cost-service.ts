@@ -7,6 +7,15 @@ import type { Clock } from '../lib/clock.js';
 import { InputError } from '../lib/errors.js';
 import type { Store } from '../store/store.js';
 import { createAccountNames } from './account-names.js';
+import type {
+  ForecastAnswer,
+  ForecastOptions,
+  ForecastPeriod,
+  Mover,
+  MoversAnswer,
+  MoversOptions,
+  SummaryAnswer,
+} from './comparison-types.js';
 import { createVersionedCache } from './versioned-cache.js';
 import { createAnomalyEngine, type CostAnomaly, type ListAnomaliesOptions } from './anomalies.js';
 import type { AnomalyOptions } from './anomaly-detect.js';
@@ -15,7 +24,6 @@ import {
   checkRange,
   parseCostQuery,
   type CostBasis,
-  type CostFilter,
   type CostQuery,
   type CostQueryInput,
   type Dimension,
@@ -23,116 +31,26 @@ import {
 import { currencySql, groupedSql, type GroupedRow } from './cost-sql.js';
 import { addDays, addMonths, daysBetween, isoDate, monthEnd, monthStart } from './dates.js';
 import { cutAt, dataThrough, monthToDateSpans } from './data-through.js';
-import {
-  describeMethod,
-  FIT_DAYS,
-  fitForecast,
-  nextDays,
-  predictRange,
-  type ForecastModel,
-} from './forecast.js';
+import { describeMethod, FIT_DAYS, fitForecast, nextDays, predictRange } from './forecast.js';
 import { rangeSums } from './period-sums.js';
 import { exportLineItems, type LineItemExport, type LineItemExportOptions } from './line-item-export.js';
+
+export type {
+  ForecastAnswer,
+  ForecastOptions,
+  ForecastPeriod,
+  Mover,
+  MoversAnswer,
+  MoversOptions,
+  PeriodTotal,
+  SummaryAnswer,
+} from './comparison-types.js';
 
 export interface CostServiceDeps {
   store: Store;
   clock: Clock;
   log: Pick<Logger, 'info' | 'warn' | 'debug' | 'error'>;
   anomalyOptions?: Partial<AnomalyOptions>;
-}
-
-export interface PeriodTotal {
-  from: string;
-  to: string;
-  total: number;
-}
-
-export interface SummaryAnswer {
-  asOf: string;
-  /** The newest day with cost data on or before asOf (billing runs about a day behind); null with no data. */
-  dataThrough: string | null;
-  basis: CostBasis;
-  currency: string;
-  /** The 1st of asOf's month to dataThrough (empty, `to` before `from`, when the month has no data yet). */
-  monthToDate: PeriodTotal;
-  /** The same days of the previous month (1st to dataThrough's day of the month, cut at the month's end). */
-  samePeriodLastMonth: PeriodTotal;
-  change: number;
-  changePercent: number | null;
-  lastMonth: PeriodTotal;
-}
-
-export interface Mover {
-  key: string | null;
-  label: string;
-  current: number;
-  previous: number;
-  change: number;
-  changePercent: number | null;
-}
-
-export interface MoversAnswer {
-  /** The newest day with cost data on or before the asked end; `current` ends there when the data ends first. */
-  dataThrough: string | null;
-  basis: CostBasis;
-  currency: string;
-  current: PeriodTotal;
-  previous: PeriodTotal;
-  /** Per dimension (service, account): the largest increases and decreases, largest first. */
-  dimensions: { dimension: 'service' | 'account'; increases: Mover[]; decreases: Mover[] }[];
-}
-
-export interface ForecastPeriod {
-  /** YYYY-MM */
-  month: string;
-  from: string;
-  to: string;
-  /** Cost already incurred in the month (days with data). */
-  actual: number;
-  /** Forecast for the remaining days. */
-  forecast: number;
-  /** actual + forecast, with the 80% interval. */
-  total: number;
-  lower: number;
-  upper: number;
-}
-
-export interface ForecastAnswer {
-  asOf: string;
-  basis: CostBasis;
-  currency: string;
-  method: string;
-  model: ForecastModel;
-  fittedOn: { from: string; to: string; days: number } | null;
-  /** The newest day with cost data on or before asOf: actual up to it, forecast after it. */
-  dataThrough: string | null;
-  /** The same as dataThrough (its earlier name). */
-  lastDataDate: string | null;
-  periods: ForecastPeriod[];
-  daily: { date: string; cost: number; lower: number; upper: number }[];
-  otherCurrencies: { currency: string; total: number }[];
-}
-
-export interface ForecastOptions {
-  basis?: CostBasis;
-  currency?: string;
-  asOf?: string;
-  filters?: CostFilter[];
-  /** Whole months forecast after the current one. */
-  months?: number;
-}
-
-export interface MoversOptions {
-  basis?: CostBasis;
-  currency?: string;
-  /** Current period (defaults to month to date); cut at the newest day with data. */
-  from?: string;
-  to?: string;
-  /** Period compared against (defaults to the same days of the previous month, or the preceding equal span). */
-  compareFrom?: string;
-  compareTo?: string;
-  limit?: number;
-  filters?: CostFilter[];
 }
 
 const NO_VALUE_LABEL: Record<string, string> = { resource: '(no resource ID)', region: '(no region)' };

@@ -4,7 +4,6 @@ import {
   type BudgetService,
   type BudgetThresholdEvent,
 } from '../../src/budgets/budget-service.js';
-import { newestCostDay } from '../../src/budgets/data-through.js';
 import { createCostService, type CostService } from '../../src/costs/cost-service.js';
 import { silentLog } from '../../src/lib/log.js';
 import type { Store } from '../../src/store/store.js';
@@ -37,7 +36,7 @@ describe.each(ENGINES)('budget service on %s', (engine) => {
       costs,
       clock,
       log: silentLog,
-      dataThrough: (orgId) => newestCostDay(costs, orgId, clock.now()),
+      dataThrough: (orgId) => costs.dataThrough(orgId),
     });
     budgets.setAlertSink({
       thresholdCrossed: async (_tx, e) => {
