@@ -5,10 +5,15 @@ import { ensureWebBuilt, launchBrowser, signIn, signOut, type Browser } from './
 describe('dashboard shell: sign-in, organizations, settings', { timeout: 120_000 }, () => {
   let t: TestServer;
   let b: Browser;
+  /** What Chromium reported as blocked by the Content-Security-Policy while the tests below used the app. */
+  const cspViolations: string[] = [];
   beforeAll(async () => {
     ensureWebBuilt();
     t = await startTestServer();
     b = await launchBrowser();
+    b.page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
   });
   afterAll(async () => {
     await b?.close();
@@ -135,5 +140,11 @@ describe('dashboard shell: sign-in, organizations, settings', { timeout: 120_000
     await page.getByText('Organization Org A').waitFor();
     await signOut(page);
     await signIn(page, t.url, t.users.viewer.email, t.users.viewer.password);
+  });
+
+  it('ran every page above under its Content-Security-Policy without a violation', async () => {
+    const index = await fetch(`${t.url}/`);
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(cspViolations).toEqual([]);
   });
 });
