@@ -237,7 +237,7 @@ function checkRoleAccount(v: Fields, ctx: Ctx): void {
 export function checkTypeRules(
   v: Fields & { type: AccountType },
   ctx: Ctx,
-  options: { storedKeys?: boolean } = {},
+  options: { storedKeys?: boolean; memberExportOptional?: boolean } = {},
 ): void {
   const why = `for a ${TYPE_LABELS[v.type]} connection`;
   checkKeys(v, ctx);
@@ -250,7 +250,7 @@ export function checkTypeRules(
       if (v.accessKeyId !== undefined)
         refuse(ctx, 'accessKeyId', `${why}: Cloudtally assumes the role and stores no keys`);
       if (!v.awsAccountId && !v.roleArn) need(ctx, 'awsAccountId', why);
-      checkExport(v, ctx, why, false);
+      checkExport(v, ctx, why, options.memberExportOptional === true);
       break;
     case 'root':
       if (!v.awsAccountId) need(ctx, 'awsAccountId', why);
@@ -290,6 +290,19 @@ export const createAccountSchema = z
   })
   .strict()
   .superRefine((v, ctx) => checkTypeRules(v, ctx));
+
+/**
+ * What POST /api/v1/cloud-accounts accepts before the service looks at the organization: an `assumed_role`
+ * account may leave the export out, because a member account of a connected payer is billed through the payer
+ * (the service then requires the export of any other account, with the same messages).
+ */
+export const createRequestSchema = z
+  .object({
+    ...fields,
+    type: z.enum(ACCOUNT_TYPES, { message: `must be one of ${ACCOUNT_TYPES.join(', ')}` }),
+  })
+  .strict()
+  .superRefine((v, ctx) => checkTypeRules(v, ctx, { memberExportOptional: true }));
 
 /** The shape of an account after an edit, checked against the same rules as a new one. */
 export type MergedFields = Fields & { type: AccountType };

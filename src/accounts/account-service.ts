@@ -21,12 +21,14 @@ import { createExternalIdFunctions } from './external-id.js';
 
 /**
  * Hooks for the sync engine, which starts the first sync of a new account and re-imports a payer's retained
- * periods when a member is connected. They run after the change is committed; a failing hook is logged, the
+ * periods when a member is connected or removed. They run after the change is committed; a failing hook is logged, the
  * connection stands.
  */
 export interface AccountEvents {
   accountConnected?(account: AccountEventPayload): Promise<void> | void;
   memberConnected?(payerId: string, member: AccountEventPayload): Promise<void> | void;
+  /** A member was removed: the payer re-imports without it, so its costs leave the totals. */
+  memberRemoved?(payerId: string, member: AccountEventPayload): Promise<void> | void;
   /** After the removal is committed (the account row is gone, hence the organization in the payload). */
   accountRemoved?(account: AccountEventPayload): Promise<void> | void;
 }
@@ -159,12 +161,24 @@ export function createAccountService(deps: AccountServiceDeps) {
     }
   }
 
+  async function listMembers(a: AccountRecord) {
+    const bill = await memberDb.payerBill(store, a.orgId, a.id);
+    return {
+      bill,
+      members: await memberDb.listMembers(store, a.orgId, a.id, bill, a.memberImport === 'all'),
+    };
+  }
+
   async function decorate(a: AccountRecord): Promise<CloudAccount> {
     const out = publicOf(a);
-    const members = await memberDb.listMembers(store, a.orgId, a.id);
+    const { bill, members } = await listMembers(a);
     if (a.type === 'root' || members.length > 0) {
       out.members = members;
-      out.notImported = await memberDb.notImportedSummary(store, a.orgId, a.id);
+      const connected = new Set(
+        (await db.listAccounts(store, a.orgId)).flatMap((x) => (x.awsAccountId ? [x.awsAccountId] : [])),
+      );
+      const names = new Map(members.map((m) => [m.awsAccountId, m.name]));
+      out.notImported = memberDb.notImportedSummary(bill, connected, names);
     }
     return out;
   }
@@ -184,8 +198,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     async members(orgId: string, payerId: string): Promise<MemberAccount[]> {
-      await mustGet(store, orgId, payerId);
-      return memberDb.listMembers(store, orgId, payerId);
+      return (await listMembers(await mustGet(store, orgId, payerId))).members;
     },
 
     async create(
@@ -193,8 +206,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       raw: unknown,
       signal?: AbortSignal,
     ): Promise<{ account: CloudAccount; validation: ValidationReport }> {
-      const input: CreateAccountInput = parseCreateInput(raw);
       const orgId = actor.orgId;
+      const input: CreateAccountInput = parseCreateInput(await links.asMember(store, orgId, raw));
       let awsAccountId =
         input.awsAccountId ?? (input.roleArn ? (parseRoleArn(input.roleArn)?.accountId ?? null) : null);
       const partition = partitionOf(input.exportRegion ?? deps.region);
@@ -463,6 +476,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       if (cur.roleArn) deps.aws.forget(cur.roleArn);
       log.info({ cloudAccountId: id }, 'cloud account removed');
       await fire('accountRemoved', () => events.accountRemoved?.(payloadOf(cur)));
+      if (cur.parentId)
+        await fire('memberRemoved', () => events.memberRemoved?.(cur.parentId as string, payloadOf(cur)));
       return { id, removed };
     },
 

@@ -47,15 +47,39 @@ export interface MemberAccount {
   connected: boolean;
   /** The Cloudtally account of the member, once connected. */
   cloudAccountId: string | null;
+  /** Where its costs stand in the payer's latest bill (src/accounts/README.md has the table). */
+  costs: MemberCosts;
+}
+
+/**
+ * `imported`: in the totals; `not_imported`: in the payer's bill, left out (not connected);
+ * `import_pending`: connected, the payer's re-import that adds it is queued or running; `removal_pending`:
+ * removed, still in the totals until the payer's re-import that leaves it out; `none`: not in the latest bill.
+ */
+export type MemberCosts = 'imported' | 'not_imported' | 'import_pending' | 'removal_pending' | 'none';
+
+/** A member account the payer's latest bill holds and that is not imported. */
+export interface NotImportedAccount {
+  awsAccountId: string;
+  /** As AWS Organizations lists it, when it does. */
+  name: string | null;
+  rows: number;
+  /** Billed cost in the period; null when the account was billed in more than one currency. */
+  cost: number | null;
+  currency: string | null;
 }
 
 /** What the payer's export carries for member accounts that are not imported (latest billing period). */
 export interface NotImportedSummary {
   billingPeriod: string;
+  /** How many accounts `list` holds: the member accounts left out that are still not connected. */
   accounts: number;
   cost: number | null;
   currency: string | null;
-  /** The figures as the billing import recorded them. */
+  list: NotImportedAccount[];
+  /** Members connected since the period was loaded, whose costs the payer's queued re-import adds. */
+  importPending: number;
+  /** Cost per currency of the accounts listed. */
   detail: Record<string, unknown>;
 }
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '../store/store.js';
 import { day, iso, json } from './account-store.js';
-import type { MemberAccount, NotImportedSummary } from './account-types.js';
+import type { MemberAccount, MemberCosts, NotImportedAccount, NotImportedSummary } from './account-types.js';
 
 /** SQL for what a payer's AWS Organization lists and what its bill carries for members that are not imported. */
 
@@ -33,7 +33,14 @@ export async function replaceDiscovered(
   }
 }
 
-export async function listMembers(q: Queryable, orgId: string, payerId: string): Promise<MemberAccount[]> {
+/** The payer's members as Organizations lists them, with where their costs stand in `bill`. */
+export async function listMembers(
+  q: Queryable,
+  orgId: string,
+  payerId: string,
+  bill: PayerBill | null,
+  importAll: boolean,
+): Promise<MemberAccount[]> {
   const rows = await q.query<{
     aws_account_id: string;
     name: string | null;
@@ -59,6 +66,7 @@ export async function listMembers(q: Queryable, orgId: string, payerId: string):
     discoveredAt: iso(r.discovered_at) ?? '',
     connected: r.cloud_account_id !== null,
     cloudAccountId: r.cloud_account_id,
+    costs: memberCosts(bill, r.aws_account_id, r.cloud_account_id !== null, importAll),
   }));
 }
 
@@ -78,53 +86,109 @@ export async function payerListing(
   return row ? { payerId: row.payer_id, payerAwsAccountId: row.payer_aws, name: row.name } : null;
 }
 
-/** `billing_periods.not_imported` as the billing import writes it. */
+/** `billing_periods.totals` and `.not_imported` as the billing import writes them (the parts read here). */
+interface PeriodTotalsJson {
+  accounts?: unknown[];
+}
 interface NotImportedJson {
   accounts?: { id: string; rows: number; billed: number; currency: string }[];
-  rows?: number;
-  billed?: number | null;
-  byCurrency?: Record<string, number>;
 }
 
-/**
- * The payer's "not imported" figures of its latest billing period (all its exports together): how many member
- * accounts the bill carries that are not imported, and what they cost.
- */
-export async function notImportedSummary(
-  q: Queryable,
-  orgId: string,
-  payerId: string,
-): Promise<NotImportedSummary | null> {
-  const rows = await q.query<{ billing_period: Date | string; not_imported: string | null }>(
-    `SELECT billing_period, not_imported FROM billing_periods
-     WHERE org_id = $1 AND cloud_account_id = $2
-       AND billing_period = (SELECT MAX(billing_period) FROM billing_periods WHERE org_id = $1 AND cloud_account_id = $2)`,
+/** What the payer's latest billing period holds: the accounts imported and those left out, with their cost. */
+export interface PayerBill {
+  billingPeriod: string;
+  imported: Set<string>;
+  notImported: Map<string, { id: string; rows: number; billed: number; currency: string }[]>;
+}
+
+/** The payer's latest loaded billing period (all its exports together), or null before its first load. */
+export async function payerBill(q: Queryable, orgId: string, payerId: string): Promise<PayerBill | null> {
+  const rows = await q.query<{
+    billing_period: Date | string;
+    totals: string | null;
+    not_imported: string | null;
+  }>(
+    `SELECT billing_period, totals, not_imported FROM billing_periods
+     WHERE org_id = $1 AND cloud_account_id = $2 AND state = 'loaded'
+       AND billing_period = (SELECT MAX(billing_period) FROM billing_periods
+                             WHERE org_id = $1 AND cloud_account_id = $2 AND state = 'loaded')`,
     [orgId, payerId],
   );
   if (rows.length === 0) return null;
-  const accounts = new Map<string, { id: string; rows: number; billed: number; currency: string }>();
-  const byCurrency: Record<string, number> = {};
+  const imported = new Set<string>();
+  const notImported = new Map<string, { id: string; rows: number; billed: number; currency: string }[]>();
   for (const r of rows) {
+    for (const id of json<PeriodTotalsJson>(r.totals, {}).accounts ?? []) imported.add(String(id));
     for (const a of json<NotImportedJson>(r.not_imported, {}).accounts ?? []) {
-      const key = `${a.id}/${a.currency}`;
-      const prev = accounts.get(key);
-      accounts.set(
-        key,
-        prev ? { ...prev, rows: prev.rows + a.rows, billed: prev.billed + a.billed } : { ...a },
-      );
-      byCurrency[a.currency] = (byCurrency[a.currency] ?? 0) + a.billed;
+      const list = notImported.get(a.id) ?? [];
+      const same = list.find((x) => x.currency === a.currency);
+      if (same) {
+        same.rows += a.rows;
+        same.billed += a.billed;
+      } else list.push({ ...a });
+      notImported.set(a.id, list);
     }
   }
+  return { billingPeriod: day(rows[0].billing_period) ?? '', imported, notImported };
+}
+
+/**
+ * Where a member's costs stand, from the payer's latest bill and whether the member is connected now. A
+ * connected member whose costs the bill left out, or a removed one whose costs it still holds, waits for the
+ * payer's re-import (queued when the member was connected or removed).
+ */
+export function memberCosts(
+  bill: PayerBill | null,
+  awsAccountId: string,
+  connected: boolean,
+  importAll: boolean,
+): MemberCosts {
+  if (!bill) return connected ? 'import_pending' : 'none';
+  const imported = bill.imported.has(awsAccountId);
+  const left = bill.notImported.has(awsAccountId);
+  if (imported) return connected || importAll ? 'imported' : 'removal_pending';
+  if (left) return connected || importAll ? 'import_pending' : 'not_imported';
+  return 'none';
+}
+
+const round = (n: number) => Math.round(n * 1e6) / 1e6;
+
+/**
+ * The payer's "not imported" notice: the member accounts its latest bill left out that are still not
+ * connected (a member connected since is being re-imported and counted apart), with their names, so that the
+ * number shown is the number of accounts listed.
+ */
+export function notImportedSummary(
+  bill: PayerBill | null,
+  connectedIds: ReadonlySet<string>,
+  names: ReadonlyMap<string, string | null>,
+): NotImportedSummary | null {
+  if (!bill) return null;
+  const listed: NotImportedAccount[] = [];
+  let importPending = 0;
+  const byCurrency: Record<string, number> = {};
+  for (const [id, parts] of [...bill.notImported].sort(([a], [b]) => a.localeCompare(b))) {
+    if (connectedIds.has(id)) {
+      importPending += 1;
+      continue;
+    }
+    for (const p of parts) byCurrency[p.currency] = (byCurrency[p.currency] ?? 0) + p.billed;
+    listed.push({
+      awsAccountId: id,
+      name: names.get(id) ?? null,
+      rows: parts.reduce((s, p) => s + p.rows, 0),
+      cost: parts.length === 1 ? round(parts[0].billed) : null,
+      currency: parts.length === 1 ? parts[0].currency : null,
+    });
+  }
   const currencies = Object.keys(byCurrency);
-  const round = (n: number) => Math.round(n * 1e6) / 1e6;
   return {
-    billingPeriod: day(rows[0].billing_period) ?? '',
-    accounts: new Set([...accounts.values()].map((a) => a.id)).size,
+    billingPeriod: bill.billingPeriod,
+    accounts: listed.length,
     cost: currencies.length === 1 ? round(byCurrency[currencies[0]]) : null,
     currency: currencies.length === 1 ? currencies[0] : null,
-    detail: {
-      accounts: [...accounts.values()].map((a) => ({ ...a, billed: round(a.billed) })),
-      byCurrency: Object.fromEntries(currencies.map((c) => [c, round(byCurrency[c])])),
-    },
+    list: listed,
+    importPending,
+    detail: { byCurrency: Object.fromEntries(currencies.map((c) => [c, round(byCurrency[c])])) },
   };
 }

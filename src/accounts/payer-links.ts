@@ -70,3 +70,27 @@ export async function recordMembers(
   }
   return attached;
 }
+
+const EXPORT_FIELDS = ['exportType', 'exportName', 'bucket', 'prefix', 'exportRegion'] as const;
+
+/**
+ * An account that a connected payer's AWS Organization lists is a member whichever type it is connected as:
+ * asked for as `assumed_role` with no export, or with its payer's own export (which a member's role cannot
+ * read), it is connected as a linked account with that role, billed through the payer. Anything else is
+ * returned as given.
+ */
+export async function asMember(store: Queryable, orgId: string, raw: unknown): Promise<unknown> {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const body = raw as Record<string, unknown>;
+  if (body.type !== 'assumed_role' || typeof body.awsAccountId !== 'string') return raw;
+  const listed = await memberDb.payerListing(store, orgId, body.awsAccountId.replace(/-/g, ''));
+  if (!listed) return raw;
+  const payer = await db.getAccount(store, orgId, listed.payerId);
+  if (!payer) return raw;
+  const noExport = body.bucket === undefined && body.exportName === undefined;
+  const payersExport = body.bucket === payer.bucket && body.exportName === payer.exportName;
+  if (!noExport && !payersExport) return raw;
+  const out: Record<string, unknown> = { ...body, type: 'linked', payerAccountId: payer.id };
+  for (const f of [...EXPORT_FIELDS, 'memberImport']) delete out[f];
+  return out;
+}

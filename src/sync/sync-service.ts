@@ -68,6 +68,11 @@ export interface SyncAccountEvents {
   ): Promise<void>;
   /** The account is gone: its queued run is cancelled and a running one aborted. */
   accountRemoved(account: { id: string; orgId?: string }): Promise<void>;
+  /**
+   * A member account was removed: the payer re-imports the periods that held it, now without it (the billing
+   * load reloads a period whose kept accounts are no longer all connected), so its costs leave the totals.
+   */
+  memberRemoved(payerId: string, member: { id: string; orgId?: string }): Promise<void>;
 }
 
 export interface SyncService {
@@ -276,6 +281,17 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
         log.error(
           { err, cloudAccountId: payerId, memberId: member.id },
           "could not queue the payer's re-import for a connected member account",
+        );
+      }
+    },
+    async memberRemoved(payerId, member) {
+      try {
+        const orgId = await orgIdOf(member);
+        if (orgId) await trigger({ orgId, accountId: payerId, trigger: 'member_removed' });
+      } catch (err) {
+        log.error(
+          { err, cloudAccountId: payerId, memberId: member.id },
+          "could not queue the payer's re-import for a removed member account",
         );
       }
     },

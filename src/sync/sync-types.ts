@@ -36,7 +36,7 @@ export const FINISHED_STATES: readonly RunState[] = [
   'interrupted',
 ];
 
-export const TRIGGERS = ['manual', 'schedule', 'connected', 'member_connected'] as const;
+export const TRIGGERS = ['manual', 'schedule', 'connected', 'member_connected', 'member_removed'] as const;
 export type SyncTrigger = (typeof TRIGGERS)[number];
 
 /**

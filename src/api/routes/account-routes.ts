@@ -4,7 +4,7 @@ import type { AppContext } from '../../app/context.js';
 import type { Actor } from '../../accounts/account-service.js';
 import {
   ACCOUNT_TYPES,
-  createAccountSchema,
+  createRequestSchema,
   EXPORT_TYPES,
   MEMBER_IMPORT,
   updateAccountSchema,
@@ -59,6 +59,10 @@ export const MemberAccountSchema = z
     discoveredAt: z.string(),
     connected: z.boolean(),
     cloudAccountId: z.string().nullable(),
+    costs: z.enum(['imported', 'not_imported', 'import_pending', 'removal_pending', 'none']).openapi({
+      description:
+        "Where the member's costs stand in the payer's latest bill: in the totals, left out (not connected), waiting for the payer's re-import after a connect or a removal, or not billed",
+    }),
   })
   .openapi('MemberAccount');
 
@@ -111,6 +115,21 @@ export const CloudAccountSchema = z
         accounts: z.number(),
         cost: z.number().nullable(),
         currency: z.string().nullable(),
+        list: z
+          .array(
+            z.object({
+              awsAccountId: z.string(),
+              name: z.string().nullable(),
+              rows: z.number(),
+              cost: z.number().nullable(),
+              currency: z.string().nullable(),
+            }),
+          )
+          .openapi({ description: 'The accounts counted in `accounts`, with their cost in the period' }),
+        importPending: z.number().openapi({
+          description:
+            "Members connected since the period was loaded; the payer's queued re-import adds them",
+        }),
         detail: z.record(z.string(), z.unknown()),
       })
       .nullable()
@@ -142,7 +161,7 @@ const create = defineRoute('accounts:write', {
   path: '/api/v1/cloud-accounts',
   tags: ['cloud accounts'],
   summary: 'Connect an AWS account (validated first; refused when the credentials or the account ID fail)',
-  request: { body: jsonBody(createAccountSchema) },
+  request: { body: jsonBody(createRequestSchema) },
   responses: {
     201: jsonResponse(
       CloudAccountSchema,

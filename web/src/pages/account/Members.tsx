@@ -2,9 +2,10 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { IfAllowed } from '../../components/Allowed';
 import { StatusBadge } from '../../components/StatusBadge';
-import { dateTime, money } from '../../format';
+import { dateTime } from '../../format';
 import type { CloudAccount } from '../../types';
 import { connectMemberPath } from '../accounts/MemberRows';
+import { memberCostsText, notImportedText } from '../accounts/member-costs';
 
 /** A payer's member accounts as AWS Organizations lists them, connected or not, and what is not imported. */
 export function Members(props: { payer: CloudAccount }): ReactNode {
@@ -23,10 +24,8 @@ export function Members(props: { payer: CloudAccount }): ReactNode {
         </span>
       </div>
       {ni && ni.accounts > 0 ? (
-        <p className="muted">
-          Not imported from the bill of {ni.billingPeriod.slice(0, 7)}: {ni.accounts} member account
-          {ni.accounts === 1 ? '' : 's'}
-          {ni.cost !== null ? `, ${money(ni.cost, ni.currency ?? 'USD')}` : ''}.
+        <p className="muted" data-not-imported={ni.accounts}>
+          {notImportedText(ni)}
         </p>
       ) : null}
       <table className="table">
@@ -34,6 +33,7 @@ export function Members(props: { payer: CloudAccount }): ReactNode {
           <tr>
             <th>Account</th>
             <th>In Cloudtally</th>
+            <th>Costs</th>
             <th>AWS status</th>
             <th>Joined</th>
             <th>
@@ -58,6 +58,7 @@ export function Members(props: { payer: CloudAccount }): ReactNode {
                   <StatusBadge state="discovered" />
                 )}
               </td>
+              <td className="muted small">{memberCostsText(payer, m)}</td>
               <td className="muted">{m.awsStatus ?? '—'}</td>
               <td className="muted">{m.joinedAt ? dateTime(m.joinedAt) : '—'}</td>
               <td className="actions">

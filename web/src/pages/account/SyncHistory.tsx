@@ -11,6 +11,7 @@ const TRIGGERS: Record<string, string> = {
   schedule: 'Schedule',
   connected: 'Connected',
   member_connected: 'Member connected',
+  member_removed: 'Member removed',
 };
 
 function took(run: SyncRun): string {

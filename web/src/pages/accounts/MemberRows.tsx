@@ -2,8 +2,8 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { IfAllowed } from '../../components/Allowed';
 import { StatusBadge } from '../../components/StatusBadge';
-import { money } from '../../format';
 import type { CloudAccount } from '../../types';
+import { memberCostsText, notImportedText } from './member-costs';
 
 export function connectMemberPath(payer: CloudAccount, awsAccountId: string, name: string | null): string {
   const p = new URLSearchParams({
@@ -45,10 +45,7 @@ export function MemberRows(props: {
             ) : null}
           </td>
           <td colSpan={props.columns - 3} className="muted small">
-            Listed by AWS Organizations under {payer.name}.{' '}
-            {payer.memberImport === 'all'
-              ? 'Its costs are imported with the payer’s; connect it to also see its resources and utilization.'
-              : 'Its costs are not imported until it is connected.'}
+            Listed by AWS Organizations under {payer.name}. {memberCostsText(payer, m)}
           </td>
           <td className="actions">
             <IfAllowed action="accounts:write">
@@ -67,11 +64,8 @@ export function MemberRows(props: {
       {ni && ni.accounts > 0 ? (
         <tr className="sub-row">
           <td colSpan={props.columns}>
-            <span className="muted">
-              Not imported from this payer's bill ({ni.billingPeriod.slice(0, 7)}): {ni.accounts} member
-              account
-              {ni.accounts === 1 ? '' : 's'}
-              {ni.cost !== null ? <>, {money(ni.cost, ni.currency ?? 'USD')}</> : null}.{' '}
+            <span className="muted" data-not-imported={ni.accounts}>
+              {notImportedText(ni)}{' '}
               {payer.memberImport === 'connected-only' ? (
                 <>
                   Connect them, or set the payer to import all member accounts in its{' '}

@@ -7,7 +7,7 @@ export const CONNECTION_TYPES: { id: ConnectionType; title: string; recommended?
       id: 'assumed_role',
       title: 'Assumed role',
       recommended: true,
-      text: 'Cloudtally assumes a read-only IAM role with your organization’s external ID. No long-lived keys are stored. Billing comes from the account’s CUR 2.0 or legacy CUR export in S3.',
+      text: 'Cloudtally assumes a read-only IAM role with your organization’s external ID. No long-lived keys are stored. Billing comes from the account’s CUR 2.0 or legacy CUR export in S3; a member account of a connected payer is billed through the payer instead (give no export, or the payer’s).',
     },
     {
       id: 'root',
