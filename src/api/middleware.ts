@@ -54,7 +54,9 @@ export function authenticationMiddleware(ctx: AppContext): MiddlewareHandler<Api
     const header = c.req.header('authorization');
     if (header?.toLowerCase().startsWith('bearer ')) {
       const principal = await ctx.auth.authenticateToken(header.slice(7).trim());
+      // Not thrown here: public routes (health, signing in) answer whatever token comes along.
       if (principal) c.set('principal', principal);
+      else c.set('tokenRejected', true);
     } else {
       const token = getCookie(c, SESSION_COOKIE);
       if (token) {

@@ -12,6 +12,8 @@ export type ApiEnv = {
     csrfToken?: string;
     /** A valid session cookie came without its CSRF header: routes that need a caller refuse it. */
     csrfRejected?: boolean;
+    /** A bearer token came that is not (or no longer) a valid API token: the 401 says so. */
+    tokenRejected?: boolean;
   };
 };
 
@@ -44,6 +46,9 @@ export function recordRoute(
     routeRegistry.push({ method: m, path, access, responses });
 }
 
+const TOKEN_REJECTED =
+  'The API token is invalid or revoked. Create a new one (cloudtally tokens create, or POST /api/v1/tokens when signed in) and send it as Authorization: Bearer TOKEN.';
+
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 /**
@@ -60,7 +65,7 @@ function guard(access: Access, needsJsonBody: boolean): MiddlewareHandler<ApiEnv
         );
       }
       const principal = c.get('principal');
-      if (!principal) throw new UnauthenticatedError();
+      if (!principal) throw new UnauthenticatedError(c.get('tokenRejected') ? TOKEN_REJECTED : undefined);
       if (access !== 'member' && !can(principal, access)) throw new PermissionError(ACTION_REASONS[access]);
     }
     if (needsJsonBody) {

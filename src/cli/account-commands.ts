@@ -5,7 +5,8 @@ import type { CloudAccount, MemberAccount, ValidationReport } from '../accounts/
 import type { SetupInfo } from '../accounts/setup-policies.js';
 import type { AppContext } from '../app/context.js';
 import { ERROR_MAP, InputError } from '../lib/errors.js';
-import { clientFromEnv, type ApiClient } from './client.js';
+import { isAccountId, matchAccount } from '../accounts/account-ref.js';
+import { clientFromEnv, MessageNotFoundError, type ApiClient } from './client.js';
 import {
   action,
   openContext,
@@ -113,6 +114,14 @@ async function directBackend(flags: StoreFlags & ClientFlags): Promise<Backend> 
     whoami: () => ctx.aws.hostIdentity(),
     close: () => ctx.close(),
   };
+}
+
+/** The account a person named (Cloudtally ID, AWS account ID or name), by the rule the MCP tools use too. */
+async function accountIdOf(b: Backend, ref: string): Promise<string> {
+  if (isAccountId(ref)) return ref.trim();
+  const m = matchAccount(await b.list(), ref, 'See `cloudtally accounts list`.');
+  if (m.found) return m.id;
+  throw m.reason === 'none' ? new MessageNotFoundError(m.message) : new InputError('account', m.message);
 }
 
 async function backendFor(flags: StoreFlags & ClientFlags): Promise<Backend> {
@@ -325,13 +334,13 @@ export function registerAccountCommands(program: Command): void {
 
   withFlags(
     accounts
-      .command('show <id>')
-      .description('One account, with its last validation')
+      .command('show <account>')
+      .description('One account (its Cloudtally ID, AWS account ID or name), with its last validation')
       .option('--json', 'print JSON'),
   ).action(
-    action(async (id: string, flags: StoreFlags & ClientFlags & { json?: boolean }) => {
+    action(async (ref: string, flags: StoreFlags & ClientFlags & { json?: boolean }) => {
       await withBackend(flags, async (b) => {
-        const a = await b.get(id);
+        const a = await b.get(await accountIdOf(b, ref));
         if (flags.json) return printJson(a);
         printAccount(a);
         if (a.validation) printValidation(a.validation);
@@ -375,12 +384,12 @@ export function registerAccountCommands(program: Command): void {
         .description('Change an account; the connection is validated again when it changes'),
     ).option('--json', 'print the account as JSON'),
   ).action(
-    action(async (id: string, flags: StoreFlags & ClientFlags & ConnectFlags) => {
+    action(async (ref: string, flags: StoreFlags & ClientFlags & ConnectFlags) => {
       const body = await bodyFrom(flags, false);
       if (Object.keys(body).length === 0)
         throw new InputError('edit', 'Nothing to change: give at least one flag (see --help)');
       await withBackend(flags, async (b) => {
-        const a = await b.update(id, body);
+        const a = await b.update(await accountIdOf(b, ref), body);
         if (flags.json) return printJson(a);
         process.stdout.write(`updated ${a.name} (${a.id})\n`);
         printAccount(a);
@@ -397,9 +406,9 @@ export function registerAccountCommands(program: Command): void {
         .command(`${name} <id>`)
         .description(enabled ? 'Sync the account again' : 'Stop syncing the account (its data stays)'),
     ).action(
-      action(async (id: string, flags: StoreFlags & ClientFlags) => {
+      action(async (ref: string, flags: StoreFlags & ClientFlags) => {
         await withBackend(flags, async (b) => {
-          const a = await b.update(id, { enabled });
+          const a = await b.update(await accountIdOf(b, ref), { enabled });
           process.stdout.write(`${enabled ? 'enabled' : 'disabled'} ${a.name} (${a.id})\n`);
         });
       }),
@@ -412,9 +421,9 @@ export function registerAccountCommands(program: Command): void {
       .description('Check the connection step by step and say what to fix')
       .option('--json', 'print JSON'),
   ).action(
-    action(async (id: string, flags: StoreFlags & ClientFlags & { json?: boolean }) => {
+    action(async (ref: string, flags: StoreFlags & ClientFlags & { json?: boolean }) => {
       await withBackend(flags, async (b) => {
-        const { validation } = await b.validate(id);
+        const { validation } = await b.validate(await accountIdOf(b, ref));
         if (flags.json) printJson(validation);
         else printValidation(validation);
         reportOutcome(validation);
@@ -428,8 +437,9 @@ export function registerAccountCommands(program: Command): void {
       .description('Remove an account with its imported data and stored credentials (asks first)')
       .option('--yes', 'do not ask'),
   ).action(
-    action(async (id: string, flags: StoreFlags & ClientFlags & { yes?: boolean }) => {
+    action(async (ref: string, flags: StoreFlags & ClientFlags & { yes?: boolean }) => {
       await withBackend(flags, async (b) => {
+        const id = await accountIdOf(b, ref);
         const a = await b.get(id);
         if (!flags.yes) {
           if (!process.stdin.isTTY)
@@ -457,8 +467,9 @@ export function registerAccountCommands(program: Command): void {
       .description("Member accounts the payer's AWS Organization lists, connected or not")
       .option('--json', 'print JSON'),
   ).action(
-    action(async (payerId: string, flags: StoreFlags & ClientFlags & { json?: boolean }) => {
+    action(async (payerRef: string, flags: StoreFlags & ClientFlags & { json?: boolean }) => {
       await withBackend(flags, async (b) => {
+        const payerId = await accountIdOf(b, payerRef);
         const items = await b.members(payerId);
         if (flags.json) return printJson({ items });
         printTable(

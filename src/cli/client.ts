@@ -32,6 +32,14 @@ type ErrorBody = {
   };
 };
 
+/** A "not found" whose message is already a sentence (NotFoundError would add "was not found" a second time). */
+export class MessageNotFoundError extends NotFoundError {
+  constructor(message: string) {
+    super('');
+    this.message = message;
+  }
+}
+
 function toError(status: number, body: ErrorBody, fallback: string): AppError {
   const e = body.error ?? {};
   const message = e.message ?? fallback;
@@ -45,7 +53,7 @@ function toError(status: number, body: ErrorBody, fallback: string): AppError {
     case 403:
       return new PermissionError(message);
     case 404:
-      return new NotFoundError(message);
+      return new MessageNotFoundError(message);
     case 409:
       return new ConflictError(message);
     case 429:
@@ -60,9 +68,8 @@ export function clientFromEnv(flags: { url?: string; token?: string } = {}): Api
   const token = flags.token ?? process.env.CLOUDTALLY_TOKEN;
   if (!url) return undefined;
   if (!token)
-    throw new InputError(
-      'CLOUDTALLY_TOKEN',
-      'CLOUDTALLY_URL is set but CLOUDTALLY_TOKEN is not: create one with `cloudtally tokens create`',
+    throw new UnauthenticatedError(
+      'CLOUDTALLY_URL is set but CLOUDTALLY_TOKEN is not: create one with `cloudtally tokens create` and set CLOUDTALLY_TOKEN (or pass --token)',
     );
   return createApiClient(url, token);
 }

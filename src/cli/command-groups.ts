@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { usageExit } from './output.js';
 
 /**
  * A group of CLI commands in its own module. The module (and what it imports: the AWS SDK, DuckDB, pg, Hono) is
@@ -43,7 +44,9 @@ export async function createProgram(
     .name('cloudtally')
     .description('Self-hosted cloud cost management for AWS')
     .version('0.1.0')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Set before the groups register, so that their commands inherit it: usage errors exit 2.
+    .exitOverride(usageExit);
   const registers = await Promise.all(groupsFor(groups, args).map((g) => g.load()));
   for (const register of registers) register(program);
   return program;

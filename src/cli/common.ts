@@ -6,6 +6,8 @@ import { loadConfig, type Config } from '../config/config.js';
 import { AppError, ERROR_MAP, errorKind, InputError, NotFoundError } from '../lib/errors.js';
 import { clientFromEnv, type ApiClient } from './client.js';
 
+export { printTable } from './output.js';
+
 export interface StoreFlags {
   dataDir?: string;
   databaseUrl?: string;
@@ -147,23 +149,6 @@ export async function promptHidden(question: string): Promise<string> {
 
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
-}
-
-/** Prints rows as an aligned table. */
-export function printTable(rows: Record<string, unknown>[], columns: string[]): void {
-  if (rows.length === 0) {
-    process.stdout.write('(none)\n');
-    return;
-  }
-  const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => text(r[c]).length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  process.stdout.write(line(columns.map((c) => c.toUpperCase())) + '\n');
-  for (const r of rows) process.stdout.write(line(columns.map((c) => text(r[c]))) + '\n');
 }
 
 /** Runs a command action, turning errors into a clear message and the exit code of the error table. */
