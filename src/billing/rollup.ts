@@ -48,7 +48,7 @@ export function groupsSql(rel: string): string {
 /** cost_daily rows of `groups`: one per day, account, service, region, charge category and currency. */
 export function dailyRollupSql(groups: string): string {
   return `SELECT ${GROUP_KEYS.join(', ')},
-      ${COST_SUMS.map(([, c]) => `CAST(sum(${c}) AS DECIMAL(18,6)) AS ${c}`).join(', ')},
+      ${COST_SUMS.map(([, c]) => `CAST(sum(${c}) AS DECIMAL(18,10)) AS ${c}`).join(', ')},
       sum(row_count) AS row_count
     FROM ${groups}
     GROUP BY ${GROUP_KEYS.join(', ')}`;

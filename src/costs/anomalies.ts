@@ -1,23 +1,36 @@
 /**
  * Stored anomalies: recomputed from the `cost_daily` rollup after each billing load, listed with the line items
- * that drove them. Amortized cost is judged, so that a commitment bought on the 1st is not a spike.
+ * that drove them and with what people decided about them. Amortized cost is judged, so that a commitment bought
+ * on the 1st is not a spike.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
+import { NotFoundError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Queryable, Store } from '../store/store.js';
 import type { AccountNames } from './account-names.js';
-import { detectAnomalies, type AnomalyOptions, type DetectedAnomaly } from './anomaly-detect.js';
+import { ANOMALY_COLUMN, driversFor } from './anomaly-drivers.js';
+import {
+  DEFAULT_ANOMALY_OPTIONS,
+  detectAnomalies,
+  type AnomalyOptions,
+  type AnomalyPoint,
+  type DetectedAnomaly,
+} from './anomaly-detect.js';
+import { writeState, type AnomalyState } from './anomaly-states.js';
 import { round6 } from './cost-answer.js';
-import { addDays, daysBetween } from './dates.js';
+import { addDays } from './dates.js';
 
 export const ANOMALY_DIMENSIONS = ['account', 'service'] as const;
 export type AnomalyDimension = (typeof ANOMALY_DIMENSIONS)[number];
 
-const COLUMN: Record<AnomalyDimension, string> = { account: 'sub_account_id', service: 'service_name' };
 /** Days of history judged on each recompute (13 months and a baseline). */
 const HISTORY_DAYS = 460;
-const DRIVER_LIMIT = 5;
+/**
+ * Charges that recur monthly (credits, fees, RI and Savings Plan fees, support, tax: FOCUS Credit, Purchase and
+ * Tax), judged against the same day of previous months rather than against the week.
+ */
+const RECURRING = `charge_category IN ('Credit', 'Purchase', 'Tax')`;
 
 export interface AnomalyDriver {
   resourceId: string | null;
@@ -49,6 +62,11 @@ export interface CostAnomaly {
   direction: 'increase' | 'decrease';
   drivers: AnomalyDriver[];
   detectedAt: string;
+  /** What people decided: open (nobody has yet), acknowledged, or expected. Kept across recomputes. */
+  state: AnomalyState;
+  comment: string | null;
+  stateUpdatedBy: string | null;
+  stateUpdatedAt: string | null;
 }
 
 export interface ListAnomaliesOptions {
@@ -56,6 +74,7 @@ export interface ListAnomaliesOptions {
   to?: string;
   dimension?: AnomalyDimension;
   direction?: 'increase' | 'decrease';
+  state?: AnomalyState;
   limit?: number;
 }
 
@@ -66,13 +85,6 @@ export interface AnomalyEngineDeps {
   names: AccountNames;
   options?: Partial<AnomalyOptions>;
 }
-
-type SeriesRow = {
-  d: string;
-  k: string;
-  currency: string;
-  cost: number;
-};
 
 type StoredRow = {
   id: string;
@@ -88,137 +100,211 @@ type StoredRow = {
   detected_at: Date;
 };
 
-function seriesKey(dimension: string, key: string, currency: string): string {
-  return JSON.stringify([dimension, key, currency]);
+type ListedRow = StoredRow & {
+  state: AnomalyState | null;
+  comment: string | null;
+  user_id: string | null;
+  updated_at: Date | string | null;
+};
+
+/** A day of a series: its cost and the recurring part of it. */
+type Day = { cost: number; recurring: number };
+type Days = Map<string, Day>;
+
+interface Series {
+  key: string;
+  currency: string;
+  /** Accounts past their first weeks (or older than the history). */
+  settled: Days;
+  /** Accounts still in their first weeks at some judged day, each on its own. */
+  young: Map<string, Days>;
+}
+
+const keyOf = (dimension: string, key: string, currency: string, date: string) =>
+  JSON.stringify([dimension, key, currency, date]);
+
+function add(days: Days, date: string, cost: number, recurring: number): void {
+  const d = days.get(date) ?? { cost: 0, recurring: 0 };
+  d.cost += cost;
+  d.recurring += recurring;
+  days.set(date, d);
+}
+
+/**
+ * Judges one series up to `last`. An account's costs count in a service's series only from the day the account
+ * has a whole baseline of history (`settledAfter` days after its first cost), and then with that history, so that
+ * an account joining the organization is neither judged nor a step in the services it uses.
+ */
+export function judgeSeries(
+  s: Pick<Series, 'settled' | 'young'>,
+  last: string,
+  firstDay: ReadonlyMap<string, string>,
+  settledAfter: number,
+  options?: Partial<AnomalyOptions>,
+): DetectedAnomaly[] {
+  const entries = [...s.young.keys()]
+    .map((a) => ({ account: a, from: addDays(firstDay.get(a) ?? last, settledAfter) }))
+    .sort((x, y) => x.from.localeCompare(y.from));
+  const bounds = [...new Set(entries.map((e) => e.from))].filter((d) => d <= last);
+  const intervals: { from: string; to: string; accounts: string[] }[] = [];
+  let from = '0000-01-01';
+  for (const b of [...bounds, null]) {
+    const to = b === null ? last : addDays(b, -1);
+    if (from <= to)
+      intervals.push({ from, to, accounts: entries.filter((e) => e.from <= from).map((e) => e.account) });
+    if (b !== null) from = b;
+  }
+  const out: DetectedAnomaly[] = [];
+  for (const interval of intervals) {
+    const parts = [s.settled, ...interval.accounts.map((a) => s.young.get(a) ?? new Map<string, Day>())];
+    const dates = parts.flatMap((p) => [...p.keys()]).filter((d) => d <= interval.to);
+    if (dates.length === 0) continue;
+    const start = dates.sort()[0];
+    const points: AnomalyPoint[] = [];
+    for (let date = start; date <= interval.to; date = addDays(date, 1)) {
+      let cost = 0;
+      let recurring = 0;
+      for (const p of parts) {
+        const d = p.get(date);
+        if (d) {
+          cost += d.cost;
+          recurring += d.recurring;
+        }
+      }
+      points.push({ date, cost, recurring });
+    }
+    for (const a of detectAnomalies(points, options)) if (a.date >= interval.from) out.push(a);
+  }
+  return out;
 }
 
 export function createAnomalyEngine({ store, clock, log, names, options }: AnomalyEngineDeps) {
-  /**
-   * The line items (by resource, usage type, service, account, region) that changed most on each anomalous day
-   * against their average over the 28 days before, for many anomalies of one dimension in one statement.
-   */
-  async function driversFor(
-    orgId: string,
-    dimension: AnomalyDimension,
-    list: readonly { key: string; currency: string; date: string }[],
-  ): Promise<Map<string, AnomalyDriver[]>> {
-    const out = new Map<string, AnomalyDriver[]>();
-    const window = 28;
-    for (let i = 0; i < list.length; i += 100) {
-      const chunk = list.slice(i, i + 100);
-      const params: (string | number)[] = [orgId];
-      const values = chunk
-        .map(
-          (a) =>
-            `(${['key', 'currency'].map((f) => `$${params.push(a[f as 'key' | 'currency'])}`).join(', ')}, ` +
-            `CAST($${params.push(addDays(a.date, -window))} AS DATE), CAST($${params.push(a.date)} AS DATE))`,
-        )
-        .join(', ');
-      const dates = chunk.map((a) => a.date).sort();
-      const lo = `$${params.push(addDays(dates[0], -window))}`;
-      const hi = `$${params.push(dates.at(-1) ?? dates[0])}`;
-      const top = `$${params.push(DRIVER_LIMIT)}`;
-      const rows = await store.query<{
-        ak: string;
-        ac: string;
-        ad: string;
-        resource_id: string | null;
-        usage_type: string | null;
-        service: string | null;
-        account: string | null;
-        region: string | null;
-        day_cost: number;
-        base_cost: number;
-      }>(
-        `WITH a (ak, ac, lo, ad) AS (VALUES ${values}),
-         g AS (
-           SELECT a.ak AS ak, a.ac AS ac, a.ad AS ad, li.resource_id AS resource_id, li.x_usage_type AS usage_type,
-                  li.service_name AS service, li.sub_account_id AS account, li.region_id AS region,
-                  SUM(CASE WHEN li.usage_date = a.ad THEN li.effective_cost ELSE 0 END) AS day_cost,
-                  SUM(CASE WHEN li.usage_date < a.ad THEN li.effective_cost ELSE 0 END) AS base_cost
-           FROM cost_line_items li
-           JOIN a ON li.${COLUMN[dimension]} = a.ak AND li.billing_currency = a.ac
-                 AND li.usage_date >= a.lo AND li.usage_date <= a.ad
-           WHERE li.org_id = $1 AND li.usage_date >= ${lo} AND li.usage_date <= ${hi}
-           GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-         )
-         SELECT * FROM (
-           SELECT g.*, ROW_NUMBER() OVER (
-             PARTITION BY ak, ac, ad ORDER BY abs(day_cost - base_cost / ${window}) DESC, resource_id, usage_type
-           ) AS rn
-           FROM g WHERE day_cost - base_cost / ${window} <> 0
-         ) x WHERE rn <= ${top}`,
-        params,
-      );
-      for (const r of rows) {
-        const id = JSON.stringify([r.ak, r.ac, String(r.ad).slice(0, 10)]);
-        const cost = Number(r.day_cost);
-        const baseline = Number(r.base_cost) / window;
-        const list = out.get(id) ?? [];
-        list.push({
-          resourceId: r.resource_id || null,
-          usageType: r.usage_type || null,
-          service: r.service || null,
-          account: r.account || null,
-          region: r.region || null,
-          cost: round6(cost),
-          baseline: round6(baseline),
-          change: round6(cost - baseline),
-        });
-        out.set(id, list);
-      }
-    }
-    for (const l of out.values()) l.sort((x, y) => Math.abs(y.change) - Math.abs(x.change));
-    return out;
-  }
+  const o = { ...DEFAULT_ANOMALY_OPTIONS, ...options };
 
   async function loadSeries(
     orgId: string,
     dimension: AnomalyDimension,
     from: string,
     to: string,
+    young: readonly string[],
     onlyKeys?: readonly string[],
-  ): Promise<Map<string, { key: string; currency: string; points: Map<string, number> }>> {
+  ): Promise<Map<string, Series>> {
     const params: (string | number)[] = [orgId, from, to];
+    const column = ANOMALY_COLUMN[dimension];
     let restrict = '';
     if (onlyKeys) {
       if (onlyKeys.length === 0) return new Map();
-      restrict = ` AND ${COLUMN[dimension]} IN (${onlyKeys.map((k) => `$${params.push(k)}`).join(', ')})`;
+      restrict = ` AND ${column} IN (${onlyKeys.map((k) => `$${params.push(k)}`).join(', ')})`;
     }
-    const rows = await store.query<SeriesRow>(
-      `SELECT usage_date AS d, ${COLUMN[dimension]} AS k, billing_currency AS currency, SUM(effective_cost) AS cost
+    // A service's series keeps the accounts still in their first weeks apart; an account's series is its own.
+    const account =
+      dimension === 'service' && young.length > 0
+        ? `CASE WHEN sub_account_id IN (${young.map((a) => `$${params.push(a)}`).join(', ')}) THEN sub_account_id ELSE '' END`
+        : `''`;
+    const rows = await store.query<{
+      d: string;
+      k: string;
+      a: string;
+      currency: string;
+      cost: number;
+      rec: number;
+    }>(
+      `SELECT CAST(usage_date AS VARCHAR) AS d, ${column} AS k, ${account} AS a, billing_currency AS currency,
+              SUM(effective_cost) AS cost, SUM(CASE WHEN ${RECURRING} THEN effective_cost ELSE 0 END) AS rec
        FROM cost_daily
-       WHERE org_id = $1 AND usage_date >= $2 AND usage_date <= $3 AND ${COLUMN[dimension]} IS NOT NULL
-         AND ${COLUMN[dimension]} <> '' AND billing_currency IS NOT NULL${restrict}
-       GROUP BY 1, 2, 3`,
+       WHERE org_id = $1 AND usage_date >= $2 AND usage_date <= $3 AND ${column} IS NOT NULL
+         AND ${column} <> '' AND billing_currency IS NOT NULL${restrict}
+       GROUP BY 1, 2, 3, 4`,
       params,
     );
-    const out = new Map<string, { key: string; currency: string; points: Map<string, number> }>();
+    const out = new Map<string, Series>();
     for (const r of rows) {
-      const id = seriesKey(dimension, r.k, r.currency);
+      const id = JSON.stringify([r.k, r.currency]);
       let s = out.get(id);
       if (!s) {
-        s = { key: r.k, currency: r.currency, points: new Map() };
+        s = { key: r.k, currency: r.currency, settled: new Map(), young: new Map() };
         out.set(id, s);
       }
-      s.points.set(String(r.d), Number(r.cost));
+      let days = s.settled;
+      if (r.a) {
+        days = s.young.get(r.a) ?? new Map<string, Day>();
+        s.young.set(r.a, days);
+      }
+      add(days, String(r.d).slice(0, 10), Number(r.cost), Number(r.rec));
     }
     return out;
   }
 
-  async function insertRows(tx: Queryable, rows: readonly (string | number | Date)[][]): Promise<void> {
+  async function upsertRows(tx: Queryable, rows: readonly (string | number | Date)[][]): Promise<void> {
     const width = 14;
     for (let i = 0; i < rows.length; i += 100) {
       const chunk = rows.slice(i, i + 100);
       const values = chunk
         .map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`)
         .join(', ');
+      // An upsert, never a delete and an insert of the same key in one transaction: DuckDB rejects that for rows
+      // already checkpointed to its storage.
       await tx.execute(
         `INSERT INTO cost_anomalies (id, org_id, dimension, dimension_value, usage_date, currency, basis, actual_cost,
-           expected_cost, spread, threshold, direction, drivers, detected_at) VALUES ${values}`,
+           expected_cost, spread, threshold, direction, drivers, detected_at) VALUES ${values}
+         ON CONFLICT (org_id, dimension, dimension_value, usage_date, currency) DO UPDATE SET
+           basis = excluded.basis, actual_cost = excluded.actual_cost, expected_cost = excluded.expected_cost,
+           spread = excluded.spread, threshold = excluded.threshold, direction = excluded.direction,
+           drivers = excluded.drivers, detected_at = excluded.detected_at`,
         chunk.flat(),
       );
     }
+  }
+
+  async function list(orgId: string, o: ListAnomaliesOptions & { id?: string } = {}): Promise<CostAnomaly[]> {
+    const params: (string | number)[] = [orgId];
+    const where = ['a.org_id = $1'];
+    if (o.id) where.push(`a.id = $${params.push(o.id)}`);
+    if (o.from) where.push(`a.usage_date >= $${params.push(o.from)}`);
+    if (o.to) where.push(`a.usage_date <= $${params.push(o.to)}`);
+    if (o.dimension) where.push(`a.dimension = $${params.push(o.dimension)}`);
+    if (o.direction) where.push(`a.direction = $${params.push(o.direction)}`);
+    if (o.state) where.push(`COALESCE(s.state, 'open') = $${params.push(o.state)}`);
+    const rows = await store.query<ListedRow>(
+      `SELECT a.id, a.dimension, a.dimension_value, CAST(a.usage_date AS VARCHAR) AS usage_date, a.currency,
+              a.actual_cost, a.expected_cost, a.threshold, a.direction, a.drivers, a.detected_at,
+              s.state, s.comment, s.user_id, s.updated_at
+       FROM cost_anomalies a
+       LEFT JOIN cost_anomaly_states s ON s.org_id = a.org_id AND s.dimension = a.dimension
+         AND s.dimension_value = a.dimension_value AND s.usage_date = a.usage_date AND s.currency = a.currency
+       WHERE ${where.join(' AND ')}
+       ORDER BY a.usage_date DESC, abs(a.actual_cost - a.expected_cost) DESC, a.id
+       LIMIT $${params.push(o.limit ?? 100)}`,
+      params,
+    );
+    const accountIds = rows.filter((r) => r.dimension === 'account').map((r) => r.dimension_value);
+    const labels = await names.lookup(orgId, [...new Set(accountIds)]);
+    return rows.map((r) => {
+      const actual = Number(r.actual_cost);
+      const expected = Number(r.expected_cost);
+      const name = r.dimension === 'account' ? labels.get(r.dimension_value) : undefined;
+      return {
+        id: r.id,
+        dimension: r.dimension,
+        key: r.dimension_value,
+        label: name ? `${name} (${r.dimension_value})` : r.dimension_value,
+        date: String(r.usage_date).slice(0, 10),
+        currency: r.currency,
+        basis: 'amortized' as const,
+        actual: round6(actual),
+        expected: round6(expected),
+        change: round6(actual - expected),
+        changePercent: expected === 0 ? null : round6(((actual - expected) / Math.abs(expected)) * 100),
+        threshold: round6(Number(r.threshold)),
+        direction: r.direction,
+        drivers: JSON.parse(r.drivers) as AnomalyDriver[],
+        detectedAt: r.detected_at instanceof Date ? r.detected_at.toISOString() : String(r.detected_at),
+        state: r.state ?? 'open',
+        comment: r.comment ?? null,
+        stateUpdatedBy: r.user_id ?? null,
+        stateUpdatedAt: r.updated_at ? new Date(r.updated_at).toISOString() : null,
+      };
+    });
   }
 
   return {
@@ -229,7 +315,8 @@ export function createAnomalyEngine({ store, clock, log, names, options }: Anoma
     async recompute(orgId: string, cloudAccountId?: string): Promise<{ anomalies: number; series: number }> {
       const started = Date.now();
       const [range] = await store.query<{ first: string | null; last: string | null }>(
-        'SELECT MIN(usage_date) AS first, MAX(usage_date) AS last FROM cost_daily WHERE org_id = $1',
+        `SELECT CAST(MIN(usage_date) AS VARCHAR) AS first, CAST(MAX(usage_date) AS VARCHAR) AS last
+         FROM cost_daily WHERE org_id = $1`,
         [orgId],
       );
       let accountKeys: string[] | undefined;
@@ -241,32 +328,40 @@ export function createAnomalyEngine({ store, clock, log, names, options }: Anoma
         accountKeys = rows.map((r) => r.k);
       }
       const previous = await store.query<StoredRow>(
-        `SELECT id, dimension, dimension_value, usage_date, currency, actual_cost, expected_cost, threshold, direction,
-                drivers, detected_at FROM cost_anomalies WHERE org_id = $1`,
+        `SELECT id, dimension, dimension_value, CAST(usage_date AS VARCHAR) AS usage_date, currency, actual_cost,
+                expected_cost, threshold, direction, drivers, detected_at FROM cost_anomalies WHERE org_id = $1`,
         [orgId],
       );
       const previousBy = new Map(
-        previous.map((r) => [seriesKey(r.dimension, r.dimension_value, r.currency) + r.usage_date, r]),
+        previous.map((r) => [
+          keyOf(r.dimension, r.dimension_value, r.currency, String(r.usage_date).slice(0, 10)),
+          r,
+        ]),
       );
-      const judged = new Set<string>();
+      let judged = 0;
       const found: { dimension: AnomalyDimension; key: string; currency: string; a: DetectedAnomaly }[] = [];
       if (range?.first && range.last) {
+        const orgFirst = String(range.first).slice(0, 10);
         // The newest day is still being restated by the export; judge it once a later day has arrived.
-        const last = addDays(String(range.last), -1);
-        const first =
-          [String(range.first), addDays(last, -HISTORY_DAYS)].sort().at(-1) ?? String(range.first);
+        const last = addDays(String(range.last).slice(0, 10), -1);
+        const first = [orgFirst, addDays(last, -HISTORY_DAYS)].sort().at(-1) ?? orgFirst;
+        // Accounts that appeared after the organization's history began, and are still in their first weeks on
+        // some day judged now. Accounts present from the start joined before the history: they are settled.
+        const firstDays = await store.query<{ a: string; d: string }>(
+          `SELECT sub_account_id AS a, CAST(MIN(usage_date) AS VARCHAR) AS d FROM cost_daily
+           WHERE org_id = $1 AND sub_account_id IS NOT NULL AND sub_account_id <> '' GROUP BY 1`,
+          [orgId],
+        );
+        const firstDay = new Map(firstDays.map((r) => [r.a, String(r.d).slice(0, 10)]));
+        const young = [...firstDay]
+          .filter(([, d]) => d > orgFirst && addDays(d, o.baselineDays) > first)
+          .map(([a]) => a);
         for (const dimension of ANOMALY_DIMENSIONS) {
           const only = dimension === 'account' ? accountKeys : undefined;
-          const series = await loadSeries(orgId, dimension, first, last, only);
-          for (const [id, s] of series) {
-            judged.add(id);
-            const start = [...s.points.keys()].sort()[0];
-            const length = daysBetween(start, last) + 1;
-            const points = Array.from({ length }, (_, i) => {
-              const date = addDays(start, i);
-              return { date, cost: s.points.get(date) ?? 0 };
-            });
-            for (const a of detectAnomalies(points, options))
+          const series = await loadSeries(orgId, dimension, first, last, young, only);
+          for (const s of series.values()) {
+            judged++;
+            for (const a of judgeSeries(s, last, firstDay, o.baselineDays, options))
               found.push({ dimension, key: s.key, currency: s.currency, a });
           }
         }
@@ -274,7 +369,7 @@ export function createAnomalyEngine({ store, clock, log, names, options }: Anoma
       const now = clock.now();
       // Drivers are kept when the day's cost has not changed since they were computed.
       const kept = (f: (typeof found)[number]) => {
-        const prev = previousBy.get(seriesKey(f.dimension, f.key, f.currency) + f.a.date);
+        const prev = previousBy.get(keyOf(f.dimension, f.key, f.currency, f.a.date));
         return prev && Math.abs(Number(prev.actual_cost) - f.a.actual) < 1e-6 ? prev : undefined;
       };
       const computed = new Map<AnomalyDimension, Map<string, AnomalyDriver[]>>();
@@ -282,13 +377,19 @@ export function createAnomalyEngine({ store, clock, log, names, options }: Anoma
         const needed = found
           .filter((f) => f.dimension === dimension && !kept(f))
           .map((f) => ({ key: f.key, currency: f.currency, date: f.a.date }));
-        computed.set(dimension, needed.length ? await driversFor(orgId, dimension, needed) : new Map());
+        computed.set(
+          dimension,
+          needed.length ? await driversFor(store, orgId, dimension, needed) : new Map(),
+        );
       }
       const rows: (string | number | Date)[][] = [];
+      const foundKeys = new Set<string>();
       for (const f of found) {
-        const prev = kept(f);
-        const d = prev
-          ? prev.drivers
+        const prev = previousBy.get(keyOf(f.dimension, f.key, f.currency, f.a.date));
+        const unchanged = kept(f);
+        foundKeys.add(keyOf(f.dimension, f.key, f.currency, f.a.date));
+        const d = unchanged
+          ? unchanged.drivers
           : JSON.stringify(
               computed.get(f.dimension)?.get(JSON.stringify([f.key, f.currency, f.a.date])) ?? [],
             );
@@ -306,69 +407,49 @@ export function createAnomalyEngine({ store, clock, log, names, options }: Anoma
           f.a.threshold,
           f.a.direction,
           d,
-          prev ? prev.detected_at : now,
+          unchanged ? unchanged.detected_at : now,
         ]);
       }
+      // Anomalies judged again and not found any more; those of series not judged now stay.
       const rejudged = new Set(accountKeys);
-      const stale = previous.filter((r) => r.dimension === 'service' || rejudged.has(r.dimension_value));
+      const stale = previous.filter(
+        (r) =>
+          (!cloudAccountId || r.dimension === 'service' || rejudged.has(r.dimension_value)) &&
+          !foundKeys.has(
+            keyOf(r.dimension, r.dimension_value, r.currency, String(r.usage_date).slice(0, 10)),
+          ),
+      );
       await store.transaction(async (tx) => {
-        if (!cloudAccountId) await tx.execute('DELETE FROM cost_anomalies WHERE org_id = $1', [orgId]);
-        else
-          for (let i = 0; i < stale.length; i += 500) {
-            const ids = stale.slice(i, i + 500).map((r) => r.id);
-            await tx.execute(
-              `DELETE FROM cost_anomalies WHERE org_id = $1 AND id IN (${ids.map((_, j) => `$${j + 2}`).join(', ')})`,
-              [orgId, ...ids],
-            );
-          }
-        await insertRows(tx, rows);
+        await upsertRows(tx, rows);
+        for (let i = 0; i < stale.length; i += 500) {
+          const ids = stale.slice(i, i + 500).map((r) => r.id);
+          await tx.execute(
+            `DELETE FROM cost_anomalies WHERE org_id = $1 AND id IN (${ids.map((_, j) => `$${j + 2}`).join(', ')})`,
+            [orgId, ...ids],
+          );
+        }
       });
       log.info(
-        { orgId, cloudAccountId, anomalies: rows.length, series: judged.size, ms: Date.now() - started },
+        { orgId, cloudAccountId, anomalies: rows.length, series: judged, ms: Date.now() - started },
         'cost anomalies recomputed',
       );
-      return { anomalies: rows.length, series: judged.size };
+      return { anomalies: rows.length, series: judged };
     },
 
-    async list(orgId: string, o: ListAnomaliesOptions = {}): Promise<CostAnomaly[]> {
-      const params: (string | number)[] = [orgId];
-      const where = ['org_id = $1'];
-      if (o.from) where.push(`usage_date >= $${params.push(o.from)}`);
-      if (o.to) where.push(`usage_date <= $${params.push(o.to)}`);
-      if (o.dimension) where.push(`dimension = $${params.push(o.dimension)}`);
-      if (o.direction) where.push(`direction = $${params.push(o.direction)}`);
-      const rows = await store.query<StoredRow>(
-        `SELECT id, dimension, dimension_value, usage_date, currency, actual_cost, expected_cost, threshold, direction,
-                drivers, detected_at
-         FROM cost_anomalies WHERE ${where.join(' AND ')}
-         ORDER BY usage_date DESC, abs(actual_cost - expected_cost) DESC, id
-         LIMIT $${params.push(o.limit ?? 100)}`,
-        params,
-      );
-      const accountIds = rows.filter((r) => r.dimension === 'account').map((r) => r.dimension_value);
-      const labels = await names.lookup(orgId, [...new Set(accountIds)]);
-      return rows.map((r) => {
-        const actual = Number(r.actual_cost);
-        const expected = Number(r.expected_cost);
-        const name = r.dimension === 'account' ? labels.get(r.dimension_value) : undefined;
-        return {
-          id: r.id,
-          dimension: r.dimension,
-          key: r.dimension_value,
-          label: name ? `${name} (${r.dimension_value})` : r.dimension_value,
-          date: String(r.usage_date),
-          currency: r.currency,
-          basis: 'amortized' as const,
-          actual: round6(actual),
-          expected: round6(expected),
-          change: round6(actual - expected),
-          changePercent: expected === 0 ? null : round6(((actual - expected) / Math.abs(expected)) * 100),
-          threshold: round6(Number(r.threshold)),
-          direction: r.direction,
-          drivers: JSON.parse(r.drivers) as AnomalyDriver[],
-          detectedAt: r.detected_at instanceof Date ? r.detected_at.toISOString() : String(r.detected_at),
-        };
-      });
+    list: (orgId: string, o: ListAnomaliesOptions = {}) => list(orgId, o),
+
+    /** Acknowledges an anomaly, marks it expected or reopens it, and/or sets its comment. */
+    async setState(
+      orgId: string,
+      id: string,
+      change: { state?: AnomalyState; comment?: string | null },
+      userId: string | null,
+    ): Promise<CostAnomaly> {
+      const [a] = await list(orgId, { id, limit: 1 });
+      if (!a) throw new NotFoundError('Anomaly', id);
+      await writeState(store, orgId, a, change, userId, clock.now());
+      const [updated] = await list(orgId, { id, limit: 1 });
+      return updated;
     },
   };
 }

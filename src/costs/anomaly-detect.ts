@@ -1,13 +1,17 @@
 /**
- * Anomaly detection on one daily cost series. The baseline of a day is the median of the same weekday over
- * the preceding weeks, so that a quiet weekend is not an anomaly; the spread is the median absolute deviation
- * (MAD) of the preceding days from the median of their weekday (leaving the day itself out), scaled by 1.4826 to
- * estimate a standard deviation.
- * A day is anomalous when it departs from its baseline by more than `mads` such deviations, by at least
- * `minAmount`, and by at least `minRelative` of the baseline.
+ * Anomaly detection on one daily cost series, in two parts judged against their own rhythm:
+ * - usage follows the week: its baseline is the median of the same weekday over the preceding weeks, so that a
+ *   quiet weekend is not an anomaly; its spread is the median absolute deviation (MAD) of the preceding days
+ *   from the median of their weekday (leaving the day itself out), scaled by 1.4826 to estimate a standard
+ *   deviation;
+ * - recurring monthly charges (credits, fees, RI and Savings Plan fees, tax, support) follow the month: their
+ *   baseline is the median of the same day of the previous months, so that the credit booked on every 1st is
+ *   expected on the 1st.
+ * A day is anomalous when its total departs from the sum of both baselines by more than `mads` such deviations,
+ * by at least `minAmount`, and by at least `minRelative` of the baseline. A series is judged only once it has
+ * `minBaselineDays` of history (and its recurring part only once it has `minMonths` previous months).
  */
-import { weekday } from './dates.js';
-import type { DailyCost } from './forecast.js';
+import { addMonths, monthEnd, weekday } from './dates.js';
 
 export interface AnomalyOptions {
   /** Threshold in scaled MADs. */
@@ -20,6 +24,10 @@ export interface AnomalyOptions {
   baselineDays: number;
   /** Days of history needed before a day is judged. */
   minBaselineDays: number;
+  /** Previous months whose same day forms the baseline of recurring charges. */
+  baselineMonths: number;
+  /** Previous months needed before recurring charges are judged (until then they are taken as expected). */
+  minMonths: number;
 }
 
 export const DEFAULT_ANOMALY_OPTIONS: AnomalyOptions = {
@@ -28,14 +36,23 @@ export const DEFAULT_ANOMALY_OPTIONS: AnomalyOptions = {
   minRelative: 0.1,
   baselineDays: 56,
   minBaselineDays: 28,
+  baselineMonths: 3,
+  minMonths: 2,
 };
+
+/** One day of a series: its total cost, and the part of it that is recurring monthly charges. */
+export interface AnomalyPoint {
+  date: string;
+  cost: number;
+  recurring?: number;
+}
 
 export interface DetectedAnomaly {
   date: string;
   actual: number;
-  /** The baseline: median cost of the same weekday in the baseline window. */
+  /** The baseline: same-weekday median of usage plus same-day-of-month median of recurring charges. */
   expected: number;
-  /** Scaled MAD of the baseline window. */
+  /** Scaled MAD of the baseline windows. */
   spread: number;
   threshold: number;
   direction: 'increase' | 'decrease';
@@ -50,32 +67,82 @@ export function median(values: readonly number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/**
+ * The same day `months` months before `date` (YYYY-MM-DD): the day of month clamped to that month's length, and
+ * a month's last day maps to the last day, so that month-end charges line up.
+ */
+export function sameDayMonthsBefore(date: string, months: number): string {
+  const target = addMonths(date, -months);
+  const last = monthEnd(target);
+  if (date === monthEnd(date)) return last;
+  const day = Math.min(Number(date.slice(8, 10)), Number(last.slice(8, 10)));
+  return `${target.slice(0, 8)}${String(day).padStart(2, '0')}`;
+}
+
+/** Baseline and spread of the weekly (usage) part of day `i`. */
+function weeklyBaseline(
+  usage: readonly number[],
+  days: readonly number[],
+  i: number,
+  o: AnomalyOptions,
+): { expected: number; spread: number } {
+  const start = Math.max(0, i - o.baselineDays);
+  const byDay: number[][] = [[], [], [], [], [], [], []];
+  for (let j = start; j < i; j++) byDay[days[j]].push(usage[j]);
+  // Each baseline day against the median of its weekday without itself: the same kind of difference as the
+  // judged day against its baseline, so the spread is not understated by a day's pull on its own median.
+  const residuals: number[] = [];
+  for (let j = start; j < i; j++) {
+    const same = byDay[days[j]];
+    if (same.length < 2) continue;
+    const others = [...same];
+    others.splice(others.indexOf(usage[j]), 1);
+    residuals.push(Math.abs(usage[j] - median(others)));
+  }
+  const same = byDay[days[i]];
+  return {
+    expected: same.length > 0 ? median(same) : median(usage.slice(start, i)),
+    spread: MAD_SCALE * median(residuals),
+  };
+}
+
+/** Baseline and spread of the monthly (recurring) part of day `i`; null when the series is too young. */
+function monthlyBaseline(
+  recurring: ReadonlyMap<string, number>,
+  first: string,
+  date: string,
+  o: AnomalyOptions,
+): { expected: number; spread: number } | null {
+  const previous: number[] = [];
+  for (let m = 1; m <= o.baselineMonths; m++) {
+    const d = sameDayMonthsBefore(date, m);
+    if (d < first) break;
+    previous.push(recurring.get(d) ?? 0);
+  }
+  if (previous.length < o.minMonths) return null;
+  const expected = median(previous);
+  return { expected, spread: MAD_SCALE * median(previous.map((v) => Math.abs(v - expected))) };
+}
+
 /** Judges every day of a consecutive series (oldest first, no gaps) that has enough history before it. */
 export function detectAnomalies(
-  series: readonly DailyCost[],
+  series: readonly AnomalyPoint[],
   options: Partial<AnomalyOptions> = {},
 ): DetectedAnomaly[] {
   const o = { ...DEFAULT_ANOMALY_OPTIONS, ...options };
+  if (series.length === 0) return [];
   const days = series.map((d) => weekday(d.date));
+  const usage = series.map((d) => d.cost - (d.recurring ?? 0));
+  const recurring = new Map(series.map((d) => [d.date, d.recurring ?? 0]));
+  const first = series[0].date;
   const out: DetectedAnomaly[] = [];
   for (let i = o.minBaselineDays; i < series.length; i++) {
-    const start = Math.max(0, i - o.baselineDays);
-    const byDay: number[][] = [[], [], [], [], [], [], []];
-    for (let j = start; j < i; j++) byDay[days[j]].push(series[j].cost);
-    const medians = byDay.map((v) => median(v));
-    // Each baseline day against the median of its weekday without itself: the same kind of difference as the
-    // judged day against its baseline, so the spread is not understated by a day's pull on its own median.
-    const residuals: number[] = [];
-    for (let j = start; j < i; j++) {
-      const same = byDay[days[j]];
-      if (same.length < 2) continue;
-      const others = [...same];
-      others.splice(others.indexOf(series[j].cost), 1);
-      residuals.push(Math.abs(series[j].cost - median(others)));
-    }
-    const spread = MAD_SCALE * median(residuals);
-    const expected =
-      byDay[days[i]].length > 0 ? medians[days[i]] : median(series.slice(start, i).map((d) => d.cost));
+    const weekly = weeklyBaseline(usage, days, i, o);
+    const own = series[i].recurring ?? 0;
+    // Until the series has months of history, its recurring charges are what they are: not judged.
+    const monthly = monthlyBaseline(recurring, first, series[i].date, o) ?? { expected: own, spread: 0 };
+    const expected = weekly.expected + monthly.expected;
+    const spread = weekly.spread + monthly.spread;
     const actual = series[i].cost;
     const departure = Math.abs(actual - expected);
     const threshold = Math.max(o.mads * spread, o.minAmount, o.minRelative * Math.abs(expected));

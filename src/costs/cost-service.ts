@@ -19,6 +19,7 @@ import type {
 import { createVersionedCache } from './versioned-cache.js';
 import { createAnomalyEngine, type CostAnomaly, type ListAnomaliesOptions } from './anomalies.js';
 import type { AnomalyOptions } from './anomaly-detect.js';
+import type { AnomalyState } from './anomaly-states.js';
 import { buildAnswer, pickCurrency, round6, type CostAnswer, type Labeler } from './cost-answer.js';
 import {
   checkRange,
@@ -316,6 +317,16 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
 
     listAnomalies(orgId: string, o: ListAnomaliesOptions = {}): Promise<CostAnomaly[]> {
       return anomalies.list(orgId, o);
+    },
+
+    /** Acknowledges an anomaly, marks it expected or reopens it, and/or comments it; kept across recomputes. */
+    setAnomalyState(
+      orgId: string,
+      id: string,
+      change: { state?: AnomalyState; comment?: string | null },
+      userId: string | null,
+    ): Promise<CostAnomaly> {
+      return anomalies.setState(orgId, id, change, userId);
     },
 
     /** Recomputes stored anomalies; call after each billing load (all of the org, or what one connection touched). */

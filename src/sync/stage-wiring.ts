@@ -2,6 +2,7 @@ import type { AccountRow } from '../accounts/account-store.js';
 import type { BillingService } from '../billing/billing-service.js';
 import { ConnectionError, type Diagnostic } from '../lib/errors.js';
 import type { Queryable } from '../store/store.js';
+import type { StatusDetail } from './account-status.js';
 import type { AwsStage, AwsStageContext, AwsStagePorts } from './aws-stages.js';
 import type { StageOutcome } from './sync-types.js';
 
@@ -130,6 +131,32 @@ type BillingRow = Pick<
 > &
   Record<string, unknown>;
 
+const RECOMPUTE_FAILED = 'anomaly_recompute_failed';
+
+/**
+ * Whether the account showed a failed anomaly recompute before this run (its status while syncing keeps the one
+ * before): then the next run recomputes even when no period changed, so the account does not turn healthy over
+ * stale anomalies.
+ */
+async function recomputeFailedBefore(store: Queryable, accountId: string): Promise<boolean> {
+  const [row] = await store.query<{ status_detail: string | null; diagnostics: string | null }>(
+    'SELECT status_detail, diagnostics FROM cloud_accounts WHERE id = $1',
+    [accountId],
+  );
+  const parse = <T>(text: string | null | undefined, fallback: T): T => {
+    try {
+      return text ? (JSON.parse(text) as T) : fallback;
+    } catch {
+      return fallback;
+    }
+  };
+  const shown = [
+    ...parse<Diagnostic[]>(row?.diagnostics, []),
+    ...(parse<StatusDetail>(row?.status_detail, {}).previous?.diagnostics ?? []),
+  ];
+  return shown.some((d) => d.code === RECOMPUTE_FAILED);
+}
+
 // The billing package's code for an export that holds no period yet: nothing to fix, AWS has not delivered.
 const NOT_DELIVERED = new Set(['billing_manifest_missing']);
 
@@ -137,7 +164,11 @@ export function billingStage(deps: {
   billing: BillingPort;
   store: Queryable;
   retentionMonths: number;
-  /** Runs after periods were (re)loaded, e.g. to recompute cost anomalies over the new figures. */
+  /**
+   * Runs after periods were (re)loaded, e.g. to recompute cost anomalies over the new figures. When it fails the
+   * stage reports failed (the account shows degraded with the diagnostic): the figures loaded, what is judged
+   * from them is stale.
+   */
   afterLoad?: (orgId: string) => Promise<unknown>;
   /** Runs after the anomalies: evaluates budgets over the new figures (and queues their alerts). */
   evaluateBudgets?: (orgId: string) => Promise<unknown>;
@@ -145,9 +176,10 @@ export function billingStage(deps: {
   const hooks = [
     {
       run: deps.afterLoad,
-      code: 'anomaly_recompute_failed',
+      code: RECOMPUTE_FAILED,
       what: 'cost anomalies could not be recomputed',
-      remediation: 'Retry with POST /api/v1/costs/anomalies/recompute; the server log has the details.',
+      remediation:
+        'Retry with POST /api/v1/costs/anomalies/recompute (or sync again); the server log has the details.',
     },
     {
       run: deps.evaluateBudgets,
@@ -156,13 +188,16 @@ export function billingStage(deps: {
       remediation: 'Retry with POST /api/v1/budgets/evaluate; the server log has the details.',
     },
   ];
-  const afterLoad = async (orgId: string, periodsLoaded: number): Promise<Diagnostic[]> => {
-    if (periodsLoaded === 0) return [];
+  const afterLoad = async (
+    account: { id: string; orgId: string },
+    periodsLoaded: number,
+  ): Promise<Diagnostic[]> => {
+    if (periodsLoaded === 0 && !(await recomputeFailedBefore(deps.store, account.id))) return [];
     const out: Diagnostic[] = [];
     for (const h of hooks) {
       if (!h.run) continue;
       try {
-        await h.run(orgId);
+        await h.run(account.orgId);
       } catch (err) {
         out.push({
           code: h.code,
@@ -191,13 +226,15 @@ export function billingStage(deps: {
         onProgress: (p) => ctx.progress({ done: p.rows, message: `${p.phase} (${p.requests} requests)` }),
       });
       const periodsLoaded = result.periods.filter((p) => p.status === 'loaded').length;
+      const recompute = await afterLoad(account, periodsLoaded);
       return {
+        state: recompute.length > 0 ? 'failed' : 'succeeded',
         counts: {
           periodsLoaded,
           rows: result.periods.reduce((s, p) => s + p.rows, 0),
           requests: result.requests,
         },
-        diagnostics: await afterLoad(account.orgId, periodsLoaded),
+        diagnostics: recompute,
       };
     }
     const [row] = await deps.store.query<BillingRow>(
@@ -261,13 +298,14 @@ export function billingStage(deps: {
         note,
       };
     }
+    const recompute = await afterLoad(account, counts.periodsLoaded);
     return {
-      state: failed.length > 0 ? 'failed' : 'succeeded',
+      state: failed.length > 0 || recompute.length > 0 ? 'failed' : 'succeeded',
       counts,
       note,
       diagnostics: [
         ...failed.flatMap((p) => (p.diagnostic ? [{ ...p.diagnostic, step: 'billing' }] : [])),
-        ...(await afterLoad(account.orgId, counts.periodsLoaded)),
+        ...recompute,
       ],
     };
   };

@@ -8,6 +8,8 @@ import { costsMigration } from './008-costs.js';
 import { lineItemRangesMigration } from './009-line-item-ranges.js';
 import { peopleMigration } from './010-people.js';
 import { loginThrottleMigration } from './011-login-throttle.js';
+import { exactRollupMigration } from './012-exact-rollup.js';
+import { anomalyStatesMigration } from './013-anomaly-states.js';
 import { budgetsMigration } from './018-budgets.js';
 import { notificationsMigration } from './019-notifications.js';
 import type { Migration } from './types.js';
@@ -24,6 +26,8 @@ export const migrations: readonly Migration[] = [
   lineItemRangesMigration,
   peopleMigration,
   loginThrottleMigration,
+  exactRollupMigration,
+  anomalyStatesMigration,
   budgetsMigration,
   notificationsMigration,
 ];
