@@ -45,7 +45,10 @@ export function groupsSql(rel: string): string {
     GROUP BY ${[...GROUP_KEYS, USAGE_ACCOUNT].join(', ')}`;
 }
 
-/** cost_daily rows of `groups`: one per day, account, service, region, charge category and currency. */
+/**
+ * cost_daily rows of `groups`: one per day, account, service, region, charge category and currency, at the line
+ * items' precision (10 decimals), so that every grouping of the rollup sums to the line items exactly.
+ */
 export function dailyRollupSql(groups: string): string {
   return `SELECT ${GROUP_KEYS.join(', ')},
       ${COST_SUMS.map(([, c]) => `CAST(sum(${c}) AS DECIMAL(18,10)) AS ${c}`).join(', ')},
@@ -148,6 +151,7 @@ export function toTotals(
 
 export function toNotImported(rows: Record<string, unknown>[]): NotImported {
   const byCurrency: Record<string, number> = {};
+  const sums: Record<string, number> = {};
   let count = 0;
   const accounts = rows.map((r) => {
     const entry = {
@@ -157,7 +161,9 @@ export function toNotImported(rows: Record<string, unknown>[]): NotImported {
       currency: String(r.currency),
     };
     count += entry.rows;
-    byCurrency[entry.currency] = round6((byCurrency[entry.currency] ?? 0) + entry.billed);
+    // Summed before rounding, rounded once.
+    sums[entry.currency] = (sums[entry.currency] ?? 0) + Number(r.billed ?? 0);
+    byCurrency[entry.currency] = round6(sums[entry.currency]);
     return entry;
   });
   const currencies = Object.keys(byCurrency);

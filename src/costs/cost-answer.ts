@@ -2,6 +2,7 @@
 import { eachDay, eachMonth } from './dates.js';
 import { dimensionName, type CostQuery, type Dimension } from './cost-query.js';
 import type { CostSource, GroupedRow } from './cost-sql.js';
+import { toUnits, unitsToNumber } from './exact-money.js';
 
 export interface SeriesPoint {
   period: string;
@@ -47,6 +48,8 @@ export interface CostAnswer {
   dataThrough: string | null;
 }
 
+const sumUnits = (values: readonly bigint[]): bigint => values.reduce((s, v) => s + v, 0n);
+
 export function round6(x: number): number {
   const r = Math.round(x * 1e6) / 1e6;
   return r === 0 ? 0 : r;
@@ -88,8 +91,9 @@ export function buildAnswer(
   const periods = periodsOf(q);
   const index = new Map(periods.map((p, i) => [p, i]));
   const names = q.groupBy.map(dimensionName);
-  const tops = new Map<string, { rank: number; key: (string | null)[]; values: number[] }>();
-  const totalSeries = periods.map(() => 0);
+  // Exact sums in units of 1e-10, rounded once per figure answered.
+  const tops = new Map<string, { rank: number; key: (string | null)[]; values: bigint[] }>();
+  const totalSeries = periods.map(() => 0n);
   let groupCount = 0;
   for (const r of rows) {
     if (r.kind === 'count') {
@@ -99,34 +103,34 @@ export function buildAnswer(
     const i = index.get(periodKey(String(r.period), q.granularity));
     if (i === undefined) continue;
     if (r.kind === 'all') {
-      totalSeries[i] += Number(r.cost);
+      totalSeries[i] += toUnits(r.cost);
       continue;
     }
     const key = [r.g1, r.g2].slice(0, names.length).map((v) => (v === '' || v === null ? null : v));
     const id = JSON.stringify(key);
     let g = tops.get(id);
     if (!g) {
-      g = { rank: Number(r.rn), key, values: periods.map(() => 0) };
+      g = { rank: Number(r.rn), key, values: periods.map(() => 0n) };
       tops.set(id, g);
     }
-    g.values[i] += Number(r.cost);
+    g.values[i] += toUnits(r.cost);
   }
   const out: CostGroup[] = [...tops.values()]
     .sort((a, b) => a.rank - b.rank)
     .map((g) => ({
       key: Object.fromEntries(names.map((n, i) => [n, g.key[i]])),
       label: names.length ? q.groupBy.map((d, i) => label(d, g.key[i])).join(' / ') : 'Total',
-      total: round6(g.values.reduce((s, v) => s + v, 0)),
-      series: periods.map((period, i) => ({ period, cost: round6(g.values[i]) })),
+      total: unitsToNumber(sumUnits(g.values)),
+      series: periods.map((period, i) => ({ period, cost: unitsToNumber(g.values[i]) })),
     }));
   if (groupCount > tops.size) {
     const folded = groupCount - tops.size;
-    const rest = totalSeries.map((t, i) => t - [...tops.values()].reduce((s, g) => s + g.values[i], 0));
+    const rest = totalSeries.map((t, i) => t - sumUnits([...tops.values()].map((g) => g.values[i])));
     out.push({
       key: Object.fromEntries(names.map((n) => [n, null])),
       label: `(${folded} other group${folded === 1 ? '' : 's'})`,
-      total: round6(rest.reduce((s, v) => s + v, 0)),
-      series: periods.map((period, i) => ({ period, cost: round6(rest[i]) })),
+      total: unitsToNumber(sumUnits(rest)),
+      series: periods.map((period, i) => ({ period, cost: unitsToNumber(rest[i]) })),
       other: { groups: folded },
     });
   }
@@ -143,9 +147,9 @@ export function buildAnswer(
     })),
     basis: q.basis,
     currency: currency || 'unknown',
-    total: round6(totalSeries.reduce((s, v) => s + v, 0)),
+    total: unitsToNumber(sumUnits(totalSeries)),
     periods,
-    series: periods.map((period, i) => ({ period, cost: round6(totalSeries[i]) })),
+    series: periods.map((period, i) => ({ period, cost: unitsToNumber(totalSeries[i]) })),
     groups: out,
     groupCount,
     truncated: groupCount > q.limit,

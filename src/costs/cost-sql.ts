@@ -5,6 +5,7 @@
 import type { Dialect, SqlParam } from '../store/store.js';
 import type { CostBasis, CostFilter, CostQuery, Dimension, Granularity } from './cost-query.js';
 import { eachDay, eachMonth, monthEnd } from './dates.js';
+import { exactText } from './exact-money.js';
 
 export type CostSource = 'cost_daily' | 'cost_line_items';
 
@@ -125,7 +126,8 @@ export type GroupedRow = {
   g1: string | null;
   g2: string | null;
   rn: number | null;
-  cost: number | null;
+  /** Exact text of a DECIMAL sum (see exact-money.ts). */
+  cost: string | null;
 };
 
 /** Totals per currency of the rows a query selects (grouping aside), to pick the currency answered. */
@@ -147,7 +149,8 @@ export function currencySql(
 /**
  * The grouped series in one currency ('' = rows without one): the `limit` largest groups by total with their cost
  * per period, the total per period, and the number of groups; the "other" group is the period total less the top
- * groups. Two plans, both reading the source once for the heavy part and ranking only the top groups:
+ * groups. Costs come back as exact text, to be summed further without rounding (exact-money.ts). Two plans, both
+ * reading the source once for the heavy part and ranking only the top groups:
  * - few groups per day (every dimension but resource): sum per day and group straight off the columns, roll the
  *   days up to months on that small set, then rank;
  * - many groups (resources): sum per group over the whole range, take the top N, and read the per-period costs of
@@ -185,8 +188,8 @@ export function groupedSql(
       )
       .join(', ');
     const branches = bounds.flatMap((b, i) => [
-      `SELECT 'top' AS kind, CAST(${b.start} AS DATE) AS period, g1, g2, rn, p${i} AS cost FROM top`,
-      `SELECT 'all', CAST(${b.start} AS DATE), NULL, NULL, NULL, SUM(p${i}) FROM totals`,
+      `SELECT 'top' AS kind, CAST(${b.start} AS DATE) AS period, g1, g2, rn, ${exactText(`p${i}`)} AS cost FROM top`,
+      `SELECT 'all', CAST(${b.start} AS DATE), NULL, NULL, NULL, ${exactText(`SUM(p${i})`)} FROM totals`,
     ]);
     const sql = `
 WITH totals AS (
@@ -199,7 +202,7 @@ WITH totals AS (
 )
 ${branches.join('\nUNION ALL\n')}
 UNION ALL
-SELECT 'count', NULL, NULL, NULL, COUNT(*), NULL FROM totals`;
+SELECT 'count', NULL, NULL, NULL, COUNT(*), CAST(NULL AS VARCHAR) FROM totals`;
     return { sql, params: p.values, source };
   }
   const sql = manyGroups
@@ -209,17 +212,17 @@ WITH totals AS (
   FROM ${source} WHERE ${where} AND ${inCurrency}
   GROUP BY 1, 2
 ), ${ranked}
-SELECT 'top' AS kind, ${periodSql(q.granularity)} AS period, t.g1 AS g1, t.g2 AS g2, t.rn AS rn, SUM(${cost}) AS cost
+SELECT 'top' AS kind, ${periodSql(q.granularity)} AS period, t.g1 AS g1, t.g2 AS g2, t.rn AS rn, ${exactText(`SUM(${cost})`)} AS cost
 FROM ${source} JOIN top t ON ${g1} = t.g1 AND ${g2} = t.g2
 WHERE ${where} AND ${inCurrency}
 GROUP BY 2, 3, 4, 5
 UNION ALL
-SELECT 'all', d, NULL, NULL, NULL, SUM(cost) FROM (
+SELECT 'all', d, NULL, NULL, NULL, ${exactText('SUM(cost)')} FROM (
   SELECT ${periodSql(q.granularity, 'usage_date')} AS d, SUM(${cost}) AS cost
   FROM ${source} WHERE ${where} AND ${inCurrency} GROUP BY usage_date
 ) x GROUP BY 2
 UNION ALL
-SELECT 'count', NULL, NULL, NULL, COUNT(*), NULL FROM totals`
+SELECT 'count', NULL, NULL, NULL, COUNT(*), CAST(NULL AS VARCHAR) FROM totals`
     : `
 WITH daily AS (
   SELECT usage_date AS d, ${g1} AS g1, ${g2} AS g2, SUM(${cost}) AS cost
@@ -231,12 +234,12 @@ WITH daily AS (
 ), totals AS (
   SELECT g1, g2, SUM(cost) AS total FROM base GROUP BY g1, g2
 ), ${ranked}
-SELECT 'top' AS kind, b.period AS period, t.g1 AS g1, t.g2 AS g2, t.rn AS rn, SUM(b.cost) AS cost
+SELECT 'top' AS kind, b.period AS period, t.g1 AS g1, t.g2 AS g2, t.rn AS rn, ${exactText('SUM(b.cost)')} AS cost
 FROM base b JOIN top t ON b.g1 = t.g1 AND b.g2 = t.g2
 GROUP BY 2, 3, 4, 5
 UNION ALL
-SELECT 'all', period, NULL, NULL, NULL, SUM(cost) FROM base GROUP BY 2
+SELECT 'all', period, NULL, NULL, NULL, ${exactText('SUM(cost)')} FROM base GROUP BY 2
 UNION ALL
-SELECT 'count', NULL, NULL, NULL, COUNT(*), NULL FROM totals`;
+SELECT 'count', NULL, NULL, NULL, COUNT(*), CAST(NULL AS VARCHAR) FROM totals`;
   return { sql, params: p.values, source };
 }

@@ -33,7 +33,7 @@ export const ACCOUNTS = [
 export const SERVICES = ['Amazon Elastic Compute Cloud', 'Amazon Simple Storage Service', 'AWS Lambda'];
 export const REGIONS = ['us-east-1', 'eu-west-1'];
 
-/** Costs with at most six decimals, so that the rollup (DECIMAL(18,6)) holds them exactly. */
+/** Costs with at most six decimals, so that sums compare to the micro-unit without rounding ties. */
 function micro(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }

@@ -31,8 +31,9 @@ export const exactRollupMigration: Migration = {
   name: 'cost_daily at the line items precision (DECIMAL(18,10)), rebuilt from the line items',
   statements: [
     'DROP INDEX cost_daily_org_date',
-    'DELETE FROM cost_daily',
+    // DuckDB refuses to commit a type change after rows of the same table were changed in the transaction.
     ...SUMS.map(([, c]) => `ALTER TABLE cost_daily ALTER COLUMN ${c} TYPE DECIMAL(18,10)`),
+    'DELETE FROM cost_daily',
     `INSERT INTO cost_daily (${KEYS}, ${SUMS.map(([, c]) => c).join(', ')}, row_count)
      SELECT ${KEYS}, ${SUMS.map(([from, to]) => `CAST(sum(${from}) AS DECIMAL(18,10)) AS ${to}`).join(', ')},
        count(*) AS row_count
