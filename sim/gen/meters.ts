@@ -13,7 +13,7 @@ import {
   usagePrefix,
 } from '../world/prices.js';
 import { hexId } from '../world/ids.js';
-import { runningUntil, type World } from '../world/world.js';
+import { DAY, runningUntil, type World } from '../world/world.js';
 
 /** One source of usage: it bills `qty` units per hour (or per month when `monthly`) while active. */
 export interface Meter {
@@ -322,6 +322,36 @@ export function buildMeters(world: World, scenario: Scenario, accounts: Set<stri
       end_s: FAR_FUTURE,
       ...tagArrays(s.tags),
     });
+  }
+  // Planted anomalies come after every other meter, so that the others keep their ids (and their day-to-day
+  // variation, which is seeded by the id).
+  for (const s of scenario.services) {
+    // The extra usage of one day (factor − 1 times the usual), on a meter of its own.
+    for (const spike of s.spikes) {
+      const day = world.clock.today - spike.daysAgo * DAY;
+      add({
+        account_id: s.accountId,
+        region: s.region,
+        az: '',
+        product_code: s.productCode,
+        product_name: productName(s.productCode),
+        product_family: '',
+        usage_type: s.usageType,
+        operation: s.operation,
+        resource_id: s.resourceId ?? '',
+        instance_type: '',
+        pricing_unit: s.unit,
+        description: s.description ?? `$${s.rateUsd} per ${s.unit}`,
+        sku: skuOf('svc', s.productCode, s.usageType, s.region),
+        rate: s.rateUsd,
+        qty: (s.dailyUsage * (spike.factor - 1)) / 24,
+        monthly: false,
+        variability: 0,
+        start_s: day,
+        end_s: day + DAY,
+        ...tagArrays(s.tags),
+      });
+    }
   }
   return out;
 }

@@ -191,6 +191,11 @@ export const ServiceSpendSchema = z.object({
   resourceId: z.string().optional(),
   description: z.string().optional(),
   tags,
+  /**
+   * Planted cost anomalies: on the day `daysAgo` before `now`, the usage is `factor` times the usual (an extra
+   * meter for that day only, billed like the rest). Tests check that Cloudtally finds each of them.
+   */
+  spikes: z.array(z.object({ daysAgo: z.number().int().min(1), factor: z.number().gt(1) })).default([]),
 });
 
 export const FaultSchema = z.object({

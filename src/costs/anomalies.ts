@@ -19,7 +19,7 @@ import {
 } from './anomaly-detect.js';
 import { writeState, type AnomalyState } from './anomaly-states.js';
 import { round6 } from './cost-answer.js';
-import { addDays } from './dates.js';
+import { addDays, monthStart } from './dates.js';
 
 export const ANOMALY_DIMENSIONS = ['account', 'service'] as const;
 export type AnomalyDimension = (typeof ANOMALY_DIMENSIONS)[number];
@@ -345,11 +345,14 @@ export function createAnomalyEngine({ store, clock, log, names, options }: Anoma
         // The newest day is still being restated by the export; judge it once a later day has arrived.
         const last = addDays(String(range.last).slice(0, 10), -1);
         const first = [orgFirst, addDays(last, -HISTORY_DAYS)].sort().at(-1) ?? orgFirst;
+        // The month of the newest data is open: its credits, fees and tax are not all booked yet.
+        const openFrom = monthStart(last);
         // Accounts that appeared after the organization's history began, and are still in their first weeks on
         // some day judged now. Accounts present from the start joined before the history: they are settled.
         const firstDays = await store.query<{ a: string; d: string }>(
           `SELECT sub_account_id AS a, CAST(MIN(usage_date) AS VARCHAR) AS d FROM cost_daily
-           WHERE org_id = $1 AND sub_account_id IS NOT NULL AND sub_account_id <> '' GROUP BY 1`,
+           WHERE org_id = $1 AND sub_account_id IS NOT NULL AND sub_account_id <> '' AND NOT (${RECURRING})
+           GROUP BY 1`,
           [orgId],
         );
         const firstDay = new Map(firstDays.map((r) => [r.a, String(r.d).slice(0, 10)]));
@@ -361,7 +364,7 @@ export function createAnomalyEngine({ store, clock, log, names, options }: Anoma
           const series = await loadSeries(orgId, dimension, first, last, young, only);
           for (const s of series.values()) {
             judged++;
-            for (const a of judgeSeries(s, last, firstDay, o.baselineDays, options))
+            for (const a of judgeSeries(s, last, firstDay, o.baselineDays, { ...options, openFrom }))
               found.push({ dimension, key: s.key, currency: s.currency, a });
           }
         }

@@ -9,7 +9,8 @@
  *   expected on the 1st.
  * A day is anomalous when its total departs from the sum of both baselines by more than `mads` such deviations,
  * by at least `minAmount`, and by at least `minRelative` of the baseline. A series is judged only once it has
- * `minBaselineDays` of history (and its recurring part only once it has `minMonths` previous months).
+ * `minBaselineDays` of usage history (and its recurring part only once it has `minMonths` previous months, and
+ * not while its month is open). A change that lasts several days is one anomaly, on its first day.
  */
 import { addMonths, monthEnd, weekday } from './dates.js';
 
@@ -28,6 +29,11 @@ export interface AnomalyOptions {
   baselineMonths: number;
   /** Previous months needed before recurring charges are judged (until then they are taken as expected). */
   minMonths: number;
+  /**
+   * First day whose recurring charges are not final yet (the open billing month: AWS books credits and tax when
+   * the month closes); from then on they are taken as expected.
+   */
+  openFrom?: string;
 }
 
 export const DEFAULT_ANOMALY_OPTIONS: AnomalyOptions = {
@@ -79,14 +85,15 @@ export function sameDayMonthsBefore(date: string, months: number): string {
   return `${target.slice(0, 8)}${String(day).padStart(2, '0')}`;
 }
 
-/** Baseline and spread of the weekly (usage) part of day `i`. */
+/** Baseline and spread of the weekly (usage) part of day `i`, from day `first` on. */
 function weeklyBaseline(
   usage: readonly number[],
   days: readonly number[],
   i: number,
+  first: number,
   o: AnomalyOptions,
 ): { expected: number; spread: number } {
-  const start = Math.max(0, i - o.baselineDays);
+  const start = Math.max(first, i - o.baselineDays);
   const byDay: number[][] = [[], [], [], [], [], [], []];
   for (let j = start; j < i; j++) byDay[days[j]].push(usage[j]);
   // Each baseline day against the median of its weekday without itself: the same kind of difference as the
@@ -135,27 +142,46 @@ export function detectAnomalies(
   const usage = series.map((d) => d.cost - (d.recurring ?? 0));
   const recurring = new Map(series.map((d) => [d.date, d.recurring ?? 0]));
   const first = series[0].date;
+  // Usage is judged once it has its minimum history: a series that starts with recurring charges only (a credit
+  // booked before anything runs) starts its usage history on its first day of usage.
+  const usageStart = Math.max(
+    0,
+    usage.findIndex((u) => u !== 0),
+  );
   const out: DetectedAnomaly[] = [];
+  let previous: DetectedAnomaly | undefined;
   for (let i = o.minBaselineDays; i < series.length; i++) {
-    const weekly = weeklyBaseline(usage, days, i, o);
     const own = series[i].recurring ?? 0;
-    // Until the series has months of history, its recurring charges are what they are: not judged.
-    const monthly = monthlyBaseline(recurring, first, series[i].date, o) ?? { expected: own, spread: 0 };
+    const weekly =
+      i >= usageStart + o.minBaselineDays
+        ? weeklyBaseline(usage, days, i, usageStart, o)
+        : { expected: usage[i], spread: 0 };
+    // Until the series has months of history, or while the month is open, recurring charges are not judged.
+    const final = o.openFrom === undefined || series[i].date < o.openFrom;
+    const monthly = (final ? monthlyBaseline(recurring, first, series[i].date, o) : null) ?? {
+      expected: own,
+      spread: 0,
+    };
     const expected = weekly.expected + monthly.expected;
     const spread = weekly.spread + monthly.spread;
     const actual = series[i].cost;
     const departure = Math.abs(actual - expected);
     const threshold = Math.max(o.mads * spread, o.minAmount, o.minRelative * Math.abs(expected));
-    if (departure > threshold) {
-      out.push({
-        date: series[i].date,
-        actual,
-        expected,
-        spread,
-        threshold,
-        direction: actual > expected ? 'increase' : 'decrease',
-      });
-    }
+    const found: DetectedAnomaly | undefined =
+      departure > threshold
+        ? {
+            date: series[i].date,
+            actual,
+            expected,
+            spread,
+            threshold,
+            direction: actual > expected ? 'increase' : 'decrease',
+          }
+        : undefined;
+    // A change that lasts is reported on its first day: the days after it, departing the same way while the
+    // baseline catches up, are the new level rather than new anomalies.
+    if (found && !(previous && previous.direction === found.direction)) out.push(found);
+    previous = found;
   }
   return out;
 }
