@@ -21,6 +21,7 @@ import {
 import { securityHeaders } from './security-headers.js';
 import { recordRoute, type Api, type ApiEnv, type RouteRegistrar } from './route-kit.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
+import { registerAnomalyRoutes } from './routes/anomaly-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerBudgetRoutes } from './routes/budget-routes.js';
@@ -44,6 +45,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerTokenRoutes,
   registerAuditRoutes,
   registerCostRoutes,
+  registerAnomalyRoutes,
   registerAccountRoutes,
   registerSetupRoutes,
   registerMcpEndpoint,

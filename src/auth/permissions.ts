@@ -18,6 +18,7 @@ export type Action =
   | 'sync:trigger'
   | 'recommendations:act'
   | 'budgets:write'
+  | 'anomalies:act'
   | 'alerts:write'
   | 'tokens:own'
   /** Instance-wide settings; held by instance administrators, whatever their role in an organization. */
@@ -47,6 +48,7 @@ const BY_ROLE: Record<Role, readonly Action[]> = {
     'recommendations:act',
     'budgets:write',
     'alerts:write',
+    'anomalies:act',
     'tokens:own',
   ],
   engineer: [
@@ -56,6 +58,7 @@ const BY_ROLE: Record<Role, readonly Action[]> = {
     'recommendations:act',
     'budgets:write',
     'alerts:write',
+    'anomalies:act',
     'tokens:own',
   ],
   viewer: ['org:read', 'accounts:read', 'tokens:own'],
@@ -83,6 +86,8 @@ export const ACTION_REASONS: Record<Action, string> = {
   'budgets:write': 'Creating, changing or removing budgets needs the Engineer or Organization Manager role.',
   'alerts:write':
     'Creating, changing or removing alert rules and channels needs the Engineer or Organization Manager role.',
+  'anomalies:act':
+    'Acknowledging, marking expected or commenting cost anomalies needs the Engineer or Organization Manager role.',
   'tokens:own': 'Only members may manage their API tokens.',
   'instance:manage': 'Only an instance administrator may change instance settings.',
 };

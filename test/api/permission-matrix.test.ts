@@ -11,7 +11,7 @@
  *      `fx.once('key', () => create())`. Return `params` for the `:param`s, and `query` / `body` as needed.
  *   3. `expect` gives the status per caller. Start from the preset for the route's access rule with the status an
  *      allowed caller gets — PUBLIC, MEMBER, READ (same as MEMBER), MANAGER (org:manage, audit:read),
- *      ENGINEER_UP (sync:trigger, recommendations:act), CREDENTIALS (accounts:write) — and override single
+ *      ENGINEER_UP (sync:trigger, recommendations:act, anomalies:act), CREDENTIALS (accounts:write) — and override single
  *      callers with a spread: `{ ...MEMBER(200), viewer: 404 }`. A status may be a list when either is right.
  * Answers with a 2xx status must be one of the route's declared responses and match its zod schema. A row may
  * not refuse fewer callers than the route's declared access rule does (PRESET_OF maps rules to presets).
@@ -21,6 +21,7 @@ import { routeRegistry, type Access } from '../../src/api/route-kit.js';
 import { startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
 import { addUser, expireSession, signIn, type Session } from './api-support.js';
 import { seedRecommendation } from '../recommendations/fixtures.js';
+import { seedAnomaly } from '../costs/fixtures.js';
 
 const CALLERS = [
   'anonymous',
@@ -105,6 +106,7 @@ const PRESET_OF: Record<Access, (s: Status) => Expectation> = {
   'budgets:write': ENGINEER_UP,
   'alerts:write': ENGINEER_UP,
   'instance:manage': INSTANCE_ADMIN,
+  'anomalies:act': ENGINEER_UP,
 };
 
 interface Fixture {
@@ -262,6 +264,14 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/costs/forecast': { expect: READ(200) },
   'GET /api/v1/costs/anomalies': { expect: READ(200) },
   'POST /api/v1/costs/anomalies/recompute': { expect: ENGINEER_UP(200) },
+  'PATCH /api/v1/costs/anomalies/:id': {
+    // Acknowledging again is allowed: every allowed caller may act on the same anomaly.
+    request: async (fx) => ({
+      params: { id: await fx.once('anomaly', () => seedAnomaly(fx.t.ctx.store, fx.t.users.manager.orgId)) },
+      body: { state: 'acknowledged', comment: 'seen' },
+    }),
+    expect: ENGINEER_UP(200),
+  },
   'GET /api/v1/costs/line-items/export': {
     request: () => ({ query: { from: '2024-01-01', to: '2024-01-02', format: 'csv' } }),
     expect: READ(200),

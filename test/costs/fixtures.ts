@@ -193,3 +193,15 @@ export function sum(
 ): number {
   return Math.round(items.filter(keep).reduce((s, i) => s + i[basis], 0) * 1e6) / 1e6;
 }
+
+/** One stored anomaly of `orgId` (a service spike), for tests of what can be done with it; returns its id. */
+export async function seedAnomaly(q: Queryable, orgId: string): Promise<string> {
+  const id = `anm_seed_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  await q.execute(
+    `INSERT INTO cost_anomalies (id, org_id, dimension, dimension_value, usage_date, currency, basis, actual_cost,
+       expected_cost, spread, threshold, direction, drivers, detected_at)
+     VALUES ($1, $2, 'service', $3, CAST('2024-02-20' AS DATE), 'USD', 'amortized', 900, 100, 5, 15, 'increase', '[]', $4)`,
+    [id, orgId, `Seeded ${id}`, new Date()],
+  );
+  return id;
+}

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app/context.js';
 import { ANOMALY_DIMENSIONS } from '../../costs/anomalies.js';
+import { ANOMALY_STATES } from '../../costs/anomaly-states.js';
 import { anomaliesCsv, costAnswerCsv, forecastCsv } from '../../costs/cost-csv.js';
 import {
   COST_BASES,
@@ -296,7 +297,7 @@ const forecast = defineRoute('member', {
   },
 });
 
-const AnomalySchema = z
+export const AnomalySchema = z
   .object({
     id: z.string(),
     dimension: z.enum(ANOMALY_DIMENSIONS),
@@ -324,6 +325,12 @@ const AnomalySchema = z
       }),
     ),
     detectedAt: z.string(),
+    state: z.enum(ANOMALY_STATES).openapi({
+      description: 'open (nobody decided yet), acknowledged or expected; kept across recomputes',
+    }),
+    comment: z.string().nullable(),
+    stateUpdatedBy: z.string().nullable().openapi({ description: 'User who set the state or comment last' }),
+    stateUpdatedAt: z.string().nullable(),
   })
   .openapi('CostAnomaly');
 
@@ -333,13 +340,14 @@ const anomalies = defineRoute('member', {
   tags: ['costs'],
   summary: "Days where an account's or a service's amortized cost departed from its baseline, newest first",
   description:
-    'The baseline of a day is the median of the same weekday over the previous 8 weeks; a day is an anomaly when it departs by more than 3 scaled median absolute deviations, at least 10 in the currency and at least 10% of the baseline. Recomputed after each billing load; `drivers` are the line items (by resource and usage type) that changed most against their baseline.',
+    "The baseline of a day is the median of the same weekday over the previous 8 weeks for usage, plus the median of the same day of the previous 3 months for recurring monthly charges (credits, fees, RI and Savings Plan fees, support, tax); a day is an anomaly when it departs by more than 3 scaled median absolute deviations, at least 10 in the currency and at least 10% of the baseline. A series is judged after 4 weeks of usage; an account's first 8 weeks are left out of the services it uses; a change that lasts is reported on its first day. Recomputed after each billing load; `drivers` are the line items (by resource and usage type) that changed most against their baseline; `state` and `comment` are what people decided (PATCH /api/v1/costs/anomalies/{id}).",
   request: {
     query: z.object({
       from: z.string().optional(),
       to: z.string().optional().openapi({ description: TO_DESCRIPTION }),
       dimension: z.enum(ANOMALY_DIMENSIONS).optional(),
       direction: z.enum(['increase', 'decrease']).optional(),
+      state: z.enum(ANOMALY_STATES).optional(),
       limit: z.coerce.number().int().min(1).max(500).optional(),
       format: z.enum(['json', 'csv']).optional(),
     }),
@@ -480,6 +488,7 @@ export function registerCostRoutes(app: Api, ctx: AppContext): void {
       to: optionalDate(q.to, 'to'),
       dimension: q.dimension,
       direction: q.direction,
+      state: q.state,
       limit: q.limit,
     });
     if (q.format === 'csv') return csvResponse(anomaliesCsv(items), 'cloudtally-anomalies.csv');
