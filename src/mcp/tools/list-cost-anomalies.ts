@@ -18,6 +18,10 @@ export const listCostAnomaliesTool = defineTool({
       .optional()
       .describe('Only anomalies of accounts or of services'),
     direction: z.enum(['increase', 'decrease']).optional().describe('Only spikes or only drops'),
+    state: z
+      .enum(['open', 'acknowledged', 'expected'])
+      .optional()
+      .describe('Only anomalies nobody decided on yet (open), acknowledged ones, or those marked expected'),
     limit: z.number().int().min(1).max(100).optional().describe('Anomalies listed (default 20)'),
   },
   async execute(args, api) {
@@ -27,6 +31,7 @@ export const listCostAnomaliesTool = defineTool({
       to: args.to,
       dimension: args.dimension,
       direction: args.direction,
+      state: args.state,
       limit: limit + 1,
     });
     if (items.length === 0) return 'No cost anomalies found for these arguments.';
@@ -36,13 +41,14 @@ export const listCostAnomaliesTool = defineTool({
       `${shown.length}${items.length > limit ? '+' : ''} anomalies (${up.length} increases, ${shown.length - up.length} decreases), newest first:`,
       '',
       table(
-        ['date', 'what', 'actual', 'usual', 'change', 'top drivers'],
+        ['date', 'what', 'actual', 'usual', 'change', 'state', 'top drivers'],
         shown.map((a) => [
           a.date,
           `${a.dimension} ${a.label}`,
           money(a.actual, a.currency),
           money(a.expected, a.currency),
           `${money(a.change, a.currency)} (${pct(a.changePercent)})`,
+          a.comment ? `${a.state}: ${a.comment}` : a.state,
           a.drivers
             .slice(0, 2)
             .map((d) => `${d.resourceId ?? d.usageType ?? d.service ?? '?'} ${money(d.change, a.currency)}`)
