@@ -52,6 +52,7 @@ export function useApi<T>(
       });
     return () => controller.abort();
     // `key` captures path and query by value, so they need not be dependencies themselves.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- path and query are covered by `key`
   }, [key, tick]);
 
   useEffect(() => {

@@ -40,6 +40,7 @@ export default function ResourcesPage(): ReactNode {
   useEffect(() => {
     if (get('search') !== q) update({ search: q });
     // Only the debounced text goes to the URL (and the API).
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs when the debounced text changes, not the URL
   }, [q]);
   const accounts = useApi<Page<CloudAccount>>('/api/v1/cloud-accounts');
   const res = useApi<ResourceList>('/api/v1/resources', {
@@ -56,8 +57,11 @@ export default function ResourcesPage(): ReactNode {
   const data = res.data;
   const items = data?.items ?? [];
   const regions = useMemo(
-    () => [...new Set([get('region'), ...items.map((r) => r.region)])].filter(Boolean).sort(),
-    [items],
+    () =>
+      [...new Set([params.get('region') ?? '', ...(data?.items ?? []).map((r) => r.region)])]
+        .filter(Boolean)
+        .sort(),
+    [data, params],
   );
   const accountNames = useMemo(() => {
     const m = new Map<string, string>();
