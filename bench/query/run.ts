@@ -15,8 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DAILY_COLUMNS, dailyRollupSql, groupsSql } from '../../src/billing/rollup.js';
 import { createCostService } from '../../src/costs/cost-service.js';
-import { parseCostQuery } from '../../src/costs/cost-query.js';
-import { addDays, addMonths, monthStart } from '../../src/costs/dates.js';
+import { parseCostQuery as parseQuery, type CostQueryInput } from '../../src/costs/cost-query.js';
+import { addDays, addMonths, monthStart } from '../../src/lib/dates.js';
 import { silentLog } from '../../src/lib/log.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -31,8 +31,10 @@ const RESOURCES_PER_ACCOUNT = 1500;
 const ORG = 'org_bench';
 /** The dashboard's "today": data runs to the day before. */
 const AS_OF = '2025-06-15';
-const FIRST_DAY = addMonths(AS_OF, -12);
+const FIRST_DAY = addMonths(monthStart(AS_OF), -12);
 const LAST_DAY = addDays(AS_OF, -1);
+/** Queries as the API parses them on AS_OF. */
+const parseCostQuery = (input: CostQueryInput) => parseQuery(input, AS_OF);
 const P50_TARGET_MS = 100;
 const P95_TARGET_MS = 300;
 
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
     );
 
     const last30 = { from: addDays(AS_OF, -30), to: LAST_DAY };
-    const lastMonth = { from: addMonths(AS_OF, -1), to: addDays(monthStart(AS_OF), -1) };
+    const lastMonth = { from: addMonths(monthStart(AS_OF), -1), to: addDays(monthStart(AS_OF), -1) };
     const queries: [string, () => Promise<unknown>][] = [
       [
         'mtd_by_service',

@@ -2,6 +2,7 @@ import { accountStatusFromRow } from '../sync/account-status.js';
 import type { Queryable, SqlParam } from '../store/store.js';
 import type { AccountType, ExportType, MemberImport } from './account-schemas.js';
 import type { AccountRecord, ValidationReport } from './account-types.js';
+import { isoTimestamp } from '../lib/dates.js';
 
 /** SQL for cloud accounts, discovered member accounts and the organization's external ID. Every query is org-scoped. */
 
@@ -48,7 +49,6 @@ export function json<T>(text: string | null | undefined, fallback: T): T {
   }
 }
 
-export const iso = (d: Date | string | null): string | null => (d ? new Date(d).toISOString() : null);
 export const day = (d: Date | string | null): string | null =>
   d ? (d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10)) : null;
 
@@ -80,8 +80,8 @@ function recordOf(r: AccountRow): AccountRecord {
     enabled: !r.disabled,
     status: statusOf(r),
     validation: json<ValidationReport | null>(r.validation, null),
-    createdAt: iso(r.created_at) ?? '',
-    updatedAt: iso(r.updated_at) ?? '',
+    createdAt: isoTimestamp(r.created_at) ?? '',
+    updatedAt: isoTimestamp(r.updated_at) ?? '',
   };
 }
 
@@ -246,7 +246,7 @@ export async function externalIdOf(
   return {
     externalId: row.external_id,
     previousExternalId: row.previous_external_id,
-    rotatedAt: iso(row.external_id_rotated_at),
+    rotatedAt: isoTimestamp(row.external_id_rotated_at),
   };
 }
 

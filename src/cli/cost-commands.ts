@@ -5,7 +5,7 @@ import type { CostAnswer } from '../costs/cost-answer.js';
 import { anomaliesCsv, costAnswerCsv, forecastCsv } from '../costs/cost-csv.js';
 import { COST_BASES, parseCostQuery, parseFilters, type CostBasis } from '../costs/cost-query.js';
 import type { ForecastAnswer, SummaryAnswer } from '../costs/cost-service.js';
-import { isoDate, monthStart } from '../costs/dates.js';
+import { isoDate, monthStart } from '../lib/dates.js';
 import { InputError } from '../lib/errors.js';
 import { pathWithQuery, type QueryParams } from '../mcp/api-caller.js';
 import {
@@ -106,7 +106,7 @@ export function registerCostCommands(program: Command): void {
         };
         if (!['day', 'month'].includes(input.granularity))
           throw new InputError('granularity', '--granularity must be day or month');
-        const query = parseCostQuery(input);
+        const query = parseCostQuery(input, today);
         const answer = await withOrg(
           flags,
           (client) => client.get<CostAnswer>(pathWithQuery('/api/v1/costs', input as QueryParams)),

@@ -1,5 +1,5 @@
 /** Turns the grouped rows of a cost query into the answer clients see: one currency, dense series, labels. */
-import { eachDay, eachMonth } from './dates.js';
+import { eachDay, eachMonth } from '../lib/dates.js';
 import { dimensionName, type CostQuery, type Dimension } from './cost-query.js';
 import type { CostSource, GroupedRow } from './cost-sql.js';
 import { toUnits, unitsToNumber } from './exact-money.js';

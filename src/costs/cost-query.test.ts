@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.js';
 import { parseCostQuery, parseFilters, parseGroupBy } from './cost-query.js';
-import { samePeriodLastMonth } from './dates.js';
+import { samePeriodLastMonth } from '../lib/dates.js';
+
+const TODAY = '2024-06-15';
 
 describe('cost query text form', () => {
   it.each([
@@ -40,16 +42,22 @@ describe('cost query text form', () => {
   });
 
   it('checks dates, ranges, limit and currency', () => {
-    expect(() => parseCostQuery({ from: '2024-02-30', to: '2024-03-01' })).toThrow(/from/);
-    expect(() => parseCostQuery({ from: '2024-03-02', to: '2024-03-01' })).toThrow(/before/);
-    expect(() => parseCostQuery({ from: '2022-01-01', to: '2024-03-01', granularity: 'day' })).toThrow(
-      /granularity/,
+    expect(() => parseCostQuery({ from: '2024-02-30', to: '2024-03-01' }, TODAY)).toThrow(/from/);
+    expect(() => parseCostQuery({ from: '2024-03-02', to: '2024-03-01' }, TODAY)).toThrow(/before/);
+    expect(() => parseCostQuery({ from: '2021-01-01', to: '2024-03-01', granularity: 'day' }, TODAY)).toThrow(
+      /from: a range by day covers at most 1096 days.*granularity=month/,
     );
-    expect(() => parseCostQuery({ from: '2024-01-01', to: '2024-01-02', limit: 0 })).toThrow(/limit/);
-    expect(() => parseCostQuery({ from: '2024-01-01', to: '2024-01-02', currency: 'dollars' })).toThrow(
-      /currency/,
+    expect(() => parseCostQuery({ from: '9999-12-01', to: '9999-12-31' }, TODAY)).toThrow(
+      /from: must be a calendar date YYYY-MM-DD from 2000-01-01 to 2029-06-15/,
     );
-    const q = parseCostQuery({ from: '2024-01-01', to: '2024-01-31', currency: 'eur' });
+    expect(() =>
+      parseCostQuery({ from: '2024-01-01', to: '2024-01-02', granularity: 'week' as 'day' }, TODAY),
+    ).toThrow(/granularity/);
+    expect(() => parseCostQuery({ from: '2024-01-01', to: '2024-01-02', limit: 0 }, TODAY)).toThrow(/limit/);
+    expect(() =>
+      parseCostQuery({ from: '2024-01-01', to: '2024-01-02', currency: 'dollars' }, TODAY),
+    ).toThrow(/currency/);
+    const q = parseCostQuery({ from: '2024-01-01', to: '2024-01-31', currency: 'eur' }, TODAY);
     expect(q).toMatchObject({
       granularity: 'month',
       basis: 'billed',

@@ -2,8 +2,9 @@
  * The cost query model: what can be grouped and filtered, the cost bases, and the parsing of the text forms
  * that the REST API, the CLI and the MCP tools share (`service`, `tag:team`, `service=Amazon EC2`).
  */
+import { checkDateRange } from '../lib/date-rules.js';
+import type { IsoDate } from '../lib/dates.js';
 import { InputError } from '../lib/errors.js';
-import { daysBetween, isIsoDate } from './dates.js';
 
 export const FIXED_DIMENSIONS = [
   'account',
@@ -46,8 +47,6 @@ export interface CostQuery {
 }
 
 export const MAX_GROUP_LIMIT = 1000;
-export const MAX_DAILY_RANGE_DAYS = 400;
-export const MAX_RANGE_DAYS = 3700;
 
 const ALIASES: Record<string, FixedDimension> = {
   account: 'account',
@@ -152,21 +151,6 @@ export function parseFilters(
   return filters;
 }
 
-/** Checks a date range: both ISO dates, `from` ≤ `to`, and not longer than the granularity allows. */
-export function checkRange(from: string, to: string, granularity: Granularity = 'month'): void {
-  if (!isIsoDate(from)) throw new InputError('from', 'from: must be a date YYYY-MM-DD');
-  if (!isIsoDate(to)) throw new InputError('to', 'to: must be a date YYYY-MM-DD (the last day, included)');
-  if (to < from) throw new InputError('to', `to: ${to} is before from ${from}`);
-  const days = daysBetween(from, to) + 1;
-  if (granularity === 'day' && days > MAX_DAILY_RANGE_DAYS)
-    throw new InputError(
-      'granularity',
-      `granularity: day covers at most ${MAX_DAILY_RANGE_DAYS} days; use granularity=month or a shorter range`,
-    );
-  if (days > MAX_RANGE_DAYS)
-    throw new InputError('from', `from: the range may cover at most ${MAX_RANGE_DAYS} days`);
-}
-
 export interface CostQueryInput {
   from: string;
   to: string;
@@ -179,10 +163,12 @@ export interface CostQueryInput {
   limit?: number;
 }
 
-/** The text form (REST query string, CLI flags, MCP arguments) → a checked query. */
-export function parseCostQuery(input: CostQueryInput): CostQuery {
+/** The text form (REST query string, CLI flags, MCP arguments) → a checked query; `today` bounds the dates. */
+export function parseCostQuery(input: CostQueryInput, today: IsoDate): CostQuery {
   const granularity = input.granularity ?? 'month';
-  checkRange(input.from, input.to, granularity);
+  if (!(GRANULARITIES as readonly string[]).includes(granularity))
+    throw new InputError('granularity', `granularity: must be ${GRANULARITIES.join(' or ')}`);
+  const { from, to } = checkDateRange({ from: input.from, to: input.to, granularity }, today);
   const limit = input.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_GROUP_LIMIT)
     throw new InputError('limit', `limit: must be a whole number from 1 to ${MAX_GROUP_LIMIT}`);
@@ -190,8 +176,8 @@ export function parseCostQuery(input: CostQueryInput): CostQuery {
   if (currency !== undefined && !/^[A-Z]{3}$/.test(currency))
     throw new InputError('currency', 'currency: must be a three-letter ISO 4217 code such as USD');
   return {
-    from: input.from,
-    to: input.to,
+    from,
+    to,
     granularity,
     groupBy: parseGroupBy(input.groupBy),
     filters: parseFilters(input.filter ?? [], input.exclude ?? []),

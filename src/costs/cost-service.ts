@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
+import { checkDateRange, checkOptionalDate } from '../lib/date-rules.js';
 import { InputError } from '../lib/errors.js';
 import type { Store } from '../store/store.js';
 import { createAccountNames } from './account-names.js';
@@ -22,7 +23,6 @@ import type { AnomalyOptions } from './anomaly-detect.js';
 import type { AnomalyState } from './anomaly-states.js';
 import { buildAnswer, pickCurrency, round6, type CostAnswer, type Labeler } from './cost-answer.js';
 import {
-  checkRange,
   parseCostQuery,
   type CostBasis,
   type CostQuery,
@@ -30,7 +30,7 @@ import {
   type Dimension,
 } from './cost-query.js';
 import { currencySql, groupedSql, type GroupedRow } from './cost-sql.js';
-import { addDays, addMonths, daysBetween, isoDate, monthEnd, monthStart } from './dates.js';
+import { addDays, addMonths, daysBetween, eachMonth, isoDate, monthEnd, monthStart } from './dates.js';
 import { cutAt, dataThrough, monthToDateSpans } from './data-through.js';
 import { describeMethod, FIT_DAYS, fitForecast, nextDays, predictRange } from './forecast.js';
 import { rangeSums } from './period-sums.js';
@@ -133,15 +133,14 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
 
     /** Parses the text form first (REST, CLI, MCP), then queries. */
     async queryText(orgId: string, input: CostQueryInput): Promise<CostAnswer> {
-      return query(orgId, parseCostQuery(input));
+      return query(orgId, parseCostQuery(input, today()));
     },
 
     async summary(
       orgId: string,
       o: { basis?: CostBasis; currency?: string; asOf?: string } = {},
     ): Promise<SummaryAnswer> {
-      const asOf = o.asOf ?? today();
-      checkRange(asOf, asOf);
+      const asOf = checkOptionalDate(o.asOf, 'asOf', today()) ?? today();
       const basis = o.basis ?? 'billed';
       const newest = await through(orgId, asOf);
       const { current: mtd, previous: prev } = monthToDateSpans(asOf, newest);
@@ -171,9 +170,9 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
 
     async movers(orgId: string, o: MoversOptions = {}): Promise<MoversAnswer> {
       const basis = o.basis ?? 'billed';
-      const asked = o.to ?? today();
-      const from = o.from ?? monthStart(asked);
-      checkRange(from, asked);
+      const asked = checkOptionalDate(o.to, 'to', today()) ?? today();
+      const from = checkOptionalDate(o.from, 'from', today()) ?? monthStart(asked);
+      checkDateRange({ from, to: asked }, today());
       const newest = await through(orgId, asked);
       const to = cutAt(from, asked, newest);
       let prevRange: { from: string; to: string };
@@ -183,7 +182,10 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
             o.compareFrom ? 'compareTo' : 'compareFrom',
             'compareFrom and compareTo go together',
           );
-        checkRange(o.compareFrom, o.compareTo);
+        checkDateRange(
+          { from: o.compareFrom, to: o.compareTo, fromField: 'compareFrom', toField: 'compareTo' },
+          today(),
+        );
         prevRange = { from: o.compareFrom, to: o.compareTo };
       } else if (from === monthStart(from) && asked.slice(0, 7) === from.slice(0, 7)) {
         prevRange = monthToDateSpans(asked, newest).previous;
@@ -248,8 +250,7 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
     },
 
     async forecast(orgId: string, o: ForecastOptions = {}): Promise<ForecastAnswer> {
-      const asOf = o.asOf ?? today();
-      checkRange(asOf, asOf);
+      const asOf = checkOptionalDate(o.asOf, 'asOf', today()) ?? today();
       const basis = o.basis ?? 'billed';
       const months = o.months ?? 3;
       if (!Number.isInteger(months) || months < 0 || months > 12)
@@ -276,7 +277,7 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
       const start = lastDataDate ? addDays(lastDataDate, 1) : addDays(asOf, 1);
       const periods: ForecastPeriod[] = [];
       const horizonEnd = monthEnd(addMonths(asOf, months));
-      for (let m = monthStart(asOf); m <= horizonEnd; m = addMonths(m, 1)) {
+      for (const m of eachMonth(asOf, horizonEnd)) {
         const end = monthEnd(m);
         const remainingFrom = start > m ? start : m;
         const days = remainingFrom <= end ? nextDays(remainingFrom, daysBetween(remainingFrom, end) + 1) : [];
@@ -316,6 +317,9 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
     },
 
     listAnomalies(orgId: string, o: ListAnomaliesOptions = {}): Promise<CostAnomaly[]> {
+      const from = checkOptionalDate(o.from, 'from', today());
+      const to = checkOptionalDate(o.to, 'to', today());
+      if (from !== undefined && to !== undefined) checkDateRange({ from, to }, today());
       return anomalies.list(orgId, o);
     },
 
@@ -339,6 +343,7 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
 
     /** Line items in FOCUS column names as a CSV or Parquet file; the caller streams it and calls `cleanup()`. */
     exportLineItems(orgId: string, o: LineItemExportOptions): Promise<LineItemExport> {
+      checkDateRange(o, today());
       return exportLineItems(store, orgId, o);
     },
   };

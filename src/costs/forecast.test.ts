@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, weekday } from './dates.js';
+import { addDays, weekday } from '../lib/dates.js';
 import { fitForecast, nextDays, predictDay, predictRange, type DailyCost } from './forecast.js';
 
 /** A deterministic pseudo-random source, so that the noise is the same on every run. */

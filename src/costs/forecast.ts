@@ -4,7 +4,7 @@
  * the fitted coefficients (the textbook variance of a sum of future observations), so a range over many days
  * is wider than a single day but narrower than the sum of the daily bounds.
  */
-import { addDays, weekday } from './dates.js';
+import { addDays, weekday } from '../lib/dates.js';
 
 export interface DailyCost {
   date: string;

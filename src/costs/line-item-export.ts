@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import type { Store } from '../store/store.js';
-import { checkRange, type CostFilter } from './cost-query.js';
+import type { CostFilter } from './cost-query.js';
 import { Params, whereSql } from './cost-sql.js';
 import { csvLine } from './csv.js';
-import { addDays } from './dates.js';
+import { eachDay } from '../lib/dates.js';
 
 /** FOCUS column → SQL over cost_line_items, with the DuckDB type used in Parquet. */
 export const FOCUS_COLUMNS: readonly { name: string; sql: string; type: string }[] = [
@@ -50,6 +50,7 @@ export const FOCUS_COLUMNS: readonly { name: string; sql: string; type: string }
   { name: 'x_UsageDate', sql: 'usage_date', type: 'DATE' },
 ];
 
+/** A range already checked by the caller (the cost service checks what users send). */
 export interface LineItemExportOptions {
   from: string;
   /** Last day, included. */
@@ -93,7 +94,7 @@ async function writeCsvByDay(
   };
   await write(csvLine(FOCUS_COLUMNS.map((c) => c.name)));
   // One day at a time keeps memory flat whatever the range.
-  for (let day = o.from; day <= o.to; day = addDays(day, 1)) {
+  for (const day of eachDay(o.from, o.to)) {
     const { sql, params } = selectSql(store, orgId, day, day, o.filters ?? []);
     const rows = await store.query(sql, params);
     let buf = '';
@@ -110,7 +111,6 @@ export async function exportLineItems(
   orgId: string,
   o: LineItemExportOptions,
 ): Promise<LineItemExport> {
-  checkRange(o.from, o.to);
   const dir = mkdtempSync(path.join(tmpdir(), 'cloudtally-export-'));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   const base = `cloudtally-focus-${o.from}-${o.to}`;

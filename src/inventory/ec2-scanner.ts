@@ -17,19 +17,14 @@ import type {
   SnapshotDetails,
   VolumeDetails,
 } from './inventory-types.js';
+import { isoTimestamp } from '../lib/dates.js';
 
 type Ec2 = Pick<EC2Client, 'send'>;
-
-function iso(d: Date | string | undefined | null): string | null {
-  if (d === undefined || d === null) return null;
-  const date = d instanceof Date ? d : new Date(d);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
 
 /** `User initiated (2024-01-02 03:04:05 GMT)` → the ISO time; AWS states no other machine-readable stop time. */
 export function stoppedAtFromReason(reason: string | undefined): string | null {
   const m = /\((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) GMT\)/.exec(reason ?? '');
-  return m ? iso(`${m[1]}T${m[2]}Z`) : null;
+  return m ? isoTimestamp(`${m[1]}T${m[2]}Z`) : null;
 }
 
 /** Regions the account can use: opted-in ones and those that need no opt-in. */
@@ -63,7 +58,7 @@ export async function scanInstances(
       const tags = tagMap(i.Tags);
       const details: InstanceDetails = {
         instanceType: i.InstanceType ?? 'unknown',
-        launchTime: iso(i.LaunchTime),
+        launchTime: isoTimestamp(i.LaunchTime),
         platform: i.PlatformDetails ?? (i.Platform ? String(i.Platform) : 'Linux/UNIX'),
         availabilityZone: i.Placement?.AvailabilityZone ?? null,
         lifecycle: i.InstanceLifecycle ? String(i.InstanceLifecycle) : 'on-demand',
@@ -110,7 +105,7 @@ export async function scanVolumes(
       sizeGiB: v.Size ?? 0,
       iops: v.Iops ?? null,
       availabilityZone: v.AvailabilityZone ?? null,
-      createTime: iso(v.CreateTime),
+      createTime: isoTimestamp(v.CreateTime),
       attachments: (v.Attachments ?? [])
         .filter((a) => a.InstanceId)
         .map((a) => ({
@@ -155,7 +150,7 @@ export async function scanSnapshots(
     const details: SnapshotDetails = {
       volumeId: s.VolumeId ?? null,
       volumeSizeGiB: s.VolumeSize ?? 0,
-      startTime: iso(s.StartTime),
+      startTime: isoTimestamp(s.StartTime),
       description: s.Description ?? null,
       usedByImages: [],
     };
@@ -192,7 +187,7 @@ export async function scanImages(
     if (!im.ImageId) continue;
     const tags = tagMap(im.Tags);
     const details: ImageDetails = {
-      creationDate: iso(im.CreationDate),
+      creationDate: isoTimestamp(im.CreationDate),
       snapshotIds: (im.BlockDeviceMappings ?? [])
         .map((b) => b.Ebs?.SnapshotId)
         .filter((v): v is string => Boolean(v)),

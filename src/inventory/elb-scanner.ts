@@ -16,16 +16,13 @@ import pLimit from 'p-limit';
 import { withAwsRetry } from '../aws/retry.js';
 import { collectPages, tagMap } from './aws-calls.js';
 import type { DiscoveredResource, LoadBalancerDetails, TargetGroupSummary } from './inventory-types.js';
+import { isoTimestamp } from '../lib/dates.js';
 
 type Elbv2 = Pick<ElasticLoadBalancingV2Client, 'send'>;
 type Elb = Pick<ElasticLoadBalancingClient, 'send'>;
 
 /** A call that failed without spoiling the scan (tags, instance health): reported, then carried on. */
 export type ScanWarning = (action: string, err: unknown) => void;
-
-function iso(d: Date | undefined): string | null {
-  return d && !Number.isNaN(d.getTime()) ? d.toISOString() : null;
-}
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -115,7 +112,7 @@ export async function scanLoadBalancersV2(
         lbType: (lb.Type ? String(lb.Type) : 'application') as LoadBalancerDetails['lbType'],
         dnsName: lb.DNSName ?? null,
         scheme: lb.Scheme ? String(lb.Scheme) : null,
-        createdTime: iso(lb.CreatedTime),
+        createdTime: isoTimestamp(lb.CreatedTime),
         targetGroups,
         instances: [],
         registeredTargets: all.length,
@@ -207,7 +204,7 @@ export async function scanClassicLoadBalancers(
       lbType: 'classic',
       dnsName: lb.DNSName ?? null,
       scheme: lb.Scheme ?? null,
-      createdTime: iso(lb.CreatedTime),
+      createdTime: isoTimestamp(lb.CreatedTime),
       targetGroups: [],
       instances,
       registeredTargets: instances.length,

@@ -1,7 +1,6 @@
+import { addDays, isoDate } from '../lib/dates.js';
 import type { Queryable, SqlParam } from '../store/store.js';
 import type { StoredResource } from './resource-store.js';
-
-const DAY_MS = 86_400_000;
 
 /** The bill behind one AWS account: the connection that delivers its lines and the last complete days. */
 export interface BillWindow {
@@ -10,14 +9,6 @@ export interface BillWindow {
   /** Newest usage day in the bill, `YYYY-MM-DD`. */
   newestDay: string;
   currency: string;
-}
-
-export function dayText(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-export function addDays(day: string, n: number): string {
-  return dayText(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS));
 }
 
 /** The `days`-day range that ends with the bill's newest day: `[from, to)` as `YYYY-MM-DD`. */
@@ -44,11 +35,11 @@ export async function findBill(
     `SELECT cloud_account_id, max(usage_date) AS newest, min(billing_currency) AS currency FROM cost_line_items
      WHERE org_id = $1 AND sub_account_id = $2 AND usage_date <= $3::DATE
      GROUP BY cloud_account_id ORDER BY newest DESC, cloud_account_id LIMIT 1`,
-    [orgId, awsAccountId, dayText(today)],
+    [orgId, awsAccountId, isoDate(today)],
   );
   const r = rows[0];
   if (!r || r.newest === null) return null;
-  const newest = r.newest instanceof Date ? dayText(r.newest) : String(r.newest).slice(0, 10);
+  const newest = r.newest instanceof Date ? isoDate(r.newest) : String(r.newest).slice(0, 10);
   return { sourceCloudAccountId: r.cloud_account_id, newestDay: newest, currency: r.currency ?? 'USD' };
 }
 

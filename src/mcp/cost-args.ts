@@ -1,6 +1,16 @@
 /** Argument shapes the cost tools share, mapped onto the query parameters of the cost routes. */
 import { z } from 'zod';
 import { COST_BASES } from '../costs/cost-query.js';
+import { EARLIEST_DATE, FUTURE_YEARS } from '../lib/date-rules.js';
+
+/**
+ * A date argument. The API checks it (date-rules), so that a tool answers a bad date with the same message, naming
+ * the argument and the allowed range, as the REST API and the CLI.
+ */
+export const dateArg = (description: string) =>
+  z
+    .string()
+    .describe(`${description}: YYYY-MM-DD, from ${EARLIEST_DATE} to ${FUTURE_YEARS} years after today`);
 
 const DIMENSION =
   'account, service, region, resource, chargeCategory, usageType, or tag:KEY (tag keys as in the bill, e.g. tag:user:team)';

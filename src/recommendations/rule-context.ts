@@ -1,11 +1,5 @@
-import {
-  addDays,
-  costOf,
-  costsByBillId,
-  billIdsOf,
-  findBill,
-  windowOf,
-} from '../inventory/resource-costs.js';
+import { addDays, isoDate } from '../lib/dates.js';
+import { costOf, costsByBillId, billIdsOf, findBill, windowOf } from '../inventory/resource-costs.js';
 import type { BilledCost } from '../inventory/resource-costs.js';
 import { summarizeMetrics, type MetricSummary } from '../inventory/metric-store.js';
 import { loadResources, loadScanStatus } from '../inventory/resource-store.js';
@@ -100,7 +94,7 @@ export async function buildRuleContext(
 
     async commitments(days): Promise<CommitmentUse[]> {
       if (input.costExplorer) {
-        const to = bill ? addDays(bill.newestDay, 1) : now.toISOString().slice(0, 10);
+        const to = bill ? addDays(bill.newestDay, 1) : isoDate(now);
         return commitmentsFromCostExplorer(input.costExplorer, {
           awsAccountId,
           from: addDays(to, -days),

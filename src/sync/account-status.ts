@@ -2,6 +2,7 @@ import type { AccountRow as CloudAccountRow } from '../accounts/account-store.js
 import type { Diagnostic } from '../lib/errors.js';
 import type { Queryable } from '../store/store.js';
 import type { RunState, StageName, StageProgress, StageRecord, SyncAccount } from './sync-types.js';
+import { isoTimestamp } from '../lib/dates.js';
 
 export const ACCOUNT_STATES = ['healthy', 'syncing', 'degraded', 'failed', 'pending', 'disabled'] as const;
 export type AccountState = (typeof ACCOUNT_STATES)[number];
@@ -66,7 +67,6 @@ function parse<T>(text: string | null, fallback: T): T {
   }
 }
 
-const iso = (d: Date | string | null): string | null => (d ? new Date(d).toISOString() : null);
 const day = (d: Date | string | null): string | null =>
   d ? (d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10)) : null;
 
@@ -90,9 +90,9 @@ export function accountStatusFromRow(row: AccountStatusRow): AccountSyncStatus {
     failedStages: detail.failedStages ?? [],
     diagnostics,
     message: row.disabled ? 'Syncing is turned off for this account.' : (detail.message ?? null),
-    lastSyncAt: iso(row.last_sync_at),
-    lastAttemptAt: iso(row.last_attempt_at),
-    nextSyncAt: row.disabled ? null : iso(row.next_sync_at),
+    lastSyncAt: isoTimestamp(row.last_sync_at),
+    lastAttemptAt: isoTimestamp(row.last_attempt_at),
+    nextSyncAt: row.disabled ? null : isoTimestamp(row.next_sync_at),
     dataFreshness: day(row.data_freshness),
   };
 }

@@ -9,6 +9,7 @@ import type {
   SyncRun,
   SyncTrigger,
 } from './sync-types.js';
+import { isoTimestamp } from '../lib/dates.js';
 
 // SQL over sync_runs, the queue. Every write by a worker is guarded by its worker_id and state 'running', so a
 // worker that lost its lease (and whose run another worker took over) can no longer change the run.
@@ -46,8 +47,6 @@ function parse<T>(text: string | null, fallback: T): T {
   }
 }
 
-const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
-
 export function runFromRow(row: RunRow): SyncRun {
   return {
     id: row.id,
@@ -60,11 +59,11 @@ export function runFromRow(row: RunRow): SyncRun {
     stages: parse<StageRecord[]>(row.stages, []),
     options: parse<RunOptions>(row.options, {}),
     error: parse<Diagnostic | null>(row.error, null),
-    queuedAt: iso(row.queued_at) ?? '',
-    startedAt: iso(row.started_at),
-    finishedAt: iso(row.finished_at),
+    queuedAt: isoTimestamp(row.queued_at) ?? '',
+    startedAt: isoTimestamp(row.started_at),
+    finishedAt: isoTimestamp(row.finished_at),
     workerId: row.worker_id,
-    leaseExpiresAt: iso(row.lease_expires_at),
+    leaseExpiresAt: isoTimestamp(row.lease_expires_at),
     attempts: Number(row.attempts),
     cancelRequested: Boolean(row.cancel_requested),
     requestedBy: row.requested_by,

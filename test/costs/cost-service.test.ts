@@ -330,8 +330,10 @@ describe.each(ENGINES)('cost service on %s', (engine) => {
       from: '2024-01-01',
       to: '2024-01-03',
       format,
-      filters: parseCostQuery({ from: '2024-01-01', to: '2024-01-03', filter: ['service=AWS Lambda'] })
-        .filters,
+      filters: parseCostQuery(
+        { from: '2024-01-01', to: '2024-01-03', filter: ['service=AWS Lambda'] },
+        '2024-06-01',
+      ).filters,
     });
     try {
       const duck = await DuckDbStore.open({ path: ':memory:', connections: 1 });

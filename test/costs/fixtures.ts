@@ -2,7 +2,7 @@
  * Cost data written straight into the tables, for the cost tests: line items from a small deterministic
  * world, and the `cost_daily` rollup rebuilt from them the way the billing load does.
  */
-import { addDays } from '../../src/costs/dates.js';
+import { addDays } from '../../src/lib/dates.js';
 import { DAILY_COLUMNS, dailyRollupSql, groupsSql } from '../../src/billing/rollup.js';
 import type { Queryable, Store } from '../../src/store/store.js';
 

@@ -1,5 +1,5 @@
 /** The cost explorer's state, kept in the URL so that a view can be shared by its address. */
-import { addDays, isoDay, startOfMonth } from './format';
+import { addDays, addMonths, isIsoDate, isoDate, monthStart } from '../../src/lib/dates';
 import type { CostBasis } from './types';
 
 export type Granularity = 'day' | 'month';
@@ -45,7 +45,7 @@ export function dimensionLabel(id: string): string {
 }
 
 export function today(): string {
-  return isoDay(new Date());
+  return isoDate(new Date());
 }
 
 export interface RangePreset {
@@ -57,13 +57,13 @@ export interface RangePreset {
 export const PRESETS: RangePreset[] = [
   { id: '7d', label: 'Last 7 days', range: (t) => ({ from: addDays(t, -6), to: t, granularity: 'day' }) },
   { id: '30d', label: 'Last 30 days', range: (t) => ({ from: addDays(t, -29), to: t, granularity: 'day' }) },
-  { id: 'mtd', label: 'Month to date', range: (t) => ({ from: startOfMonth(t), to: t, granularity: 'day' }) },
+  { id: 'mtd', label: 'Month to date', range: (t) => ({ from: monthStart(t), to: t, granularity: 'day' }) },
   {
     id: 'lm',
     label: 'Last month',
     range: (t) => {
-      const end = addDays(startOfMonth(t), -1);
-      return { from: startOfMonth(end), to: end, granularity: 'day' };
+      const end = addDays(monthStart(t), -1);
+      return { from: monthStart(end), to: end, granularity: 'day' };
     },
   },
   {
@@ -85,12 +85,8 @@ export const PRESETS: RangePreset[] = [
 
 /** The first day of the month `n` months before the month of `ymd`. */
 export function monthsBack(ymd: string, n: number): string {
-  const d = new Date(`${startOfMonth(ymd)}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() - n);
-  return isoDay(d);
+  return addMonths(monthStart(ymd), -n);
 }
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function defaultView(t = today()): CostView {
   return {
@@ -121,8 +117,8 @@ export function viewFromParams(params: URLSearchParams, t = today()): CostView {
     }
   }
   return {
-    from: from && DATE.test(from) ? from : d.from,
-    to: to && DATE.test(to) ? to : d.to,
+    from: isIsoDate(from) ? from : d.from,
+    to: isIsoDate(to) ? to : d.to,
     granularity: granularity === 'month' || granularity === 'day' ? granularity : d.granularity,
     groupBy: groupBy === null ? d.groupBy : groupBy.split(',').filter(Boolean).slice(0, 2),
     filters,

@@ -123,21 +123,6 @@ export function month(ymd: string): string {
   return Number.isNaN(d.getTime()) ? ymd : utcMonth.format(d);
 }
 
-/** `YYYY-MM-DD` of a Date in UTC. */
-export function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-export function addDays(ymd: string, days: number): string {
-  const d = new Date(`${ymd}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return isoDay(d);
-}
-
-export function startOfMonth(ymd: string): string {
-  return `${ymd.slice(0, 7)}-01`;
-}
-
 export function bytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—';
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];

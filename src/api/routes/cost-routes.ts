@@ -12,8 +12,8 @@ import {
   parseCostQuery,
   parseFilters,
 } from '../../costs/cost-query.js';
-import { isIsoDate } from '../../costs/dates.js';
-import { InputError } from '../../lib/errors.js';
+import { EARLIEST_DATE, FUTURE_YEARS } from '../../lib/date-rules.js';
+import { isoDate } from '../../lib/dates.js';
 import { defineRoute, errorResponses, jsonResponse, principalOf, type Api } from '../route-kit.js';
 
 const TO_DESCRIPTION = 'Last day of the range, YYYY-MM-DD, **included** (the CLI’s --to means the same).';
@@ -22,8 +22,15 @@ const stringList = z.union([z.string(), z.array(z.string())]).optional();
 const asList = (v: string | string[] | undefined): string[] =>
   v === undefined ? [] : Array.isArray(v) ? v : [v];
 
+/** Every date parameter: a calendar day in the window the cost service checks (date-rules). */
+const DATE_RULE = `A calendar date YYYY-MM-DD from ${EARLIEST_DATE} to ${FUTURE_YEARS} years after today.`;
+
 const date = (field: string, description: string) =>
-  z.string().openapi({ description, example: field === 'from' ? '2024-01-01' : '2024-01-31' });
+  z.string().openapi({
+    description: `${description} ${DATE_RULE}`,
+    format: 'date',
+    example: field === 'from' ? '2024-01-01' : '2024-01-31',
+  });
 
 const basis = z.enum(COST_BASES).optional().openapi({
   description:
@@ -397,12 +404,6 @@ const lineItems = defineRoute('member', {
   },
 });
 
-function optionalDate(value: string | undefined, field: string): string | undefined {
-  if (value !== undefined && !isIsoDate(value))
-    throw new InputError(field, `${field}: must be a date YYYY-MM-DD`);
-  return value;
-}
-
 function csvResponse(body: string, filename: string): Response {
   return new Response(body, {
     status: 200,
@@ -429,7 +430,10 @@ export function registerCostRoutes(app: Api, ctx: AppContext): void {
 
   app.openapi(query, async (c) => {
     const q = c.req.valid('query');
-    const answer = await costs.query(principalOf(c).orgId, parseCostQuery(textQuery(q)));
+    const answer = await costs.query(
+      principalOf(c).orgId,
+      parseCostQuery(textQuery(q), isoDate(ctx.clock.now())),
+    );
     if (q.format === 'csv')
       return csvResponse(costAnswerCsv(answer), `cloudtally-costs-${q.from}-${q.to}.csv`);
     return c.json(answer, 200);
@@ -437,7 +441,10 @@ export function registerCostRoutes(app: Api, ctx: AppContext): void {
 
   app.openapi(exportCsv, async (c) => {
     const q = c.req.valid('query');
-    const answer = await costs.query(principalOf(c).orgId, parseCostQuery(textQuery(q)));
+    const answer = await costs.query(
+      principalOf(c).orgId,
+      parseCostQuery(textQuery(q), isoDate(ctx.clock.now())),
+    );
     return csvResponse(costAnswerCsv(answer), `cloudtally-costs-${q.from}-${q.to}.csv`);
   });
 
@@ -447,7 +454,7 @@ export function registerCostRoutes(app: Api, ctx: AppContext): void {
       await costs.summary(principalOf(c).orgId, {
         basis: q.basis,
         currency: q.currency?.toUpperCase(),
-        asOf: optionalDate(q.asOf, 'asOf'),
+        asOf: q.asOf,
       }),
       200,
     );
@@ -456,10 +463,10 @@ export function registerCostRoutes(app: Api, ctx: AppContext): void {
   app.openapi(movers, async (c) => {
     const q = c.req.valid('query');
     const answer = await costs.movers(principalOf(c).orgId, {
-      from: optionalDate(q.from, 'from'),
-      to: optionalDate(q.to, 'to'),
-      compareFrom: optionalDate(q.compareFrom, 'compareFrom'),
-      compareTo: optionalDate(q.compareTo, 'compareTo'),
+      from: q.from,
+      to: q.to,
+      compareFrom: q.compareFrom,
+      compareTo: q.compareTo,
       limit: q.limit,
       basis: q.basis,
       currency: q.currency?.toUpperCase(),
@@ -473,7 +480,7 @@ export function registerCostRoutes(app: Api, ctx: AppContext): void {
     const answer = await costs.forecast(principalOf(c).orgId, {
       basis: q.basis,
       currency: q.currency?.toUpperCase(),
-      asOf: optionalDate(q.asOf, 'asOf'),
+      asOf: q.asOf,
       months: q.months,
       filters: parseFilters(asList(q.filter), asList(q.exclude)),
     });
@@ -484,8 +491,8 @@ export function registerCostRoutes(app: Api, ctx: AppContext): void {
   app.openapi(anomalies, async (c) => {
     const q = c.req.valid('query');
     const items = await costs.listAnomalies(principalOf(c).orgId, {
-      from: optionalDate(q.from, 'from'),
-      to: optionalDate(q.to, 'to'),
+      from: q.from,
+      to: q.to,
       dimension: q.dimension,
       direction: q.direction,
       state: q.state,

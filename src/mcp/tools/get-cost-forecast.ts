@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ForecastAnswer } from '../../costs/cost-service.js';
-import { basisArg, currencyArg, filterParams, filtersArg } from '../cost-args.js';
+import { basisArg, currencyArg, dateArg, filterParams, filtersArg } from '../cost-args.js';
 import { defineTool, money, READ_ONLY, table } from '../tool-kit.js';
 
 export const getCostForecastTool = defineTool({
@@ -20,11 +20,7 @@ export const getCostForecastTool = defineTool({
     filters: filtersArg,
     basis: basisArg,
     currency: currencyArg,
-    asOf: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .optional()
-      .describe('Forecast as of this day, YYYY-MM-DD (default today)'),
+    asOf: dateArg('Forecast as of this day (default today)').optional(),
   },
   async execute(args, api) {
     const f = await api.get<ForecastAnswer>('/api/v1/costs/forecast', {

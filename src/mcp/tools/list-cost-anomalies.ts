@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { CostAnomaly } from '../../costs/anomalies.js';
+import { dateArg } from '../cost-args.js';
 import { defineTool, money, pct, READ_ONLY, table } from '../tool-kit.js';
-
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
 export const listCostAnomaliesTool = defineTool({
   name: 'list_cost_anomalies',
@@ -11,8 +10,8 @@ export const listCostAnomaliesTool = defineTool({
     "Days where an AWS account's or a service's amortized cost departed from its usual level (the median of the same weekday over the previous 8 weeks) by more than 3 robust deviations, at least 10 in the currency and 10% — newest first, each with the line items (resource, usage type) that drove it. Recomputed after every billing load.",
   annotations: READ_ONLY,
   args: {
-    from: date.optional().describe('First day, YYYY-MM-DD (included)'),
-    to: date.optional().describe('Last day, YYYY-MM-DD (included)'),
+    from: dateArg('First day (included)').optional(),
+    to: dateArg('Last day (included)').optional(),
     dimension: z
       .enum(['account', 'service'])
       .optional()

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import type { CostAnswer } from '../../costs/cost-answer.js';
-import { basisArg, currencyArg, dimensionHelp, filterParams, filtersArg } from '../cost-args.js';
+import { basisArg, currencyArg, dateArg, dimensionHelp, filterParams, filtersArg } from '../cost-args.js';
 import { defineTool, money, READ_ONLY, table } from '../tool-kit.js';
-
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
 /** Periods are shown as columns when there are this few of them. */
 const MAX_PERIOD_COLUMNS = 6;
@@ -20,8 +18,8 @@ export const queryCostsTool = defineTool({
   ].join(' '),
   annotations: READ_ONLY,
   args: {
-    from: date.describe('First day, YYYY-MM-DD (included)'),
-    to: date.describe('Last day, YYYY-MM-DD (included)'),
+    from: dateArg('First day (included)'),
+    to: dateArg('Last day (included)'),
     granularity: z.enum(['day', 'month']).optional().describe('Periods of the series (default month)'),
     groupBy: z.array(z.string()).max(2).optional().describe(`Up to two of: ${dimensionHelp}`),
     filters: filtersArg,

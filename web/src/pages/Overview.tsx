@@ -5,7 +5,8 @@ import { LazyCostChart, preloadChart } from '../components/LazyCostChart';
 import { Empty, ErrorNotice, PageHeader, Skeleton } from '../components/Feedback';
 import { Kpi, RankList } from '../components/Kpi';
 import { today, viewToParams, defaultView } from '../cost-view';
-import { addDays, change, day, money, startOfMonth } from '../format';
+import { addDays, monthStart } from '../../../src/lib/dates';
+import { change, day, money } from '../format';
 import { useApi } from '../hooks';
 import type { CostAnomaly, CostAnswer, CostSummary, Page } from '../types';
 import { chartDays } from './overview/daily-chart';
@@ -36,7 +37,7 @@ function explorerLink(patch: Partial<ReturnType<typeof defaultView>>): string {
 
 export default function OverviewPage(): ReactNode {
   const t = today();
-  const thisMonth = startOfMonth(t);
+  const thisMonth = monthStart(t);
   const chartFrom = addDays(t, -29);
   // One daily answer serves the 30-day chart and this month's top services.
   const from = chartFrom < thisMonth ? chartFrom : thisMonth;

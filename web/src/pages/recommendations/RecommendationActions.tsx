@@ -3,7 +3,7 @@ import { api } from '../../api';
 import { ActionButton } from '../../components/Allowed';
 import { ErrorNotice } from '../../components/Feedback';
 import { FormDialog } from '../../components/Modal';
-import { addDays, isoDay } from '../../format';
+import { addDays, isoDate } from '../../../../src/lib/dates';
 import type { Recommendation } from '../../types';
 
 const DISMISS_REASONS = [
@@ -60,7 +60,7 @@ function DismissDialog(props: { rec: Recommendation; onClose: () => void; onDone
 function SnoozeDialog(props: { rec: Recommendation; onClose: () => void; onDone: () => void }): ReactNode {
   const [days, setDays] = useState('30');
   const [reason, setReason] = useState('');
-  const until = addDays(isoDay(new Date()), Number(days));
+  const until = addDays(isoDate(new Date()), Number(days));
   const submit = async () => {
     await api.post(`/api/v1/recommendations/${props.rec.id}/snooze`, {
       until: `${until}T00:00:00.000Z`,
