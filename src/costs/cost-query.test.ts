@@ -12,6 +12,9 @@ describe('cost query text form', () => {
     ['usage-type', ['usageType']],
     ['tag:user:team', ['tag:user:team']],
     ['tag:user:cost,center,service', ['tag:user:cost,center', 'service']],
+    ['tag:$.*', ['tag:$.*']],
+    ['tag:"cost=center, eu",service', ['tag:cost=center, eu', 'service']],
+    ['tag:"say \\"hi\\""', ['tag:say "hi"']],
   ])('groupBy %s', (text, names) => {
     expect(parseGroupBy(text).map((d) => (d.kind === 'tag' ? `tag:${d.key}` : d.kind))).toEqual(names);
   });
@@ -26,6 +29,16 @@ describe('cost query text form', () => {
       expect(err).toBeInstanceOf(InputError);
       expect((err as InputError).field).toBe('groupBy');
     }
+  });
+
+  it('takes a quoted tag key as a JSON string, so that keys may hold = and ,', () => {
+    expect(parseFilters(['tag:"a=b"=x=y', 'tag:$[0]=v', 'tag:"q\\"="='], [])).toEqual([
+      { dimension: { kind: 'tag', key: 'a=b' }, values: ['x=y'], exclude: false },
+      { dimension: { kind: 'tag', key: '$[0]' }, values: ['v'], exclude: false },
+      { dimension: { kind: 'tag', key: 'q"=' }, values: [null], exclude: false },
+    ]);
+    expect(() => parseFilters(['tag:"open=x'], [])).toThrow(/filter: .*DIMENSION=VALUE/);
+    expect(() => parseFilters(['tag:"a"b=x'], [])).toThrow(/filter: tag:"…" must hold one JSON string/);
   });
 
   it('parses include and exclude filters; repeated dimensions are alternatives; empty means no value', () => {

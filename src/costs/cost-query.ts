@@ -69,13 +69,30 @@ const ALIASES: Record<string, FixedDimension> = {
 };
 
 export const DIMENSION_HELP =
-  'account, service, region, resource, chargeCategory, usageType, or tag:KEY (for example tag:user:team)';
+  'account, service, region, resource, chargeCategory, usageType, or tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,)';
 
-/** `service`, `charge_category`, `tag:user:team` → a dimension. */
+/**
+ * The key of `tag:KEY`, or of `tag:"KEY"`: a JSON string, for keys that hold `=` or `,` or begin or end with a
+ * space. Either way the key is matched as this exact string.
+ */
+function tagKey(rest: string, field: string): string {
+  if (!rest.startsWith('"')) return rest;
+  let key: unknown;
+  try {
+    key = JSON.parse(rest);
+  } catch {
+    key = undefined;
+  }
+  if (typeof key !== 'string')
+    throw new InputError(field, `${field}: tag:"…" must hold one JSON string, for example tag:"cost=center"`);
+  return key;
+}
+
+/** `service`, `charge_category`, `tag:user:team`, `tag:"a=b"` → a dimension. */
 export function parseDimension(text: string, field: string): Dimension {
   const t = text.trim();
   if (/^tag:/i.test(t)) {
-    const key = t.slice(4);
+    const key = tagKey(t.slice(4), field);
     if (!key) throw new InputError(field, `${field}: "tag:" needs a tag key, for example tag:user:team`);
     return { kind: 'tag', key };
   }
@@ -109,16 +126,27 @@ export function parseGroupBy(text: string | readonly string[] | undefined, field
 function splitGroupBy(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.split(',')) {
-    const piece = raw.trim();
     const last = out.length - 1;
-    if (last >= 0 && /^tag:/i.test(out[last]) && !isDimensionStart(piece)) out[last] += `,${piece}`;
-    else out.push(piece);
+    // Joined as typed: a tag key keeps the spaces around its commas.
+    if (last >= 0 && /^\s*tag:/i.test(out[last]) && !isDimensionStart(raw.trim())) out[last] += `,${raw}`;
+    else out.push(raw);
   }
-  return out;
+  return out.map((p) => p.trim());
 }
 
 function isDimensionStart(piece: string): boolean {
   return /^tag:/i.test(piece) || piece.toLowerCase() in ALIASES;
+}
+
+/** Where DIMENSION=VALUE splits: the first `=`, or the first after a quoted tag key (`tag:"a=b"=x`). */
+function filterEquals(text: string): number {
+  const quoted = /^\s*tag:"/i.exec(text);
+  if (!quoted) return text.indexOf('=');
+  for (let i = quoted[0].length; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return text.indexOf('=', i + 1);
+  }
+  return -1;
 }
 
 /**
@@ -133,7 +161,7 @@ export function parseFilters(
 ): CostFilter[] {
   const filters: CostFilter[] = [];
   const add = (text: string, isExclude: boolean, name: string) => {
-    const eq = text.indexOf('=');
+    const eq = filterEquals(text);
     if (eq <= 0)
       throw new InputError(
         name,

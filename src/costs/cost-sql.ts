@@ -58,7 +58,7 @@ export class Params {
 export function dimensionSql(d: Dimension, source: CostSource, dialect: Dialect, p: Params): string {
   if (d.kind === 'tag') {
     if (source !== 'cost_line_items') throw new Error('tags are only on line items');
-    return `COALESCE(${dialect.jsonText("NULLIF(tags, '')", p.add(d.key))}, '')`;
+    return `COALESCE(${dialect.jsonText("NULLIF(tags, '')", d.key, (v) => p.add(v))}, '')`;
   }
   const col = (source === 'cost_daily' ? DAILY_COLUMNS : LINE_ITEM_COLUMNS)[d.kind];
   if (!col) throw new Error(`${d.kind} is not a column of ${source}`);

@@ -84,13 +84,14 @@ export async function listResources(
   if (f.state) where.push(`r.state = ${p(f.state)}`);
   if (f.tag) {
     const { key, value } = parseTagFilter(f.tag);
-    const expr = store.dialect.jsonText('r.tags', p(key));
+    const expr = store.dialect.jsonText('r.tags', key, p);
     where.push(value === undefined ? `${expr} IS NOT NULL` : `${expr} = ${p(value)}`);
   }
   if (f.search) {
-    const like = p(`%${f.search.toLowerCase()}%`);
+    // strpos, not LIKE: the search text is matched as typed, `%` and `_` included.
+    const text = p(f.search.toLowerCase());
     where.push(
-      `(lower(r.resource_id) LIKE ${like} OR lower(COALESCE(r.name, '')) LIKE ${like} OR lower(COALESCE(r.arn, '')) LIKE ${like})`,
+      `(strpos(lower(r.resource_id), ${text}) > 0 OR strpos(lower(COALESCE(r.name, '')), ${text}) > 0 OR strpos(lower(COALESCE(r.arn, '')), ${text}) > 0)`,
     );
   }
   if (f.minCost !== undefined) where.push(`COALESCE(c.billed_cost, 0) >= ${p(f.minCost)}`);

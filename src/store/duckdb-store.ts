@@ -3,11 +3,18 @@ import { UnavailableError } from '../lib/errors.js';
 import type { Dialect, Queryable, Row, SqlParam, Store } from './store.js';
 import { dateText, normalizeParams } from './sql-values.js';
 
+/**
+ * The JSON pointer (RFC 6901) of one object member: `~` and `/` are the only characters a pointer escapes, so any
+ * key names exactly itself. (A JSONPath such as `$."key"` does not: DuckDB reads `$."*"` as a wildcard.)
+ */
+export function jsonPointer(key: string): string {
+  return `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
 const duckDialect: Dialect = {
   // json_extract_string reads the text without first casting (and validating) the whole document as JSON,
-  // which is most of the cost of tag queries over millions of line items. A key is taken literally unless it
-  // starts with `$` or `/` (JSONPath / JSON pointer), which AWS tag keys do not.
-  jsonText: (column, keyExpr) => `json_extract_string(${column}, ${keyExpr})`,
+  // which is most of the cost of tag queries over millions of line items.
+  jsonText: (column, key, bind) => `json_extract_string(${column}, ${bind(jsonPointer(key))})`,
   jsonKeys: (column) => `(SELECT unnest(json_keys(${column}::JSON)) AS key)`,
 };
 

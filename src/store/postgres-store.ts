@@ -11,7 +11,8 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 const pgDialect: Dialect = {
-  jsonText: (column, keyExpr) => `(${column}::json ->> ${keyExpr})`,
+  // ->> with a text operand looks the member up by name; the cast keeps a key like '0' from being an array index.
+  jsonText: (column, key, bind) => `(${column}::json ->> CAST(${bind(key)} AS TEXT))`,
   jsonKeys: (column) => `(SELECT json_object_keys(${column}::json) AS key)`,
 };
 

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { AWKWARD_KEYS } from '../../test/helpers/awkward-keys.js';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../../test/helpers/stores.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
-import type { Store } from './store.js';
+import type { SqlParam, Store } from './store.js';
 
 describe.each(ENGINES)('store on %s', (engine) => {
   let db: TestDatabase;
@@ -56,12 +57,23 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(sum).toEqual({ total: 3.75, rows: 7, first: '2024-05-02' });
   });
 
-  it('reads a JSON key through the dialect', async () => {
-    const [row] = await store.query<{ v: string }>(
-      `SELECT ${store.dialect.jsonText('\'{"user:team":"web"}\'', '$1')} AS v`,
-      ['user:team'],
+  it('reads a JSON member by its exact name through the dialect, whatever characters the name holds', async () => {
+    const doc = Object.fromEntries(AWKWARD_KEYS.map((k, i) => [k, `v${i}`]));
+    for (const [i, key] of AWKWARD_KEYS.entries()) {
+      const params: SqlParam[] = [JSON.stringify(doc)];
+      const bind = (v: SqlParam) => `$${params.push(v)}`;
+      const [row] = await store.query<{ v: string | null }>(
+        `SELECT ${store.dialect.jsonText('CAST($1 AS VARCHAR)', key, bind)} AS v`,
+        params,
+      );
+      expect({ key, v: row.v }).toEqual({ key, v: `v${i}` });
+    }
+    const params: SqlParam[] = ['{"a":"1"}'];
+    const [missing] = await store.query<{ v: string | null }>(
+      `SELECT ${store.dialect.jsonText('CAST($1 AS VARCHAR)', '$.*', (v) => `$${params.push(v)}`)} AS v`,
+      params,
     );
-    expect(row.v).toBe('web');
+    expect(missing.v).toBeNull();
   });
 
   it('commits a transaction and rolls back a failed one whole', async () => {

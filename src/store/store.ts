@@ -13,8 +13,12 @@ export interface Queryable {
 export type Engine = 'duckdb' | 'postgres';
 
 export interface Dialect {
-  /** SQL for the text value of `key` in a JSON-text column (null when absent). `key` is a SQL expression. */
-  jsonText(column: string, keyExpr: string): string;
+  /**
+   * SQL for the text value of the member named `key` of a JSON-text object column (null when absent). The key is
+   * data, matched as the exact string whatever it holds (`$`, `*`, quotes, dots, slashes): the dialect passes it
+   * to `bind`, which adds a query parameter and returns its placeholder, never into the SQL or a JSON path.
+   */
+  jsonText(column: string, key: string, bind: (value: SqlParam) => string): string;
   /** SQL that lists the keys of a JSON-text object column as rows of one text column named `key`. */
   jsonKeys(column: string): string;
 }

@@ -1,0 +1,23 @@
+/** Names that are syntax somewhere (JSONPath, JSON pointer, SQL, regular expressions), as AWS allows in tag keys. */
+export const AWKWARD_KEYS = [
+  'user:team',
+  '$',
+  '$.*',
+  '$[0]',
+  '*',
+  '0',
+  '-',
+  'a.b',
+  'a b',
+  ' lead',
+  '[x]',
+  'a"b',
+  "a'b",
+  'a\\b',
+  'a/b',
+  '~0',
+  '@x+y=z',
+  '%_',
+  'équipe',
+  'チーム',
+];
