@@ -16,6 +16,7 @@ import {
   accessLogMiddleware,
   authenticationMiddleware,
   bootstrapGuard,
+  queryBudgetMiddleware,
   requestIdMiddleware,
 } from './middleware.js';
 import { securityHeaders } from './security-headers.js';
@@ -129,6 +130,7 @@ export function createApi(ctx: AppContext, extra: RouteRegistrar[] = []): Api {
       },
     }),
   );
+  app.use('/api/*', queryBudgetMiddleware(ctx));
   app.use('/api/*', bootstrapGuard(ctx));
   app.use('/api/*', authenticationMiddleware(ctx));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

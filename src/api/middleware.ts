@@ -4,6 +4,7 @@ import type { AppContext } from '../app/context.js';
 import { timingSafeEqual } from 'node:crypto';
 import { UnavailableError } from '../lib/errors.js';
 import { randomToken } from '../lib/ids.js';
+import { withQueryBudget } from '../store/query-budget.js';
 import type { ApiEnv } from './route-kit.js';
 
 export const SESSION_COOKIE = 'ct_session';
@@ -75,6 +76,19 @@ export function authenticationMiddleware(ctx: AppContext): MiddlewareHandler<Api
       }
     }
     await next();
+  };
+}
+
+/**
+ * Bounds every database statement of a read request (GET, HEAD) by the query budget (`queryTimeoutMs`); a
+ * statement past it is stopped and the request answers 503. Writes are not bounded: they may start background
+ * work (a sync) that must not inherit a request's budget.
+ */
+export function queryBudgetMiddleware(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD')
+      await withQueryBudget(ctx.config.queryTimeoutMs, next);
+    else await next();
   };
 }
 

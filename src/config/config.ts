@@ -54,6 +54,11 @@ export const configSchema = z
       .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
       .optional(),
     maxBodyBytes: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
+    /**
+     * The time one database statement of an API read may take; past it the statement is stopped (statement_timeout
+     * on PostgreSQL, an interrupt on DuckDB) and the request answers 503, so that no query can hold the server.
+     */
+    queryTimeoutMs: int(1, 60 * 60 * 1000).default(30_000),
     /** Start the scheduler; tests that drive syncs by hand turn it off. */
     scheduler: bool.default(true),
     /**
@@ -92,6 +97,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   trustProxy: 'CLOUDTALLY_TRUST_PROXY',
   publicUrl: 'CLOUDTALLY_PUBLIC_URL',
   maxBodyBytes: 'CLOUDTALLY_MAX_BODY_BYTES',
+  queryTimeoutMs: 'CLOUDTALLY_QUERY_TIMEOUT_MS',
   scheduler: 'CLOUDTALLY_SCHEDULER',
 };
 

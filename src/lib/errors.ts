@@ -90,6 +90,16 @@ export class UnavailableError extends AppError {
   readonly kind = 'unavailable' as const;
 }
 
+/** A statement ran past the query time budget and was stopped; the server carries on. */
+export class QueryTimeoutError extends UnavailableError {
+  constructor(readonly budgetMs: number) {
+    super(
+      `The query took longer than this server allows (${budgetMs} ms, the setting queryTimeoutMs) and was stopped. ` +
+        'Narrow the date range, the grouping or the filters, or ask the operator to raise queryTimeoutMs.',
+    );
+  }
+}
+
 export class TooLargeError extends AppError {
   readonly kind = 'too_large' as const;
 }

@@ -1,5 +1,6 @@
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection } from '@duckdb/node-api';
-import { UnavailableError } from '../lib/errors.js';
+import { QueryTimeoutError, UnavailableError } from '../lib/errors.js';
+import { currentQueryBudget } from './query-budget.js';
 import type { Dialect, Queryable, Row, SqlParam, Store } from './store.js';
 import { dateText, normalizeParams } from './sql-values.js';
 
@@ -64,6 +65,31 @@ async function queryOn<T extends Row>(
 async function executeOn(conn: DuckDBConnection, sql: string, params?: readonly SqlParam[]): Promise<number> {
   const result = await conn.run(sql, normalizeParams(params));
   return Number(result.rowsChanged);
+}
+
+/**
+ * Runs one statement on `conn`, interrupted once it has run for `budgetMs` (the query budget of the scope that
+ * issued it); the connection stays usable for the next statement.
+ */
+async function bounded<T>(
+  conn: DuckDBConnection,
+  budgetMs: number | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (budgetMs === undefined) return run();
+  let interrupted = false;
+  const timer = setTimeout(() => {
+    interrupted = true;
+    conn.interrupt();
+  }, budgetMs);
+  try {
+    return await run();
+  } catch (err) {
+    if (interrupted) throw new QueryTimeoutError(budgetMs);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 // A key two open transactions both inserted surfaces as a duplicate-key error even under ON CONFLICT DO NOTHING
@@ -152,20 +178,24 @@ export class DuckDbStore implements Store {
   }
 
   query<T extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]> {
-    return this.shared((conn) => queryOn<T>(conn, sql, params));
+    const budget = currentQueryBudget();
+    return this.shared((conn) => bounded(conn, budget, () => queryOn<T>(conn, sql, params)));
   }
 
   execute(sql: string, params?: readonly SqlParam[]): Promise<number> {
-    return this.shared((conn) => executeOn(conn, sql, params));
+    const budget = currentQueryBudget();
+    return this.shared((conn) => bounded(conn, budget, () => executeOn(conn, sql, params)));
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const lane = await this.reserve();
+      const budget = currentQueryBudget();
       const tx: Queryable = {
         query: <R extends Row = Row>(sql: string, params?: readonly SqlParam[]) =>
-          lane.run((conn) => queryOn<R>(conn, sql, params)),
-        execute: (sql, params) => lane.run((conn) => executeOn(conn, sql, params)),
+          lane.run((conn) => bounded(conn, budget, () => queryOn<R>(conn, sql, params))),
+        execute: (sql, params) =>
+          lane.run((conn) => bounded(conn, budget, () => executeOn(conn, sql, params))),
       };
       try {
         await tx.execute('BEGIN TRANSACTION');

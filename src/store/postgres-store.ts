@@ -3,6 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Dialect, Queryable, Row, SqlParam, Store } from './store.js';
+import { QueryTimeoutError } from '../lib/errors.js';
+import { currentQueryBudget } from './query-budget.js';
 import { normalizeParams } from './sql-values.js';
 
 // Numbers as JS numbers and DATE as text, the same values the DuckDB driver returns.
@@ -18,15 +20,51 @@ const pgDialect: Dialect = {
 
 type Client = pg.Pool | pg.PoolClient;
 
+/** PostgreSQL's query_canceled, which statement_timeout raises. */
+const QUERY_CANCELED = '57014';
+
+/** A statement stopped by the budget becomes the domain error; anything else passes through. */
+function budgetError(err: unknown, budgetMs: number | undefined): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  return budgetMs !== undefined && code === QUERY_CANCELED ? new QueryTimeoutError(budgetMs) : err;
+}
+
+/** Runs a statement; under a query budget, on a connection whose statement_timeout is the budget for it alone. */
+async function run(client: Client, sql: string, params?: readonly SqlParam[]): Promise<pg.QueryResult> {
+  const budget = currentQueryBudget();
+  if (budget === undefined) return client.query(sql, normalizeParams(params));
+  if (!(client instanceof pg.Pool)) {
+    // Inside a transaction: SET LOCAL lasts until it ends.
+    await client.query(`SET LOCAL statement_timeout = ${Math.ceil(budget)}`);
+    try {
+      return await client.query(sql, normalizeParams(params));
+    } catch (err) {
+      throw budgetError(err, budget);
+    }
+  }
+  const conn = await client.connect();
+  let broken: Error | undefined;
+  try {
+    await conn.query(`SET statement_timeout = ${Math.ceil(budget)}`);
+    return await conn.query(sql, normalizeParams(params));
+  } catch (err) {
+    throw budgetError(err, budget);
+  } finally {
+    // The connection goes back to the pool without the budget, or not at all.
+    await conn.query('RESET statement_timeout').catch((err: Error) => {
+      broken = err;
+    });
+    conn.release(broken);
+  }
+}
+
 function queryable(client: Client): Queryable {
   return {
     async query<T extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]> {
-      const result = await client.query(sql, normalizeParams(params));
-      return result.rows as T[];
+      return (await run(client, sql, params)).rows as T[];
     },
     async execute(sql: string, params?: readonly SqlParam[]): Promise<number> {
-      const result = await client.query(sql, normalizeParams(params));
-      return result.rowCount ?? 0;
+      return (await run(client, sql, params)).rowCount ?? 0;
     },
   };
 }

@@ -6,6 +6,7 @@ import { createAppContext, type AppContext } from '../../src/app/context.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { Role } from '../../src/auth/permissions.js';
+import type { RouteRegistrar } from '../../src/api/route-kit.js';
 import type { Engine } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from './stores.js';
 
@@ -51,7 +52,13 @@ function memoryLog(level: string): { log: Logger; text: () => string } {
  * and users of every role. `config` overrides settings (e.g. awsEndpointUrl of a simulator).
  */
 export async function startTestServer(
-  options: { engine?: Engine; config?: Partial<Record<keyof Config, unknown>>; seedUsers?: boolean } = {},
+  options: {
+    engine?: Engine;
+    config?: Partial<Record<keyof Config, unknown>>;
+    seedUsers?: boolean;
+    /** Routes only a test needs, registered like the product's own. */
+    extraRoutes?: RouteRegistrar[];
+  } = {},
 ): Promise<TestServer> {
   const db = await createTestDatabase(options.engine ?? 'duckdb');
   const config = loadConfig(
@@ -69,7 +76,7 @@ export async function startTestServer(
   const { log, text } = memoryLog(config.logLevel);
   const store = await db.open();
   const ctx = await createAppContext(config, { log, store });
-  const server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
+  const server = await startServer(ctx, { port: 0, host: '127.0.0.1', extraRoutes: options.extraRoutes });
   const mk = async (org: string, email: string, role: Role): Promise<TestUser> => {
     const password = `pw-${randomBytes(8).toString('hex')}`;
     const created = await ctx.auth.createUser({ org, email, role, password });
