@@ -1,5 +1,6 @@
 import type { Queryable } from '../store/store.js';
-import { day, iso, json } from './account-store.js';
+import { isoTimestamp } from '../lib/dates.js';
+import { day, json } from './account-store.js';
 import type { MemberAccount, MemberCosts, NotImportedAccount, NotImportedSummary } from './account-types.js';
 
 /** SQL for what a payer's AWS Organization lists and what its bill carries for members that are not imported. */
@@ -62,8 +63,8 @@ export async function listMembers(
     name: r.name,
     email: r.email,
     awsStatus: r.status,
-    joinedAt: iso(r.joined_at),
-    discoveredAt: iso(r.discovered_at) ?? '',
+    joinedAt: isoTimestamp(r.joined_at),
+    discoveredAt: isoTimestamp(r.discovered_at) ?? '',
     connected: r.cloud_account_id !== null,
     cloudAccountId: r.cloud_account_id,
     costs: memberCosts(bill, r.aws_account_id, r.cloud_account_id !== null, importAll),
