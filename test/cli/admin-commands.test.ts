@@ -132,7 +132,7 @@ describe('cloudtally configuration, migrate, users/tokens errors and secrets rek
       what: 'a client-mode URL without a token',
       args: ['users', 'list'],
       env: { CLOUDTALLY_URL: 'http://127.0.0.1:9' },
-      exit: ERROR_MAP.input.exit,
+      exit: ERROR_MAP.unauthenticated.exit,
       says: 'CLOUDTALLY_TOKEN is not',
     },
     {

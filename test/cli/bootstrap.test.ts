@@ -195,7 +195,7 @@ describe('cloudtally on the embedded engine: bootstrap, serve, client mode, shut
     ]);
     const table = await cli(['users', 'list'], env);
     expect(table.stdout.split('\n')[0]).toMatch(
-      /^EMAIL\s+ROLE\s+MANAGECLOUDCREDENTIALS\s+STATUS\s+JOINEDAT$/,
+      /^Email\s+Role\s+Manage cloud credentials\s+Status\s+Joined$/,
     );
 
     const created = await cli(['tokens', 'create', '--name', 'script'], env);
