@@ -45,13 +45,13 @@ describe.each(ENGINES)('a member account through its whole lifecycle (%s)', (eng
 
   /** Resolves once no run is queued or running: what the last step queued has finished. */
   async function settled(): Promise<void> {
-    for (;;) {
+    const busy = async () => {
       const [row] = await w.t.ctx.store.query<{ n: number | bigint }>(
         `SELECT COUNT(*) AS n FROM sync_runs WHERE state IN ('queued', 'running')`,
       );
-      if (Number(row.n) === 0) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return Number(row.n);
+    };
+    await expect.poll(busy, { timeout: 50_000 }).toBe(0);
   }
 
   const runs = (accountId: string) =>
