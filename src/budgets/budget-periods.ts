@@ -1,5 +1,5 @@
 /** Budget periods (calendar months, quarters and years) and the amount a budget allows in each. */
-import { addMonths, eachMonth, monthEnd } from '../costs/dates.js';
+import { monthStartAfter, eachMonth, monthEnd } from '../costs/dates.js';
 import type { Budget, BudgetPeriod } from './budget-schemas.js';
 
 export interface PeriodRange {
@@ -15,12 +15,12 @@ export function periodOf(period: BudgetPeriod, date: string): PeriodRange {
   const month = Number(date.slice(5, 7));
   const firstMonth = period === 'monthly' ? month : period === 'quarterly' ? month - ((month - 1) % 3) : 1;
   const start = `${year}-${String(firstMonth).padStart(2, '0')}-01`;
-  return { start, end: monthEnd(addMonths(start, MONTHS[period] - 1)) };
+  return { start, end: monthEnd(monthStartAfter(start, MONTHS[period] - 1)) };
 }
 
 /** The period `n` periods after (n > 0) or before (n < 0) the one starting at `start`. */
 export function shiftPeriod(period: BudgetPeriod, start: string, n: number): PeriodRange {
-  return periodOf(period, addMonths(start, n * MONTHS[period]));
+  return periodOf(period, monthStartAfter(start, n * MONTHS[period]));
 }
 
 /**

@@ -12,7 +12,7 @@
  * `minBaselineDays` of usage history (and its recurring part only once it has `minMonths` previous months, and
  * not while its month is open). A change that lasts several days is one anomaly, on its first day.
  */
-import { addMonths, monthEnd, weekday } from './dates.js';
+import { monthStartAfter, monthEnd, weekday } from './dates.js';
 
 export interface AnomalyOptions {
   /** Threshold in scaled MADs. */
@@ -78,7 +78,7 @@ export function median(values: readonly number[]): number {
  * a month's last day maps to the last day, so that month-end charges line up.
  */
 export function sameDayMonthsBefore(date: string, months: number): string {
-  const target = addMonths(date, -months);
+  const target = monthStartAfter(date, -months);
   const last = monthEnd(target);
   if (date === monthEnd(date)) return last;
   const day = Math.min(Number(date.slice(8, 10)), Number(last.slice(8, 10)));

@@ -30,7 +30,7 @@ import {
   type Dimension,
 } from './cost-query.js';
 import { currencySql, groupedSql, type GroupedRow } from './cost-sql.js';
-import { addDays, addMonths, daysBetween, eachMonth, isoDate, monthEnd, monthStart } from './dates.js';
+import { addDays, monthStartAfter, daysBetween, eachMonth, isoDate, monthEnd, monthStart } from './dates.js';
 import { cutAt, dataThrough, monthToDateSpans } from './data-through.js';
 import { describeMethod, FIT_DAYS, fitForecast, nextDays, predictRange } from './forecast.js';
 import { rangeSums } from './period-sums.js';
@@ -144,7 +144,7 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
       const basis = o.basis ?? 'billed';
       const newest = await through(orgId, asOf);
       const { current: mtd, previous: prev } = monthToDateSpans(asOf, newest);
-      const lastFrom = addMonths(asOf, -1);
+      const lastFrom = monthStartAfter(asOf, -1);
       const last = { from: lastFrom, to: monthEnd(lastFrom) };
       const rows = await rangeSums(store, orgId, [mtd, prev, last], basis);
       // The currency of this month's spend, else last month's.
@@ -276,7 +276,7 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
       const fit = fitForecast(used);
       const start = lastDataDate ? addDays(lastDataDate, 1) : addDays(asOf, 1);
       const periods: ForecastPeriod[] = [];
-      const horizonEnd = monthEnd(addMonths(asOf, months));
+      const horizonEnd = monthEnd(monthStartAfter(asOf, months));
       for (const m of eachMonth(asOf, horizonEnd)) {
         const end = monthEnd(m);
         const remainingFrom = start > m ? start : m;

@@ -7,7 +7,7 @@
 import type { Store } from '../store/store.js';
 import type { CostFilter } from './cost-query.js';
 import { filterSql, Params, sourceFor } from './cost-sql.js';
-import { addDays, addMonths, monthEnd, monthStart } from './dates.js';
+import { addDays, monthStartAfter, monthEnd, monthStart } from './dates.js';
 
 export interface DataThroughOptions {
   /** Only days on or before this one count (the "today" of the question); default: any day. */
@@ -53,7 +53,7 @@ export interface Span {
 export function monthToDateSpans(asOf: string, through: string | null): { current: Span; previous: Span } {
   const from = monthStart(asOf);
   const last = through === null ? asOf : through < asOf ? through : asOf;
-  const prevFrom = addMonths(from, -1);
+  const prevFrom = monthStartAfter(from, -1);
   if (last < from)
     return {
       current: { from, to: addDays(from, -1) },

@@ -10,7 +10,7 @@ import { PRODUCT_NAMES } from '../../sim/gen/meters.js';
 import type { BillingService } from '../../src/billing/billing-service.js';
 import type { CostAnomaly } from '../../src/costs/anomalies.js';
 import { createCostService, type CostService } from '../../src/costs/cost-service.js';
-import { addDays, addMonths } from '../../src/costs/dates.js';
+import { addDays, monthStartAfter } from '../../src/costs/dates.js';
 import { silentLog } from '../../src/lib/log.js';
 import { ENGINES } from '../helpers/stores.js';
 import {
@@ -90,7 +90,7 @@ describe.each(ENGINES)('anomalies of the demo organization on %s', (engine) => {
     // Not the recurring monthly credit on the 1st (a one-off refund or fee booked on a 1st is a real change),
     // nor the staging account's first weeks.
     const oneOffs = new Set(
-      [...sim.scenario.refunds, ...sim.scenario.fees].map((r) => addMonths(today(), -r.monthsAgo)),
+      [...sim.scenario.refunds, ...sim.scenario.fees].map((r) => monthStartAfter(today(), -r.monthsAgo)),
     );
     expect(others.filter((a) => a.date.endsWith('-01') && !oneOffs.has(a.date))).toEqual([]);
     const staging = sim.scenario.accounts.find((a) => a.joinedMonthsAgo !== undefined)!;
