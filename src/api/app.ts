@@ -27,6 +27,7 @@ import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerBudgetRoutes } from './routes/budget-routes.js';
 import { registerCostRoutes } from './routes/cost-routes.js';
+import { registerDimensionRoutes } from './routes/dimension-routes.js';
 import { registerRecommendationRoutes } from './routes/recommendation-routes.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
 import { registerMcpEndpoint } from '../mcp/http-endpoint.js';
@@ -46,6 +47,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerTokenRoutes,
   registerAuditRoutes,
   registerCostRoutes,
+  registerDimensionRoutes,
   registerAnomalyRoutes,
   registerAccountRoutes,
   registerSetupRoutes,

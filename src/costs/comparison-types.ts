@@ -1,5 +1,5 @@
 /** The answers of the cost service's comparisons: month to date, movers and forecast. */
-import type { CostBasis, CostFilter } from './cost-query.js';
+import type { CostBasis, CostFilter, Dimension } from './cost-query.js';
 import type { ForecastModel } from './forecast.js';
 
 export interface PeriodTotal {
@@ -39,8 +39,8 @@ export interface MoversAnswer {
   currency: string;
   current: PeriodTotal;
   previous: PeriodTotal;
-  /** Per dimension (service, account): the largest increases and decreases, largest first. */
-  dimensions: { dimension: 'service' | 'account'; increases: Mover[]; decreases: Mover[] }[];
+  /** Per dimension (by default service, then account): the largest increases and decreases, largest first. */
+  dimensions: { dimension: string; increases: Mover[]; decreases: Mover[] }[];
 }
 
 export interface ForecastPeriod {
@@ -94,4 +94,6 @@ export interface MoversOptions {
   compareTo?: string;
   limit?: number;
   filters?: CostFilter[];
+  /** The dimensions compared (default service and account). */
+  dimensions?: Dimension[];
 }

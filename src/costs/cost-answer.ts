@@ -3,6 +3,7 @@ import { eachDay, eachMonth } from '../lib/dates.js';
 import { dimensionName, type CostQuery, type Dimension } from './cost-query.js';
 import type { CostSource, GroupedRow } from './cost-sql.js';
 import { toUnits, unitsToNumber } from './exact-money.js';
+import type { FilterWarning } from './filter-warnings.js';
 
 export interface SeriesPoint {
   period: string;
@@ -46,6 +47,8 @@ export interface CostAnswer {
    * range after it have no data yet (billing runs about a day behind), which is not the same as costing nothing.
    */
   dataThrough: string | null;
+  /** Filter values that match no cost in the range, each with the closest known values. */
+  warnings: FilterWarning[];
 }
 
 const sumUnits = (values: readonly bigint[]): bigint => values.reduce((s, v) => s + v, 0n);
@@ -156,5 +159,6 @@ export function buildAnswer(
     otherCurrencies: others,
     source,
     dataThrough,
+    warnings: [],
   };
 }

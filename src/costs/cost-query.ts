@@ -122,6 +122,19 @@ export function parseGroupBy(text: string | readonly string[] | undefined, field
   return dims;
 }
 
+/** `service,account,tag:team` → distinct dimensions (any number, at least one), e.g. the movers' `by`. */
+export function parseDimensionList(text: string, field: string): Dimension[] {
+  const dims: Dimension[] = [];
+  for (const part of splitGroupBy(text).filter((x) => x.length > 0)) {
+    const d = parseDimension(part, field);
+    if (!dims.some((x) => sameDimension(x, d))) dims.push(d);
+  }
+  if (dims.length === 0)
+    throw new InputError(field, `${field}: name at least one dimension: ${DIMENSION_HELP}`);
+  if (dims.length > 6) throw new InputError(field, `${field}: at most 6 dimensions`);
+  return dims;
+}
+
 /** Commas separate dimensions, except inside a tag key: `tag:a,b` is not split after `tag:`. */
 function splitGroupBy(text: string): string[] {
   const out: string[] = [];

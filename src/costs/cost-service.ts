@@ -23,6 +23,7 @@ import type { AnomalyOptions } from './anomaly-detect.js';
 import type { AnomalyState } from './anomaly-states.js';
 import { buildAnswer, pickCurrency, round6, type CostAnswer, type Labeler } from './cost-answer.js';
 import {
+  dimensionName,
   parseCostQuery,
   type CostBasis,
   type CostQuery,
@@ -34,6 +35,15 @@ import { addDays, monthStartAfter, daysBetween, eachMonth, isoDate, monthEnd, mo
 import { cutAt, dataThrough, monthToDateSpans } from './data-through.js';
 import { describeMethod, FIT_DAYS, fitForecast, nextDays, predictRange } from './forecast.js';
 import { rangeSums } from './period-sums.js';
+import { filterWarnings } from './filter-warnings.js';
+import {
+  checkLookupOptions,
+  lookupName,
+  readDimensionValues,
+  type DimensionValuesAnswer,
+  type DimensionValuesOptions,
+  type LookupDimension,
+} from './dimension-values.js';
 import { exportLineItems, type LineItemExport, type LineItemExportOptions } from './line-item-export.js';
 
 export type {
@@ -117,11 +127,42 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
     const picked = await currencyOf(orgId, q);
     const { sql, params, source } = groupedSql(q, orgId, picked.currency, store.dialect);
     const rows = await store.query<GroupedRow>(sql, params);
-    return buildAnswer(q, rows, source, await labeler(orgId, q, rows), picked, await through(orgId));
+    const answer = buildAnswer(q, rows, source, await labeler(orgId, q, rows), picked, await through(orgId));
+    return { ...answer, warnings: await filterWarnings(store, orgId, q) };
+  }
+
+  /** The values of a dimension over a range with their spend in the main currency (dimension-values.ts). */
+  async function dimensionValues(
+    orgId: string,
+    dimension: LookupDimension,
+    o: DimensionValuesOptions,
+  ): Promise<DimensionValuesAnswer> {
+    const { from, to } = checkDateRange(o, today());
+    const { limit, search } = checkLookupOptions(o);
+    const basis = o.basis ?? 'billed';
+    const base: CostQuery = { from, to, granularity: 'month', groupBy: [], filters: [], basis, limit: 1 };
+    const { currency } = await currencyOf(orgId, base);
+    const read = await readDimensionValues(
+      { store, accountNames },
+      orgId,
+      dimension,
+      { from, to, limit, basis, search },
+      currency,
+    );
+    return {
+      dimension: lookupName(dimension),
+      from,
+      to,
+      basis,
+      currency: currency || 'unknown',
+      search: search ?? null,
+      ...read,
+    };
   }
 
   return {
     query,
+    dimensionValues,
 
     /**
      * The newest day with cost data for the organization on or before `asOf` (default: today), null without data:
@@ -199,8 +240,9 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
       const out: MoversAnswer['dimensions'] = [];
       let currency = o.currency;
       let totals: [number, number] = [0, 0];
-      for (const dimension of ['service', 'account'] as const) {
-        const rows = await rangeSums(store, orgId, ranges, basis, filters, { kind: dimension });
+      for (const dim of o.dimensions ?? [{ kind: 'service' }, { kind: 'account' }]) {
+        const dimension = dimensionName(dim);
+        const rows = await rangeSums(store, orgId, ranges, basis, filters, dim);
         if (currency === undefined) {
           const period = rows.some((r) => r.sums[0] !== 0) ? 0 : 1;
           const perCurrency = new Map<string, number>();
@@ -211,7 +253,7 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
         const mine = rows.filter((r) => r.currency === currency);
         totals = [mine.reduce((s, r) => s + r.sums[0], 0), mine.reduce((s, r) => s + r.sums[1], 0)];
         const names =
-          dimension === 'account'
+          dim.kind === 'account'
             ? await accountNames.lookup(orgId, mine.map((r) => r.key).filter(Boolean))
             : new Map<string, string>();
         const all: Mover[] = mine.map((r) => {

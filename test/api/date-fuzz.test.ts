@@ -99,6 +99,10 @@ const ROUTES: { path: string; query: (rnd: () => number) => Query }[] = [
   },
   { path: '/api/v1/costs/anomalies', query: (rnd) => ({ from: dateOf(rnd), to: dateOf(rnd) }) },
   { path: '/api/v1/costs/line-items/export', query: (rnd) => ({ from: dateOf(rnd), to: dateOf(rnd) }) },
+  {
+    path: '/api/v1/costs/dimensions/service/values',
+    query: (rnd) => ({ from: dateOf(rnd), to: dateOf(rnd) }),
+  },
   { path: '/api/v1/audit', query: (rnd) => ({ before: `${dateOf(rnd)}T00:00:00Z` }) },
   { path: '/api/v1/sync-runs', query: (rnd) => ({ before: `${dateOf(rnd)}T00:00:00Z` }) },
 ];

@@ -272,6 +272,10 @@ const MATRIX: Record<string, Row> = {
     }),
     expect: ENGINEER_UP(200),
   },
+  'GET /api/v1/costs/dimensions/:dimension/values': {
+    request: () => ({ params: { dimension: 'service' }, query: { from: '2024-01-01', to: '2024-01-31' } }),
+    expect: READ(200),
+  },
   'GET /api/v1/costs/line-items/export': {
     request: () => ({ query: { from: '2024-01-01', to: '2024-01-02', format: 'csv' } }),
     expect: READ(200),

@@ -77,6 +77,38 @@ describe('cloudtally costs', () => {
     expect(a.total).toBeCloseTo(sum(items, 'amortized', JAN), 6);
   });
 
+  it('costs values lists a dimension’s values with their spend, from the data directory and the server', async () => {
+    const { stdout } = await cli([
+      'costs',
+      'values',
+      'service',
+      '--data-dir',
+      dataDir,
+      '--from',
+      '2024-01-01',
+      '--to',
+      '2024-01-31',
+      '--search',
+      'lambda',
+      '--json',
+    ]);
+    const a = JSON.parse(stdout) as { values: { value: string; cost: number }[] };
+    expect(a.values.map((v) => v.value)).toEqual(['AWS Lambda']);
+    expect(a.values[0].cost).toBeCloseTo(
+      sum(items, 'billed', (i) => JAN(i) && i.service === 'AWS Lambda'),
+      6,
+    );
+    const table = await cli(
+      ['costs', 'values', 'tag:user:team', '--from', '2024-01-01', '--to', '2024-01-31'],
+      {
+        CLOUDTALLY_URL: t.url,
+        CLOUDTALLY_TOKEN: t.users.viewer.token,
+      },
+    );
+    expect(table.stdout).toMatch(/^3 values of tag:user:team/);
+    expect(table.stdout).toContain('(untagged)');
+  });
+
   it('prints CSV and a table', async () => {
     const csv = await cli([
       'costs',

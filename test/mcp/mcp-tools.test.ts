@@ -130,6 +130,59 @@ describe('MCP tools', () => {
     expect(r.text).toMatch(/CloudFormation template/);
   });
 
+  it('get_dimension_values and get_tag_values list values with their spend', async () => {
+    const services = await call(viewer, 'get_dimension_values', {
+      dimension: 'service',
+      from: '2024-01-01',
+      to: '2024-01-31',
+      search: 'compute',
+    });
+    expect(services.isError, services.text).toBe(false);
+    expect(services.text).toMatch(/^1 values of service containing "compute"/);
+    expect(services.text).toMatch(
+      /\| Amazon Elastic Compute Cloud \| Amazon Elastic Compute Cloud \| [\d,.]+ USD \|/,
+    );
+    const keys = await call(viewer, 'get_tag_values', { from: '2024-01-01', to: '2024-01-31' });
+    expect(keys.text).toMatch(/^2 tag keys/);
+    expect(keys.text).toMatch(/\| user:team \|/);
+    const teams = await call(viewer, 'get_tag_values', {
+      key: 'user:team',
+      from: '2024-01-01',
+      to: '2024-01-31',
+    });
+    expect(teams.text).toMatch(/\| platform \| platform \|/);
+    expect(teams.text).toMatch(/\(untagged\)/);
+  });
+
+  it('compare_costs names the drivers of the change by the dimensions asked', async () => {
+    const r = await call(viewer, 'compare_costs', {
+      from: '2024-02-01',
+      to: '2024-02-29',
+      compareFrom: '2024-01-01',
+      compareTo: '2024-01-31',
+      by: ['service', 'region'],
+    });
+    expect(r.isError, r.text).toBe(false);
+    expect(r.text).toMatch(
+      /^2024-02-01 to 2024-02-29: [\d,.]+ USD; 2024-01-01 to 2024-01-31: [\d,.]+ USD; change/,
+    );
+    expect(r.text).toContain('Drivers by service:');
+    expect(r.text).toContain('Drivers by region:');
+    const bad = await call(viewer, 'compare_costs', { by: ['colour'] });
+    expect(bad.isError).toBe(true);
+    expect(bad.text).toMatch(/by: unknown dimension "colour"/);
+  });
+
+  it('query_costs passes on the warning for a filter value that matches nothing', async () => {
+    const r = await call(viewer, 'query_costs', {
+      from: '2024-01-01',
+      to: '2024-01-31',
+      filters: [{ dimension: 'service', values: ['Amazon EC2'] }],
+    });
+    expect(r.text).toContain('Warning: filter: service "Amazon EC2" matches no cost');
+    expect(r.text).toContain('"Amazon Elastic Compute Cloud"');
+  });
+
   it('get_cost_forecast states the method and the months', async () => {
     const r = await call(viewer, 'get_cost_forecast', { asOf: '2024-02-29', months: 2 });
     expect(r.isError, r.text).toBe(false);

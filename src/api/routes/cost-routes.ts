@@ -10,6 +10,7 @@ import {
   DIMENSION_HELP,
   GRANULARITIES,
   parseCostQuery,
+  parseDimensionList,
   parseFilters,
 } from '../../costs/cost-query.js';
 import { EARLIEST_DATE, FUTURE_YEARS } from '../../lib/date-rules.js';
@@ -105,6 +106,20 @@ const CostAnswerSchema = z
       description:
         'Newest day with cost data in the organization (may be after `to`); days after it have no data yet, which is not a cost of zero',
     }),
+    warnings: z
+      .array(
+        z.object({
+          field: z.enum(['filter', 'exclude']),
+          dimension: z.string(),
+          value: z.string(),
+          message: z.string(),
+          closest: z.array(z.string()),
+        }),
+      )
+      .openapi({
+        description:
+          'Filter values that match no cost in the range (often a misspelling), each with the closest known values',
+      }),
   })
   .openapi('CostAnswer');
 
@@ -215,6 +230,12 @@ const movers = defineRoute('member', {
       basis,
       currency: z.string().optional(),
       ...filterParams,
+      by: z
+        .string()
+        .optional()
+        .openapi({
+          description: `Dimensions compared, comma-separated (default service,account): ${DIMENSION_HELP}`,
+        }),
     }),
   },
   responses: {
@@ -230,7 +251,7 @@ const movers = defineRoute('member', {
           previous: PeriodTotal,
           dimensions: z.array(
             z.object({
-              dimension: z.enum(['service', 'account']),
+              dimension: z.string(),
               increases: z.array(Mover),
               decreases: z.array(Mover),
             }),
@@ -471,6 +492,7 @@ export function registerCostRoutes(app: Api, ctx: AppContext): void {
       basis: q.basis,
       currency: q.currency?.toUpperCase(),
       filters: parseFilters(asList(q.filter), asList(q.exclude)),
+      dimensions: q.by === undefined ? undefined : parseDimensionList(q.by, 'by'),
     });
     return c.json(answer, 200);
   });

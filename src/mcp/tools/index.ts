@@ -1,9 +1,12 @@
 import type { McpTool } from '../tool-kit.js';
+import { compareCostsTool } from './compare-costs.js';
 import { dismissRecommendationTool } from './dismiss-recommendation.js';
 import { getAwsSetupTool } from './get-aws-setup.js';
 import { getBudgetStatusTool } from './get-budget-status.js';
 import { getCloudAccountTool } from './get-cloud-account.js';
 import { getCostForecastTool } from './get-cost-forecast.js';
+import { getDimensionValuesTool } from './get-dimension-values.js';
+import { getTagValuesTool } from './get-tag-values.js';
 import { listBudgetsTool } from './list-budgets.js';
 import { listCloudAccountsTool } from './list-cloud-accounts.js';
 import { listCostAnomaliesTool } from './list-cost-anomalies.js';
@@ -18,6 +21,9 @@ export const TOOLS: readonly McpTool[] = [
   getCloudAccountTool,
   syncCloudAccountTool,
   queryCostsTool,
+  getDimensionValuesTool,
+  getTagValuesTool,
+  compareCostsTool,
   getCostForecastTool,
   listCostAnomaliesTool,
   listRecommendationsTool,

@@ -53,6 +53,7 @@ export const queryCostsTool = defineTool({
       lines.push(
         `Data through ${a.dataThrough}: the days after it have no billing data yet (billing runs about a day behind), so do not read them as zero spend or compare them with complete periods.`,
       );
+    for (const w of a.warnings ?? []) lines.push(`Warning: ${w.message}.`);
     for (const o of a.otherCurrencies)
       lines.push(
         `Also ${money(o.total, o.currency)} in ${o.currency}, not included above; ask again with currency="${o.currency}".`,
