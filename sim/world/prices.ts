@@ -1,5 +1,5 @@
 // The product's table is the one source, so the simulated bill and the recommendation engine price a type alike.
-import table from '../../src/recommendations/instance-prices.json' with { type: 'json' };
+import table from '../../src/providers/aws/recommendations/instance-prices.json' with { type: 'json' };
 
 export interface InstancePrice {
   vcpu: number;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseRoleArn } from '../aws/arns.js';
-import { AWS_REGIONS, isKnownRegion } from '../aws/regions.js';
+import { parseRoleArn } from '../providers/aws/sdk/arns.js';
+import { AWS_REGIONS, isKnownRegion } from '../providers/aws/sdk/regions.js';
 import { InputError } from '../lib/errors.js';
 
 /**

@@ -1,6 +1,6 @@
-import { parseRoleArn, roleArnOf } from '../aws/arns.js';
-import type { AwsClientFactory, AwsClients, AwsConnection } from '../aws/client-factory.js';
-import { partitionOf } from '../aws/regions.js';
+import { parseRoleArn, roleArnOf } from '../providers/aws/sdk/arns.js';
+import type { AwsClientFactory, AwsClients, AwsConnection } from '../providers/aws/sdk/client-factory.js';
+import { partitionOf } from '../providers/aws/sdk/regions.js';
 import { audit } from '../auth/audit-log.js';
 import type { Clock } from '../lib/clock.js';
 import { ConflictError, ConnectionError, InputError, NotFoundError, type Diagnostic } from '../lib/errors.js';
@@ -11,13 +11,17 @@ import type { SecretVault } from './secret-vault.js';
 import { accessKeyHint, parseCreateInput, type CreateAccountInput } from './account-schemas.js';
 import * as db from './account-store.js';
 import * as memberDb from './member-store.js';
-import * as links from './payer-links.js';
+import * as links from '../providers/aws/connection/payer-links.js';
 import type { AccountRecord, Actor, CloudAccount, MemberAccount, ValidationReport } from './account-types.js';
 
 export type { Actor } from './account-types.js';
-import { createValidator, type ValidationResult, type ValidationTarget } from './account-validator.js';
+import {
+  createValidator,
+  type ValidationResult,
+  type ValidationTarget,
+} from '../providers/aws/connection/account-validator.js';
 import { exportOf, planUpdate } from './account-update.js';
-import { createExternalIdFunctions } from './external-id.js';
+import { createExternalIdFunctions } from '../providers/aws/connection/external-id.js';
 
 /**
  * Hooks for the sync engine, which starts the first sync of a new account and re-imports a payer's retained

@@ -1,5 +1,5 @@
-import { parseRoleArn, roleArnOf } from '../aws/arns.js';
-import { partitionOf } from '../aws/regions.js';
+import { parseRoleArn, roleArnOf } from '../providers/aws/sdk/arns.js';
+import { partitionOf } from '../providers/aws/sdk/regions.js';
 import { InputError } from '../lib/errors.js';
 import {
   checkMerged,
@@ -8,7 +8,7 @@ import {
   type UpdateAccountInput,
 } from './account-schemas.js';
 import type { AccountRecord } from './account-types.js';
-import type { ExportTarget } from './validation-steps.js';
+import type { ExportTarget } from '../providers/aws/connection/validation-steps.js';
 
 /** What an edit changes, worked out before anything is called or written. */
 export interface UpdatePlan {

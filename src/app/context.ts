@@ -7,7 +7,7 @@ import {
   type SecretVault,
 } from '../accounts/secret-vault.js';
 import { createAccountService, type AccountService } from '../accounts/account-service.js';
-import { createAwsClients, type AwsClientFactory } from '../aws/client-factory.js';
+import { createAwsClients, type AwsClientFactory } from '../providers/aws/sdk/client-factory.js';
 import type { Config } from '../config/config.js';
 import { createCostService, type CostService } from '../costs/cost-service.js';
 import { createBillingService } from '../billing/billing-service.js';
@@ -17,9 +17,14 @@ import {
   createRecommendationService,
   type RecommendationService,
 } from '../recommendations/recommendation-service.js';
-import { createAwsStages } from '../sync/aws-stages.js';
+import { createAwsStages } from '../providers/aws/sync/aws-stages.js';
 import { createSyncService, syncSettingsFrom, type SyncService } from '../sync/sync-service.js';
-import { billingStage, inventoryStages, recommendationStage, validateStage } from '../sync/stage-wiring.js';
+import {
+  billingStage,
+  inventoryStages,
+  recommendationStage,
+  validateStage,
+} from '../providers/aws/sync/stage-wiring.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { createLog } from '../lib/log.js';
 import { openStore } from '../store/open-store.js';

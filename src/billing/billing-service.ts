@@ -33,7 +33,7 @@
  * their count and cost per account are kept in `billing_periods.not_imported` (JSON text:
  * `{ accounts: [{ id, rows, billed, currency }], rows, billed, byCurrency }`).
  *
- * Normalization (focus-mapping.ts): billed = unblended, net billed = net unblended (EDP accounts),
+ * Normalization (src/providers/aws/billing/focus-mapping.ts): billed = unblended, net billed = net unblended (EDP accounts),
  * effective = the AWS amortized formula, net effective = its net counterpart; tags are a JSON object with
  * canonical keys (`user:team`). Diagnostics use the shared `Diagnostic` type of src/lib/errors.ts.
  */
@@ -41,8 +41,8 @@ import { readdir, rm } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { diagnose } from '../aws/diagnostics.js';
-import { classifyAwsError, isRetryableKind } from '../aws/errors.js';
+import { diagnose } from '../providers/aws/sdk/diagnostics.js';
+import { classifyAwsError, isRetryableKind } from '../providers/aws/sdk/errors.js';
 import { ConnectionError, type Diagnostic } from '../lib/errors.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { silentLog, type Log } from '../lib/log.js';
@@ -57,12 +57,12 @@ import {
   planCeMonths,
   replaceCeMonth,
   type CostExplorer,
-} from './cost-explorer.js';
+} from '../providers/aws/billing/cost-explorer.js';
 import { BillingLoadError, diagnostic, errorMessage, s3Diagnostic } from './diagnostics.js';
-import { exportKey, locatePeriods, type ExportLocation } from './manifests.js';
-import { loadPeriod, type LoadProgress, type PeriodResult } from './period-loader.js';
+import { exportKey, locatePeriods, type ExportLocation } from '../providers/aws/billing/manifests.js';
+import { loadPeriod, type LoadProgress, type PeriodResult } from '../providers/aws/billing/period-loader.js';
 import { recordFailure } from './period-writer.js';
-import type { S3 } from './s3-files.js';
+import type { S3 } from '../providers/aws/billing/s3-files.js';
 
 export type { PeriodResult, LoadProgress, ExportLocation, S3, CostExplorer };
 

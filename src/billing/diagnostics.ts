@@ -1,5 +1,5 @@
-import { classifyAwsError, isRetryableKind } from '../aws/errors.js';
-import { diagnose } from '../aws/diagnostics.js';
+import { classifyAwsError, isRetryableKind } from '../providers/aws/sdk/errors.js';
+import { diagnose } from '../providers/aws/sdk/diagnostics.js';
 import type { Diagnostic } from '../lib/errors.js';
 
 export type { Diagnostic };

@@ -7,7 +7,7 @@
  * thousand rows, so no query reads the millions of line items a transaction has just written (DuckDB's memory
  * grows when it does). The SQL runs on DuckDB and on PostgreSQL.
  */
-import { literal } from './column-names.js';
+import { literal } from '../providers/aws/billing/column-names.js';
 
 /** The usage account of a line item: its member account, or the payer's for lines without one. */
 const USAGE_ACCOUNT = `coalesce(sub_account_id, billing_account_id, '')`;

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { Actor } from '../accounts/account-service.js';
 import type { CloudAccount, MemberAccount, ValidationReport } from '../accounts/account-types.js';
-import type { SetupInfo } from '../accounts/setup-policies.js';
+import type { SetupInfo } from '../providers/aws/connection/setup-policies.js';
 import type { AppContext } from '../app/context.js';
 import { ERROR_MAP, InputError } from '../lib/errors.js';
 import { isAccountId, matchAccount } from '../accounts/account-ref.js';

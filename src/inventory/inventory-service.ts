@@ -20,8 +20,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import { ConnectionError, NotFoundError, type Diagnostic } from '../lib/errors.js';
 import type { Store } from '../store/store.js';
-import { classifyAwsError } from '../aws/errors.js';
-import { diagnosticFor } from './aws-calls.js';
+import { classifyAwsError } from '../providers/aws/sdk/errors.js';
+import { diagnosticFor } from '../providers/aws/inventory/aws-calls.js';
 import {
   enabledRegions,
   linkSnapshotsToImages,
@@ -30,8 +30,8 @@ import {
   scanInstances,
   scanSnapshots,
   scanVolumes,
-} from './ec2-scanner.js';
-import { scanClassicLoadBalancers, scanLoadBalancersV2 } from './elb-scanner.js';
+} from '../providers/aws/inventory/ec2-scanner.js';
+import { scanClassicLoadBalancers, scanLoadBalancersV2 } from '../providers/aws/inventory/elb-scanner.js';
 import {
   RESOURCE_TYPES,
   type DiscoveredResource,
@@ -40,7 +40,7 @@ import {
   type ResourceType,
 } from './inventory-types.js';
 import { loadSeries, newestPoints, pruneMetrics, saveMetricPoints } from './metric-store.js';
-import { fetchMetrics, seriesFor, wantsMetrics } from './metrics-collector.js';
+import { fetchMetrics, seriesFor, wantsMetrics } from '../providers/aws/inventory/metrics-collector.js';
 import { linkResourceCosts } from './resource-costs.js';
 import { accountInOrg, listResources, type ResourceFilters } from './resource-query.js';
 import {

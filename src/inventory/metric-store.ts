@@ -1,5 +1,5 @@
 import type { Queryable, SqlParam } from '../store/store.js';
-import type { MetricPoint } from './metrics-collector.js';
+import type { MetricPoint } from '../providers/aws/inventory/metrics-collector.js';
 
 const BATCH = 400;
 

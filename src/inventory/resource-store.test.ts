@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stoppedAtFromReason } from './ec2-scanner.js';
+import { stoppedAtFromReason } from '../providers/aws/inventory/ec2-scanner.js';
 import type { DiscoveredResource } from './inventory-types.js';
 import { carryOver, type StoredResource } from './resource-store.js';
 

@@ -43,7 +43,7 @@ import {
 } from './recommendation-store.js';
 import { buildRuleContext } from './rule-context.js';
 import type { Finding, Rule, RuleResult } from './rule-kit.js';
-import { RULES } from './rules.js';
+import { RULES } from '../providers/aws/recommendations/rules.js';
 import {
   isRuleName,
   resolveSettings,

@@ -5,7 +5,7 @@ import { summarizeMetrics, type MetricSummary } from '../inventory/metric-store.
 import { loadResources, loadScanStatus } from '../inventory/resource-store.js';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { Queryable, SqlParam } from '../store/store.js';
-import { commitmentsFromCostExplorer } from './ce-commitments.js';
+import { commitmentsFromCostExplorer } from '../providers/aws/recommendations/ce-commitments.js';
 import type { CommitmentUse, DailyCost, RuleContext } from './rule-kit.js';
 
 function dayOf(v: unknown): string {

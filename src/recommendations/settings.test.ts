@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextSizeDown, priceOf } from './prices.js';
+import { nextSizeDown, priceOf } from '../providers/aws/recommendations/prices.js';
 import { resolveSettings } from './settings.js';
 
 describe('resolveSettings', () => {

@@ -5,8 +5,14 @@ import {
   UnavailableError,
   type Diagnostic,
 } from '../lib/errors.js';
-import { awsErrorName, classifyAwsError, isRetryableKind } from '../aws/errors.js';
-import { backoffMs, retriesSpent, retryWithBackoff, RETRY_BUDGETS, sleep } from '../aws/retry.js';
+import { awsErrorName, classifyAwsError, isRetryableKind } from '../providers/aws/sdk/errors.js';
+import {
+  backoffMs,
+  retriesSpent,
+  retryWithBackoff,
+  RETRY_BUDGETS,
+  sleep,
+} from '../providers/aws/sdk/retry.js';
 import type { StageName } from './sync-types.js';
 
 /** Why a run's signal was aborted. */
@@ -32,14 +38,14 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-/** The `stage` layer's budget of src/aws/retry.ts, which says what each layer retries. */
+/** The `stage` layer's budget of src/providers/aws/sdk/retry.ts, which says what each layer retries. */
 export const DEFAULT_RETRY: RetryPolicy = {
   tries: RETRY_BUDGETS.stage.attempts,
   baseDelayMs: RETRY_BUDGETS.stage.baseDelayMs,
   maxDelayMs: RETRY_BUDGETS.stage.maxDelayMs,
 };
 
-// Diagnostic codes of src/aws/diagnostics.ts that describe a passing condition rather than something to fix.
+// Diagnostic codes of src/providers/aws/sdk/diagnostics.ts that describe a passing condition rather than something to fix.
 const TRANSIENT_CODES = new Set(['aws_throttled', 'aws_unreachable', 'aws_unavailable']);
 
 /**

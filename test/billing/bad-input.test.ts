@@ -20,7 +20,7 @@ import {
 } from '../../src/billing/billing-service.js';
 import type { Engine, Store } from '../../src/store/store.js';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../helpers/stores.js';
-import { parseCsvRecord } from '../../src/billing/local-files.js';
+import { parseCsvRecord } from '../../src/providers/aws/billing/local-files.js';
 import { clockAt, differences, exportLocation, s3Client, storedDaily, truthDaily } from './harness.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadScenario, startSimulator, type Simulator } from '../../sim/index.js';
 import type { BillingService } from '../../src/billing/billing-service.js';
-import { LINE_ITEM_COLUMNS } from '../../src/billing/focus-mapping.js';
+import { LINE_ITEM_COLUMNS } from '../../src/providers/aws/billing/focus-mapping.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../helpers/stores.js';
 import {

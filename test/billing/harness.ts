@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Engine, Store } from '../../src/store/store.js';
-import type { ExportLocation } from '../../src/billing/manifests.js';
+import type { ExportLocation } from '../../src/providers/aws/billing/manifests.js';
 import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/stores.js';
 

@@ -7,7 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { startSimulator, type Simulator } from '../../sim/index.js';
 import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
-import { LINE_ITEM_COLUMNS } from '../../src/billing/focus-mapping.js';
+import { LINE_ITEM_COLUMNS } from '../../src/providers/aws/billing/focus-mapping.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/stores.js';
 import { clockAt, s3Client } from './harness.js';

@@ -2,14 +2,14 @@
  * S3 throttling (SlowDown), 503 and 500 answers and bodies cut short during a billing download are transient AWS
  * faults: retried inside the load, so a passing fault changes nothing in what is stored; a lasting one fails the
  * period with aws_throttled / aws_unavailable (what every other AWS call says), never billing_load_failed, and
- * keeps the period's previous data. The S3 client is the product's own (src/aws/client-factory.ts), so the SDK
+ * keeps the period's previous data. The S3 client is the product's own (src/providers/aws/sdk/client-factory.ts), so the SDK
  * layer of the retry budget is the one that runs in production.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { startSimulator, type Simulator, type FaultSpec } from '../../sim/index.js';
-import { createAwsClients, type AwsClientFactory } from '../../src/aws/client-factory.js';
-import { RETRY_BUDGETS } from '../../src/aws/retry.js';
+import { createAwsClients, type AwsClientFactory } from '../../src/providers/aws/sdk/client-factory.js';
+import { RETRY_BUDGETS } from '../../src/providers/aws/sdk/retry.js';
 import { silentLog } from '../../src/lib/log.js';
 import type { SyncExportResult } from '../../src/billing/billing-service.js';
 import { ENGINES } from '../helpers/stores.js';

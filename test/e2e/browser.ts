@@ -22,8 +22,8 @@ const SHARED_SOURCES = [
   'web/index.html',
   'src/auth/permissions.ts',
   'src/accounts/account-schemas.ts',
-  'src/aws/regions.ts',
-  'src/aws/arns.ts',
+  'src/providers/aws/sdk/regions.ts',
+  'src/providers/aws/sdk/arns.ts',
   'src/lib/errors.ts',
 ];
 

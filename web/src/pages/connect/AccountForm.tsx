@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import { AWS_REGIONS } from '../../../../src/aws/regions.js';
+import { AWS_REGIONS } from '../../../../src/providers/aws/sdk/regions.js';
 import { ErrorNotice } from '../../components/Feedback';
 import type { ConnectionType } from '../../types';
 import {
