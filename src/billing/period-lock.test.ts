@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../../test/helpers/stores.js';
 import type { Store } from '../store/store.js';
-import { MAX_CONCURRENT_PG_LOADS, withPeriodLock } from './period-lock.js';
+import { MAX_LOCK_HOLDERS } from '../store/postgres-store.js';
+import { withPeriodLock } from './period-lock.js';
 
 describe.each(ENGINES)('period lock on %s', (engine) => {
   let db: TestDatabase;
@@ -41,7 +42,7 @@ describe.each(ENGINES)('period lock on %s', (engine) => {
     await expect(withPeriodLock(store, 'p3', () => Promise.reject(new Error('boom')))).rejects.toThrow(
       'boom',
     );
-    const n = MAX_CONCURRENT_PG_LOADS * 4;
+    const n = MAX_LOCK_HOLDERS * 4;
     const results = await Promise.all(
       Array.from({ length: n }, (_, i) =>
         withPeriodLock(store, `many-${i}`, async () => {

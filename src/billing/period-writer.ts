@@ -2,8 +2,9 @@
  * Writes one normalized billing period into the store in one transaction: the period's previous rows,
  * rollup and bookkeeping are replaced together or not at all.
  *
- * - DuckDB store: the normalizing INSERT runs in the store's own engine, inside the transaction.
- * - PostgreSQL store: a scratch DuckDB normalizes into a Parquet file; the kept rows and the rollup go
+ * - A store whose engine reads files (traits.filesInEngine, DuckDB): the normalizing INSERT runs in the
+ *   store's own engine, inside the transaction.
+ * - Otherwise (PostgreSQL): a scratch DuckDB normalizes into a Parquet file; the kept rows and the rollup go
  *   to PostgreSQL with COPY inside one transaction.
  */
 import { randomUUID } from 'node:crypto';

@@ -32,7 +32,11 @@ export async function serve(flags: ServeFlags): Promise<void> {
   });
   process.stdout.write(`listening on ${server.url}\n`);
   ctx.log.info(
-    { url: server.url, engine: ctx.store.engine, dataDir: config.databaseUrl ? undefined : config.dataDir },
+    {
+      url: server.url,
+      engine: ctx.store.describe().engine,
+      dataDir: config.databaseUrl ? undefined : config.dataDir,
+    },
     'listening',
   );
   await stopped;

@@ -76,8 +76,9 @@ async function directBackend(flags: StoreFlags): Promise<Backend> {
       return ctx.sync.cancel(await orgOf(ctx, 'sync_runs', runId), runId);
     },
     close: () => ctx.close(),
-    runLocally:
-      ctx.store.engine === 'duckdb' ? () => ctx.sync.start({ worker: true, scheduler: false }) : undefined,
+    runLocally: ctx.store.traits.soleProcess
+      ? () => ctx.sync.start({ worker: true, scheduler: false })
+      : undefined,
   };
 }
 

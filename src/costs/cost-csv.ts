@@ -2,7 +2,7 @@
 import type { CostAnomaly } from './anomalies.js';
 import type { CostAnswer } from './cost-answer.js';
 import type { ForecastAnswer } from './cost-service.js';
-import { toCsv } from './csv.js';
+import { toCsv } from '../lib/csv.js';
 
 /** One row per period and group with a cost (zero rows left out); the "other" group's dimensions read `(other)`. */
 export function costAnswerCsv(a: CostAnswer): string {

@@ -1,17 +1,14 @@
 /**
  * Line items in FOCUS 1.x column names (with `x_` names for the AWS columns FOCUS has none for), as CSV or
- * Parquet. DuckDB writes the file itself; from PostgreSQL the rows are written to CSV day by day and an
- * in-process DuckDB turns that into Parquet.
+ * Parquet. The store writes the file (exportQuery): in one query where its engine writes files itself, day by
+ * day where the rows stream through this process (memory stays flat whatever the range).
  */
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DuckDbStore } from '../store/duckdb-store.js';
 import type { Store } from '../store/store.js';
 import type { CostFilter } from './cost-query.js';
 import { Params, whereSql } from './cost-sql.js';
-import { csvLine } from './csv.js';
 import { eachDay } from '../lib/dates.js';
 
 /** FOCUS column → SQL over cost_line_items, with the DuckDB type used in Parquet. */
@@ -68,10 +65,6 @@ export interface LineItemExport {
   cleanup(): void;
 }
 
-function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
 function selectSql(store: Store, orgId: string, from: string, to: string, filters: CostFilter[]) {
   const p = new Params();
   const where = whereSql({ orgId, from, to, filters }, 'cost_line_items', store.dialect, p);
@@ -80,30 +73,6 @@ function selectSql(store: Store, orgId: string, from: string, to: string, filter
     sql: `SELECT ${cols} FROM cost_line_items WHERE ${where} ORDER BY usage_date, sub_account_id, service_name, resource_id`,
     params: p.values,
   };
-}
-
-async function writeCsvByDay(
-  store: Store,
-  orgId: string,
-  o: LineItemExportOptions,
-  file: string,
-): Promise<void> {
-  const out = createWriteStream(file);
-  const write = async (chunk: string) => {
-    if (!out.write(chunk)) await once(out, 'drain');
-  };
-  await write(csvLine(FOCUS_COLUMNS.map((c) => c.name)));
-  // One day at a time keeps memory flat whatever the range.
-  for (const day of eachDay(o.from, o.to)) {
-    const { sql, params } = selectSql(store, orgId, day, day, o.filters ?? []);
-    const rows = await store.query(sql, params);
-    let buf = '';
-    for (const r of rows)
-      buf += csvLine(FOCUS_COLUMNS.map((c) => r[c.name] as string | number | Date | null));
-    if (buf) await write(buf);
-  }
-  out.end();
-  await once(out, 'finish');
 }
 
 export async function exportLineItems(
@@ -116,25 +85,15 @@ export async function exportLineItems(
   const base = `cloudtally-focus-${o.from}-${o.to}`;
   const target = path.join(dir, `${base}.${o.format}`);
   try {
-    if (store.engine === 'duckdb') {
-      const { sql, params } = selectSql(store, orgId, o.from, o.to, o.filters ?? []);
-      const options = o.format === 'csv' ? '(FORMAT csv, HEADER true)' : '(FORMAT parquet, COMPRESSION zstd)';
-      await store.execute(`COPY (${sql}) TO ${sqlString(target)} ${options}`, params);
-    } else {
-      const csv = o.format === 'csv' ? target : path.join(dir, `${base}.csv`);
-      await writeCsvByDay(store, orgId, o, csv);
-      if (o.format === 'parquet') {
-        const duck = await DuckDbStore.open({ path: ':memory:', connections: 1 });
-        try {
-          const columns = FOCUS_COLUMNS.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ');
-          await duck.execute(
-            `COPY (SELECT * FROM read_csv(${sqlString(csv)}, header = true, columns = {${columns}})) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`,
-          );
-        } finally {
-          await duck.close();
-        }
-      }
-    }
+    await store.exportQuery({
+      file: target,
+      format: o.format,
+      columns: FOCUS_COLUMNS,
+      whole: selectSql(store, orgId, o.from, o.to, o.filters ?? []),
+      parts: function* () {
+        for (const day of eachDay(o.from, o.to)) yield selectSql(store, orgId, day, day, o.filters ?? []);
+      },
+    });
     return {
       path: target,
       format: o.format,

@@ -1,7 +1,17 @@
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection } from '@duckdb/node-api';
 import { QueryTimeoutError, UnavailableError } from '../lib/errors.js';
 import { currentQueryBudget } from './query-budget.js';
-import type { Dialect, Queryable, Row, SqlParam, Store } from './store.js';
+import { exportInEngine } from './query-export.js';
+import type {
+  Dialect,
+  Queryable,
+  QueryExport,
+  Row,
+  SqlParam,
+  Store,
+  StoreDescription,
+  StoreTraits,
+} from './store.js';
 import { dateText, normalizeParams } from './sql-values.js';
 
 /**
@@ -17,7 +27,11 @@ const duckDialect: Dialect = {
   // which is most of the cost of tag queries over millions of line items.
   jsonText: (column, key, bind) => `json_extract_string(${column}, ${bind(jsonPointer(key))})`,
   jsonKeys: (column) => `(SELECT unnest(json_keys(${column}::JSON)) AS key)`,
+  // One process holds the file and serializes its own claims.
+  claimLock: '',
 };
+
+const duckTraits: StoreTraits = { soleProcess: true, filesInEngine: true };
 
 /** A connection with a promise chain so that statements on it never overlap. */
 class Lane {
@@ -116,6 +130,7 @@ export interface DuckDbStoreOptions {
 export class DuckDbStore implements Store {
   readonly engine = 'duckdb' as const;
   readonly dialect = duckDialect;
+  readonly traits = duckTraits;
   private waiting: ((lane: Lane) => void)[] = [];
   private reserved = new Set<Lane>();
 
@@ -224,6 +239,19 @@ export class DuckDbStore implements Store {
       `INSERT INTO ${table} (${cols}) SELECT ${cols} FROM read_csv($1, header = true, all_varchar = true, nullstr = '')`,
       [csvPath],
     );
+  }
+
+  describe(): StoreDescription {
+    return { engine: this.engine };
+  }
+
+  /** The file is locked to this process: there is no other process to exclude. */
+  exclusive<T>(_space: number, _key: string, fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
+  exportQuery(q: QueryExport): Promise<void> {
+    return exportInEngine(this, q);
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,18 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Dialect, Queryable, Row, SqlParam, Store } from './store.js';
+import type {
+  Dialect,
+  Queryable,
+  QueryExport,
+  Row,
+  SqlParam,
+  Store,
+  StoreDescription,
+  StoreTraits,
+} from './store.js';
+import { DuckDbStore } from './duckdb-store.js';
+import { exportByParts } from './query-export.js';
 import { QueryTimeoutError } from '../lib/errors.js';
 import { currentQueryBudget } from './query-budget.js';
 import { normalizeParams } from './sql-values.js';
@@ -16,7 +27,17 @@ const pgDialect: Dialect = {
   // ->> with a text operand looks the member up by name; the cast keeps a key like '0' from being an array index.
   jsonText: (column, key, bind) => `(${column}::json ->> CAST(${bind(key)} AS TEXT))`,
   jsonKeys: (column) => `(SELECT json_object_keys(${column}::json) AS key)`,
+  // Workers of several processes claim at once: each skips the rows another is claiming.
+  claimLock: 'FOR UPDATE SKIP LOCKED',
 };
+
+const pgTraits: StoreTraits = { soleProcess: false, filesInEngine: false };
+
+/**
+ * Holders of an advisory lock at once, per store. Each holds one pooled connection for its lock and usually
+ * needs another to work; bounding them keeps the pool from being exhausted by lock holders alone.
+ */
+export const MAX_LOCK_HOLDERS = 3;
 
 type Client = pg.Pool | pg.PoolClient;
 
@@ -73,7 +94,9 @@ function queryable(client: Client): Queryable {
 export class PostgresStore implements Store {
   readonly engine = 'postgres' as const;
   readonly dialect = pgDialect;
+  readonly traits = pgTraits;
   private readonly q: Queryable;
+  private readonly lockSlots = { free: MAX_LOCK_HOLDERS, waiting: [] as (() => void)[] };
   /** Client of the transaction for each Queryable handed out, so that COPY runs on the right connection. */
   private readonly clients = new WeakMap<Queryable, pg.PoolClient>();
 
@@ -128,6 +151,44 @@ export class PostgresStore implements Store {
     );
     await pipeline(createReadStream(csvPath), stream);
     return Number(stream.rowCount ?? 0);
+  }
+
+  describe(): StoreDescription {
+    return { engine: this.engine };
+  }
+
+  private async takeLockSlot(): Promise<() => void> {
+    const state = this.lockSlots;
+    if (state.free > 0) state.free--;
+    else await new Promise<void>((resolve) => state.waiting.push(resolve));
+    return () => {
+      const next = state.waiting.shift();
+      if (next) next();
+      else state.free++;
+    };
+  }
+
+  async exclusive<T>(space: number, key: string, fn: () => Promise<T>): Promise<T> {
+    const release = await this.takeLockSlot();
+    try {
+      return await this.transaction(async (tx) => {
+        await tx.execute('SELECT pg_advisory_xact_lock($1, hashtext($2))', [space, key]);
+        return fn();
+      });
+    } finally {
+      release();
+    }
+  }
+
+  async exportQuery(q: QueryExport): Promise<void> {
+    await exportByParts(this, q, async (sql) => {
+      const duck = await DuckDbStore.open({ path: ':memory:', connections: 1 });
+      try {
+        await duck.execute(sql);
+      } finally {
+        await duck.close();
+      }
+    });
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AWKWARD_KEYS } from '../../test/helpers/awkward-keys.js';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../../test/helpers/stores.js';
@@ -149,5 +149,62 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(n).toBe(2);
     const [s] = await store.query<{ v: number }>(`SELECT sum(value) AS v FROM resource_metrics`);
     expect(s.v).toBe(4);
+  });
+
+  it('exports a query to CSV and Parquet with the same rows whole or in parts', async () => {
+    const row = (n: number) => `SELECT ${n} AS "N", 'a,"${n}"' AS "Label"`;
+    const q = {
+      columns: [
+        { name: 'N', type: 'INTEGER' },
+        { name: 'Label', type: 'VARCHAR' },
+      ],
+      whole: { sql: `${row(1)} UNION ALL ${row(2)}`, params: [] },
+      parts: () => [1, 2].map((n) => ({ sql: row(n), params: [] })),
+    };
+    const csv = path.join(db.dataDir, 'export.csv');
+    await store.exportQuery({ ...q, file: csv, format: 'csv' });
+    expect(readFileSync(csv, 'utf8').split(/\r?\n/).filter(Boolean)).toEqual([
+      'N,Label',
+      '1,"a,""1"""',
+      '2,"a,""2"""',
+    ]);
+    const parquet = path.join(db.dataDir, 'export.parquet');
+    await store.exportQuery({ ...q, file: parquet, format: 'parquet' });
+    expect(readFileSync(parquet).subarray(0, 4).toString()).toBe('PAR1');
+  });
+
+  it('runs exclusive work of one key one at a time across processes, and describes itself', async () => {
+    expect(store.describe()).toEqual({ engine });
+    expect(store.traits.soleProcess).toBe(engine === 'duckdb');
+    // On PostgreSQL a second store on the same database stands for another process: it must wait for the first.
+    const other = engine === 'postgres' ? await db.open() : store;
+    try {
+      const log: string[] = [];
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let entered = () => {};
+      const first = new Promise<void>((resolve) => (entered = resolve));
+      const a = store.exclusive(1, 'k', async () => {
+        log.push('a in');
+        entered();
+        await held;
+        log.push('a out');
+      });
+      await first;
+      const b = other.exclusive(1, 'k', async () => {
+        log.push('b in');
+      });
+      await other.exclusive(1, 'other key', async () => {
+        log.push('c in');
+      });
+      release();
+      await Promise.all([a, b]);
+      // With one process there is no other process to exclude: the caller serializes (period-lock's chain).
+      expect(log).toEqual(
+        engine === 'postgres' ? ['a in', 'c in', 'a out', 'b in'] : ['a in', 'b in', 'c in', 'a out'],
+      );
+    } finally {
+      if (other !== store) await other.close();
+    }
   });
 });

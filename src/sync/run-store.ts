@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../lib/errors.js';
-import type { Engine, Queryable } from '../store/store.js';
+import type { Queryable } from '../store/store.js';
 import type {
   RunOptions,
   RunState,
@@ -153,15 +153,14 @@ export async function setOptions(q: Queryable, runId: string, options: RunOption
 }
 
 /**
- * Claims the oldest queued run whose account has no running run. PostgreSQL skips rows other workers are
- * claiming (SKIP LOCKED); the embedded engine has one process, which serializes its claims itself.
+ * Claims the oldest queued run whose account has no running run. `claimLock` is the store dialect's: where
+ * several processes claim at once it skips rows other workers are claiming (SKIP LOCKED).
  */
 export async function claimNext(
   q: Queryable,
-  engine: Engine,
+  claimLock: string,
   claim: { workerId: string; now: Date; leaseUntil: Date },
 ): Promise<SyncRun | undefined> {
-  const lock = engine === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
   const rows = await q.query<RunRow>(
     `UPDATE sync_runs SET state = 'running', active_slot = cloud_account_id || ':running', worker_id = $1,
        started_at = $2, lease_expires_at = $3, attempts = attempts + 1, stage = NULL, progress = '{}',
@@ -171,7 +170,7 @@ export async function claimNext(
        WHERE c.state = 'queued' AND NOT EXISTS (
          SELECT 1 FROM sync_runs r WHERE r.active_slot = c.cloud_account_id || ':running')
        ORDER BY c.queued_at, c.id
-       LIMIT 1 ${lock}
+       LIMIT 1 ${claimLock}
      ) AND state = 'queued'
      RETURNING ${COLUMNS}`,
     [claim.workerId, claim.now, claim.leaseUntil],

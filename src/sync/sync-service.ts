@@ -356,8 +356,8 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
             progressIntervalMs: settings.progressIntervalMs,
           },
         );
-        // The embedded engine has one process: a run it finds running was left by a process that died.
-        if (store.engine === 'duckdb') await worker.recoverAbandoned();
+        // This process alone opens the database: a run it finds running was left by a process that died.
+        if (store.traits.soleProcess) await worker.recoverAbandoned();
         worker.start();
       }
       if (options.scheduler && !scheduler) {

@@ -244,7 +244,7 @@ export class SyncWorker<S> {
     try {
       return await this.deps.queueLock(() => {
         const now = clock.now();
-        return runs.claimNext(store, store.engine, {
+        return runs.claimNext(store, store.dialect.claimLock, {
           workerId: this.id,
           now,
           leaseUntil: new Date(now.getTime() + this.options.leaseMs),

@@ -23,7 +23,7 @@ export function registerHealthRoutes(app: Api, ctx: AppContext): void {
   app.openapi(health, async (c) => {
     try {
       await ctx.store.query('SELECT 1 AS ok');
-      return c.json({ status: 'ok' as const, engine: ctx.store.engine, version: '0.1.0' }, 200);
+      return c.json({ status: 'ok' as const, engine: ctx.store.describe().engine, version: '0.1.0' }, 200);
     } catch {
       return c.json({ status: 'unavailable' as const, message: 'The database does not answer' }, 503);
     }

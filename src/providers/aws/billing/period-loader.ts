@@ -338,16 +338,15 @@ export async function loadPeriod(req: PeriodLoadRequest): Promise<PeriodResult> 
       }
       let outcome;
       try {
-        outcome =
-          req.store.engine === 'duckdb'
-            ? await writeIntoDuckDbStore(req.store, target, focus.sql)
-            : await writeIntoPostgresStore(
-                req.store,
-                scratch.db,
-                target,
-                await perFileSelects(scratch.db, files, mapping),
-                dir,
-              );
+        outcome = req.store.traits.filesInEngine
+          ? await writeIntoDuckDbStore(req.store, target, focus.sql)
+          : await writeIntoPostgresStore(
+              req.store,
+              scratch.db,
+              target,
+              await perFileSelects(scratch.db, files, mapping),
+              dir,
+            );
       } catch (err) {
         if (err instanceof BillingLoadError || isAbort(err, req.signal)) throw err;
         throw new BillingLoadError(await findBadFile(scratch.db, files, mapping, err, manifest.manifestKey));
