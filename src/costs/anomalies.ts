@@ -20,9 +20,9 @@ import {
 import { writeState, type AnomalyState } from './anomaly-states.js';
 import { round6 } from './cost-answer.js';
 import { addDays, monthStart } from './dates.js';
+import { ANOMALY_DIMENSIONS, type AnomalyDimension, type AnomalyDriver } from './anomaly-types.js';
 
-export const ANOMALY_DIMENSIONS = ['account', 'service'] as const;
-export type AnomalyDimension = (typeof ANOMALY_DIMENSIONS)[number];
+export { ANOMALY_DIMENSIONS, type AnomalyDimension, type AnomalyDriver };
 
 /** Days of history judged on each recompute (13 months and a baseline). */
 const HISTORY_DAYS = 460;
@@ -31,19 +31,6 @@ const HISTORY_DAYS = 460;
  * Tax), judged against the same day of previous months rather than against the week.
  */
 const RECURRING = `charge_category IN ('Credit', 'Purchase', 'Tax')`;
-
-export interface AnomalyDriver {
-  resourceId: string | null;
-  usageType: string | null;
-  service: string | null;
-  account: string | null;
-  region: string | null;
-  /** Cost of these line items on the anomalous day. */
-  cost: number;
-  /** Their average daily cost over the baseline window. */
-  baseline: number;
-  change: number;
-}
 
 export interface CostAnomaly {
   id: string;

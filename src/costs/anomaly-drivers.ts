@@ -3,7 +3,7 @@
  * on an anomalous day against their average daily cost over the 28 days before.
  */
 import type { Queryable } from '../store/store.js';
-import type { AnomalyDimension, AnomalyDriver } from './anomalies.js';
+import type { AnomalyDimension, AnomalyDriver } from './anomaly-types.js';
 import { round6 } from './cost-answer.js';
 import { addDays } from './dates.js';
 

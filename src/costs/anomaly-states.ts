@@ -4,7 +4,7 @@
  * recomputes that rewrite the anomalies after every billing load.
  */
 import type { Queryable } from '../store/store.js';
-import type { AnomalyDimension } from './anomalies.js';
+import type { AnomalyDimension } from './anomaly-types.js';
 
 export const ANOMALY_STATES = ['open', 'acknowledged', 'expected'] as const;
 export type AnomalyState = (typeof ANOMALY_STATES)[number];
