@@ -26,6 +26,8 @@ import { registerAnomalyRoutes } from './routes/anomaly-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerBudgetRoutes } from './routes/budget-routes.js';
+import { registerNotificationRoutes } from './routes/notification-routes.js';
+import { registerAlertRuleRoutes } from './routes/alert-rule-routes.js';
 import { registerCostRoutes } from './routes/cost-routes.js';
 import { registerDimensionRoutes } from './routes/dimension-routes.js';
 import { registerRecommendationRoutes } from './routes/recommendation-routes.js';
@@ -56,6 +58,8 @@ const REGISTRARS: RouteRegistrar[] = [
   registerResourceRoutes,
   registerRecommendationRoutes,
   registerBudgetRoutes,
+  registerNotificationRoutes,
+  registerAlertRuleRoutes,
 ];
 
 type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[] };

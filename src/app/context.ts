@@ -12,6 +12,10 @@ import type { Config } from '../config/config.js';
 import { createCostService, type CostService } from '../costs/cost-service.js';
 import { createBillingService } from '../billing/billing-service.js';
 import { createBudgetService, type BudgetService } from '../budgets/budget-service.js';
+import {
+  createNotificationService,
+  type NotificationService,
+} from '../notifications/notification-service.js';
 import { createInventoryService, type InventoryService } from '../inventory/inventory-service.js';
 import {
   createRecommendationService,
@@ -44,6 +48,8 @@ export interface AppContext {
   costs: CostService;
   /** Budgets, their status and the evaluation that fires their thresholds. */
   budgets: BudgetService;
+  /** Alert rules, channels and the outbox; its delivery worker starts with `notifications.start()`. */
+  notifications: NotificationService;
   /** AWS SDK clients for a connection (one credential cache per process). */
   aws: AwsClientFactory;
   /** Cloud accounts: connect, validate, edit, remove; external ID and setup policies. */
@@ -94,6 +100,22 @@ export async function createAppContext(config: Config, options: ContextOptions =
   });
   const aws = createAwsClients({ config, vault, log, clock });
   const closers: (() => Promise<void>)[] = [];
+  const notifications = createNotificationService({
+    store,
+    vault,
+    clock,
+    log: log.child({ area: 'notifications' }),
+    settings: {
+      pollMs: config.notificationPollMs,
+      leaseMs: 60_000,
+      maxAttempts: config.notificationMaxAttempts,
+      retryBaseMs: config.notificationRetryMs,
+    },
+    publicUrl: config.publicUrl,
+    fallbackUrl: `http://${config.host}:${config.port}`,
+  });
+  budgets.setAlertSink(notifications.budgetSink);
+  closers.push(() => notifications.stop());
   const billing = createBillingService({ store, clock, log: log.child({ area: 'billing' }) });
   const accounts = createAccountService({
     store,
@@ -143,6 +165,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     auth,
     costs,
     budgets,
+    notifications,
     aws,
     accounts,
     inventory,

@@ -25,6 +25,9 @@ export async function serve(flags: ServeFlags): Promise<void> {
   // `--no-worker`: this process serves the API only; `cloudtally worker` processes run the queued syncs.
   await ctx.sync.start({ worker: config.worker, scheduler: config.worker && config.scheduler });
   const server = await startServer(ctx, { port: config.port, host: config.host });
+  ctx.notifications.setServerUrl(server.url);
+  // Every process sends notifications: deliveries are leased, so processes share the outbox without doubles.
+  ctx.notifications.start();
   // Signals are handled before the ready line is printed, so whoever waits for it may stop the server at once.
   const stopped = runUntilSignal(ctx.log, async () => {
     await server.close();

@@ -31,6 +31,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     await ctx.close();
   });
   await ctx.sync.start({ worker: true, scheduler: config.scheduler });
+  ctx.notifications.start();
   process.stdout.write(`worker ${ctx.sync.workerId ?? ''} started (${config.maxConcurrentSyncs} at once)\n`);
   ctx.log.info({ workerId: ctx.sync.workerId, concurrency: config.maxConcurrentSyncs }, 'worker started');
   await stopped;

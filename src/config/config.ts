@@ -61,6 +61,12 @@ export const configSchema = z
     queryTimeoutMs: int(1, 60 * 60 * 1000).default(30_000),
     /** Start the scheduler; tests that drive syncs by hand turn it off. */
     scheduler: bool.default(true),
+    /** How often the notification worker looks for due deliveries (queued by any process). */
+    notificationPollMs: int(50, 60_000).default(1000),
+    /** Attempts of a notification delivery before it is given up and the failure shown on its channel. */
+    notificationMaxAttempts: int(1, 50).default(8),
+    /** The wait after a delivery's first failed attempt; it doubles with each attempt. */
+    notificationRetryMs: int(10, 3_600_000).default(30_000),
     /**
      * Memory the embedded DuckDB engine may use before it spills to disk (DuckDB's own default is 80 % of RAM).
      * It bounds a billing load of any size: the ingest benchmark's peak-memory figures are measured with it.
@@ -99,6 +105,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   maxBodyBytes: 'CLOUDTALLY_MAX_BODY_BYTES',
   queryTimeoutMs: 'CLOUDTALLY_QUERY_TIMEOUT_MS',
   scheduler: 'CLOUDTALLY_SCHEDULER',
+  notificationPollMs: 'CLOUDTALLY_NOTIFICATION_POLL_MS',
+  notificationMaxAttempts: 'CLOUDTALLY_NOTIFICATION_MAX_ATTEMPTS',
+  notificationRetryMs: 'CLOUDTALLY_NOTIFICATION_RETRY_MS',
 };
 
 export function envName(key: keyof Config): string {

@@ -186,6 +186,43 @@ async function matrixBudget(fx: Fixture): Promise<string> {
   return b.id;
 }
 
+/** A Slack channel of Org A (pointing at a closed local port), created by its manager. */
+async function matrixChannel(fx: Fixture): Promise<string> {
+  const m = fx.t.users.manager;
+  const c = await fx.t.ctx.notifications.channels.create(
+    {
+      userId: m.userId,
+      email: m.email,
+      orgId: m.orgId,
+      role: 'manager',
+      manageCloudCredentials: false,
+      via: 'token',
+    },
+    { kind: 'slack', name: fx.unique('matrix channel'), url: 'http://127.0.0.1:9/hook' },
+  );
+  return c.id;
+}
+
+async function matrixRule(fx: Fixture): Promise<string> {
+  const m = fx.t.users.manager;
+  const r = await fx.t.ctx.notifications.rules.create(
+    {
+      userId: m.userId,
+      email: m.email,
+      orgId: m.orgId,
+      role: 'manager',
+      manageCloudCredentials: false,
+      via: 'token',
+    },
+    {
+      name: fx.unique('matrix rule'),
+      eventType: 'cost_anomaly',
+      channelIds: [await fx.once('channel', () => matrixChannel(fx))],
+    },
+  );
+  return r.id;
+}
+
 const MATRIX: Record<string, Row> = {
   // ---- system ----
   'GET /api/v1/health': { expect: PUBLIC(200) },
@@ -403,6 +440,61 @@ const MATRIX: Record<string, Row> = {
   },
   'DELETE /api/v1/budgets/:id': {
     request: async (fx) => ({ params: { id: await matrixBudget(fx) } }),
+    expect: ENGINEER_UP(204),
+  },
+
+  // ---- notifications ----
+  'GET /api/v1/notifications/channels': { expect: READ(200) },
+  'POST /api/v1/notifications/channels': {
+    request: (fx) => ({
+      body: { kind: 'slack', name: fx.unique('matrix channel'), url: 'http://127.0.0.1:9/x' },
+    }),
+    expect: ENGINEER_UP(201),
+  },
+  'GET /api/v1/notifications/channels/:id': {
+    request: async (fx) => ({ params: { id: await fx.once('channel', () => matrixChannel(fx)) } }),
+    expect: READ(200),
+  },
+  'PATCH /api/v1/notifications/channels/:id': {
+    request: async (fx) => ({
+      params: { id: await fx.once('channel', () => matrixChannel(fx)) },
+      body: { url: 'http://127.0.0.1:9/y' },
+    }),
+    expect: ENGINEER_UP(200),
+  },
+  'DELETE /api/v1/notifications/channels/:id': {
+    request: async (fx) => ({ params: { id: await matrixChannel(fx) } }),
+    expect: ENGINEER_UP(204),
+  },
+  'POST /api/v1/notifications/channels/:id/test': {
+    request: async (fx) => ({ params: { id: await fx.once('channel', () => matrixChannel(fx)) } }),
+    expect: ENGINEER_UP(200),
+  },
+  'GET /api/v1/notifications/deliveries': { expect: READ(200) },
+  'GET /api/v1/alert-rules': { expect: READ(200) },
+  'POST /api/v1/alert-rules': {
+    request: async (fx) => ({
+      body: {
+        name: fx.unique('matrix rule'),
+        eventType: 'billing_stale',
+        channelIds: [await fx.once('channel', () => matrixChannel(fx))],
+      },
+    }),
+    expect: ENGINEER_UP(201),
+  },
+  'GET /api/v1/alert-rules/:id': {
+    request: async (fx) => ({ params: { id: await fx.once('rule', () => matrixRule(fx)) } }),
+    expect: READ(200),
+  },
+  'PATCH /api/v1/alert-rules/:id': {
+    request: async (fx) => ({
+      params: { id: await fx.once('rule', () => matrixRule(fx)) },
+      body: { enabled: false },
+    }),
+    expect: ENGINEER_UP(200),
+  },
+  'DELETE /api/v1/alert-rules/:id': {
+    request: async (fx) => ({ params: { id: await matrixRule(fx) } }),
     expect: ENGINEER_UP(204),
   },
 

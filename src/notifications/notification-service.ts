@@ -1,0 +1,152 @@
+/**
+ * Notifications for one process: channels and alert rules (create, change, remove), the events sources raise,
+ * the outbox of deliveries and the worker that sends them. Every process that evaluates budgets or runs syncs
+ * raises events; every process that runs the worker sends them, leasing each delivery so that two never do.
+ */
+import type { SecretVault } from '../accounts/secret-vault.js';
+import type { BudgetAlertSink } from '../budgets/budget-service.js';
+import type { Principal } from '../auth/permissions.js';
+import type { Clock } from '../lib/clock.js';
+import { NotFoundError } from '../lib/errors.js';
+import type { Log } from '../lib/log.js';
+import type { Queryable, Store } from '../store/store.js';
+import { createChannelService, requireAlerts } from './channel-service.js';
+import { createChannelStore } from './channel-store.js';
+import { sendToChannel } from './channels/channel-sender.js';
+import { DeliveryError } from './channels/delivery-error.js';
+import { createDeliveryWorker, type DeliverySettings } from './delivery-worker.js';
+import { createEventRouter } from './event-router.js';
+import { budgetThresholdEvent } from './events/budget-events.js';
+import type { NotificationMessage, RaisedEvent } from './notification-types.js';
+import { createOutboxStore, type Delivery } from './outbox-store.js';
+import { createRuleService } from './rule-service.js';
+import { createRuleStore } from './rule-store.js';
+
+export interface NotificationServiceDeps {
+  store: Store;
+  vault: SecretVault;
+  clock: Clock;
+  log: Log;
+  settings: DeliverySettings;
+  /** The configured public URL; without it links use the server's own address. */
+  publicUrl?: string;
+  fallbackUrl: string;
+}
+
+export function createNotificationService(deps: NotificationServiceDeps) {
+  const { store, vault, clock, log } = deps;
+  const channelStore = createChannelStore(store);
+  const ruleStore = createRuleStore(store);
+  const outbox = createOutboxStore(store, store.engine);
+  let serverUrl: string | undefined;
+  const baseUrl = () => deps.publicUrl ?? serverUrl ?? deps.fallbackUrl;
+  const rules = createRuleService({ store, clock, rules: ruleStore, channels: channelStore });
+  const channels = createChannelService({
+    store,
+    vault,
+    clock,
+    channels: channelStore,
+    outbox,
+    forgetChannel: (tx, orgId, id) => rules.forgetChannel(tx, orgId, id),
+  });
+  const route = createEventRouter({ rules: ruleStore, channels: channelStore, outbox, clock, baseUrl });
+  const worker = createDeliveryWorker({
+    outbox,
+    channels: channelStore,
+    targetOf: (orgId, id) => channels.targetOf(orgId, id),
+    clock,
+    log,
+    settings: deps.settings,
+  });
+
+  /** Raises an event in the caller's transaction; the worker sends it once that commits. */
+  async function raise(tx: Queryable, e: RaisedEvent): Promise<number> {
+    const queued = await route(tx, e);
+    if (queued > 0) setImmediate(() => worker.kick());
+    return queued;
+  }
+
+  const budgetSink: BudgetAlertSink = {
+    thresholdCrossed: async (tx, e) => {
+      await raise(tx, budgetThresholdEvent(e));
+    },
+  };
+
+  return {
+    channels,
+    rules,
+    raise,
+    /** Raises an event in its own transaction (sources without one of their own). */
+    raiseNow: (e: RaisedEvent) => store.transaction((tx) => raise(tx, e)),
+    budgetSink,
+    worker,
+    outbox,
+    /** The address links point to when no public URL is configured (set once the server listens). */
+    setServerUrl(url: string): void {
+      serverUrl = url;
+    },
+
+    /**
+     * Sends a test message to a channel at once and says how it went; the outcome is recorded on the channel like
+     * any delivery's.
+     */
+    async sendTest(principal: Principal, idOrName: string): Promise<{ ok: boolean; error: string | null }> {
+      requireAlerts(principal);
+      const c = await channels.find(principal.orgId, idOrName);
+      const now = clock.now();
+      const message: NotificationMessage = {
+        type: 'test',
+        severity: 'info',
+        title: `Test message for channel "${c.name}"`,
+        summary: `${principal.email} sent this test from Cloudtally. Alerts routed to this channel will look like this.`,
+        facts: [
+          { label: 'Channel', value: c.name },
+          { label: 'Kind', value: c.kind },
+        ],
+        link: new URL('/settings/notifications', baseUrl().replace(/\/*$/, '/')).toString(),
+        data: { channelId: c.id },
+      };
+      try {
+        const target = await channels.targetOf(c.orgId, c.id);
+        await sendToChannel(
+          target,
+          message,
+          {
+            deliveryId: `test-${now.getTime()}`,
+            eventId: 'test',
+            orgId: c.orgId,
+            occurredAt: now.toISOString(),
+          },
+          () => clock.now(),
+        );
+      } catch (err) {
+        const error =
+          err instanceof DeliveryError ? err.message : 'The channel could not be used (see the server log).';
+        if (!(err instanceof DeliveryError)) log.error({ err, channelId: c.id }, 'test notification failed');
+        await channelStore.recordError(c.orgId, c.id, `Test: ${error}`, clock.now());
+        return { ok: false, error };
+      }
+      await channelStore.recordSuccess(c.orgId, c.id, clock.now());
+      return { ok: true, error: null };
+    },
+
+    /** The newest deliveries (optionally of one channel), with their state, attempts and last error. */
+    async deliveries(orgId: string, channel?: string, limit = 50): Promise<Delivery[]> {
+      const channelId = channel ? (await channels.find(orgId, channel)).id : undefined;
+      return outbox.listDeliveries(orgId, channelId, limit);
+    },
+
+    async delivery(orgId: string, id: string): Promise<Delivery> {
+      const d = await outbox.getDelivery(orgId, id);
+      if (!d) throw new NotFoundError('Delivery', id);
+      return d;
+    },
+
+    start(): void {
+      worker.start();
+    },
+    stop: () => worker.stop(),
+  };
+}
+
+export type NotificationService = ReturnType<typeof createNotificationService>;
