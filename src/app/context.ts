@@ -7,7 +7,7 @@ import {
   type SecretVault,
 } from '../accounts/secret-vault.js';
 import { createAccountService, type AccountService } from '../accounts/account-service.js';
-import { createAwsClients, type AwsClientFactory } from '../providers/aws/sdk/client-factory.js';
+import type { AwsClientFactory } from '../providers/aws/sdk/client-factory.js';
 import type { Config } from '../config/config.js';
 import { createCostService, type CostService } from '../costs/cost-service.js';
 import { createBillingService } from '../billing/billing-service.js';
@@ -21,14 +21,9 @@ import {
   createRecommendationService,
   type RecommendationService,
 } from '../recommendations/recommendation-service.js';
-import { createAwsStages } from '../providers/aws/sync/aws-stages.js';
+import { PROVIDERS, createProviderClients, providerOf } from '../providers/registry.js';
+import { stagesByProvider } from '../sync/provider-stages.js';
 import { createSyncService, syncSettingsFrom, type SyncService } from '../sync/sync-service.js';
-import {
-  billingStage,
-  inventoryStages,
-  recommendationStage,
-  validateStage,
-} from '../providers/aws/sync/stage-wiring.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { createLog } from '../lib/log.js';
 import { openStore } from '../store/open-store.js';
@@ -98,7 +93,8 @@ export async function createAppContext(config: Config, options: ContextOptions =
     // The newest day with data: budgets run through it, like month-to-date figures.
     dataThrough: (orgId) => costs.dataThrough(orgId),
   });
-  const aws = createAwsClients({ config, vault, log, clock });
+  const clients = createProviderClients({ config, vault, log, clock });
+  const { aws } = clients;
   const closers: (() => Promise<void>)[] = [];
   const notifications = createNotificationService({
     store,
@@ -131,27 +127,31 @@ export async function createAppContext(config: Config, options: ContextOptions =
   const recommendations = createRecommendationService({
     store,
     clock,
+    rulesFor: (provider) => providerOf(provider).recommendationRules,
     log: log.child({ area: 'recommendations' }),
   });
   const sync = createSyncService({
     store,
     clock,
     log: log.child({ area: 'sync' }),
-    stages: createAwsStages({
-      store,
-      aws,
-      connectionFor: (a) => accounts.connectionFor(a.orgId, a.id),
-      validate: validateStage(accounts),
-      billing: billingStage({
-        billing,
-        store,
-        retentionMonths: config.retentionMonths,
-        afterLoad: (orgId) => costs.recomputeAnomalies(orgId),
-        evaluateBudgets: (orgId) => budgets.evaluateOrg(orgId),
-      }),
-      ...inventoryStages(inventory),
-      recommendations: recommendationStage(recommendations, inventory),
-    }),
+    stages: stagesByProvider(
+      Object.fromEntries(
+        PROVIDERS.map((p) => [
+          p.id,
+          p.createStages({
+            store,
+            clients,
+            retentionMonths: config.retentionMonths,
+            accounts,
+            billing,
+            inventory,
+            recommendations,
+            afterLoad: (orgId) => costs.recomputeAnomalies(orgId),
+            evaluateBudgets: (orgId) => budgets.evaluateOrg(orgId),
+          }),
+        ]),
+      ),
+    ),
     settings: syncSettingsFrom(config),
   });
   accounts.setEvents(sync.events);

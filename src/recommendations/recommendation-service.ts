@@ -43,7 +43,7 @@ import {
 } from './recommendation-store.js';
 import { buildRuleContext } from './rule-context.js';
 import type { Finding, Rule, RuleResult } from './rule-kit.js';
-import { RULES } from '../providers/aws/recommendations/rules.js';
+import { providerOf } from '../providers/registry.js';
 import {
   isRuleName,
   resolveSettings,
@@ -59,6 +59,8 @@ export interface RecommendationServiceDeps {
   log: Logger;
   /** Installation-wide threshold overrides (organizations may override them again). */
   settings?: RuleSettingsInput;
+  /** The rules of an account's provider, in the order they run (default: the registered provider's). */
+  rulesFor?: (provider: string) => readonly Rule[];
 }
 
 export interface RunResult {
@@ -94,6 +96,7 @@ function sameContent(e: ExistingRecommendation, f: Finding, currency: string): b
 
 export function createRecommendationService(deps: RecommendationServiceDeps) {
   const { store, clock, log } = deps;
+  const rulesFor = deps.rulesFor ?? ((provider: string) => providerOf(provider).recommendationRules);
 
   async function settingsFor(orgId: string): Promise<RuleSettings> {
     const org = await loadOrgSettings(store, orgId);
@@ -124,8 +127,8 @@ export function createRecommendationService(deps: RecommendationServiceDeps) {
       costExplorer?: Pick<CostExplorerClient, 'send'>;
     }): Promise<RunResult> {
       const { orgId, cloudAccountId, signal } = input;
-      const [account] = await store.query<{ aws_account_id: string | null; type: string }>(
-        'SELECT aws_account_id, type FROM cloud_accounts WHERE org_id = $1 AND id = $2',
+      const [account] = await store.query<{ aws_account_id: string | null; type: string; provider: string }>(
+        'SELECT aws_account_id, type, provider FROM cloud_accounts WHERE org_id = $1 AND id = $2',
         [orgId, cloudAccountId],
       );
       if (!account) throw new NotFoundError('Cloud account', cloudAccountId);
@@ -145,7 +148,8 @@ export function createRecommendationService(deps: RecommendationServiceDeps) {
       const evaluated = new Set<RuleName>();
       const disabled = new Set<RuleName>();
       const skipped: RuleName[] = [];
-      for (const rule of RULES) {
+      const rules = rulesFor(account.provider);
+      for (const rule of rules) {
         signal?.throwIfAborted();
         const s = settings[rule.name];
         if (!s.enabled) {
@@ -154,7 +158,7 @@ export function createRecommendationService(deps: RecommendationServiceDeps) {
         }
         let result: RuleResult;
         try {
-          result = await (rule as Rule).evaluate(ctx, s as RuleSettings[RuleName]);
+          result = await rule.evaluate(ctx, s as RuleSettings[RuleName]);
         } catch (err) {
           log.error({ err, rule: rule.name, cloudAccountId }, 'recommendation rule failed');
           skipped.push(rule.name);
@@ -175,7 +179,7 @@ export function createRecommendationService(deps: RecommendationServiceDeps) {
           .filter((r) => r.goneAt)
           .map((r) => [r.id, r.goneAt as Date]),
       );
-      const noLonger = new Map(RULES.map((r) => [r.name as string, r.noLongerApplies]));
+      const noLonger = new Map(rules.map((r) => [r.name as string, r.noLongerApplies]));
       const result: RunResult = { opened: 0, closed: 0, updated: 0, unchanged: 0, skipped };
       await store.transaction(async (tx) => {
         const existing = await loadExisting(tx, orgId, cloudAccountId);

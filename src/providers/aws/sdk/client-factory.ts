@@ -235,3 +235,9 @@ export function awsPrincipalAccountId(config: Pick<Config, 'awsPrincipalArn'>): 
   if (!arn) return null;
   return arn.split(':')[4] ?? null;
 }
+
+declare module '../../provider.js' {
+  interface ProviderClients {
+    aws: AwsClientFactory;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The AWS provider: the one object the neutral domains see of AWS. Each member points at the folder that does
+ * the work (connection/, billing/, inventory/, recommendations/, sync/, sdk/).
+ */
+import {
+  ACCOUNT_TYPES,
+  TYPE_LABELS,
+  createAccountSchema,
+  updateAccountSchema,
+} from '../../accounts/account-schemas.js';
+import { VALIDATION_STEPS } from '../../accounts/account-types.js';
+import { RESOURCE_TYPES } from '../../inventory/inventory-types.js';
+import type { Rule } from '../../recommendations/rule-kit.js';
+import { defineProvider, type ProviderServices } from '../provider.js';
+import { awsConnectionDocument } from './connection/connection-document.js';
+import { permissionPolicy, type PolicyOptions } from './connection/setup-policies.js';
+import { RULES } from './recommendations/rules.js';
+import { createAwsStages, type AwsSession } from './sync/aws-stages.js';
+import { billingStage, inventoryStages, recommendationStage, validateStage } from './sync/stage-wiring.js';
+
+/** Resource types whose CloudWatch utilization the metrics stage collects (see inventory/metrics-collector.ts). */
+const WITH_METRICS = new Set(['ec2_instance', 'load_balancer']);
+
+const SCANNER_LABELS: Record<(typeof RESOURCE_TYPES)[number], string> = {
+  ec2_instance: 'EC2 instances',
+  ebs_volume: 'EBS volumes',
+  ebs_snapshot: 'EBS snapshots',
+  ami: 'AMIs',
+  elastic_ip: 'Elastic IP addresses',
+  load_balancer: 'Load balancers (ALB, NLB, GWLB, Classic)',
+};
+
+export const awsProvider = defineProvider<AwsSession>({
+  id: 'aws',
+  label: 'Amazon Web Services',
+  connection: {
+    kinds: ACCOUNT_TYPES.map((type) => ({ type, label: TYPE_LABELS[type] })),
+    createSchema: createAccountSchema,
+    updateSchema: updateAccountSchema,
+    validationSteps: VALIDATION_STEPS,
+    document: awsConnectionDocument,
+  },
+  billingSources: [
+    { id: 'cur2', label: 'CUR 2.0 Data Export (S3)', connectionTypes: ['assumed_role', 'root'] },
+    { id: 'legacy', label: 'Legacy Cost and Usage Report (S3)', connectionTypes: ['assumed_role', 'root'] },
+    { id: 'cost_explorer', label: 'Cost Explorer API', connectionTypes: ['cost_explorer'] },
+  ],
+  inventoryScanners: RESOURCE_TYPES.map((resourceType) => ({
+    resourceType,
+    label: SCANNER_LABELS[resourceType],
+    metrics: WITH_METRICS.has(resourceType),
+  })),
+  // Each rule is typed by its own settings; the engine hands every rule the settings of its name.
+  recommendationRules: RULES as readonly Rule[],
+  setupHelp: {
+    route: '/setup/aws',
+    policies: (type, options) =>
+      permissionPolicy(
+        (ACCOUNT_TYPES as readonly string[]).includes(type)
+          ? (type as (typeof ACCOUNT_TYPES)[number])
+          : 'assumed_role',
+        (options ?? {}) as PolicyOptions,
+      ),
+  },
+  createStages(services: ProviderServices) {
+    const { accounts, billing, inventory, recommendations } = services;
+    return createAwsStages({
+      store: services.store,
+      aws: services.clients.aws,
+      connectionFor: (a) => accounts.connectionFor(a.orgId, a.id),
+      validate: validateStage(accounts),
+      billing: billingStage({
+        billing,
+        store: services.store,
+        retentionMonths: services.retentionMonths,
+        afterLoad: services.afterLoad,
+        evaluateBudgets: services.evaluateBudgets,
+      }),
+      ...inventoryStages(inventory),
+      recommendations: recommendationStage(recommendations, inventory),
+    });
+  },
+});

@@ -1,0 +1,107 @@
+/**
+ * What a cloud brings to Cloudtally. The provider-neutral domains (accounts, billing, inventory, recommendations,
+ * sync) reach a cloud only through this interface, found by the account's `provider` in the registry
+ * (registry.ts). A provider lives in its own folder, `src/providers/<id>/`; README.md beside this file says how
+ * one is added.
+ */
+import type { z } from 'zod';
+import type { AccountService } from '../accounts/account-service.js';
+import type { BillingService } from '../billing/billing-service.js';
+import type { InventoryService } from '../inventory/inventory-service.js';
+import type { RecommendationService } from '../recommendations/recommendation-service.js';
+import type { Rule } from '../recommendations/rule-kit.js';
+import type { Queryable } from '../store/store.js';
+import type { SyncStages } from '../sync/sync-types.js';
+
+/** One kind of connection a user can create (AWS: assumed role, payer keys, member, Cost Explorer). */
+export interface ConnectionKind {
+  type: string;
+  label: string;
+}
+
+/** How a user connects an account of this cloud, and how Cloudtally checks that the connection works. */
+export interface ConnectionSpec {
+  kinds: readonly ConnectionKind[];
+  /** The body of `POST /api/v1/cloud-accounts` for this provider (camelCase, the outside contract). */
+  createSchema: z.ZodType;
+  /** The body of `PATCH /api/v1/cloud-accounts/:id`. */
+  updateSchema: z.ZodType;
+  /** The steps of a validation, in the order they run; each report step names one of them. */
+  validationSteps: readonly string[];
+  /**
+   * The provider-specific connection fields stored in `cloud_accounts.connection` (a JSON document), parsed from
+   * its text. Unknown or missing fields take their defaults, so documents written by older versions still read.
+   */
+  document: z.ZodType;
+}
+
+/** Where the bill of an account comes from (AWS: CUR 2.0 or legacy CUR export, or the Cost Explorer API). */
+export interface BillingSource {
+  id: string;
+  label: string;
+  /** The connection types that read their bill from this source. */
+  connectionTypes: readonly string[];
+}
+
+/** One kind of resource the inventory finds, and whether it collects utilization metrics for it. */
+export interface InventoryScanner {
+  resourceType: string;
+  label: string;
+  metrics: boolean;
+}
+
+/** What a user needs to do in the cloud before connecting (policies, templates), as the setup route shows it. */
+export interface SetupHelp {
+  /** The route that answers it, under /api/v1 (AWS: `/setup/aws`). */
+  route: string;
+  /** The policy documents a connection type needs, with the caller's options filled in. */
+  policies(type: string, options?: Record<string, unknown>): unknown;
+}
+
+/**
+ * Each provider's SDK client factory, by provider id. The interface is empty here: a provider adds its member by
+ * declaration merging in its own folder (AWS: `aws` in aws/sdk/client-factory.ts), and registry.ts builds them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ProviderClients {}
+
+/** The services of the composition root that a provider's sync stages call, as the few methods used. */
+export interface ProviderServices {
+  store: Queryable;
+  clients: ProviderClients;
+  /** Months of billing history kept and loaded. */
+  retentionMonths: number;
+  accounts: Pick<AccountService, 'validate' | 'connectionFor'>;
+  billing: Pick<BillingService, 'syncExport' | 'syncCostExplorer'>;
+  inventory: Pick<InventoryService, 'scanAccount' | 'collectMetrics' | 'linkCosts'>;
+  recommendations: Pick<RecommendationService, 'runForAccount'>;
+  /** After billing loaded periods: recompute what is judged from the figures (anomalies). */
+  afterLoad?: (orgId: string) => Promise<unknown>;
+  /** After the anomalies: evaluate budgets over the new figures. */
+  evaluateBudgets?: (orgId: string) => Promise<unknown>;
+}
+
+/**
+ * One cloud. `createStages` builds the sync stages of its accounts from the services the composition root
+ * gives it; every other member is data the neutral domains read.
+ */
+export interface Provider<Session = unknown> {
+  /** The `provider` value of its accounts (`aws`): also the folder name under src/providers/. */
+  id: string;
+  label: string;
+  connection: ConnectionSpec;
+  billingSources: readonly BillingSource[];
+  inventoryScanners: readonly InventoryScanner[];
+  /** Recommendation rules, in the order they run (one file per rule). */
+  recommendationRules: readonly Rule[];
+  setupHelp: SetupHelp;
+  createStages(services: ProviderServices): SyncStages<Session>;
+}
+
+/**
+ * A provider as the registry holds it. The session its validate stage opens is opaque to the sync engine, which
+ * only hands it to the later stages of the same provider; so the registry may forget its type.
+ */
+export function defineProvider<Session>(p: Provider<Session>): Provider {
+  return p as unknown as Provider;
+}
