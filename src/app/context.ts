@@ -16,6 +16,7 @@ import {
   createNotificationService,
   type NotificationService,
 } from '../notifications/notification-service.js';
+import { SEND_TIMEOUT_MS } from '../notifications/channels/delivery-error.js';
 import { createInventoryService, type InventoryService } from '../inventory/inventory-service.js';
 import {
   createRecommendationService,
@@ -103,7 +104,8 @@ export async function createAppContext(config: Config, options: ContextOptions =
     log: log.child({ area: 'notifications' }),
     settings: {
       pollMs: config.notificationPollMs,
-      leaseMs: 60_000,
+      // Longer than one attempt may take (its timeout), so a live worker never loses a delivery it is sending.
+      leaseMs: 2 * SEND_TIMEOUT_MS + 5_000,
       maxAttempts: config.notificationMaxAttempts,
       retryBaseMs: config.notificationRetryMs,
     },
