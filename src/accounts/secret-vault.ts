@@ -106,6 +106,20 @@ export async function assertKeyMatches(store: Pick<Store, 'query'>, masterKey: B
   );
 }
 
+/**
+ * Checks that `masterKey` opens the stored secrets: every one was stored under its id (assertKeyMatches), and the
+ * first decrypts (AES-GCM authenticates it, so a wrong key or a damaged value cannot pass). Returns how many there
+ * are. Backups and restores run it on a copy of the database before they vouch for the key beside it.
+ */
+export async function verifyKeyOpensSecrets(store: Store, masterKey: Buffer): Promise<number> {
+  await assertKeyMatches(store, masterKey);
+  const rows = await store.query<{ id: string; org_id: string }>(
+    'SELECT id, org_id FROM secrets ORDER BY id',
+  );
+  if (rows.length > 0) await createSecretVault(store, masterKey).get(rows[0].id, rows[0].org_id);
+  return rows.length;
+}
+
 export function createSecretVault(store: Store, masterKey: Buffer): SecretVault {
   let key = masterKey;
   return {

@@ -25,6 +25,7 @@ import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAnomalyRoutes } from './routes/anomaly-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
+import { registerBackupRoutes } from './routes/backup-routes.js';
 import { registerBudgetRoutes } from './routes/budget-routes.js';
 import { registerNotificationRoutes } from './routes/notification-routes.js';
 import { registerAlertRuleRoutes } from './routes/alert-rule-routes.js';
@@ -60,6 +61,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerBudgetRoutes,
   registerNotificationRoutes,
   registerAlertRuleRoutes,
+  registerBackupRoutes,
 ];
 
 type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[] };

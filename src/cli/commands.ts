@@ -21,6 +21,7 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   group(['recommendations'], () => import('./recommendation-commands.js'), 'registerRecommendationCommands'),
   group(['budgets'], () => import('./budget-commands.js'), 'registerBudgetCommands'),
   group(['mcp'], () => import('./mcp-command.js'), 'registerMcpCommand'),
+  group(['backup', 'restore'], () => import('./ops-commands.js'), 'registerOpsCommands'),
   group(['sim'], () => import('../../sim/cli.js'), 'registerSimCommand'),
   group(['demo'], () => import('./demo-command.js'), 'registerDemoCommand'),
 ];

@@ -124,6 +124,8 @@ export interface DuckDbStoreOptions {
   connections?: number;
   threads?: number;
   memoryLimit?: string;
+  /** Open without the write lock (other read-only openers may share the file); writes fail. */
+  readOnly?: boolean;
 }
 
 /** The embedded engine: one DuckDB file, opened by one process. */
@@ -143,6 +145,7 @@ export class DuckDbStore implements Store {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.readOnly) config.access_mode = 'READ_ONLY';
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(options.path, config);

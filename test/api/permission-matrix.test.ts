@@ -256,6 +256,8 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ body: { allowMemberOrganizations: false } }),
     expect: INSTANCE_ADMIN(200),
   },
+  // A snapshot of the embedded database for `cloudtally backup` (each call writes one into the data directory).
+  'POST /api/v1/instance/snapshots': { expect: INSTANCE_ADMIN(201) },
   'GET /api/v1/members': { expect: READ(200) },
   'POST /api/v1/members': {
     request: (fx) => ({
