@@ -111,6 +111,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     },
     publicUrl: config.publicUrl,
     fallbackUrl: `http://${config.host}:${config.port}`,
+    checkIntervalMs: config.notificationCheckSeconds * 1000,
   });
   budgets.setAlertSink(notifications.budgetSink);
   closers.push(() => notifications.stop());
@@ -157,6 +158,15 @@ export async function createAppContext(config: Config, options: ContextOptions =
     settings: syncSettingsFrom(config),
   });
   accounts.setEvents(sync.events);
+  notifications.watch.setPorts({
+    evaluateBudgets: () => budgets.evaluateAll(),
+    openAnomalies: (orgId, from) =>
+      costs.listAnomalies(orgId, { from, state: 'open', direction: 'increase' }),
+    accounts: (orgId) => accounts.list(orgId),
+    accountStatus: (orgId, id) => sync.accountStatus(orgId, id),
+    openRecommendations: async (orgId) =>
+      (await recommendations.list(orgId, { state: 'open', limit: 500 })).items,
+  });
   closers.push(() => sync.stop());
   const ctx: AppContext = {
     config,

@@ -67,6 +67,8 @@ export const configSchema = z
     notificationMaxAttempts: int(1, 50).default(8),
     /** The wait after a delivery's first failed attempt; it doubles with each attempt. */
     notificationRetryMs: int(10, 3_600_000).default(30_000),
+    /** How often the checks for new anomalies, sync failures, stale data and new recommendations run. */
+    notificationCheckSeconds: int(1, 86_400).default(300),
     /**
      * Memory the embedded DuckDB engine may use before it spills to disk (DuckDB's own default is 80 % of RAM).
      * It bounds a billing load of any size: the ingest benchmark's peak-memory figures are measured with it.
@@ -108,6 +110,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   notificationPollMs: 'CLOUDTALLY_NOTIFICATION_POLL_MS',
   notificationMaxAttempts: 'CLOUDTALLY_NOTIFICATION_MAX_ATTEMPTS',
   notificationRetryMs: 'CLOUDTALLY_NOTIFICATION_RETRY_MS',
+  notificationCheckSeconds: 'CLOUDTALLY_NOTIFICATION_CHECK_SECONDS',
 };
 
 export function envName(key: keyof Config): string {

@@ -37,7 +37,7 @@ export function createEventRouter({ rules, channels, outbox, clock, baseUrl }: E
     });
     if (!isNew) return 0;
     let queued = 0;
-    for (const rule of await rules.enabledFor(tx, e.orgId, e.type)) {
+    for (const rule of await rules.enabledFor(e.orgId, e.type, tx)) {
       if (e.ruleId && rule.id !== e.ruleId) continue;
       if (!ruleMatches(rule, e.match)) continue;
       for (const channelId of rule.channelIds) {

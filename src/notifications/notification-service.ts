@@ -16,6 +16,7 @@ import { sendToChannel } from './channels/channel-sender.js';
 import { DeliveryError } from './channels/delivery-error.js';
 import { createDeliveryWorker, type DeliverySettings } from './delivery-worker.js';
 import { createEventRouter } from './event-router.js';
+import { createEventWatch } from './event-watch.js';
 import { budgetThresholdEvent } from './events/budget-events.js';
 import type { NotificationMessage, RaisedEvent } from './notification-types.js';
 import { createOutboxStore, type Delivery } from './outbox-store.js';
@@ -31,6 +32,8 @@ export interface NotificationServiceDeps {
   /** The configured public URL; without it links use the server's own address. */
   publicUrl?: string;
   fallbackUrl: string;
+  /** How often the scheduled checks (anomalies, sync state, stale data, recommendations) run. */
+  checkIntervalMs: number;
 }
 
 export function createNotificationService(deps: NotificationServiceDeps) {
@@ -66,6 +69,14 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     return queued;
   }
 
+  const watch = createEventWatch({
+    rules: ruleStore,
+    outbox,
+    clock,
+    log,
+    raise: (e) => store.transaction((tx) => raise(tx, e)),
+  });
+
   const budgetSink: BudgetAlertSink = {
     thresholdCrossed: async (tx, e) => {
       await raise(tx, budgetThresholdEvent(e));
@@ -81,6 +92,8 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     budgetSink,
     worker,
     outbox,
+    /** The scheduled checks; `setPorts` gives them the other domains' reads. */
+    watch,
     /** The address links point to when no public URL is configured (set once the server listens). */
     setServerUrl(url: string): void {
       serverUrl = url;
@@ -144,8 +157,12 @@ export function createNotificationService(deps: NotificationServiceDeps) {
 
     start(): void {
       worker.start();
+      watch.start(deps.checkIntervalMs);
     },
-    stop: () => worker.stop(),
+    async stop(): Promise<void> {
+      await watch.stop();
+      await worker.stop();
+    },
   };
 }
 

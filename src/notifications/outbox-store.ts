@@ -100,6 +100,16 @@ export function createOutboxStore(db: Queryable, engine: Engine) {
       return rows.length > 0;
     },
 
+    /** The newest event whose dedupe key starts with `prefix` (e.g. an account's last sync event). */
+    async lastEvent(orgId: string, prefix: string): Promise<{ type: string; dedupeKey: string } | undefined> {
+      const rows = await db.query<{ event_type: string; dedupe_key: string }>(
+        `SELECT event_type, dedupe_key FROM notification_events
+         WHERE org_id = $1 AND left(dedupe_key, length($2)) = $2 ORDER BY created_at DESC, id DESC LIMIT 1`,
+        [orgId, prefix],
+      );
+      return rows[0] ? { type: rows[0].event_type, dedupeKey: rows[0].dedupe_key } : undefined;
+    },
+
     /** Queues a delivery unless the same (event, rule, channel) was queued; returns whether it is new. */
     async enqueue(
       q: Queryable,

@@ -96,7 +96,7 @@ export function createRuleStore(db: Queryable) {
     },
 
     /** The enabled rules of one event type (what an event is routed by). */
-    async enabledFor(q: Queryable, orgId: string, eventType: EventType): Promise<AlertRule[]> {
+    async enabledFor(orgId: string, eventType: EventType, q: Queryable = db): Promise<AlertRule[]> {
       const rows = await q.query<RuleRow>(
         `SELECT ${COLUMNS} FROM alert_rules WHERE org_id = $1 AND event_type = $2 AND enabled ORDER BY id`,
         [orgId, eventType],
