@@ -22,6 +22,7 @@ import {
 import { securityHeaders } from './security-headers.js';
 import { recordRoute, type Api, type ApiEnv, type RouteRegistrar } from './route-kit.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
+import { registerAllocationRoutes } from './routes/allocation-routes.js';
 import { registerAnomalyRoutes } from './routes/anomaly-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
@@ -62,6 +63,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerNotificationRoutes,
   registerAlertRuleRoutes,
   registerBackupRoutes,
+  registerAllocationRoutes,
 ];
 
 type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[] };

@@ -9,6 +9,7 @@ import {
 import { createAccountService, type AccountService } from '../accounts/account-service.js';
 import type { AwsClientFactory } from '../providers/aws/sdk/client-factory.js';
 import type { Config } from '../config/config.js';
+import { createAllocationService, type AllocationService } from '../allocation/allocation-service.js';
 import { createCostService, type CostService } from '../costs/cost-service.js';
 import { createBillingService } from '../billing/billing-service.js';
 import { createBudgetService, type BudgetService } from '../budgets/budget-service.js';
@@ -46,6 +47,8 @@ export interface AppContext {
   budgets: BudgetService;
   /** Alert rules, channels and the outbox; its delivery worker starts with `notifications.start()`. */
   notifications: NotificationService;
+  /** Allocation dimensions (the organization's own rules) and their background application. */
+  allocation: AllocationService;
   /** AWS SDK clients for a connection (one credential cache per process). */
   aws: AwsClientFactory;
   /** Cloud accounts: connect, validate, edit, remove; external ID and setup policies. */
@@ -115,6 +118,8 @@ export async function createAppContext(config: Config, options: ContextOptions =
   });
   budgets.setAlertSink(notifications.budgetSink);
   closers.push(() => notifications.stop());
+  const allocation = createAllocationService({ store, clock, log: log.child({ area: 'allocation' }) });
+  closers.push(() => allocation.settle());
   const billing = createBillingService({ store, clock, log: log.child({ area: 'billing' }) });
   const accounts = createAccountService({
     store,
@@ -149,7 +154,12 @@ export async function createAppContext(config: Config, options: ContextOptions =
             billing,
             inventory,
             recommendations,
-            afterLoad: (orgId) => costs.recomputeAnomalies(orgId),
+            afterLoad: async (orgId) => {
+              const recomputed = await costs.recomputeAnomalies(orgId);
+              // The assignment follows the new data in the background; queries keep the applied version meanwhile.
+              await allocation.reapply(orgId);
+              return recomputed;
+            },
             evaluateBudgets: (orgId) => budgets.evaluateOrg(orgId),
           }),
         ]),
@@ -178,6 +188,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     costs,
     budgets,
     notifications,
+    allocation,
     aws,
     accounts,
     inventory,

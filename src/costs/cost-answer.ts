@@ -49,6 +49,11 @@ export interface CostAnswer {
   dataThrough: string | null;
   /** Filter values that match no cost in the range, each with the closest known values. */
   warnings: FilterWarning[];
+  /**
+   * With an allocation dimension: the version of its rules the figures follow and when it was applied ("as of");
+   * `pending` when a newer version is still being applied in the background.
+   */
+  allocation?: { dimension: string; version: number | null; asOf: string | null; pending: boolean };
 }
 
 const sumUnits = (values: readonly bigint[]): bigint => values.reduce((s, v) => s + v, 0n);

@@ -15,7 +15,11 @@ export const FIXED_DIMENSIONS = [
   'usageType',
 ] as const;
 export type FixedDimension = (typeof FIXED_DIMENSIONS)[number];
-export type Dimension = { kind: FixedDimension } | { kind: 'tag'; key: string };
+export type Dimension =
+  | { kind: FixedDimension }
+  | { kind: 'tag'; key: string }
+  /** A dimension of the organization's allocation rules (src/allocation), e.g. allocation:team. */
+  | { kind: 'allocation'; name: string };
 
 /** billed = unblended (the invoice), net = after negotiated discounts, amortized = commitments spread over use. */
 export const COST_BASES = ['billed', 'net', 'amortized', 'net_amortized'] as const;
@@ -69,7 +73,7 @@ const ALIASES: Record<string, FixedDimension> = {
 };
 
 export const DIMENSION_HELP =
-  'account, service, region, resource, chargeCategory, usageType, or tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,)';
+  'account, service, region, resource, chargeCategory, usageType, tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team)';
 
 /**
  * The key of `tag:KEY`, or of `tag:"KEY"`: a JSON string, for keys that hold `=` or `,` or begin or end with a
@@ -96,13 +100,23 @@ export function parseDimension(text: string, field: string): Dimension {
     if (!key) throw new InputError(field, `${field}: "tag:" needs a tag key, for example tag:user:team`);
     return { kind: 'tag', key };
   }
+  if (/^allocation:/i.test(t)) {
+    const name = t.slice('allocation:'.length).trim();
+    if (!name)
+      throw new InputError(
+        field,
+        `${field}: "allocation:" needs a dimension name, for example allocation:team`,
+      );
+    return { kind: 'allocation', name };
+  }
   const kind = ALIASES[t.toLowerCase()];
   if (!kind) throw new InputError(field, `${field}: unknown dimension "${t}"; use ${DIMENSION_HELP}`);
   return { kind };
 }
 
 export function dimensionName(d: Dimension): string {
-  return d.kind === 'tag' ? `tag:${d.key}` : d.kind;
+  if (d.kind === 'tag') return `tag:${d.key}`;
+  return d.kind === 'allocation' ? `allocation:${d.name}` : d.kind;
 }
 
 export function sameDimension(a: Dimension, b: Dimension): boolean {
@@ -148,7 +162,7 @@ function splitGroupBy(text: string): string[] {
 }
 
 function isDimensionStart(piece: string): boolean {
-  return /^tag:/i.test(piece) || piece.toLowerCase() in ALIASES;
+  return /^(tag|allocation):/i.test(piece) || piece.toLowerCase() in ALIASES;
 }
 
 /** Where DIMENSION=VALUE splits: the first `=`, or the first after a quoted tag key (`tag:"a=b"=x`). */

@@ -30,7 +30,8 @@ import {
   type CostQueryInput,
   type Dimension,
 } from './cost-query.js';
-import { currencySql, groupedSql, type GroupedRow } from './cost-sql.js';
+import { allocationOf, currencySql, groupedSql, type GroupedRow } from './cost-sql.js';
+import { findDimension } from '../allocation/allocation-store.js';
 import { addDays, monthStartAfter, daysBetween, eachMonth, isoDate, monthEnd, monthStart } from './dates.js';
 import { cutAt, dataThrough, monthToDateSpans } from './data-through.js';
 import { describeMethod, FIT_DAYS, fitForecast, nextDays, predictRange } from './forecast.js';
@@ -124,11 +125,37 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
   }
 
   async function query(orgId: string, q: CostQuery): Promise<CostAnswer> {
+    const allocation = await allocationInfo(orgId, q);
     const picked = await currencyOf(orgId, q);
     const { sql, params, source } = groupedSql(q, orgId, picked.currency, store.dialect);
     const rows = await store.query<GroupedRow>(sql, params);
     const answer = buildAnswer(q, rows, source, await labeler(orgId, q, rows), picked, await through(orgId));
-    return { ...answer, warnings: await filterWarnings(store, orgId, q) };
+    return {
+      ...answer,
+      warnings: await filterWarnings(store, orgId, q),
+      ...(allocation ? { allocation } : {}),
+    };
+  }
+
+  /** The allocation dimension a query reads, checked to exist, with the version its figures follow. */
+  async function allocationInfo(orgId: string, q: CostQuery): Promise<CostAnswer['allocation']> {
+    const dims = [...q.groupBy, ...q.filters.map((f) => f.dimension)];
+    const name = allocationOf(dims);
+    if (name === undefined) return undefined;
+    const d = await findDimension(store, orgId, name);
+    if (!d) {
+      const field = q.groupBy.some((x) => x.kind === 'allocation') ? 'groupBy' : 'filter';
+      throw new InputError(
+        field,
+        `${field}: no allocation dimension named "${name}"; list them with GET /api/v1/allocation/dimensions`,
+      );
+    }
+    return {
+      dimension: name,
+      version: d.appliedVersion,
+      asOf: d.appliedAt,
+      pending: d.appliedVersion !== d.version,
+    };
   }
 
   /** The values of a dimension over a range with their spend in the main currency (dimension-values.ts). */

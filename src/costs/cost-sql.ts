@@ -2,12 +2,21 @@
  * SQL for cost queries. Dimensions that the `cost_daily` rollup holds are answered from it; resource, usage
  * type and tags need `cost_line_items`. Both tables carry the same costs, so the choice changes speed only.
  */
+import { InputError } from '../lib/errors.js';
 import type { Dialect, SqlParam } from '../store/store.js';
-import type { CostBasis, CostFilter, CostQuery, Dimension, Granularity } from './cost-query.js';
+import {
+  dimensionName,
+  type CostBasis,
+  type CostFilter,
+  type CostQuery,
+  type Dimension,
+  type Granularity,
+} from './cost-query.js';
 import { eachDay, eachMonth, monthEnd } from './dates.js';
 import { exactText } from './exact-money.js';
 
-export type CostSource = 'cost_daily' | 'cost_line_items';
+/** `cost_allocations`: the rollup's grain split by the value of one allocation dimension (src/allocation). */
+export type CostSource = 'cost_daily' | 'cost_line_items' | 'cost_allocations';
 
 const DAILY_COLUMNS: Partial<Record<Dimension['kind'], string>> = {
   account: 'sub_account_id',
@@ -29,6 +38,12 @@ const COST_COLUMNS: Record<CostSource, Record<CostBasis, string>> = {
     amortized: 'effective_cost',
     net_amortized: 'net_effective_cost',
   },
+  cost_allocations: {
+    billed: 'billed_cost',
+    net: 'net_billed_cost',
+    amortized: 'effective_cost',
+    net_amortized: 'net_effective_cost',
+  },
   cost_line_items: {
     billed: 'billed_cost',
     net: 'x_net_billed_cost',
@@ -42,7 +57,39 @@ export function costColumn(source: CostSource, basis: CostBasis): string {
 }
 
 export function sourceFor(dimensions: readonly Dimension[]): CostSource {
+  if (dimensions.some((d) => d.kind === 'allocation')) {
+    allocationOf(dimensions);
+    const other = dimensions.find((d) => d.kind !== 'allocation' && DAILY_COLUMNS[d.kind] === undefined);
+    if (other)
+      throw new InputError(
+        'groupBy',
+        `groupBy: an allocation dimension combines with account, service, region and chargeCategory, not ${dimensionName(other)}`,
+      );
+    return 'cost_allocations';
+  }
   return dimensions.every((d) => DAILY_COLUMNS[d.kind] !== undefined) ? 'cost_daily' : 'cost_line_items';
+}
+
+/** The one allocation dimension among `dimensions` (a query reads one dimension's assignment), if any. */
+export function allocationOf(dimensions: readonly Dimension[]): string | undefined {
+  const names = [...new Set(dimensions.flatMap((d) => (d.kind === 'allocation' ? [d.name] : [])))];
+  if (names.length > 1)
+    throw new InputError(
+      'groupBy',
+      `groupBy: one allocation dimension per query (asked for ${names.map((n) => `allocation:${n}`).join(' and ')})`,
+    );
+  return names[0];
+}
+
+/** Rows of the applied version of the allocation dimension among `dimensions` (none: no condition). */
+export function allocationScope(dimensions: readonly Dimension[], p: Params): string[] {
+  const name = allocationOf(dimensions);
+  if (name === undefined) return [];
+  const n = p.add(name);
+  return [
+    `dimension = ${n}`,
+    `version = (SELECT applied_version FROM allocation_dimensions a WHERE a.org_id = cost_allocations.org_id AND a.name = ${n})`,
+  ];
 }
 
 /** Collects positional parameters while SQL is assembled. */
@@ -56,11 +103,19 @@ export class Params {
 
 /** The value of a dimension as text, with "no value" (NULL or empty) as ''. */
 export function dimensionSql(d: Dimension, source: CostSource, dialect: Dialect, p: Params): string {
+  if (d.kind === 'allocation') {
+    if (source !== 'cost_allocations')
+      throw new InputError(
+        'filter',
+        `${dimensionName(d)} is not available here (line items carry no allocation)`,
+      );
+    return 'value';
+  }
   if (d.kind === 'tag') {
     if (source !== 'cost_line_items') throw new Error('tags are only on line items');
     return `COALESCE(${dialect.jsonText("NULLIF(tags, '')", d.key, (v) => p.add(v))}, '')`;
   }
-  const col = (source === 'cost_daily' ? DAILY_COLUMNS : LINE_ITEM_COLUMNS)[d.kind];
+  const col = (source === 'cost_line_items' ? LINE_ITEM_COLUMNS : DAILY_COLUMNS)[d.kind];
   if (!col) throw new Error(`${d.kind} is not a column of ${source}`);
   return `COALESCE(${col}, '')`;
 }
@@ -102,6 +157,8 @@ export interface WhereOptions {
   to: string;
   currency?: string;
   filters: readonly CostFilter[];
+  /** Dimensions grouped by besides the filters' (for the allocation dimension's scope). */
+  dimensions?: readonly Dimension[];
   extra?: string[];
 }
 
@@ -113,6 +170,8 @@ export function whereSql(o: WhereOptions, source: CostSource, dialect: Dialect, 
   ];
   if (o.currency) parts.push(`billing_currency = ${p.add(o.currency)}`);
   parts.push(...filterSql(o.filters, source, dialect, p), ...(o.extra ?? []));
+  if (source === 'cost_allocations')
+    parts.push(...allocationScope([...o.filters.map((f) => f.dimension), ...(o.dimensions ?? [])], p));
   return parts.join(' AND ');
 }
 
@@ -168,7 +227,12 @@ export function groupedSql(
   const g = q.groupBy.map((d) => dimensionSql(d, source, dialect, p));
   const g1 = g[0] ?? `''`;
   const g2 = g[1] ?? `''`;
-  const where = whereSql({ orgId, from: q.from, to: q.to, filters: q.filters }, source, dialect, p);
+  const where = whereSql(
+    { orgId, from: q.from, to: q.to, filters: q.filters, dimensions: q.groupBy },
+    source,
+    dialect,
+    p,
+  );
   const inCurrency = currency ? `billing_currency = ${p.add(currency)}` : 'billing_currency IS NULL';
   const limit = p.add(q.limit);
   const cost = costColumn(source, q.basis);

@@ -6,7 +6,7 @@
  */
 import type { Store } from '../store/store.js';
 import type { CostFilter } from './cost-query.js';
-import { filterSql, Params, sourceFor } from './cost-sql.js';
+import { allocationScope, filterSql, Params, sourceFor } from './cost-sql.js';
 import { addDays, monthStartAfter, monthEnd, monthStart } from './dates.js';
 
 export interface DataThroughOptions {
@@ -31,6 +31,13 @@ export async function dataThrough(
   const where = [`org_id = ${p.add(orgId)}`];
   if (o.asOf) where.push(`usage_date <= ${p.add(o.asOf)}`);
   where.push(...filterSql(filters, source, store.dialect, p));
+  if (source === 'cost_allocations')
+    where.push(
+      ...allocationScope(
+        filters.map((f) => f.dimension),
+        p,
+      ),
+    );
   const [row] = await store.query<{ d: string | null }>(
     `SELECT MAX(usage_date) AS d FROM ${source} WHERE ${where.join(' AND ')}`,
     p.values,

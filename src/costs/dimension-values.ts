@@ -79,7 +79,13 @@ export function dimensionValuesSql(
   const expr = d.kind === 'tagKey' ? 'k.key' : dimensionSql(d, source, dialect, p);
   const extra = [currency ? `billing_currency = ${p.add(currency)}` : 'billing_currency IS NULL'];
   if (o.search) extra.push(`strpos(lower(${expr}), lower(${p.add(o.search)})) > 0`);
-  const where = whereSql({ orgId, from: o.from, to: o.to, filters: [], extra }, source, dialect, p);
+  const dimensions = d.kind === 'tagKey' ? [] : [d];
+  const where = whereSql(
+    { orgId, from: o.from, to: o.to, filters: [], dimensions, extra },
+    source,
+    dialect,
+    p,
+  );
   const from =
     d.kind === 'tagKey'
       ? `cost_line_items li CROSS JOIN LATERAL ${dialect.jsonKeys("NULLIF(li.tags, '')")} k`

@@ -33,7 +33,12 @@ async function missingValues(
   const p = new Params();
   const expr = dimensionSql(f.dimension, source, store.dialect, p);
   const list = asked.map((v) => p.add(v)).join(', ');
-  const where = whereSql({ orgId, from: q.from, to: q.to, filters: [] }, source, store.dialect, p);
+  const where = whereSql(
+    { orgId, from: q.from, to: q.to, filters: [], dimensions: [f.dimension] },
+    source,
+    store.dialect,
+    p,
+  );
   const found = await store.query<{ v: string }>(
     `SELECT DISTINCT ${expr} AS v FROM ${source} WHERE ${where} AND ${expr} IN (${list})`,
     p.values,
@@ -52,7 +57,12 @@ async function candidates(
   const p = new Params();
   const expr = dimensionSql(f.dimension, source, store.dialect, p);
   const code = f.dimension.kind === 'service' ? 'MAX(service_code)' : 'NULL';
-  const where = whereSql({ orgId, from: q.from, to: q.to, filters: [] }, source, store.dialect, p);
+  const where = whereSql(
+    { orgId, from: q.from, to: q.to, filters: [], dimensions: [f.dimension] },
+    source,
+    store.dialect,
+    p,
+  );
   const rows = await store.query<{ v: string; code: string | null }>(
     `SELECT ${expr} AS v, ${code} AS code FROM ${source} WHERE ${where} AND ${expr} <> ''
      GROUP BY 1 ORDER BY SUM(billed_cost) DESC, 1 LIMIT ${MAX_CANDIDATES}`,

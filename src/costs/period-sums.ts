@@ -44,7 +44,12 @@ export function rangeSumsSql(
         `SUM(CASE WHEN usage_date >= ${p.add(r.from)} AND usage_date <= ${p.add(r.to)} THEN ${col} ELSE 0 END) AS s${i}`,
     )
     .join(', ');
-  const where = whereSql({ orgId, from, to, filters }, source, dialect, p);
+  const where = whereSql(
+    { orgId, from, to, filters, dimensions: groupBy ? [groupBy] : [] },
+    source,
+    dialect,
+    p,
+  );
   return {
     sql: `SELECT COALESCE(billing_currency, '') AS currency, ${key} AS k, ${sums} FROM ${source} WHERE ${where} GROUP BY 1, 2`,
     params: p.values,

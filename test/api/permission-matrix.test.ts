@@ -146,6 +146,20 @@ async function matrixAccount(fx: Fixture): Promise<string> {
   return id;
 }
 
+/** A name for an allocation dimension no other request used. */
+const dimensionName = (fx: Fixture) =>
+  fx
+    .unique('dim')
+    .replace(/[^A-Za-z0-9_-]/g, '')
+    .slice(-40);
+
+/** An allocation dimension of Org A through the allocation service. */
+async function matrixDimension(fx: Fixture): Promise<string> {
+  const name = dimensionName(fx);
+  await fx.t.ctx.allocation.create(fx.t.users.manager.orgId, { name, rules: [] });
+  return name;
+}
+
 /** A queued sync run of a fresh Org A account. */
 async function matrixRun(fx: Fixture): Promise<string> {
   const accountId = await matrixAccount(fx);
@@ -317,6 +331,40 @@ const MATRIX: Record<string, Row> = {
   },
   'GET /api/v1/costs/line-items/export': {
     request: () => ({ query: { from: '2024-01-01', to: '2024-01-02', format: 'csv' } }),
+    expect: READ(200),
+  },
+
+  // ---- allocation ----
+  'GET /api/v1/allocation/dimensions': { expect: READ(200) },
+  'POST /api/v1/allocation/dimensions': {
+    // A fresh name per caller: the first allowed caller creates it.
+    request: (fx) => ({ body: { name: dimensionName(fx), rules: [] } }),
+    expect: MANAGER(201),
+  },
+  'GET /api/v1/allocation/dimensions/:name': {
+    request: async (fx) => ({ params: { name: await fx.once('dimension', () => matrixDimension(fx)) } }),
+    expect: READ(200),
+  },
+  'PUT /api/v1/allocation/dimensions/:name': {
+    request: async (fx) => ({
+      params: { name: await fx.once('dimension', () => matrixDimension(fx)) },
+      body: { defaultValue: 'nobody', rules: [] },
+    }),
+    expect: MANAGER(200),
+  },
+  'POST /api/v1/allocation/dimensions/:name/apply': {
+    request: async (fx) => ({ params: { name: await fx.once('dimension', () => matrixDimension(fx)) } }),
+    expect: MANAGER(202),
+  },
+  'DELETE /api/v1/allocation/dimensions/:name': {
+    // A dimension per caller: the one allowed caller removes its own.
+    request: async (fx) => ({ params: { name: await matrixDimension(fx) } }),
+    expect: MANAGER(204),
+  },
+  'POST /api/v1/allocation/preview': {
+    request: () => ({
+      body: { definition: { name: 'preview', rules: [] }, from: '2024-01-01', to: '2024-01-31' },
+    }),
     expect: READ(200),
   },
 

@@ -101,7 +101,7 @@ const CostAnswerSchema = z
     groupCount: z.number(),
     truncated: z.boolean(),
     otherCurrencies: z.array(z.object({ currency: z.string(), total: z.number() })),
-    source: z.enum(['cost_daily', 'cost_line_items']),
+    source: z.enum(['cost_daily', 'cost_line_items', 'cost_allocations']),
     dataThrough: z.string().nullable().openapi({
       description:
         'Newest day with cost data in the organization (may be after `to`); days after it have no data yet, which is not a cost of zero',
@@ -119,6 +119,18 @@ const CostAnswerSchema = z
       .openapi({
         description:
           'Filter values that match no cost in the range (often a misspelling), each with the closest known values',
+      }),
+    allocation: z
+      .object({
+        dimension: z.string(),
+        version: z.number().nullable(),
+        asOf: z.string().nullable(),
+        pending: z.boolean(),
+      })
+      .optional()
+      .openapi({
+        description:
+          'With an allocation dimension: the version of its rules the figures follow, when it was applied, and whether a newer version is being applied',
       }),
   })
   .openapi('CostAnswer');

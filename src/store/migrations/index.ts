@@ -12,6 +12,7 @@ import { exactRollupMigration } from './012-exact-rollup.js';
 import { anomalyStatesMigration } from './013-anomaly-states.js';
 import { budgetsMigration } from './018-budgets.js';
 import { notificationsMigration } from './019-notifications.js';
+import { allocationMigration } from './026-allocation.js';
 import type { Migration } from './types.js';
 
 /** Every migration, in the order it runs. Add new files with the next free id; never edit a landed one. */
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   anomalyStatesMigration,
   budgetsMigration,
   notificationsMigration,
+  allocationMigration,
 ];
