@@ -287,6 +287,23 @@ describe('cloudtally backup and restore (embedded engine, real server processes)
     expect((await fetch(`${server!.url}/api/v1/health`)).status).toBe(200);
   });
 
+  it('backs up by reading the file itself once the server has stopped, and that archive restores too', async () => {
+    await server!.stop();
+    server = undefined;
+    const offline = path.join(scratch.dir, 'offline.tar.gz');
+    const r = await cli(['backup', '--data-dir', dataDir, '--out', offline]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/database read directly.* 1 secrets open with the key/);
+    const again = await cli(['backup', '--data-dir', dataDir, '--out', offline]);
+    expect(again.code).toBe(ERROR_MAP.input.exit);
+    expect(again.stderr).toMatch(/offline\.tar\.gz already exists/);
+    const target = path.join(scratch.dir, 'from-offline');
+    const restoredOffline = await cli(['restore', '--in', offline, '--data-dir', target]);
+    expect(restoredOffline.code, restoredOffline.stderr).toBe(0);
+    expect(readdirSync(target).sort()).toEqual(['cloudtally.duckdb', 'secret.key']);
+  });
+
   it('points server mode at pg_dump and the key', async () => {
     const r = await cli([
       'backup',

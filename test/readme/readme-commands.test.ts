@@ -48,6 +48,18 @@ export const RUN_ELSEWHERE: Elsewhere[] = [
     reason: 'CI runs it on a clean clone',
   },
   {
+    match: (c) => /^cloudtally backup\b/.test(c),
+    file: 'test/ops/backup-restore.test.ts',
+    needle: "'backup', '--data-dir'",
+    reason: 'backs up a data directory with and without a running server on it (real processes)',
+  },
+  {
+    match: (c) => /^cloudtally restore\b/.test(c),
+    file: 'test/ops/backup-restore.test.ts',
+    needle: "'restore', '--in'",
+    reason: 'restores into new, occupied and held directories and starts a server on the result',
+  },
+  {
     match: (c) => /^npm run bench\b/.test(c),
     file: 'test/readme/readme-bench.test.ts',
     needle: 'npm run bench',
