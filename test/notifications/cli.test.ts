@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, scratchDir, type Scratch } from '../cli/cli-support.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startHttpReceiver, type HttpReceiver } from './receivers.js';
+
+// `cloudtally channels …` and `cloudtally alerts …` against a running server, as a user runs them.
+
+describe('channels and alerts commands', () => {
+  let t: TestServer;
+  let http: HttpReceiver;
+  let scratch: Scratch;
+  const cli = (args: string[], token = t.users.engineer.token) =>
+    runCli(args, { cwd: scratch.dir, env: { CLOUDTALLY_URL: t.url, CLOUDTALLY_TOKEN: token } });
+
+  beforeAll(async () => {
+    http = await startHttpReceiver();
+    t = await startTestServer();
+    scratch = scratchDir('notify-cli');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await http?.close();
+    scratch?.remove();
+  });
+
+  it('adds, tests and lists channels, routes events with rules, and removes both', async () => {
+    const add = await cli([
+      'channels',
+      'add',
+      '--kind',
+      'slack',
+      '--name',
+      'chat',
+      '--webhook-url',
+      `${http.url}/s/secret-path`,
+    ]);
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toMatch(/^created slack channel nch_\w+ \(chat\)$/m);
+    const test = await cli(['channels', 'test', 'chat']);
+    expect(test.stdout).toBe('test message sent\n');
+    expect(http.requests.map((r) => r.path)).toEqual(['/s/secret-path']);
+    const list = await cli(['channels', 'list']);
+    expect(list.stdout).toContain('chat');
+    expect(list.stdout).not.toContain('secret-path');
+
+    const rule = await cli([
+      'alerts',
+      'create',
+      '--name',
+      'budgets',
+      '--event',
+      'budget_threshold',
+      '--channel',
+      'chat',
+      '--param',
+      'kinds=forecast',
+      '--param',
+      'minPercent=90',
+    ]);
+    expect(rule.code, rule.stderr).toBe(0);
+    const rules = JSON.parse((await cli(['alerts', 'list', '--json'])).stdout) as {
+      items: { params: unknown }[];
+    };
+    expect(rules.items[0].params).toEqual({ kinds: ['forecast'], minPercent: 90 });
+    const bad = await cli([
+      'alerts',
+      'create',
+      '--name',
+      'x',
+      '--event',
+      'billing_stale',
+      '--channel',
+      'chat',
+      '--param',
+      'hours=0',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('params.hours');
+    const viewer = await cli(['alerts', 'delete', 'budgets'], t.users.viewer.token);
+    expect(viewer.code).toBe(4);
+    expect((await cli(['alerts', 'delete', 'budgets'])).code).toBe(0);
+    expect((await cli(['channels', 'delete', 'chat'])).code).toBe(0);
+    expect((await cli(['channels', 'list'])).stdout).toContain('No channels yet');
+  });
+});
