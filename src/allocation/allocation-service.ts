@@ -26,6 +26,7 @@ import {
 } from './allocation-store.js';
 import { previewChange, type PreviewAnswer } from './allocation-preview.js';
 import { materialize } from './materialize.js';
+import { readShowback, type ShowbackAnswer } from './showback.js';
 
 export type DimensionStatus = 'applied' | 'applying' | 'failed';
 export type DimensionView = Omit<AllocationDimension, 'orgId' | 'id'> & { status: DimensionStatus };
@@ -170,6 +171,20 @@ export function createAllocationService({ store, clock, log }: AllocationService
         to,
         basis: input.basis ?? 'billed',
       });
+    },
+
+    /** Showback of the applied version, months `from`–`to` (any day of each; default the last 3 months). */
+    async showback(
+      orgId: string,
+      name: string,
+      o: { from?: string; to?: string; basis?: CostBasis },
+    ): Promise<ShowbackAnswer> {
+      const d = await mustFind(orgId, name);
+      const { from, to } = checkDateRange(
+        { from: o.from ?? monthStartAfter(today(), -2), to: o.to ?? today() },
+        today(),
+      );
+      return readShowback(store, orgId, d, { from, to, basis: o.basis ?? 'billed' });
     },
 
     /** Resolves when every background application has finished (shutdown, tests). */

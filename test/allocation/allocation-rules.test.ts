@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DimensionView } from '../../src/allocation/allocation-service.js';
 import type { PreviewAnswer } from '../../src/allocation/allocation-preview.js';
+import type { ShowbackAnswer } from '../../src/allocation/showback.js';
 import type { CostAnswer } from '../../src/costs/cost-answer.js';
 import { COST_BASES } from '../../src/costs/cost-query.js';
 import { toUnits } from '../../src/costs/exact-money.js';
@@ -228,6 +229,43 @@ describe.each(ENGINES)('allocation rules on %s', (engine) => {
       [t.users.manager.orgId],
     );
     expect(rows.map((r) => Number(r.v))).toEqual([2]);
+  });
+
+  it('shows back each value per month: direct plus shared, share of the month, change, and as CSV', async () => {
+    const s = await call<ShowbackAnswer>(
+      'GET',
+      `/api/v1/allocation/dimensions/team/showback?${new URLSearchParams({ from: FROM, to: TO })}`,
+    );
+    expect(s).toMatchObject({
+      dimension: 'team',
+      version: 2,
+      from: '2024-01',
+      to: '2024-02',
+      currency: 'USD',
+    });
+    const monthly = await costs({ groupBy: 'allocation:team', granularity: 'month' });
+    for (const [i, month] of ['2024-01', '2024-02'].entries()) {
+      const rows = s.rows.filter((r) => r.month === month);
+      expect(rows.reduce((t, r) => t + r.total, 0)).toBeCloseTo(monthly.series[i].cost, 5);
+      expect(rows.reduce((t, r) => t + (r.share ?? 0), 0)).toBeCloseTo(100, 3);
+      for (const r of rows) expect(r.direct + r.shared).toBeCloseTo(r.total, 6);
+      for (const g of monthly.groups)
+        expect(rows.find((r) => r.value === g.key['allocation:team'])?.total).toBeCloseTo(
+          g.series[i].cost,
+          6,
+        );
+    }
+    const platform = s.rows.filter((r) => r.value === 'platform');
+    expect(platform[0].change).toBe(platform[0].total);
+    expect(platform[1].change).toBeCloseTo(platform[1].total - platform[0].total, 5);
+    expect(platform[0].shared).toBeGreaterThan(0);
+    const res = await t.request(
+      `/api/v1/allocation/dimensions/team/showback?${new URLSearchParams({ from: FROM, to: TO, format: 'csv' })}`,
+      { token: t.users.viewer.token },
+    );
+    const csv = (await res.text()).trim().split('\r\n');
+    expect(csv[0]).toBe('month,team,direct,shared,total,share_percent,change,change_percent,currency');
+    expect(csv).toHaveLength(s.rows.length + 1);
   });
 
   it('refuses unknown dimensions and bad definitions, naming the field', async () => {

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app/context.js';
 import { definitionSchema } from '../../allocation/allocation-schemas.js';
+import { showbackCsv } from '../../allocation/showback.js';
 import { COST_BASES } from '../../costs/cost-query.js';
 import { defineRoute, errorResponses, jsonBody, jsonResponse, principalOf, type Api } from '../route-kit.js';
 
@@ -133,6 +134,59 @@ const preview = defineRoute('member', {
   responses: { 200: jsonResponse(PreviewSchema, 'Preview'), 400: errorResponses[400] },
 });
 
+const ShowbackSchema = z
+  .object({
+    dimension: z.string(),
+    version: z.number().nullable(),
+    asOf: z.string().nullable(),
+    from: z.string(),
+    to: z.string(),
+    basis: z.enum(COST_BASES),
+    currency: z.string(),
+    rows: z.array(
+      z.object({
+        month: z.string(),
+        value: z.string(),
+        direct: z.number(),
+        shared: z.number(),
+        total: z.number(),
+        share: z.number().nullable(),
+        change: z.number(),
+        changePercent: z.number().nullable(),
+      }),
+    ),
+  })
+  .openapi('AllocationShowback');
+
+const showback = defineRoute('member', {
+  method: 'get',
+  path: '/api/v1/allocation/dimensions/{name}/showback',
+  tags: ['allocation'],
+  summary: 'Showback: per month, each value’s direct and shared cost, its share of the month and its change',
+  description:
+    'From the applied version of the dimension (`version`, `asOf`). Months from `from` to `to` (any day of each; default the last three months); `change` is against the same value in the month before. `format=csv` answers CSV.',
+  request: {
+    params: nameParam,
+    query: z.object({
+      from: z.string().optional(),
+      to: z.string().optional(),
+      basis: z.enum(COST_BASES).optional(),
+      format: z.enum(['json', 'csv']).optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Showback',
+      content: {
+        'application/json': { schema: ShowbackSchema },
+        'text/csv': { schema: z.string() },
+      },
+    },
+    400: errorResponses[400],
+    404: errorResponses[404],
+  },
+});
+
 export function registerAllocationRoutes(app: Api, ctx: AppContext): void {
   const allocation = ctx.allocation;
   app.openapi(list, async (c) => c.json({ items: await allocation.list(principalOf(c).orgId) }, 200));
@@ -157,6 +211,19 @@ export function registerAllocationRoutes(app: Api, ctx: AppContext): void {
     const { name } = c.req.valid('param');
     await allocation.reapply(orgId, name);
     return c.json(await allocation.get(orgId, name), 202);
+  });
+  app.openapi(showback, async (c) => {
+    const { name } = c.req.valid('param');
+    const q = c.req.valid('query');
+    const answer = await allocation.showback(principalOf(c).orgId, name, q);
+    if (q.format !== 'csv') return c.json(answer, 200);
+    return new Response(showbackCsv(answer), {
+      status: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="cloudtally-showback-${name}-${answer.from}-${answer.to}.csv"`,
+      },
+    });
   });
   app.openapi(preview, async (c) => {
     const body = c.req.valid('json');
