@@ -38,6 +38,9 @@ run('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 if (existsSync('web/tsconfig.json'))
   run('type-check web', bin('tsc'), ['-p', 'web/tsconfig.json', '--noEmit']);
 run('lint', bin('eslint'), ['.', '--max-warnings=0']);
+run('layering', bin('depcruise'), ['src']);
+run('table owners', 'node', ['--import', 'tsx', 'scripts/architecture/table-owners.ts']);
+run('engine branches', 'node', ['--import', 'tsx', 'scripts/architecture/engine-branches.ts']);
 run('format', bin('prettier'), ['--check', '.']);
 if (existsSync('web/index.html') && !existsSync('web/dist/index.html'))
   run('build web', 'npm', ['run', 'build:web']);

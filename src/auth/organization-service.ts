@@ -6,6 +6,7 @@ import { audit } from './audit-log.js';
 import * as people from './auth-store.js';
 import { EMAIL, normalizeEmail, type MemberView, type OrganizationView } from './auth-types.js';
 import { revokeMemberTokens } from './credential-store.js';
+import { acceptedMemberByEmail, allOrganizations } from './organization-directory.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import { can, ROLES, type Principal, type Role } from './permissions.js';
 import { newExternalId } from './user-service.js';
@@ -41,6 +42,12 @@ export function createOrganizationService({ store, clock }: { store: Store; cloc
   }
 
   return {
+    /** Every organization, by name: for the local operator (the CLI's direct mode), not for API callers. */
+    allOrganizations: () => allOrganizations(store),
+
+    /** The accepted member with this e-mail address (any case), for acting as them in the CLI's direct mode. */
+    memberByEmail: (orgId: string, email: string) => acceptedMemberByEmail(store, orgId, email),
+
     async organizations(userId: string): Promise<OrganizationView[]> {
       return (await people.acceptedOrganizations(store, userId)).organizations;
     },

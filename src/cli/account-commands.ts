@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Actor } from '../accounts/account-service.js';
 import type { CloudAccount, MemberAccount, ValidationReport } from '../accounts/account-types.js';
 import type { SetupInfo } from '../providers/aws/connection/setup-policies.js';
-import type { AppContext } from '../app/context.js';
+import type { AuthService } from '../auth/auth-service.js';
 import { ERROR_MAP, InputError } from '../lib/errors.js';
 import { isAccountId, matchAccount } from '../accounts/account-ref.js';
 import { clientFromEnv, MessageNotFoundError, type ApiClient } from './client.js';
@@ -70,10 +70,11 @@ function apiBackend(client: ApiClient): Backend {
   };
 }
 
-async function orgOf(ctx: AppContext, name: string | undefined): Promise<string> {
-  const orgs = await ctx.store.query<{ id: string; name: string }>(
-    'SELECT id, name FROM organizations ORDER BY name',
-  );
+async function orgOf(
+  ctx: { auth: Pick<AuthService, 'allOrganizations'> },
+  name: string | undefined,
+): Promise<string> {
+  const orgs = await ctx.auth.allOrganizations();
   if (name) {
     const org = orgs.find((o) => o.name === name);
     if (!org)

@@ -231,9 +231,7 @@ function registerUserCommands(program: Command): void {
       }
       const orgName = requireFlag(flags.org, '--org', DIRECT);
       await withContext(flags, async (ctx) => {
-        const [org] = await ctx.store.query<{ id: string }>('SELECT id FROM organizations WHERE name = $1', [
-          orgName,
-        ]);
+        const org = (await ctx.auth.allOrganizations()).find((o) => o.name === orgName);
         if (!org) throw new InputError('org', `No organization named "${orgName}"`);
         printMembers(await ctx.auth.listMembers(org.id), flags.json);
       });

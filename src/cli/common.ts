@@ -89,9 +89,7 @@ export async function withOrg<T>(
   if (client) return viaApi(client);
   const ctx = await openContext(flags);
   try {
-    const orgs = await ctx.store.query<{ id: string; name: string }>(
-      'SELECT id, name FROM organizations ORDER BY name',
-    );
+    const orgs = await ctx.auth.allOrganizations();
     const org = flags.org
       ? orgs.find((o) => o.name === flags.org || o.id === flags.org)
       : orgs.length === 1

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { AppContext } from '../app/context.js';
-import type { Principal, Role } from '../auth/permissions.js';
+import type { AuthService } from '../auth/auth-service.js';
+import type { Principal } from '../auth/permissions.js';
 import { InputError, NotFoundError } from '../lib/errors.js';
 import {
   RECOMMENDATION_STATES,
@@ -20,7 +20,7 @@ type ListAnswer = { items: RecommendationView[]; total: number; totals: SavingsT
 
 /** Acting on the data directory directly: the member named by --as is the one audited. */
 export async function principalFor(
-  ctx: AppContext,
+  ctx: { auth: Pick<AuthService, 'memberByEmail'> },
   orgId: string,
   email: string | undefined,
 ): Promise<Principal> {
@@ -30,21 +30,9 @@ export async function principalFor(
       'Without a server (CLOUDTALLY_URL), say who acts with --as EMAIL (a member of the organization)',
     );
   }
-  const [m] = await ctx.store.query<{ user_id: string; email: string; role: string; mcc: boolean }>(
-    `SELECT u.id AS user_id, u.email, m.role, m.manage_cloud_credentials AS mcc
-     FROM users u JOIN memberships m ON m.user_id = u.id
-     WHERE lower(u.email) = lower($1) AND m.org_id = $2 AND m.accepted_at IS NOT NULL`,
-    [email, orgId],
-  );
+  const m = await ctx.auth.memberByEmail(orgId, email);
   if (!m) throw new NotFoundError('Member', email);
-  return {
-    userId: m.user_id,
-    email: m.email,
-    orgId,
-    role: m.role as Role,
-    manageCloudCredentials: Boolean(m.mcc),
-    via: 'token',
-  };
+  return { ...m, orgId, via: 'token' };
 }
 
 function printOne(r: RecommendationView): void {

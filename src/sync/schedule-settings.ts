@@ -1,4 +1,5 @@
 import { audit } from '../auth/audit-log.js';
+import { organizationSettings, writeOrganizationSettings } from '../auth/organization-directory.js';
 import type { Clock } from '../lib/clock.js';
 import { InputError, NotFoundError } from '../lib/errors.js';
 import type { Store } from '../store/store.js';
@@ -45,6 +46,12 @@ async function moveNextSync(deps: ScheduleDeps, accountId: string): Promise<void
   );
 }
 
+/** The organization's own sync interval, or null when it follows the server default. */
+export async function organizationInterval(store: Store, orgId: string): Promise<number | null> {
+  const value = (await organizationSettings(store, orgId))?.syncIntervalMinutes;
+  return typeof value === 'number' ? value : null;
+}
+
 export async function setOrganizationInterval(
   deps: ScheduleDeps,
   orgId: string,
@@ -53,23 +60,11 @@ export async function setOrganizationInterval(
 ): Promise<void> {
   checkInterval(minutes);
   const accountIds = await deps.store.transaction(async (tx) => {
-    const rows = await tx.query<{ settings: string | null }>(
-      `SELECT settings FROM organizations WHERE id = $1`,
-      [orgId],
-    );
-    if (!rows[0]) throw new NotFoundError('Organization', orgId);
-    let current: Record<string, unknown> = {};
-    try {
-      current = JSON.parse(rows[0].settings ?? '{}') as Record<string, unknown>;
-    } catch {
-      current = {};
-    }
+    const current = await organizationSettings(tx, orgId);
+    if (!current) throw new NotFoundError('Organization', orgId);
     if (minutes === null) delete current.syncIntervalMinutes;
     else current.syncIntervalMinutes = minutes;
-    await tx.execute(`UPDATE organizations SET settings = $2 WHERE id = $1`, [
-      orgId,
-      JSON.stringify(current),
-    ]);
+    await writeOrganizationSettings(tx, orgId, current);
     await audit(tx, {
       orgId,
       actorUserId: actor.userId,

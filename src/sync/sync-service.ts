@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js';
 import { accountStatusFromRow, loadAccount, type AccountSyncStatus } from './account-status.js';
 import { DEFAULT_RETRY, sleep, type RetryPolicy } from './retry.js';
 import * as runs from './run-store.js';
-import { setAccountInterval, setOrganizationInterval } from './schedule-settings.js';
+import { organizationInterval, setAccountInterval, setOrganizationInterval } from './schedule-settings.js';
 import { Scheduler, scheduleDue } from './scheduler.js';
 import { SyncWorker } from './sync-worker.js';
 import {
@@ -92,6 +92,8 @@ export interface SyncService {
     options?: { pollMs?: number; signal?: AbortSignal; onUpdate?: (run: SyncRun) => void },
   ): Promise<SyncRun>;
   accountStatus(orgId: string, accountId: string): Promise<AccountSyncStatus>;
+  /** The organization's own interval, or null when it follows the server default. */
+  organizationInterval(orgId: string): Promise<number | null>;
   /** The organization's default interval (null = the server default). */
   setOrganizationInterval(orgId: string, minutes: number | null, actor: SyncActor): Promise<void>;
   /** The account's own interval (null = the organization's). */
@@ -330,6 +332,7 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
       if (!loaded) throw new NotFoundError('Cloud account', accountId);
       return accountStatusFromRow(loaded.row);
     },
+    organizationInterval: (orgId) => organizationInterval(store, orgId),
     setOrganizationInterval: (orgId, minutes, actor) =>
       setOrganizationInterval(scheduleDeps, orgId, minutes, actor),
     setAccountInterval: (orgId, accountId, minutes, actor) =>

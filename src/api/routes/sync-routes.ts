@@ -238,20 +238,6 @@ const accountSettings = defineRoute('accounts:write', {
   },
 });
 
-async function organizationInterval(ctx: AppContext, orgId: string): Promise<number | null> {
-  const rows = await ctx.store.query<{ settings: string | null }>(
-    `SELECT settings FROM organizations WHERE id = $1`,
-    [orgId],
-  );
-  try {
-    const value = (JSON.parse(rows[0]?.settings ?? '{}') as { syncIntervalMinutes?: unknown })
-      .syncIntervalMinutes;
-    return typeof value === 'number' ? value : null;
-  } catch {
-    return null;
-  }
-}
-
 export function registerSyncRoutes(app: Api, ctx: AppContext): void {
   const actorOf = (p: { userId: string; email: string }) => ({ userId: p.userId, email: p.email });
 
@@ -291,7 +277,7 @@ export function registerSyncRoutes(app: Api, ctx: AppContext): void {
   app.openapi(readSettings, async (c) => {
     return c.json(
       {
-        syncIntervalMinutes: await organizationInterval(ctx, principalOf(c).orgId),
+        syncIntervalMinutes: await ctx.sync.organizationInterval(principalOf(c).orgId),
         defaultIntervalMinutes: ctx.config.syncIntervalMinutes,
       },
       200,
