@@ -40,7 +40,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
   const { store, vault, clock, log } = deps;
   const channelStore = createChannelStore(store);
   const ruleStore = createRuleStore(store);
-  const outbox = createOutboxStore(store, store.engine);
+  const outbox = createOutboxStore(store, store.dialect.claimLock);
   let serverUrl: string | undefined;
   const baseUrl = () => deps.publicUrl ?? serverUrl ?? deps.fallbackUrl;
   const rules = createRuleService({ store, clock, rules: ruleStore, channels: channelStore });

@@ -1,4 +1,4 @@
-import type { Engine, Queryable } from '../store/store.js';
+import type { Queryable } from '../store/store.js';
 import type { NotificationMessage, StoredEvent } from './notification-types.js';
 
 // SQL over `notification_events` and `notification_outbox`, which this module owns. An event is written once per
@@ -61,7 +61,8 @@ type EventRow = {
   created_at: Date;
 };
 
-export function createOutboxStore(db: Queryable, engine: Engine) {
+/** `claimLock` is the store dialect's (SKIP LOCKED where several processes claim at once). */
+export function createOutboxStore(db: Queryable, claimLock: string) {
   return {
     /** Writes the event unless one with its dedupe key exists; returns whether it is new. */
     async insertEvent(q: Queryable, e: StoredEvent): Promise<boolean> {
@@ -127,8 +128,8 @@ export function createOutboxStore(db: Queryable, engine: Engine) {
 
     /**
      * Leases up to `limit` deliveries that are due: pending ones whose time has come, and sending ones whose
-     * lease ran out (their process died). PostgreSQL skips rows another process is leasing (SKIP LOCKED); the
-     * embedded engine has one process, whose worker claims one batch at a time.
+     * lease ran out (their process died). With the store dialect's claimLock, PostgreSQL skips rows another
+     * process is leasing (SKIP LOCKED); the embedded engine has one process, whose worker claims one batch at a time.
      */
     async claim(claim: {
       workerId: string;
@@ -136,7 +137,7 @@ export function createOutboxStore(db: Queryable, engine: Engine) {
       leaseUntil: Date;
       limit: number;
     }): Promise<Delivery[]> {
-      const lock = engine === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+      const lock = claimLock;
       const rows = await db.query<DeliveryRow>(
         `UPDATE notification_outbox SET state = 'sending', worker_id = $1, lease_until = $3, attempts = attempts + 1
          WHERE id IN (
