@@ -44,6 +44,15 @@ export const ALLOWED: readonly Allowed[] = [
     why: 'rule evidence',
   },
   { table: 'cost_daily', file: 'sync/account-status.ts', kind: 'read-join', why: 'data freshness' },
+  { table: 'cost_line_items', file: 'allocation/materialize.ts', kind: 'read-join', why: 'costs allocated' },
+  {
+    table: 'cost_line_items',
+    file: 'allocation/allocation-preview.ts',
+    kind: 'read-join',
+    why: 'rule preview',
+  },
+  // Cost queries grouped by an allocation dimension read its applied version (and cost_allocations' rows).
+  { table: 'allocation_dimensions', file: 'costs/cost-sql.ts', kind: 'read-join', why: 'allocated costs' },
   { table: 'billing_periods', file: 'costs/versioned-cache.ts', kind: 'read-join', why: 'cache version' },
   { table: 'billing_periods', file: 'accounts/member-store.ts', kind: 'read-join', why: 'where costs stand' },
   { table: 'discovered_accounts', file: 'costs/account-names.ts', kind: 'read-join', why: 'account names' },
