@@ -27,6 +27,7 @@ const router = createBrowserRouter([
       { path: 'costs', lazy: page(() => import('./pages/CostExplorer')) },
       { path: 'recommendations', lazy: page(() => import('./pages/Recommendations')) },
       { path: 'resources', lazy: page(() => import('./pages/Resources')) },
+      { path: 'budgets', lazy: page(() => import('./pages/Budgets')) },
       { path: 'settings', lazy: page(() => import('./pages/Settings')) },
       { path: '*', lazy: page(() => import('./pages/NotFound')) },
     ],

@@ -8,6 +8,7 @@ const NAV = [
   { to: '/costs', label: 'Cost explorer', icon: '▤' },
   { to: '/recommendations', label: 'Recommendations', icon: '✓' },
   { to: '/resources', label: 'Resources', icon: '▦' },
+  { to: '/budgets', label: 'Budgets', icon: '◎' },
   { to: '/accounts', label: 'Accounts', icon: '☁' },
   { to: '/settings', label: 'Settings', icon: '⚙' },
 ];
