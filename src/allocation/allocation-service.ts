@@ -27,6 +27,7 @@ import {
 import { previewChange, type PreviewAnswer } from './allocation-preview.js';
 import { materialize } from './materialize.js';
 import { readShowback, type ShowbackAnswer } from './showback.js';
+import { readCoverage, type CoverageAnswer, type CoverageBy } from './tag-coverage.js';
 
 export type DimensionStatus = 'applied' | 'applying' | 'failed';
 export type DimensionView = Omit<AllocationDimension, 'orgId' | 'id'> & { status: DimensionStatus };
@@ -185,6 +186,40 @@ export function createAllocationService({ store, clock, log }: AllocationService
         today(),
       );
       return readShowback(store, orgId, d, { from, to, basis: o.basis ?? 'billed' });
+    },
+
+    /** Tag coverage per account or service, with the allocation dimension's coverage when named. */
+    async coverage(
+      orgId: string,
+      o: {
+        from: string;
+        to: string;
+        keys: string[];
+        by?: CoverageBy;
+        allocation?: string;
+        basis?: CostBasis;
+        limit?: number;
+      },
+    ): Promise<CoverageAnswer> {
+      const { from, to } = checkDateRange(o, today());
+      const keys = [...new Set(o.keys.map((k) => k.trim()).filter(Boolean))];
+      if (keys.length === 0 || keys.length > 10)
+        throw new InputError('keys', 'keys: name 1 to 10 tag keys, comma-separated, e.g. keys=user:team,env');
+      const limit = o.limit ?? 20;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+        throw new InputError('limit', 'limit: must be a whole number from 1 to 200');
+      const d = o.allocation === undefined ? null : await mustFind(orgId, o.allocation);
+      return readCoverage(store, orgId, {
+        from,
+        to,
+        keys,
+        limit,
+        basis: o.basis ?? 'billed',
+        by: o.by ?? 'account',
+        allocation: d
+          ? { name: d.name, defaultValue: d.definition.defaultValue, appliedVersion: d.appliedVersion }
+          : null,
+      });
     },
 
     /** Resolves when every background application has finished (shutdown, tests). */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DimensionView } from '../../src/allocation/allocation-service.js';
 import type { PreviewAnswer } from '../../src/allocation/allocation-preview.js';
 import type { ShowbackAnswer } from '../../src/allocation/showback.js';
+import type { CoverageAnswer } from '../../src/allocation/tag-coverage.js';
 import type { CostAnswer } from '../../src/costs/cost-answer.js';
 import { COST_BASES } from '../../src/costs/cost-query.js';
 import { toUnits } from '../../src/costs/exact-money.js';
@@ -266,6 +267,42 @@ describe.each(ENGINES)('allocation rules on %s', (engine) => {
     const csv = (await res.text()).trim().split('\r\n');
     expect(csv[0]).toBe('month,team,direct,shared,total,share_percent,change,change_percent,currency');
     expect(csv).toHaveLength(s.rows.length + 1);
+  });
+
+  it('reports tag coverage per account and the largest untagged resources', async () => {
+    const c = await call<CoverageAnswer>(
+      'GET',
+      `/api/v1/allocation/coverage?${new URLSearchParams({ from: FROM, to: TO, keys: 'user:team,env', allocation: 'team', limit: '3' })}`,
+    );
+    expect(c.total).toBeCloseTo(sum(items, 'billed'), 5);
+    const prod = c.rows.find((r) => r.value === '111111111111');
+    const mine = (i: FixtureItem) => i.account === '111111111111';
+    expect(prod?.total).toBeCloseTo(sum(items, 'billed', mine), 6);
+    expect(prod?.tags['user:team'].cost).toBeCloseTo(
+      sum(items, 'billed', (i) => mine(i) && i.tags?.['user:team'] !== undefined),
+      6,
+    );
+    expect(prod?.tags.env.cost).toBeCloseTo(
+      sum(items, 'billed', (i) => mine(i) && i.tags !== null && 'env' in i.tags),
+      6,
+    );
+    expect(prod?.allocated?.percent).toBeGreaterThan(0);
+    expect(c.untaggedResources).toHaveLength(3);
+    const costs3 = c.untaggedResources.map((r) => r.cost);
+    expect(costs3).toEqual([...costs3].sort((a, b) => b - a));
+    const top = c.untaggedResources[0];
+    expect(top.missing).toContain('env');
+    expect(top.cost).toBeCloseTo(
+      sum(items, 'billed', (i) => i.resource === top.resource),
+      6,
+    );
+    const bad = await call<{ error: { field: string } }>(
+      'GET',
+      `/api/v1/allocation/coverage?${new URLSearchParams({ from: FROM, to: TO, keys: ' , ' })}`,
+      undefined,
+      400,
+    );
+    expect(bad.error.field).toBe('keys');
   });
 
   it('refuses unknown dimensions and bad definitions, naming the field', async () => {

@@ -365,6 +365,10 @@ const MATRIX: Record<string, Row> = {
     request: async (fx) => ({ params: { name: await fx.once('dimension', () => matrixDimension(fx)) } }),
     expect: READ(200),
   },
+  'GET /api/v1/allocation/coverage': {
+    request: () => ({ query: { from: '2024-01-01', to: '2024-01-31', keys: 'user:team' } }),
+    expect: READ(200),
+  },
   'POST /api/v1/allocation/preview': {
     request: () => ({
       body: { definition: { name: 'preview', rules: [] }, from: '2024-01-01', to: '2024-01-31' },

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app/context.js';
 import { definitionSchema } from '../../allocation/allocation-schemas.js';
 import { showbackCsv } from '../../allocation/showback.js';
+import { COVERAGE_BY } from '../../allocation/tag-coverage.js';
 import { COST_BASES } from '../../costs/cost-query.js';
 import { defineRoute, errorResponses, jsonBody, jsonResponse, principalOf, type Api } from '../route-kit.js';
 
@@ -187,6 +188,73 @@ const showback = defineRoute('member', {
   },
 });
 
+const Covered = z.object({ cost: z.number(), percent: z.number().nullable() });
+const coverage = defineRoute('member', {
+  method: 'get',
+  path: '/api/v1/allocation/coverage',
+  tags: ['allocation'],
+  summary:
+    'Tag coverage: per account or service, the share of spend with each tag key, and the largest untagged resources',
+  description:
+    'With `allocation=NAME`, also the share the dimension assigns a value other than its default. `untaggedResources` lists resources missing at least one of the keys, largest cost first: the ones to tag first.',
+  request: {
+    query: z.object({
+      from: z.string().openapi({ description: 'First day, YYYY-MM-DD, included', format: 'date' }),
+      to: z.string().openapi({ description: 'Last day, YYYY-MM-DD, included', format: 'date' }),
+      keys: z.string().openapi({ description: 'Tag keys, comma-separated (1–10)', example: 'user:team,env' }),
+      by: z.enum(COVERAGE_BY).optional().openapi({ description: 'account (default) or service' }),
+      allocation: z
+        .string()
+        .optional()
+        .openapi({ description: 'An allocation dimension to report coverage of' }),
+      basis: z.enum(COST_BASES).optional(),
+      limit: z.coerce
+        .number()
+        .int()
+        .optional()
+        .openapi({ description: 'Untagged resources listed (1–200, default 20)' }),
+    }),
+  },
+  responses: {
+    200: jsonResponse(
+      z
+        .object({
+          from: z.string(),
+          to: z.string(),
+          basis: z.enum(COST_BASES),
+          currency: z.string(),
+          by: z.enum(COVERAGE_BY),
+          keys: z.array(z.string()),
+          allocation: z
+            .object({ dimension: z.string(), defaultValue: z.string(), version: z.number().nullable() })
+            .nullable(),
+          total: z.number(),
+          rows: z.array(
+            z.object({
+              value: z.string().nullable(),
+              total: z.number(),
+              tags: z.record(z.string(), Covered),
+              allocated: Covered.nullable(),
+            }),
+          ),
+          untaggedResources: z.array(
+            z.object({
+              resource: z.string(),
+              account: z.string().nullable(),
+              service: z.string().nullable(),
+              cost: z.number(),
+              missing: z.array(z.string()),
+            }),
+          ),
+        })
+        .openapi('TagCoverage'),
+      'Coverage',
+    ),
+    400: errorResponses[400],
+    404: errorResponses[404],
+  },
+});
+
 export function registerAllocationRoutes(app: Api, ctx: AppContext): void {
   const allocation = ctx.allocation;
   app.openapi(list, async (c) => c.json({ items: await allocation.list(principalOf(c).orgId) }, 200));
@@ -224,6 +292,10 @@ export function registerAllocationRoutes(app: Api, ctx: AppContext): void {
         'content-disposition': `attachment; filename="cloudtally-showback-${name}-${answer.from}-${answer.to}.csv"`,
       },
     });
+  });
+  app.openapi(coverage, async (c) => {
+    const q = c.req.valid('query');
+    return c.json(await allocation.coverage(principalOf(c).orgId, { ...q, keys: q.keys.split(',') }), 200);
   });
   app.openapi(preview, async (c) => {
     const body = c.req.valid('json');
