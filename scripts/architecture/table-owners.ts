@@ -51,6 +51,7 @@ export const ALLOWED: readonly Allowed[] = [
     kind: 'read-join',
     why: 'rule preview',
   },
+  { table: 'cost_line_items', file: 'allocation/tag-coverage.ts', kind: 'read-join', why: 'tag coverage' },
   // Cost queries grouped by an allocation dimension read its applied version (and cost_allocations' rows).
   { table: 'allocation_dimensions', file: 'costs/cost-sql.ts', kind: 'read-join', why: 'allocated costs' },
   { table: 'billing_periods', file: 'costs/versioned-cache.ts', kind: 'read-join', why: 'cache version' },
