@@ -1,44 +1,17 @@
-import { accountStatusFromRow } from '../sync/account-status.js';
+import { accountStatusFromRow } from './account-status.js';
 import type { Queryable, SqlParam } from '../store/store.js';
-import type { AccountType, ExportType, MemberImport } from './account-schemas.js';
+import {
+  readAwsConnection,
+  type AwsConnectionDocument,
+} from '../providers/aws/connection/connection-document.js';
+import type { AccountRow } from './account-row.js';
+import type { AccountType } from './account-schemas.js';
 import type { AccountRecord, ValidationReport } from './account-types.js';
 import { isoTimestamp } from '../lib/dates.js';
 
 /** SQL for cloud accounts, discovered member accounts and the organization's external ID. Every query is org-scoped. */
 
-/** A `cloud_accounts` row as both engines return it. */
-export type AccountRow = {
-  id: string;
-  org_id: string;
-  name: string;
-  provider: string;
-  type: string;
-  aws_account_id: string | null;
-  role_name: string | null;
-  role_arn: string | null;
-  secret_id: string | null;
-  access_key_hint: string | null;
-  export_type: string | null;
-  export_name: string | null;
-  bucket: string | null;
-  prefix: string | null;
-  export_region: string | null;
-  edp: boolean;
-  member_import: string;
-  payer_account_id: string | null;
-  parent_id: string | null;
-  disabled: boolean;
-  status_state: string;
-  status_detail: string | null;
-  diagnostics: string | null;
-  last_sync_at: Date | string | null;
-  last_attempt_at: Date | string | null;
-  next_sync_at: Date | string | null;
-  data_freshness: Date | string | null;
-  validation: string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
-};
+export type { AccountRow };
 
 export function json<T>(text: string | null | undefined, fallback: T): T {
   if (!text) return fallback;
@@ -64,18 +37,8 @@ function recordOf(r: AccountRow): AccountRecord {
     provider: 'aws',
     type: r.type as AccountType,
     awsAccountId: r.aws_account_id,
-    roleName: r.role_name,
-    roleArn: r.role_arn,
+    ...readAwsConnection(r.connection),
     secretId: r.secret_id,
-    accessKeyId: r.access_key_hint,
-    exportType: r.export_type as ExportType | null,
-    exportName: r.export_name,
-    bucket: r.bucket,
-    prefix: r.prefix,
-    exportRegion: r.export_region,
-    edp: Boolean(r.edp),
-    memberImport: (r.member_import as MemberImport) ?? 'connected-only',
-    payerAccountId: r.payer_account_id,
     parentId: r.parent_id,
     enabled: !r.disabled,
     status: statusOf(r),
@@ -85,34 +48,64 @@ function recordOf(r: AccountRow): AccountRecord {
   };
 }
 
-/** The columns a service may write, by record field. */
+/** The columns a service may write, by record field; the other fields are the connection document's. */
 const COLUMNS = {
   name: 'name',
   awsAccountId: 'aws_account_id',
-  roleName: 'role_name',
-  roleArn: 'role_arn',
   secretId: 'secret_id',
-  accessKeyId: 'access_key_hint',
-  exportType: 'export_type',
-  exportName: 'export_name',
-  bucket: 'bucket',
-  prefix: 'prefix',
-  exportRegion: 'export_region',
-  edp: 'edp',
-  memberImport: 'member_import',
-  payerAccountId: 'payer_account_id',
   parentId: 'parent_id',
 } as const satisfies Partial<Record<keyof AccountRecord, string>>;
 
-export type AccountFields = { [K in keyof typeof COLUMNS]: AccountRecord[K] };
+const DOCUMENT_FIELDS = [
+  'roleName',
+  'roleArn',
+  'accessKeyId',
+  'exportType',
+  'exportName',
+  'bucket',
+  'prefix',
+  'exportRegion',
+  'edp',
+  'memberImport',
+  'payerAccountId',
+] as const satisfies readonly (keyof AwsConnectionDocument & keyof AccountRecord)[];
+
+export type AccountFields = {
+  [K in keyof typeof COLUMNS | (typeof DOCUMENT_FIELDS)[number]]: AccountRecord[K];
+};
+
+/** The document with the patch's fields set (undefined leaves a field as it was). */
+function documentWith(
+  current: AwsConnectionDocument,
+  patch: Partial<AccountFields>,
+): AwsConnectionDocument | null {
+  const next = { ...current };
+  let changed = false;
+  for (const k of DOCUMENT_FIELDS) {
+    if (patch[k] === undefined) continue;
+    Object.assign(next, { [k]: patch[k] });
+    changed = true;
+  }
+  return changed ? next : null;
+}
 
 export async function insertAccount(
   tx: Queryable,
   a: AccountFields & { id: string; orgId: string; type: AccountType; createdBy: string | null; now: Date },
 ): Promise<void> {
-  const cols = Object.values(COLUMNS);
+  const cols = [...Object.values(COLUMNS), 'connection'];
   const values = (Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]).map((k) => a[k] as SqlParam);
-  const params: SqlParam[] = [a.id, a.orgId, 'aws', a.type, a.createdBy, a.now, ...values];
+  const document = documentWith(readAwsConnection(null), a) ?? readAwsConnection(null);
+  const params: SqlParam[] = [
+    a.id,
+    a.orgId,
+    'aws',
+    a.type,
+    a.createdBy,
+    a.now,
+    ...values,
+    JSON.stringify(document),
+  ];
   const placeholders = params.map((_, i) => `$${i + 1}`).join(', ');
   await tx.execute(
     `INSERT INTO cloud_accounts (id, org_id, provider, type, created_by, created_at, ${cols.join(', ')}, updated_at, status_state)
@@ -130,10 +123,19 @@ export async function updateAccountFields(
 ): Promise<void> {
   const sets: string[] = [];
   const params: SqlParam[] = [orgId, id, now];
-  for (const [k, v] of Object.entries(patch) as [keyof typeof COLUMNS, SqlParam][]) {
-    if (v === undefined) continue;
-    params.push(v);
-    sets.push(`${COLUMNS[k]} = $${params.length}`);
+  for (const [k, column] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, string][]) {
+    if (patch[k] === undefined) continue;
+    params.push(patch[k]);
+    sets.push(`${column} = $${params.length}`);
+  }
+  const [row] = await tx.query<{ connection: string | null }>(
+    'SELECT connection FROM cloud_accounts WHERE org_id = $1 AND id = $2',
+    [orgId, id],
+  );
+  const document = row ? documentWith(readAwsConnection(row.connection), patch) : null;
+  if (document) {
+    params.push(JSON.stringify(document));
+    sets.push(`connection = $${params.length}`);
   }
   await tx.execute(
     `UPDATE cloud_accounts SET ${[...sets, 'updated_at = $3'].join(', ')} WHERE org_id = $1 AND id = $2`,
@@ -306,4 +308,23 @@ export async function deleteAccountRows(
     id,
   ]);
   return counts;
+}
+
+/** Whether the account belongs to the organization (another organization's account reads as absent). */
+export async function accountInOrg(q: Queryable, orgId: string, id: string): Promise<boolean> {
+  const rows = await q.query('SELECT 1 AS x FROM cloud_accounts WHERE org_id = $1 AND id = $2', [orgId, id]);
+  return rows.length > 0;
+}
+
+/** What the recommendation engine needs of an account: its provider, type and ID in the cloud. */
+export async function accountForRules(
+  q: Queryable,
+  orgId: string,
+  id: string,
+): Promise<{ provider: string; type: string; cloudAccountNativeId: string | null } | null> {
+  const [row] = await q.query<{ provider: string; type: string; aws_account_id: string | null }>(
+    'SELECT provider, type, aws_account_id FROM cloud_accounts WHERE org_id = $1 AND id = $2',
+    [orgId, id],
+  );
+  return row ? { provider: row.provider, type: row.type, cloudAccountNativeId: row.aws_account_id } : null;
 }

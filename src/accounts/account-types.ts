@@ -1,4 +1,4 @@
-import type { AccountSyncStatus } from '../sync/account-status.js';
+import type { AccountSyncStatus } from './account-status.js';
 import type { Diagnostic } from '../lib/errors.js';
 import type { AccountType, ExportType, MemberImport } from './account-schemas.js';
 

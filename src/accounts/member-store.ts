@@ -193,3 +193,20 @@ export function notImportedSummary(
     detail: { byCurrency: Object.fromEntries(currencies.map((c) => [c, round(byCurrency[c])])) },
   };
 }
+
+/**
+ * Names of the organization's accounts by their ID in the cloud (the provider's account ID): connected accounts
+ * first, then the members the payers' organizations listed.
+ */
+export async function knownAccountNames(
+  q: Pick<Queryable, 'query'>,
+  orgId: string,
+): Promise<{ id: string; name: string | null }[]> {
+  const rows = await q.query<{ id: string; name: string | null; pri: number }>(
+    `SELECT aws_account_id AS id, name, 1 AS pri FROM cloud_accounts WHERE org_id = $1 AND aws_account_id IS NOT NULL
+     UNION ALL
+     SELECT aws_account_id AS id, name, 2 AS pri FROM discovered_accounts WHERE org_id = $1`,
+    [orgId],
+  );
+  return rows.sort((a, b) => Number(a.pri) - Number(b.pri)).map((r) => ({ id: r.id, name: r.name }));
+}

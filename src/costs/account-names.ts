@@ -1,12 +1,13 @@
 /**
- * Names of AWS accounts for labels: a connected account's name, else the name AWS Organizations reported,
- * else the name the billing export carried.
+ * Names of cloud accounts for labels: a connected account's name, else the name the payer's organization
+ * listed, else the name the billing export carried.
  */
+import { knownAccountNames } from '../accounts/member-store.js';
 import type { Store } from '../store/store.js';
 import type { VersionedCache } from './versioned-cache.js';
 
 export interface AccountNames {
-  /** AWS account ID → name, for the given IDs (IDs without a known name are absent). */
+  /** Account ID in the cloud (the bill's sub_account_id) → name, for the given IDs (IDs without a known name are absent). */
   lookup(orgId: string, ids: readonly string[]): Promise<Map<string, string>>;
 }
 
@@ -27,13 +28,7 @@ export function createAccountNames(store: Pick<Store, 'query'>, cache: Versioned
       const out = new Map<string, string>();
       if (ids.length === 0) return out;
       const wanted = new Set(ids);
-      const known = await store.query<{ id: string; name: string | null; pri: number }>(
-        `SELECT aws_account_id AS id, name, 1 AS pri FROM cloud_accounts WHERE org_id = $1 AND aws_account_id IS NOT NULL
-         UNION ALL
-         SELECT aws_account_id AS id, name, 2 AS pri FROM discovered_accounts WHERE org_id = $1`,
-        [orgId],
-      );
-      for (const r of known.sort((a, b) => Number(a.pri) - Number(b.pri))) {
+      for (const r of await knownAccountNames(store, orgId)) {
         if (r.name && wanted.has(r.id) && !out.has(r.id)) out.set(r.id, r.name);
       }
       if ([...wanted].some((id) => !out.has(id))) {

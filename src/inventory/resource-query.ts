@@ -1,5 +1,5 @@
 import { InputError } from '../lib/errors.js';
-import type { Queryable, SqlParam, Store } from '../store/store.js';
+import type { SqlParam, Store } from '../store/store.js';
 import { RESOURCE_TYPES, type ResourceType } from './inventory-types.js';
 import { RESOURCE_COLUMNS, toStoredResource } from './resource-store.js';
 
@@ -152,11 +152,5 @@ export async function listResources(
   };
 }
 
-/** A cloud account of the organization, or null (another org's account reads as absent). */
-export async function accountInOrg(q: Queryable, orgId: string, cloudAccountId: string): Promise<boolean> {
-  const rows = await q.query('SELECT 1 AS x FROM cloud_accounts WHERE org_id = $1 AND id = $2', [
-    orgId,
-    cloudAccountId,
-  ]);
-  return rows.length > 0;
-}
+/** A cloud account of the organization (the accounts domain owns the table). */
+export { accountInOrg } from '../accounts/account-store.js';

@@ -8,7 +8,6 @@ import type { z } from 'zod';
 import type { AccountService } from '../accounts/account-service.js';
 import type { BillingService } from '../billing/billing-service.js';
 import type { InventoryService } from '../inventory/inventory-service.js';
-import type { RecommendationService } from '../recommendations/recommendation-service.js';
 import type { Rule } from '../recommendations/rule-kit.js';
 import type { Queryable } from '../store/store.js';
 import type { SyncStages } from '../sync/sync-types.js';
@@ -74,7 +73,16 @@ export interface ProviderServices {
   accounts: Pick<AccountService, 'validate' | 'connectionFor'>;
   billing: Pick<BillingService, 'syncExport' | 'syncCostExplorer'>;
   inventory: Pick<InventoryService, 'scanAccount' | 'collectMetrics' | 'linkCosts'>;
-  recommendations: Pick<RecommendationService, 'runForAccount'>;
+  /** The recommendation engine (typed here by shape: the engine itself finds rules through the registry). */
+  recommendations: {
+    runForAccount(input: { orgId: string; cloudAccountId: string; signal?: AbortSignal }): Promise<{
+      opened: number;
+      closed: number;
+      updated: number;
+      unchanged: number;
+      skipped: string[];
+    }>;
+  };
   /** After billing loaded periods: recompute what is judged from the figures (anomalies). */
   afterLoad?: (orgId: string) => Promise<unknown>;
   /** After the anomalies: evaluate budgets over the new figures. */

@@ -43,6 +43,7 @@ import {
 } from './recommendation-store.js';
 import { buildRuleContext } from './rule-context.js';
 import type { Finding, Rule, RuleResult } from './rule-kit.js';
+import { accountForRules } from '../accounts/account-store.js';
 import { providerOf } from '../providers/registry.js';
 import {
   isRuleName,
@@ -127,12 +128,9 @@ export function createRecommendationService(deps: RecommendationServiceDeps) {
       costExplorer?: Pick<CostExplorerClient, 'send'>;
     }): Promise<RunResult> {
       const { orgId, cloudAccountId, signal } = input;
-      const [account] = await store.query<{ aws_account_id: string | null; type: string; provider: string }>(
-        'SELECT aws_account_id, type, provider FROM cloud_accounts WHERE org_id = $1 AND id = $2',
-        [orgId, cloudAccountId],
-      );
+      const account = await accountForRules(store, orgId, cloudAccountId);
       if (!account) throw new NotFoundError('Cloud account', cloudAccountId);
-      const awsAccountId = account.aws_account_id ?? '';
+      const awsAccountId = account.cloudAccountNativeId ?? '';
       const now = clock.now();
       const settings = await settingsFor(orgId);
       const ctx = await buildRuleContext(store, {

@@ -3,7 +3,12 @@ import { organizationSettings, writeOrganizationSettings } from '../auth/organiz
 import type { Clock } from '../lib/clock.js';
 import { InputError, NotFoundError } from '../lib/errors.js';
 import type { Store } from '../store/store.js';
-import { loadAccount } from './account-status.js';
+import {
+  accountsOnOrganizationInterval,
+  loadAccount,
+  moveNextSyncAt,
+  setSyncInterval,
+} from '../accounts/account-status.js';
 
 // How often accounts sync: the account's own interval, else its organization's (organizations.settings JSON),
 // else the server default. Changing one moves the next scheduled sync of the accounts it applies to.
@@ -40,10 +45,7 @@ async function moveNextSync(deps: ScheduleDeps, accountId: string): Promise<void
   const base = loaded.row.last_sync_at ? new Date(loaded.row.last_sync_at) : now;
   const next = new Date(Math.max(now.getTime(), base.getTime() + loaded.intervalMinutes * 60_000));
   // An account never scheduled yet (NULL) is due at once; it keeps that.
-  await deps.store.execute(
-    `UPDATE cloud_accounts SET next_sync_at = $2 WHERE id = $1 AND next_sync_at IS NOT NULL`,
-    [accountId, next],
-  );
+  await moveNextSyncAt(deps.store, accountId, next);
 }
 
 /** The organization's own sync interval, or null when it follows the server default. */
@@ -74,11 +76,7 @@ export async function setOrganizationInterval(
       objectId: orgId,
       details: { syncIntervalMinutes: minutes },
     });
-    const own = await tx.query<{ id: string }>(
-      `SELECT id FROM cloud_accounts WHERE org_id = $1 AND sync_interval_minutes IS NULL`,
-      [orgId],
-    );
-    return own.map((r) => r.id);
+    return accountsOnOrganizationInterval(tx, orgId);
   });
   for (const id of accountIds) await moveNextSync(deps, id);
 }
@@ -92,11 +90,8 @@ export async function setAccountInterval(
 ): Promise<void> {
   checkInterval(minutes);
   await deps.store.transaction(async (tx) => {
-    const n = await tx.execute(
-      `UPDATE cloud_accounts SET sync_interval_minutes = $3 WHERE id = $1 AND org_id = $2`,
-      [accountId, orgId, minutes],
-    );
-    if (n === 0) throw new NotFoundError('Cloud account', accountId);
+    if (!(await setSyncInterval(tx, orgId, accountId, minutes)))
+      throw new NotFoundError('Cloud account', accountId);
     await audit(tx, {
       orgId,
       actorUserId: actor.userId,

@@ -1,7 +1,7 @@
 import type { Clock } from '../lib/clock.js';
 import type { Log } from '../lib/log.js';
 import type { Store } from '../store/store.js';
-import { intervalOf } from './account-status.js';
+import { claimNextSync, dueAccounts, intervalOf } from '../accounts/account-status.js';
 
 export interface SchedulerDeps {
   store: Store;
@@ -18,31 +18,13 @@ export interface SchedulerDeps {
  */
 export async function scheduleDue(deps: SchedulerDeps): Promise<number> {
   const now = deps.clock.now();
-  const due = await deps.store.query<{
-    id: string;
-    org_id: string;
-    next_sync_at: Date | null;
-    sync_interval_minutes: number | null;
-    org_settings: string | null;
-  }>(
-    `SELECT a.id, a.org_id, a.next_sync_at, a.sync_interval_minutes, o.settings AS org_settings
-     FROM cloud_accounts a LEFT JOIN organizations o ON o.id = a.org_id
-     WHERE a.disabled = FALSE AND (a.next_sync_at IS NULL OR a.next_sync_at <= $1)
-       AND NOT EXISTS (SELECT 1 FROM sync_runs r WHERE r.active_slot IN (a.id || ':queued', a.id || ':running'))
-     ORDER BY a.next_sync_at NULLS FIRST, a.id LIMIT 500`,
-    [now],
-  );
+  const due = await dueAccounts(deps.store, now);
   let queued = 0;
   for (const row of due) {
     const minutes = intervalOf(row.sync_interval_minutes, row.org_settings, deps.defaultIntervalMinutes);
     const next = new Date(now.getTime() + minutes * 60_000);
     const previous = row.next_sync_at ? new Date(row.next_sync_at) : null;
-    const won = await deps.store.execute(
-      `UPDATE cloud_accounts SET next_sync_at = $2
-       WHERE id = $1 AND ((next_sync_at IS NULL AND $3::TIMESTAMPTZ IS NULL) OR next_sync_at = $3::TIMESTAMPTZ)`,
-      [row.id, next, previous],
-    );
-    if (won === 0) continue;
+    if (!(await claimNextSync(deps.store, row.id, next, previous))) continue;
     try {
       await deps.enqueue({ orgId: row.org_id, id: row.id });
       queued++;

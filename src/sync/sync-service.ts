@@ -5,7 +5,12 @@ import { ConflictError, NotFoundError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Log } from '../lib/log.js';
 import type { Store } from '../store/store.js';
-import { accountStatusFromRow, loadAccount, type AccountSyncStatus } from './account-status.js';
+import {
+  accountStatusFromRow,
+  loadAccount,
+  organizationOfAccount,
+  type AccountSyncStatus,
+} from '../accounts/account-status.js';
 import { DEFAULT_RETRY, sleep, type RetryPolicy } from './retry.js';
 import * as runs from './run-store.js';
 import { organizationInterval, setAccountInterval, setOrganizationInterval } from './schedule-settings.js';
@@ -245,10 +250,7 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
 
   async function orgIdOf(account: { id: string; orgId?: string }): Promise<string | undefined> {
     if (account.orgId) return account.orgId;
-    const rows = await store.query<{ org_id: string }>(`SELECT org_id FROM cloud_accounts WHERE id = $1`, [
-      account.id,
-    ]);
-    return rows[0]?.org_id;
+    return organizationOfAccount(store, account.id);
   }
 
   const events: SyncAccountEvents = {

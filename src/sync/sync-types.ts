@@ -86,10 +86,7 @@ export interface SyncAccount {
   provider: string;
   type: string;
   awsAccountId: string | null;
-  payerAccountId: string | null;
   parentId: string | null;
-  exportType: string | null;
-  memberImport: string;
   disabled: boolean;
 }
 

@@ -11,7 +11,7 @@ import {
   recordRunOutcome,
   showProgress,
   type PreviousStatus,
-} from './account-status.js';
+} from '../accounts/account-status.js';
 import { RunAborted, type AbortKind, type RetryPolicy } from './retry.js';
 import { executeRun, type ExecuteResult } from './run-executor.js';
 import * as runs from './run-store.js';

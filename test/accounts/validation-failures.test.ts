@@ -1,5 +1,6 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateAccountFields } from '../../src/accounts/account-store.js';
 import {
   ANALYTICS,
   EXPORT,
@@ -315,14 +316,16 @@ describe('validation that says what to fix', () => {
         `UPDATE cloud_accounts SET status_state = 'syncing', status_detail = '{"runId":"r1"}' WHERE id = $1`,
         [id],
       );
-      await w.t.ctx.store.execute(`UPDATE cloud_accounts SET prefix = 'nowhere' WHERE id = $1`, [id]);
+      // The export moves out of reach behind the API's back (its checks would refuse the edit).
+      await updateAccountFields(w.t.ctx.store, org, id, { prefix: 'nowhere' }, new Date());
       const during = await w.t.ctx.accounts.validate(org, id);
       expect(during.validation.ok).toBe(false);
       expect(during.account.status.state).toBe('syncing');
       expect(during.account.validation?.ok).toBe(false);
 
+      await updateAccountFields(w.t.ctx.store, org, id, { prefix: 'cur2' }, new Date());
       await w.t.ctx.store.execute(
-        `UPDATE cloud_accounts SET prefix = 'cur2', status_state = 'failed', status_detail = '{"message":"billing failed"}' WHERE id = $1`,
+        `UPDATE cloud_accounts SET status_state = 'failed', status_detail = '{"message":"billing failed"}' WHERE id = $1`,
         [id],
       );
       const after = await w.t.ctx.accounts.validate(org, id);

@@ -58,9 +58,11 @@ export async function startTestServer(
     seedUsers?: boolean;
     /** Routes only a test needs, registered like the product's own. */
     extraRoutes?: RouteRegistrar[];
+    /** A database that holds data already (e.g. written before a migration); default: a fresh one. */
+    db?: TestDatabase;
   } = {},
 ): Promise<TestServer> {
-  const db = await createTestDatabase(options.engine ?? 'duckdb');
+  const db = options.db ?? (await createTestDatabase(options.engine ?? 'duckdb'));
   const config = loadConfig(
     {
       dataDir: db.dataDir,

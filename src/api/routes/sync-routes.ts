@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app/context.js';
-import { ACCOUNT_STATES } from '../../sync/account-status.js';
+import { ACCOUNT_STATES } from '../../accounts/account-status.js';
 import { RUN_STATES, STAGE_NAMES, TRIGGERS, type SyncRun } from '../../sync/sync-types.js';
 import { DiagnosticSchema } from './account-routes.js';
 import {

@@ -12,6 +12,7 @@ import { exactRollupMigration } from './012-exact-rollup.js';
 import { anomalyStatesMigration } from './013-anomaly-states.js';
 import { budgetsMigration } from './018-budgets.js';
 import { notificationsMigration } from './019-notifications.js';
+import { connectionDocumentMigration } from './020-connection-document.js';
 import { allocationMigration } from './026-allocation.js';
 import type { Migration } from './types.js';
 
@@ -31,5 +32,6 @@ export const migrations: readonly Migration[] = [
   anomalyStatesMigration,
   budgetsMigration,
   notificationsMigration,
+  connectionDocumentMigration,
   allocationMigration,
 ];

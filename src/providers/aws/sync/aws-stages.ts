@@ -2,6 +2,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { roleArnOf } from '../sdk/arns.js';
 import type { AwsClientFactory, AwsClients, AwsConnection } from '../sdk/client-factory.js';
 import { diagnose } from '../sdk/diagnostics.js';
+import { readAwsConnection } from '../connection/connection-document.js';
 import { ConnectionError, type Diagnostic } from '../../../lib/errors.js';
 import type { Queryable } from '../../../store/store.js';
 import type { StageContext, StageOutcome, SyncAccount, SyncStages } from '../../../sync/sync-types.js';
@@ -34,8 +35,7 @@ export interface AwsStagePorts {
 }
 
 interface ConnectionRow {
-  role_arn: string | null;
-  role_name: string | null;
+  connection: string | null;
   secret_id: string | null;
   aws_account_id: string | null;
   external_id: string | null;
@@ -48,7 +48,7 @@ export async function connectionOf(
   account: SyncAccount,
 ): Promise<{ connection: AwsConnection; externalId: string | null }> {
   const rows = await q.query<ConnectionRow>(
-    `SELECT a.role_arn, a.role_name, a.secret_id, a.aws_account_id, o.external_id
+    `SELECT a.connection, a.secret_id, a.aws_account_id, o.external_id
      FROM cloud_accounts a JOIN organizations o ON o.id = a.org_id WHERE a.id = $1 AND a.org_id = $2`,
     [account.id, account.orgId],
   );
@@ -60,9 +60,9 @@ export async function connectionOf(
       remediation: 'Nothing to do.',
     });
   }
+  const doc = readAwsConnection(row.connection);
   const roleArn =
-    row.role_arn ??
-    (row.role_name && row.aws_account_id ? roleArnOf(row.aws_account_id, row.role_name) : null);
+    doc.roleArn ?? (doc.roleName && row.aws_account_id ? roleArnOf(row.aws_account_id, doc.roleName) : null);
   return {
     connection: { id: account.id, orgId: account.orgId, secretId: row.secret_id, roleArn },
     externalId: row.external_id,

@@ -1,8 +1,9 @@
 import type { AccountRow } from '../../../accounts/account-store.js';
+import { readAwsConnection } from '../connection/connection-document.js';
 import type { BillingService } from '../../../billing/billing-service.js';
 import { ConnectionError, type Diagnostic } from '../../../lib/errors.js';
 import type { Queryable } from '../../../store/store.js';
-import type { StatusDetail } from '../../../sync/account-status.js';
+import type { StatusDetail } from '../../../accounts/account-status.js';
 import type { AwsStage, AwsStageContext, AwsStagePorts } from './aws-stages.js';
 import type { StageOutcome } from '../../../sync/sync-types.js';
 
@@ -125,12 +126,6 @@ export function recommendationStage(
   };
 }
 
-type BillingRow = Pick<
-  AccountRow,
-  'export_type' | 'export_name' | 'bucket' | 'prefix' | 'export_region' | 'edp' | 'member_import'
-> &
-  Record<string, unknown>;
-
 const RECOMPUTE_FAILED = 'anomaly_recompute_failed';
 
 /**
@@ -237,12 +232,12 @@ export function billingStage(deps: {
         diagnostics: recompute,
       };
     }
-    const [row] = await deps.store.query<BillingRow>(
-      `SELECT export_type, export_name, bucket, prefix, export_region, edp, member_import FROM cloud_accounts
-       WHERE id = $1 AND org_id = $2`,
+    const [stored] = await deps.store.query<Pick<AccountRow, 'connection'>>(
+      'SELECT connection FROM cloud_accounts WHERE id = $1 AND org_id = $2',
       [account.id, account.orgId],
     );
-    if (!row?.bucket || !row.export_name) {
+    const row = stored ? readAwsConnection(stored.connection) : null;
+    if (!row?.bucket || !row.exportName) {
       return { state: 'skipped', note: 'No billing export is set for this account.' };
     }
     // Costs are imported only for connected accounts (the payer included) unless the payer imports all members.
@@ -250,20 +245,20 @@ export function billingStage(deps: {
       `SELECT DISTINCT aws_account_id FROM cloud_accounts WHERE org_id = $1 AND aws_account_id IS NOT NULL`,
       [account.orgId],
     );
-    const region = row.export_region ?? 'us-east-1';
+    const region = row.exportRegion ?? 'us-east-1';
     const result = await deps.billing.syncExport({
       orgId: account.orgId,
       cloudAccountId: account.id,
       awsAccountId: account.awsAccountId ?? '',
       export: {
-        type: row.export_type === 'legacy' ? 'legacy' : 'cur2',
-        name: row.export_name,
+        type: row.exportType === 'legacy' ? 'legacy' : 'cur2',
+        name: row.exportName,
         bucket: row.bucket,
         prefix: row.prefix ?? '',
         region,
       },
       edp: Boolean(row.edp),
-      memberImport: row.member_import === 'all' ? 'all' : 'connected-only',
+      memberImport: row.memberImport === 'all' ? 'all' : 'connected-only',
       connectedAccountIds: connected.map((c) => c.aws_account_id),
       retentionMonths: deps.retentionMonths,
       force,

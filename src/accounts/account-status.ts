@@ -1,7 +1,7 @@
-import type { AccountRow as CloudAccountRow } from '../accounts/account-store.js';
+import type { AccountRow as CloudAccountRow } from './account-row.js';
 import type { Diagnostic } from '../lib/errors.js';
 import type { Queryable } from '../store/store.js';
-import type { RunState, StageName, StageProgress, StageRecord, SyncAccount } from './sync-types.js';
+import type { RunState, StageName, StageProgress, StageRecord, SyncAccount } from '../sync/sync-types.js';
 import { isoTimestamp } from '../lib/dates.js';
 
 export const ACCOUNT_STATES = ['healthy', 'syncing', 'degraded', 'failed', 'pending', 'disabled'] as const;
@@ -161,19 +161,7 @@ export function statusAfterRun(
 
 /** The account's row with what a run needs: its own columns plus interval and organization settings. */
 type AccountRow = AccountStatusRow &
-  Pick<
-    CloudAccountRow,
-    | 'id'
-    | 'org_id'
-    | 'name'
-    | 'provider'
-    | 'type'
-    | 'aws_account_id'
-    | 'payer_account_id'
-    | 'parent_id'
-    | 'export_type'
-    | 'member_import'
-  > & {
+  Pick<CloudAccountRow, 'id' | 'org_id' | 'name' | 'provider' | 'type' | 'aws_account_id' | 'parent_id'> & {
     sync_interval_minutes: number | null;
     org_settings: string | null;
   };
@@ -193,8 +181,7 @@ export async function loadAccount(
   orgId?: string,
 ): Promise<LoadedAccount | undefined> {
   const rows = await q.query<AccountRow>(
-    `SELECT a.id, a.org_id, a.name, a.provider, a.type, a.aws_account_id, a.payer_account_id, a.parent_id,
-       a.export_type, a.member_import, a.sync_interval_minutes, a.disabled, a.status_state, a.status_detail,
+    `SELECT a.id, a.org_id, a.name, a.provider, a.type, a.aws_account_id, a.parent_id, a.sync_interval_minutes, a.disabled, a.status_state, a.status_detail,
        a.diagnostics, a.last_sync_at, a.last_attempt_at, a.next_sync_at, a.data_freshness, o.settings AS org_settings
      FROM cloud_accounts a LEFT JOIN organizations o ON o.id = a.org_id
      WHERE a.id = $1 AND ($2::TEXT IS NULL OR a.org_id = $2::TEXT)`,
@@ -212,10 +199,7 @@ export async function loadAccount(
       provider: row.provider,
       type: row.type,
       awsAccountId: row.aws_account_id,
-      payerAccountId: row.payer_account_id,
       parentId: row.parent_id,
-      exportType: row.export_type,
-      memberImport: row.member_import,
       disabled: Boolean(row.disabled),
     },
   };
@@ -354,4 +338,81 @@ export async function recordRunOutcome(
       freshness,
     ],
   );
+}
+
+// ---- the schedule columns (next_sync_at, sync_interval_minutes), for the sync engine's scheduler
+
+/** Enabled accounts due for a scheduled run (next_sync_at passed or never set) and without a run queued. */
+export async function dueAccounts(
+  q: Queryable,
+  now: Date,
+): Promise<
+  {
+    id: string;
+    org_id: string;
+    next_sync_at: Date | null;
+    sync_interval_minutes: number | null;
+    org_settings: string | null;
+  }[]
+> {
+  return q.query(
+    `SELECT a.id, a.org_id, a.next_sync_at, a.sync_interval_minutes, o.settings AS org_settings
+     FROM cloud_accounts a LEFT JOIN organizations o ON o.id = a.org_id
+     WHERE a.disabled = FALSE AND (a.next_sync_at IS NULL OR a.next_sync_at <= $1)
+       AND NOT EXISTS (SELECT 1 FROM sync_runs r WHERE r.active_slot IN (a.id || ':queued', a.id || ':running'))
+     ORDER BY a.next_sync_at NULLS FIRST, a.id LIMIT 500`,
+    [now],
+  );
+}
+
+/** Moves next_sync_at from `previous` to `next`; false when another process moved it first. */
+export async function claimNextSync(
+  q: Queryable,
+  id: string,
+  next: Date,
+  previous: Date | null,
+): Promise<boolean> {
+  const won = await q.execute(
+    `UPDATE cloud_accounts SET next_sync_at = $2
+     WHERE id = $1 AND ((next_sync_at IS NULL AND $3::TIMESTAMPTZ IS NULL) OR next_sync_at = $3::TIMESTAMPTZ)`,
+    [id, next, previous],
+  );
+  return won > 0;
+}
+
+/** Sets next_sync_at of a scheduled account; an account never scheduled yet (NULL) is due at once and keeps that. */
+export async function moveNextSyncAt(q: Queryable, id: string, next: Date): Promise<void> {
+  await q.execute(`UPDATE cloud_accounts SET next_sync_at = $2 WHERE id = $1 AND next_sync_at IS NOT NULL`, [
+    id,
+    next,
+  ]);
+}
+
+/** The accounts of an organization that follow its sync interval (none of their own). */
+export async function accountsOnOrganizationInterval(q: Queryable, orgId: string): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `SELECT id FROM cloud_accounts WHERE org_id = $1 AND sync_interval_minutes IS NULL`,
+    [orgId],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Sets an account's own sync interval (null: the organization's); false when there is no such account. */
+export async function setSyncInterval(
+  q: Queryable,
+  orgId: string,
+  id: string,
+  minutes: number | null,
+): Promise<boolean> {
+  const n = await q.execute(
+    `UPDATE cloud_accounts SET sync_interval_minutes = $3 WHERE id = $1 AND org_id = $2`,
+    [id, orgId, minutes],
+  );
+  return n > 0;
+}
+
+/** The organization of an account, found by its ID alone. */
+export async function organizationOfAccount(q: Queryable, id: string): Promise<string | undefined> {
+  const rows = await q.query<{ org_id: string }>(`SELECT org_id FROM cloud_accounts WHERE id = $1`, [id]);
+  return rows[0]?.org_id;
 }

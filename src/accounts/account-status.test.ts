@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../lib/errors.js';
 import { accountStatusFromRow, intervalOf, statusAfterRun } from './account-status.js';
-import { runStateOf } from './run-executor.js';
-import type { StageName, StageRecord, StageState } from './sync-types.js';
+import { runStateOf } from '../sync/run-executor.js';
+import type { StageName, StageRecord, StageState } from '../sync/sync-types.js';
 
 const d = (code: string): Diagnostic => ({ code, message: `${code} happened`, remediation: `fix ${code}` });
 
