@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { NavLink, Outlet, useNavigation } from 'react-router-dom';
 import { useSession } from '../session';
 import { ErrorNotice } from './Feedback';
@@ -60,10 +60,31 @@ function OrganizationSwitcher(): ReactNode {
   );
 }
 
+/**
+ * On narrow screens (see styles.css) the sidebar is a top bar whose menu button shows or hides the organization,
+ * the navigation and the user; following a link or pressing Escape closes it again.
+ */
+function useMenu() {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setOpen(false);
+      button.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
+  return { open, button, toggle: () => setOpen((o) => !o), close: () => setOpen(false) };
+}
+
 export function Layout(): ReactNode {
   const session = useSession();
   const { me } = session;
   const navigation = useNavigation();
+  const menu = useMenu();
   return (
     <div className="app">
       {navigation.state !== 'idle' ? (
@@ -72,43 +93,58 @@ export function Layout(): ReactNode {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <aside className="sidebar">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            ¢
-          </span>
-          Cloudtally
-        </div>
-        <OrganizationSwitcher />
-        <nav aria-label="Main">
-          <ul>
-            {NAV.map((n) => (
-              <li key={n.to}>
-                <NavLink
-                  to={n.to}
-                  end={n.end}
-                  className={({ isActive }) => (isActive ? 'active' : undefined)}
-                >
-                  <span className="nav-icon" aria-hidden="true">
-                    {n.icon}
-                  </span>
-                  {n.label}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="sidebar-foot">
-          <div className="user" title={me.user.email}>
-            <div className="user-name">{me.user.name ?? me.user.email}</div>
-            <div className="user-role">
-              {ROLE_LABEL[me.role]}
-              {me.manageCloudCredentials && me.role !== 'manager' ? ' · Cloud credentials' : ''}
-            </div>
+      <aside className={menu.open ? 'sidebar open' : 'sidebar'}>
+        <div className="sidebar-top">
+          <div className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              ¢
+            </span>
+            Cloudtally
           </div>
-          <button type="button" className="btn btn-ghost btn-small" onClick={() => void session.signOut()}>
-            Sign out
+          <button
+            ref={menu.button}
+            type="button"
+            className="menu-button"
+            aria-expanded={menu.open}
+            aria-controls="sidebar-menu"
+            onClick={menu.toggle}
+          >
+            <span aria-hidden="true">{menu.open ? '✕' : '☰'}</span> Menu
           </button>
+        </div>
+        <div id="sidebar-menu" className="sidebar-menu">
+          <OrganizationSwitcher />
+          <nav aria-label="Main">
+            <ul>
+              {NAV.map((n) => (
+                <li key={n.to}>
+                  <NavLink
+                    to={n.to}
+                    end={n.end}
+                    className={({ isActive }) => (isActive ? 'active' : undefined)}
+                    onClick={menu.close}
+                  >
+                    <span className="nav-icon" aria-hidden="true">
+                      {n.icon}
+                    </span>
+                    {n.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="sidebar-foot">
+            <div className="user" title={me.user.email}>
+              <div className="user-name">{me.user.name ?? me.user.email}</div>
+              <div className="user-role">
+                {ROLE_LABEL[me.role]}
+                {me.manageCloudCredentials && me.role !== 'manager' ? ' · Cloud credentials' : ''}
+              </div>
+            </div>
+            <button type="button" className="btn btn-ghost btn-small" onClick={() => void session.signOut()}>
+              Sign out
+            </button>
+          </div>
         </div>
       </aside>
       <main id="main" className="main" tabIndex={-1}>
