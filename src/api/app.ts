@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Context } from 'hono';
 import type { AppContext } from '../app/context.js';
+import type { Principal } from '../auth/permissions.js';
 import {
   AppError,
   ERROR_MAP,
@@ -112,7 +113,15 @@ export function errorResponse(c: Context<ApiEnv>, err: unknown, log: AppContext[
   return c.json({ error: publicError(error), requestId }, status as 400);
 }
 
-export function createApi(ctx: AppContext, extra: RouteRegistrar[] = []): Api {
+export interface ApiOptions {
+  /**
+   * Who calls when a request carries no credentials: only for the app run in-process by the CLI on a data
+   * directory (whoever can open the database may act in it). A server never sets it.
+   */
+  localPrincipal?: () => Promise<Principal>;
+}
+
+export function createApi(ctx: AppContext, extra: RouteRegistrar[] = [], options: ApiOptions = {}): Api {
   const app: Api = new OpenAPIHono<ApiEnv>({
     defaultHook: (result) => {
       if (!result.success) throw inputErrorFromIssues(result.error.issues as ZodIssueLike[], result.target);
@@ -143,6 +152,12 @@ export function createApi(ctx: AppContext, extra: RouteRegistrar[] = []): Api {
   app.use('/api/*', queryBudgetMiddleware(ctx));
   app.use('/api/*', bootstrapGuard(ctx));
   app.use('/api/*', authenticationMiddleware(ctx));
+  const { localPrincipal } = options;
+  if (localPrincipal)
+    app.use('/api/*', async (c, next) => {
+      if (!c.get('principal') && !c.req.header('authorization')) c.set('principal', await localPrincipal());
+      await next();
+    });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
@@ -150,19 +165,22 @@ export function createApi(ctx: AppContext, extra: RouteRegistrar[] = []): Api {
     name: 'ct_session',
   });
   for (const register of [...REGISTRARS, ...extra]) register(app, ctx);
-  const document = () =>
-    app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: {
-        title: 'Cloudtally API',
-        version: '1',
-        description:
-          'Cloud cost management for AWS. Authenticate with a session cookie or `Authorization: Bearer TOKEN`.',
-      },
-    });
   for (const path of ['/api/docs', '/api/openapi.json']) {
     recordRoute('GET', path, 'public');
-    app.get(path, (c) => c.json(document()));
+    app.get(path, (c) => c.json(apiDocument(app)));
   }
   return app;
+}
+
+/** The OpenAPI document of the app's routes: served at /api/docs, and the source of src/api-client/schema.ts. */
+export function apiDocument(app: Api) {
+  return app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'Cloudtally API',
+      version: '1',
+      description:
+        'Cloud cost management for AWS. Authenticate with a session cookie or `Authorization: Bearer TOKEN`.',
+    },
+  });
 }

@@ -1,21 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import type { Actor } from '../accounts/account-service.js';
-import type { CloudAccount, MemberAccount, ValidationReport } from '../accounts/account-types.js';
-import type { SetupInfo } from '../providers/aws/connection/setup-policies.js';
-import type { AuthService } from '../auth/auth-service.js';
+import type { JsonBody } from '../api-client/client.js';
 import { ERROR_MAP, InputError } from '../lib/errors.js';
 import { isAccountId, matchAccount } from '../accounts/account-ref.js';
-import { clientFromEnv, MessageNotFoundError, type ApiClient } from './client.js';
-import {
-  action,
-  openContext,
-  printJson,
-  printTable,
-  promptHidden,
-  withStoreFlags,
-  type StoreFlags,
-} from './common.js';
+import { connect, MessageNotFoundError, ok } from './client.js';
+import { action, printJson, printTable, promptHidden, withStoreFlags, type StoreFlags } from './common.js';
 
 interface ClientFlags {
   url?: string;
@@ -23,99 +12,60 @@ interface ClientFlags {
   org?: string;
 }
 
-type Rotation = {
-  externalId: string;
-  rotatedAt: string;
-  warning: string;
-  affected: { id: string; name: string }[];
-};
-type SetupQuery = { bucket?: string; prefix?: string; roleName?: string };
-
-/** The same operations through a running server (CLOUDTALLY_URL) or directly on the data directory. */
-interface Backend {
-  list(): Promise<CloudAccount[]>;
-  get(id: string): Promise<CloudAccount>;
-  create(body: Record<string, unknown>): Promise<CloudAccount>;
-  update(id: string, body: Record<string, unknown>): Promise<CloudAccount>;
-  validate(id: string): Promise<{ account: CloudAccount; validation: ValidationReport }>;
-  remove(id: string): Promise<void>;
-  members(id: string): Promise<MemberAccount[]>;
-  setup(query: SetupQuery): Promise<SetupInfo>;
-  rotate(): Promise<Rotation>;
-  whoami(): Promise<{ arn: string; accountId: string }>;
-  close(): Promise<void>;
-}
-
-const enc = encodeURIComponent;
-
-function apiBackend(client: ApiClient): Backend {
+/** The account operations, through a running server (CLOUDTALLY_URL) or the app in-process on the data directory. */
+async function backendFor(flags: StoreFlags & ClientFlags) {
+  const { api, local, close } = await connect(flags);
+  const path = (id: string) => ({ params: { path: { id } } });
   return {
-    list: async () => (await client.get<{ items: CloudAccount[] }>('/api/v1/cloud-accounts')).items,
-    get: (id) => client.get<CloudAccount>(`/api/v1/cloud-accounts/${enc(id)}`),
-    create: (body) => client.post<CloudAccount>('/api/v1/cloud-accounts', body),
-    update: (id, body) => client.patch<CloudAccount>(`/api/v1/cloud-accounts/${enc(id)}`, body),
-    validate: (id) => client.post(`/api/v1/cloud-accounts/${enc(id)}/validate`),
-    remove: (id) => client.delete(`/api/v1/cloud-accounts/${enc(id)}?confirm=true`),
-    members: async (id) =>
-      (await client.get<{ items: MemberAccount[] }>(`/api/v1/cloud-accounts/${enc(id)}/members`)).items,
-    setup: (q) => client.get<SetupInfo>('/api/v1/setup/aws', q),
-    rotate: () => client.post<Rotation>('/api/v1/setup/aws/external-id/rotate'),
+    list: async () => (await ok(api.GET('/api/v1/cloud-accounts'))).items,
+    get: (id: string) => ok(api.GET('/api/v1/cloud-accounts/{id}', path(id))),
+    create: (body: AccountBody) =>
+      ok(api.POST('/api/v1/cloud-accounts', { body: body as JsonBody<'/api/v1/cloud-accounts', 'post'> })),
+    update: (id: string, body: AccountBody) =>
+      ok(
+        api.PATCH('/api/v1/cloud-accounts/{id}', {
+          ...path(id),
+          body: body as JsonBody<'/api/v1/cloud-accounts/{id}', 'patch'>,
+        }),
+      ),
+    validate: (id: string) => ok(api.POST('/api/v1/cloud-accounts/{id}/validate', path(id))),
+    remove: async (id: string) => {
+      await ok(
+        api.DELETE('/api/v1/cloud-accounts/{id}', { params: { path: { id }, query: { confirm: 'true' } } }),
+      );
+    },
+    members: async (id: string) => (await ok(api.GET('/api/v1/cloud-accounts/{id}/members', path(id)))).items,
+    setup: (query: { bucket?: string; prefix?: string; roleName?: string }) =>
+      ok(api.GET('/api/v1/setup/aws', { params: { query } })),
+    rotate: () => ok(api.POST('/api/v1/setup/aws/external-id/rotate')),
+    /** The host's own AWS identity: known only where Cloudtally runs, so not through a server. */
     whoami: () => {
-      throw new InputError(
-        'whoami',
-        '--whoami runs on the Cloudtally host itself: unset CLOUDTALLY_URL and run it there',
-      );
+      if (!local)
+        throw new InputError(
+          'whoami',
+          '--whoami runs on the Cloudtally host itself: unset CLOUDTALLY_URL and run it there',
+        );
+      return local.ctx.aws.hostIdentity();
     },
-    close: async () => undefined,
+    close,
   };
 }
 
-async function orgOf(
-  ctx: { auth: Pick<AuthService, 'allOrganizations'> },
-  name: string | undefined,
-): Promise<string> {
-  const orgs = await ctx.auth.allOrganizations();
-  if (name) {
-    const org = orgs.find((o) => o.name === name);
-    if (!org)
-      throw new InputError(
-        'org',
-        `No organization named "${name}" (there are: ${orgs.map((o) => o.name).join(', ') || 'none'})`,
-      );
-    return org.id;
-  }
-  if (orgs.length === 1) return orgs[0].id;
-  if (orgs.length === 0)
-    throw new InputError('org', 'No organization yet: create one with `cloudtally users create`');
-  throw new InputError(
-    'org',
-    `There are several organizations (${orgs.map((o) => o.name).join(', ')}): pass --org NAME`,
-  );
+type Backend = Awaited<ReturnType<typeof backendFor>>;
+type CloudAccount = Awaited<ReturnType<Backend['get']>>;
+/** What printing a validation reads of it (the account's last one and a fresh one are the same shape). */
+interface ValidationReport {
+  ok: boolean;
+  steps: {
+    step: string;
+    state: string;
+    code: string;
+    message: string;
+    remediation?: string;
+    diagnostics?: { code: string; message: string; remediation: string }[];
+  }[];
 }
-
-async function directBackend(flags: StoreFlags & ClientFlags): Promise<Backend> {
-  const ctx = await openContext(flags);
-  // Resolved on first use, so that --whoami works before any organization exists.
-  let org: Promise<string> | undefined;
-  const orgId = () => (org ??= orgOf(ctx, flags.org));
-  // Working on the data directory is an administrator's act; the audit log names it as such.
-  const actor = async (): Promise<Actor> => ({ orgId: await orgId(), userId: null, actor: 'cli (local)' });
-  return {
-    list: async () => ctx.accounts.list(await orgId()),
-    get: async (id) => ctx.accounts.get(await orgId(), id),
-    create: async (body) => (await ctx.accounts.create(await actor(), body)).account,
-    update: async (id, body) => (await ctx.accounts.update(await actor(), id, body)).account,
-    validate: async (id) => ctx.accounts.validate(await orgId(), id, undefined, { routine: false }),
-    remove: async (id) => {
-      await ctx.accounts.remove(await actor(), id, { confirm: true });
-    },
-    members: async (id) => ctx.accounts.members(await orgId(), id),
-    setup: async (q) => ctx.accounts.setup(await orgId(), q),
-    rotate: async () => ctx.accounts.rotateExternalId(await actor()),
-    whoami: () => ctx.aws.hostIdentity(),
-    close: () => ctx.close(),
-  };
-}
+type AccountBody = Record<string, unknown>;
 
 /** The account a person named (Cloudtally ID, AWS account ID or name), by the rule the MCP tools use too. */
 async function accountIdOf(b: Backend, ref: string): Promise<string> {
@@ -123,11 +73,6 @@ async function accountIdOf(b: Backend, ref: string): Promise<string> {
   const m = matchAccount(await b.list(), ref, 'See `cloudtally accounts list`.');
   if (m.found) return m.id;
   throw m.reason === 'none' ? new MessageNotFoundError(m.message) : new InputError('account', m.message);
-}
-
-async function backendFor(flags: StoreFlags & ClientFlags): Promise<Backend> {
-  const client = clientFromEnv(flags);
-  return client ? apiBackend(client) : directBackend(flags);
 }
 
 async function withBackend<T>(flags: StoreFlags & ClientFlags, fn: (b: Backend) => Promise<T>): Promise<T> {
@@ -426,7 +371,7 @@ export function registerAccountCommands(program: Command): void {
       await withBackend(flags, async (b) => {
         const { validation } = await b.validate(await accountIdOf(b, ref));
         if (flags.json) printJson(validation);
-        else printValidation(validation);
+        else if (validation) printValidation(validation);
         reportOutcome(validation);
       });
     }),
@@ -546,7 +491,7 @@ export function registerAccountCommands(program: Command): void {
             roleName: flags.roleName,
           });
           if (flags.cloudformation) {
-            const t = info.cloudFormation[flags.cloudformation as keyof SetupInfo['cloudFormation']];
+            const t = info.cloudFormation[flags.cloudformation as keyof typeof info.cloudFormation];
             if (!t)
               throw new InputError(
                 'cloudformation',

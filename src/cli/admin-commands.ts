@@ -8,14 +8,14 @@ import { ROLES, type Role } from '../auth/permissions.js';
 import { InputError } from '../lib/errors.js';
 import { migrate } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
-import type { ApiClient } from './client.js';
+import type { CloudtallyClient } from '../api-client/client.js';
+import { connect, ok, serverOf, withApi } from './client.js';
 import {
   action,
   configFrom,
   printJson,
   printTable,
   promptHidden,
-  serverClient,
   withClientFlags,
   withContext,
   withStoreFlags,
@@ -25,14 +25,14 @@ import {
 
 type Flags = StoreFlags & ClientFlags;
 
-interface Me {
-  user: { id: string; email: string };
-  organization: { id: string; name: string };
+/** The API through a running server, or undefined when the command works on the database. */
+async function serverApi(flags: Flags): Promise<CloudtallyClient | undefined> {
+  return serverOf(flags) ? (await connect(flags)).api : undefined;
 }
 
 /** In client mode the token decides the organization and the user; flags that name others are a mistake. */
-async function checkClientIdentity(client: ApiClient, flags: { org?: string; email?: string }): Promise<Me> {
-  const me = await client.get<Me>('/api/v1/auth/me');
+async function checkClientIdentity(client: CloudtallyClient, flags: { org?: string; email?: string }) {
+  const me = await ok(client.GET('/api/v1/auth/me'));
   if (flags.org !== undefined && flags.org !== me.organization.name) {
     throw new InputError(
       'org',
@@ -149,7 +149,7 @@ function registerUserCommands(program: Command): void {
         if (!ROLES.includes(flags.role as Role))
           throw new InputError('role', `--role must be one of ${ROLES.join(', ')}`);
         const role = flags.role as Role;
-        const client = serverClient(flags);
+        const client = await serverApi(flags);
         if (client) {
           if (flags.admin)
             throw new InputError(
@@ -158,13 +158,17 @@ function registerUserCommands(program: Command): void {
             );
           const me = await checkClientIdentity(client, { org: flags.org });
           const { password, generated } = await initialPassword(flags.password);
-          const member = await client.post<MemberView>('/api/v1/members', {
-            email: flags.email,
-            role,
-            password,
-            ...(flags.name ? { name: flags.name } : {}),
-            ...(flags.manageCloudCredentials ? { manageCloudCredentials: true } : {}),
-          });
+          const member = await ok(
+            client.POST('/api/v1/members', {
+              body: {
+                email: flags.email,
+                role,
+                password,
+                ...(flags.name ? { name: flags.name } : {}),
+                ...(flags.manageCloudCredentials ? { manageCloudCredentials: true } : {}),
+              },
+            }),
+          );
           // Through the API it is not known whether the user is new; an existing user keeps their password, and
           // joins once they accept (a new one: by signing in with this password).
           if (flags.json)
@@ -223,18 +227,16 @@ function registerUserCommands(program: Command): void {
     ),
   ).action(
     action(async (flags: Flags & { org?: string; json?: boolean }) => {
-      const client = serverClient(flags);
-      if (client) {
-        await checkClientIdentity(client, { org: flags.org });
-        printMembers((await client.get<{ items: MemberView[] }>('/api/v1/members')).items, flags.json);
+      if (serverOf(flags)) {
+        await withApi(flags, async ({ api }) => {
+          await checkClientIdentity(api, { org: flags.org });
+          printMembers((await ok(api.GET('/api/v1/members'))).items, flags.json);
+        });
         return;
       }
-      const orgName = requireFlag(flags.org, '--org', DIRECT);
-      await withContext(flags, async (ctx) => {
-        const org = (await ctx.auth.allOrganizations()).find((o) => o.name === orgName);
-        if (!org) throw new InputError('org', `No organization named "${orgName}"`);
-        printMembers(await ctx.auth.listMembers(org.id), flags.json);
-      });
+      const org = requireFlag(flags.org, '--org', DIRECT);
+      const { items } = await withApi({ ...flags, org }, ({ api }) => ok(api.GET('/api/v1/members')));
+      printMembers(items, flags.json);
     }),
   );
 }
@@ -254,18 +256,14 @@ function registerTokenCommands(program: Command): void {
     ),
   ).action(
     action(async (flags: Flags & { email?: string; name: string; org?: string }) => {
-      const client = serverClient(flags);
-      if (client) {
-        await checkClientIdentity(client, flags);
-        const created = await client.post<{ token: string }>('/api/v1/tokens', { name: flags.name });
-        process.stdout.write(`${created.token}\n`);
-        return;
-      }
-      const email = requireFlag(flags.email, '--email', DIRECT);
-      await withContext(flags, async (ctx) => {
-        const token = await ctx.auth.createTokenForEmail(email, flags.name, flags.org);
-        process.stdout.write(`${token.token}\n`);
+      // On the database the token is created as the user it is for; through a server, as the token's own user.
+      const server = serverOf(flags);
+      const as = server ? undefined : requireFlag(flags.email, '--email', DIRECT);
+      const created = await withApi({ ...flags, as }, async ({ api }) => {
+        if (server) await checkClientIdentity(api, flags);
+        return ok(api.POST('/api/v1/tokens', { body: { name: flags.name } }));
       });
+      process.stdout.write(`${created.token}\n`);
     }),
   );
 
@@ -280,19 +278,13 @@ function registerTokenCommands(program: Command): void {
     ),
   ).action(
     action(async (flags: Flags & { email?: string; org?: string; json?: boolean }) => {
-      const client = serverClient(flags);
-      if (client) {
-        await checkClientIdentity(client, flags);
-        printTokens((await client.get<{ items: TokenView[] }>('/api/v1/tokens')).items, flags.json);
-        return;
-      }
-      const email = requireFlag(flags.email, '--email', DIRECT);
-      await withContext(flags, async (ctx) => {
-        printTokens(
-          await ctx.auth.listTokens(await ctx.auth.principalForEmail(email, flags.org)),
-          flags.json,
-        );
+      const server = serverOf(flags);
+      const as = server ? undefined : requireFlag(flags.email, '--email', DIRECT);
+      const { items } = await withApi({ ...flags, as }, async ({ api }) => {
+        if (server) await checkClientIdentity(api, flags);
+        return ok(api.GET('/api/v1/tokens'));
       });
+      printTokens(items, flags.json);
     }),
   );
 
@@ -307,15 +299,10 @@ function registerTokenCommands(program: Command): void {
     ),
   ).action(
     action(async (id: string, flags: Flags & { email?: string; org?: string }) => {
-      const client = serverClient(flags);
-      if (client) {
-        await client.delete(`/api/v1/tokens/${encodeURIComponent(id)}`);
-      } else {
-        const email = requireFlag(flags.email, '--email', DIRECT);
-        await withContext(flags, async (ctx) => {
-          await ctx.auth.revokeToken(await ctx.auth.principalForEmail(email, flags.org), id);
-        });
-      }
+      const as = serverOf(flags) ? undefined : requireFlag(flags.email, '--email', DIRECT);
+      await withApi({ ...flags, as }, ({ api }) =>
+        ok(api.DELETE('/api/v1/tokens/{id}', { params: { path: { id } } })),
+      );
       process.stdout.write(`revoked ${id}\n`);
     }),
   );

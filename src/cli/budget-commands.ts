@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
-import type { BudgetWithStatus } from '../budgets/budget-service.js';
-import type { PeriodSpend } from '../budgets/budget-evaluation.js';
+import type { CloudtallyClient, JsonBody, Schemas } from '../api-client/client.js';
 import { InputError } from '../lib/errors.js';
-import { action, orgOptions, printJson, printTable, withOrg, type OrgFlags } from './common.js';
-import { principalFor } from './recommendation-commands.js';
+import { ok, requireActor, withApi } from './client.js';
+import { action, orgOptions, printJson, printTable, type OrgFlags } from './common.js';
 
-type BudgetView = Omit<BudgetWithStatus, 'orgId'>;
-type BudgetDetail = BudgetView & { history: PeriodSpend[] };
+/** A budget's ID from its ID or name, as `budgets show` and `budgets delete` take it. */
+async function budgetIdOf(api: CloudtallyClient, idOrName: string): Promise<string> {
+  const { items } = await ok(api.GET('/api/v1/budgets'));
+  return items.find((x) => x.id === idOrName || x.name === idOrName)?.id ?? idOrName;
+}
 
 interface ActFlags extends OrgFlags {
   as?: string;
@@ -36,7 +38,7 @@ function parseThreshold(text: string): { kind: string; percent: number } {
   return { kind: m[1], percent: Number(m[2]) };
 }
 
-function printOne(b: BudgetDetail): void {
+function printOne(b: Schemas['BudgetDetail']): void {
   const s = b.status;
   const lines = [
     `${b.name} (${b.id})`,
@@ -66,11 +68,7 @@ export function registerBudgetCommands(program: Command): void {
     budgets.command('list', { isDefault: true }).description('Budgets with spend and forecast'),
   ).action(
     action(async (flags: OrgFlags) => {
-      const answer = await withOrg<{ items: BudgetView[] }>(
-        flags,
-        (client) => client.get('/api/v1/budgets'),
-        async (ctx, orgId) => ({ items: await ctx.budgets.list(orgId) }),
-      );
+      const answer = await withApi(flags, ({ api }) => ok(api.GET('/api/v1/budgets')));
       if (flags.json) return printJson(answer);
       if (answer.items.length === 0) {
         process.stdout.write(
@@ -97,15 +95,10 @@ export function registerBudgetCommands(program: Command): void {
     budgets.command('show <idOrName>').description('One budget: status, thresholds, history'),
   ).action(
     action(async (idOrName: string, flags: OrgFlags) => {
-      const b = await withOrg<BudgetDetail>(
-        flags,
-        async (client) => {
-          const all = await client.get<{ items: BudgetView[] }>('/api/v1/budgets');
-          const id = all.items.find((x) => x.id === idOrName || x.name === idOrName)?.id ?? idOrName;
-          return client.get(`/api/v1/budgets/${encodeURIComponent(id)}`);
-        },
-        async (ctx, orgId) => ctx.budgets.get(orgId, (await ctx.budgets.resolve(orgId, idOrName)).id),
-      );
+      const b = await withApi(flags, async ({ api }) => {
+        const id = await budgetIdOf(api, idOrName);
+        return ok(api.GET('/api/v1/budgets/{id}', { params: { path: { id } } }));
+      });
       if (flags.json) printJson(b);
       else printOne(b);
     }),
@@ -140,12 +133,12 @@ export function registerBudgetCommands(program: Command): void {
         ...(flags.threshold.length ? { thresholds: flags.threshold.map(parseThreshold) } : {}),
         ...(flags.start ? { startDate: flags.start } : {}),
         ...(flags.end ? { endDate: flags.end } : {}),
-      };
-      const b = await withOrg<BudgetView>(
-        flags,
-        (client) => client.post('/api/v1/budgets', body),
-        async (ctx, orgId) => ctx.budgets.create(await principalFor(ctx, orgId, flags.as), body),
-      );
+        // The API checks the period, basis and thresholds and names the field that is wrong.
+      } as JsonBody<'/api/v1/budgets', 'post'>;
+      const b = await withApi(flags, (conn) => {
+        requireActor(conn, flags);
+        return ok(conn.api.POST('/api/v1/budgets', { body }));
+      });
       if (flags.json) printJson(b);
       else process.stdout.write(`created budget ${b.id} (${b.name}): ${b.status.percentUsed}% used\n`);
     }),
@@ -158,20 +151,12 @@ export function registerBudgetCommands(program: Command): void {
       .option('--as <email>', 'who acts, when working on the data directory without a server'),
   ).action(
     action(async (idOrName: string, flags: ActFlags) => {
-      const id = await withOrg<string>(
-        flags,
-        async (client) => {
-          const all = await client.get<{ items: BudgetView[] }>('/api/v1/budgets');
-          const found = all.items.find((x) => x.id === idOrName || x.name === idOrName)?.id ?? idOrName;
-          await client.delete(`/api/v1/budgets/${encodeURIComponent(found)}`);
-          return found;
-        },
-        async (ctx, orgId) => {
-          const b = await ctx.budgets.resolve(orgId, idOrName);
-          await ctx.budgets.remove(await principalFor(ctx, orgId, flags.as), b.id);
-          return b.id;
-        },
-      );
+      const id = await withApi(flags, async (conn) => {
+        requireActor(conn, flags);
+        const found = await budgetIdOf(conn.api, idOrName);
+        await ok(conn.api.DELETE('/api/v1/budgets/{id}', { params: { path: { id: found } } }));
+        return found;
+      });
       if (flags.json) printJson({ id, removed: true });
       else process.stdout.write(`removed budget ${id}\n`);
     }),

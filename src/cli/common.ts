@@ -3,8 +3,9 @@ import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { AppContext } from '../app/context.js';
 import { loadConfig, type Config } from '../config/config.js';
-import { AppError, ERROR_MAP, errorKind, InputError, NotFoundError } from '../lib/errors.js';
-import { clientFromEnv, type ApiClient } from './client.js';
+import { ApiCallError } from '../api-client/client.js';
+import { AppError, ERROR_MAP, errorKind, InputError } from '../lib/errors.js';
+import { toAppError } from './client.js';
 
 export { printTable } from './output.js';
 
@@ -36,15 +37,6 @@ export function withClientFlags(cmd: Command): Command {
     .option('--token <token>', 'API token for --url (default CLOUDTALLY_TOKEN)');
 }
 
-/**
- * The API client when the command should go through a running server: a URL is given (flag or CLOUDTALLY_URL)
- * and the command was not pointed at a database with --data-dir or --database-url.
- */
-export function serverClient(flags: StoreFlags & ClientFlags): ApiClient | undefined {
-  if (flags.dataDir !== undefined || flags.databaseUrl !== undefined) return undefined;
-  return clientFromEnv(flags);
-}
-
 const STORE_FLAG_KEYS = ['dataDir', 'databaseUrl', 'logLevel'] as const;
 
 /** The configuration from the store flags of a command plus any settings the command passes explicitly. */
@@ -74,38 +66,6 @@ export interface OrgFlags extends StoreFlags {
   token?: string;
   org?: string;
   json?: boolean;
-}
-
-/**
- * Runs against the server when CLOUDTALLY_URL (or --url) is set, else directly against the data directory for one
- * organization (the only one, or the one named by --org).
- */
-export async function withOrg<T>(
-  flags: OrgFlags,
-  viaApi: (client: ApiClient) => Promise<T>,
-  direct: (ctx: AppContext, orgId: string) => Promise<T>,
-): Promise<T> {
-  const client = clientFromEnv({ url: flags.url, token: flags.token });
-  if (client) return viaApi(client);
-  const ctx = await openContext(flags);
-  try {
-    const orgs = await ctx.auth.allOrganizations();
-    const org = flags.org
-      ? orgs.find((o) => o.name === flags.org || o.id === flags.org)
-      : orgs.length === 1
-        ? orgs[0]
-        : undefined;
-    if (!org) {
-      if (flags.org) throw new NotFoundError('Organization', flags.org);
-      throw new InputError(
-        'org',
-        `There are ${orgs.length} organizations here; name one with --org (${orgs.map((o) => o.name).join(', ') || 'none yet'}).`,
-      );
-    }
-    return await direct(ctx, org.id);
-  } finally {
-    await ctx.close();
-  }
 }
 
 export function orgOptions(cmd: Command): Command {
@@ -156,7 +116,9 @@ export function action<A extends unknown[]>(
   return async (...args: A) => {
     try {
       await fn(...args);
-    } catch (err) {
+    } catch (thrown) {
+      // An API answer other than 2xx becomes the error it stands for, with that error's exit code.
+      const err = thrown instanceof ApiCallError ? toAppError(thrown) : thrown;
       const kind = errorKind(err);
       const message = err instanceof AppError || err instanceof Error ? err.message : String(err);
       process.stderr.write(`error: ${message}\n`);

@@ -1,22 +1,11 @@
-import { copyFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { CostAnomaly } from '../costs/anomalies.js';
-import type { CostAnswer } from '../costs/cost-answer.js';
+import { apiCallError, type Schemas } from '../api-client/client.js';
 import { anomaliesCsv, costAnswerCsv, forecastCsv } from '../costs/cost-csv.js';
-import { COST_BASES, parseCostQuery, parseFilters, type CostBasis } from '../costs/cost-query.js';
-import type { ForecastAnswer, SummaryAnswer } from '../costs/cost-service.js';
+import { COST_BASES, type CostBasis } from '../costs/cost-query.js';
 import { isoDate, monthStart } from '../lib/dates.js';
 import { InputError } from '../lib/errors.js';
-import { pathWithQuery, type QueryParams } from '../mcp/api-caller.js';
-import {
-  action,
-  orgOptions,
-  printJson,
-  printTable,
-  withOrg,
-  withStoreFlags,
-  type OrgFlags,
-} from './common.js';
+import { ok, withApi } from './client.js';
+import { action, orgOptions, printJson, printTable, withStoreFlags, type OrgFlags } from './common.js';
 
 interface Flags extends OrgFlags {
   csv?: boolean;
@@ -34,7 +23,7 @@ function costOptions(cmd: Command): Command {
   return orgOptions(cmd).option('--csv', 'print CSV');
 }
 
-function printCosts(a: CostAnswer): void {
+function printCosts(a: Schemas['CostAnswer']): void {
   process.stdout.write(
     `Total ${a.total.toFixed(2)} ${a.currency} (${a.basis}, ${a.from} to ${a.to} inclusive, ${a.groupCount} group${a.groupCount === 1 ? '' : 's'})\n`,
   );
@@ -106,11 +95,8 @@ export function registerCostCommands(program: Command): void {
         };
         if (!['day', 'month'].includes(input.granularity))
           throw new InputError('granularity', '--granularity must be day or month');
-        const query = parseCostQuery(input, today);
-        const answer = await withOrg(
-          flags,
-          (client) => client.get<CostAnswer>(pathWithQuery('/api/v1/costs', input as QueryParams)),
-          (ctx, orgId) => ctx.costs.query(orgId, query),
+        const answer = await withApi(flags, ({ api }) =>
+          ok(api.GET('/api/v1/costs', { params: { query: input } })),
         );
         if (flags.json) printJson(answer);
         else if (flags.csv) process.stdout.write(costAnswerCsv(answer));
@@ -127,10 +113,8 @@ export function registerCostCommands(program: Command): void {
   ).action(
     action(async (flags: Flags & { basis: string }) => {
       const basis = checkBasis(flags.basis);
-      const s = await withOrg<SummaryAnswer>(
-        flags,
-        (client) => client.get('/api/v1/costs/summary', { basis }),
-        (ctx, orgId) => ctx.costs.summary(orgId, { basis }),
+      const s = await withApi(flags, ({ api }) =>
+        ok(api.GET('/api/v1/costs/summary', { params: { query: { basis } } })),
       );
       if (flags.json) return printJson(s);
       printTable(
@@ -171,23 +155,12 @@ export function registerCostCommands(program: Command): void {
       async (flags: Flags & { basis: string; months: string; filter?: string[]; exclude?: string[] }) => {
         const basis = checkBasis(flags.basis);
         const months = Number(flags.months);
-        const f = await withOrg<ForecastAnswer>(
-          flags,
-          (client) =>
-            client.get(
-              pathWithQuery('/api/v1/costs/forecast', {
-                basis,
-                months,
-                filter: flags.filter,
-                exclude: flags.exclude,
-              }),
-            ),
-          (ctx, orgId) =>
-            ctx.costs.forecast(orgId, {
-              basis,
-              months,
-              filters: parseFilters(flags.filter ?? [], flags.exclude ?? []),
+        const f = await withApi(flags, ({ api }) =>
+          ok(
+            api.GET('/api/v1/costs/forecast', {
+              params: { query: { basis, months, filter: flags.filter, exclude: flags.exclude } },
             }),
+          ),
         );
         if (flags.json) return printJson(f);
         if (flags.csv) return void process.stdout.write(forecastCsv(f));
@@ -217,10 +190,8 @@ export function registerCostCommands(program: Command): void {
   ).action(
     action(async (flags: Flags & { from?: string; to?: string; limit: string }) => {
       const q = { from: flags.from, to: flags.to, limit: Number(flags.limit) };
-      const items = await withOrg<CostAnomaly[]>(
-        flags,
-        async (client) => (await client.get<{ items: CostAnomaly[] }>('/api/v1/costs/anomalies', q)).items,
-        (ctx, orgId) => ctx.costs.listAnomalies(orgId, q),
+      const { items } = await withApi(flags, ({ api }) =>
+        ok(api.GET('/api/v1/costs/anomalies', { params: { query: q } })),
       );
       if (flags.json) return printJson({ items });
       if (flags.csv) return void process.stdout.write(anomaliesCsv(items));
@@ -267,35 +238,21 @@ export function registerCostCommands(program: Command): void {
         if (flags.format !== 'csv' && flags.format !== 'parquet')
           throw new InputError('format', '--format must be csv or parquet');
         const format = flags.format;
-        await withOrg(
-          flags,
-          async (client) => {
-            const res = await client.raw(
-              pathWithQuery('/api/v1/costs/line-items/export', {
-                from: flags.from,
-                to: flags.to,
-                format,
-                filter: flags.filter,
-                exclude: flags.exclude,
-              }),
-            );
-            const { writeFile } = await import('node:fs/promises');
-            await writeFile(flags.out, Buffer.from(await res.arrayBuffer()));
-          },
-          async (ctx, orgId) => {
-            const file = await ctx.costs.exportLineItems(orgId, {
-              from: flags.from,
-              to: flags.to,
-              format,
-              filters: parseFilters(flags.filter ?? [], flags.exclude ?? []),
-            });
-            try {
-              copyFileSync(file.path, flags.out);
-            } finally {
-              file.cleanup();
-            }
-          },
-        );
+        await withApi(flags, async ({ api }) => {
+          const { response, error } = await api.GET('/api/v1/costs/line-items/export', {
+            params: {
+              query: { from: flags.from, to: flags.to, format, filter: flags.filter, exclude: flags.exclude },
+            },
+            parseAs: 'stream',
+          });
+          if (!response.ok || !response.body) throw apiCallError(response, error);
+          const [{ createWriteStream }, { pipeline }, { Readable }] = await Promise.all([
+            import('node:fs'),
+            import('node:stream/promises'),
+            import('node:stream'),
+          ]);
+          await pipeline(Readable.fromWeb(response.body as never), createWriteStream(flags.out));
+        });
         process.stderr.write(`wrote ${flags.out}\n`);
       },
     ),

@@ -1,38 +1,17 @@
 import type { Command } from 'commander';
-import type { AuthService } from '../auth/auth-service.js';
-import type { Principal } from '../auth/permissions.js';
-import { InputError, NotFoundError } from '../lib/errors.js';
+import { InputError } from '../lib/errors.js';
 import {
   RECOMMENDATION_STATES,
   type RecommendationFilters,
   type RecommendationView,
-  type SavingsTotals,
 } from '../recommendations/recommendation-store.js';
-import { isRuleName, RULE_NAMES } from '../recommendations/settings.js';
-import { action, orgOptions, printJson, printTable, withOrg, type OrgFlags } from './common.js';
+import { isRuleName, RULE_NAMES, type RuleName } from '../recommendations/settings.js';
+import { ok, requireActor, withApi } from './client.js';
+import { action, orgOptions, printJson, printTable, type OrgFlags } from './common.js';
 import { accountFilter } from './resource-commands.js';
 
 interface ActFlags extends OrgFlags {
   as?: string;
-}
-
-type ListAnswer = { items: RecommendationView[]; total: number; totals: SavingsTotals };
-
-/** Acting on the data directory directly: the member named by --as is the one audited. */
-export async function principalFor(
-  ctx: { auth: Pick<AuthService, 'memberByEmail'> },
-  orgId: string,
-  email: string | undefined,
-): Promise<Principal> {
-  if (!email) {
-    throw new InputError(
-      'as',
-      'Without a server (CLOUDTALLY_URL), say who acts with --as EMAIL (a member of the organization)',
-    );
-  }
-  const m = await ctx.auth.memberByEmail(orgId, email);
-  if (!m) throw new NotFoundError('Member', email);
-  return { ...m, orgId, via: 'token' };
 }
 
 function printOne(r: RecommendationView): void {
@@ -94,18 +73,16 @@ export function registerRecommendationCommands(program: Command): void {
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
           throw new InputError('limit', '--limit must be a whole number from 1 to 1000');
         }
-        const filters: RecommendationFilters = {
-          state: state as RecommendationFilters['state'],
-          rule: flags.rule,
+        const filters = {
+          state: state as NonNullable<RecommendationFilters['state']>,
+          rule: flags.rule as RuleName | undefined,
           ...accountFilter(flags.account),
           region: flags.region,
           minSavings,
           limit,
         };
-        const answer = await withOrg<ListAnswer>(
-          flags,
-          (client) => client.get('/api/v1/recommendations', { ...filters }),
-          (ctx, orgId) => ctx.recommendations.list(orgId, filters),
+        const answer = await withApi(flags, ({ api }) =>
+          ok(api.GET('/api/v1/recommendations', { params: { query: filters } })),
         );
         if (flags.json) return printJson(answer);
         printTable(
@@ -137,10 +114,8 @@ export function registerRecommendationCommands(program: Command): void {
 
   orgOptions(recs.command('show <id>').description('One recommendation with its reason and action')).action(
     action(async (id: string, flags: OrgFlags) => {
-      const r = await withOrg<RecommendationView>(
-        flags,
-        (client) => client.get(`/api/v1/recommendations/${encodeURIComponent(id)}`),
-        (ctx, orgId) => ctx.recommendations.get(orgId, id),
+      const r = await withApi(flags, ({ api }) =>
+        ok(api.GET('/api/v1/recommendations/{id}', { params: { path: { id } } })),
       );
       if (flags.json) printJson(r);
       else printOne(r);
@@ -157,13 +132,15 @@ export function registerRecommendationCommands(program: Command): void {
       .requiredOption('--reason <text>', 'why it does not apply'),
   ).action(
     action(async (id: string, flags: ActFlags & { reason: string }) => {
-      const r = await withOrg<RecommendationView>(
-        flags,
-        (client) =>
-          client.post(`/api/v1/recommendations/${encodeURIComponent(id)}/dismiss`, { reason: flags.reason }),
-        async (ctx, orgId) =>
-          ctx.recommendations.dismiss(await principalFor(ctx, orgId, flags.as), id, { reason: flags.reason }),
-      );
+      const r = await withApi(flags, (conn) => {
+        requireActor(conn, flags);
+        return ok(
+          conn.api.POST('/api/v1/recommendations/{id}/dismiss', {
+            params: { path: { id } },
+            body: { reason: flags.reason },
+          }),
+        );
+      });
       if (flags.json) printJson(r);
       else process.stdout.write(`dismissed ${r.id} (${r.rule} ${r.resourceId})\n`);
     }),
@@ -178,11 +155,10 @@ export function registerRecommendationCommands(program: Command): void {
   ).action(
     action(async (id: string, flags: ActFlags & { until: string; reason?: string }) => {
       const body = { until: flags.until, reason: flags.reason };
-      const r = await withOrg<RecommendationView>(
-        flags,
-        (client) => client.post(`/api/v1/recommendations/${encodeURIComponent(id)}/snooze`, body),
-        async (ctx, orgId) => ctx.recommendations.snooze(await principalFor(ctx, orgId, flags.as), id, body),
-      );
+      const r = await withApi(flags, (conn) => {
+        requireActor(conn, flags);
+        return ok(conn.api.POST('/api/v1/recommendations/{id}/snooze', { params: { path: { id } }, body }));
+      });
       if (flags.json) printJson(r);
       else process.stdout.write(`snoozed ${r.id} until ${r.snoozedUntil ?? flags.until}\n`);
     }),
@@ -190,11 +166,10 @@ export function registerRecommendationCommands(program: Command): void {
 
   actOptions(recs.command('reopen <id>').description('Undo a dismissal or snooze')).action(
     action(async (id: string, flags: ActFlags) => {
-      const r = await withOrg<RecommendationView>(
-        flags,
-        (client) => client.post(`/api/v1/recommendations/${encodeURIComponent(id)}/reopen`),
-        async (ctx, orgId) => ctx.recommendations.reopen(await principalFor(ctx, orgId, flags.as), id),
-      );
+      const r = await withApi(flags, (conn) => {
+        requireActor(conn, flags);
+        return ok(conn.api.POST('/api/v1/recommendations/{id}/reopen', { params: { path: { id } } }));
+      });
       if (flags.json) printJson(r);
       else process.stdout.write(`reopened ${r.id} (${r.state})\n`);
     }),
@@ -202,11 +177,7 @@ export function registerRecommendationCommands(program: Command): void {
 
   orgOptions(recs.command('settings').description('The thresholds each rule uses')).action(
     action(async (flags: OrgFlags) => {
-      const answer = await withOrg<{ settings: Record<string, Record<string, unknown>> }>(
-        flags,
-        (client) => client.get('/api/v1/recommendations/settings'),
-        (ctx, orgId) => ctx.recommendations.getSettings(orgId),
-      );
+      const answer = await withApi(flags, ({ api }) => ok(api.GET('/api/v1/recommendations/settings')));
       if (flags.json) return printJson(answer);
       printTable(
         Object.entries(answer.settings).map(([rule, s]) => ({

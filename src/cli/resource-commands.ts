@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { RESOURCE_TYPES, type ResourceType } from '../inventory/inventory-types.js';
-import type { ResourceFilters, ResourceView } from '../inventory/resource-query.js';
-import type { ScanStatus } from '../inventory/resource-store.js';
+import type { ResourceFilters } from '../inventory/resource-query.js';
 import { InputError } from '../lib/errors.js';
-import { action, orgOptions, printJson, printTable, withOrg, type OrgFlags } from './common.js';
+import { ok, withApi } from './client.js';
+import { action, orgOptions, printJson, printTable, type OrgFlags } from './common.js';
 
 /** `--account` takes an AWS account ID (12 digits) or a Cloudtally cloud account ID. */
 export function accountFilter(account: string | undefined): {
@@ -33,8 +33,6 @@ interface ListFlags extends OrgFlags {
   sort?: string;
   limit?: string;
 }
-
-type ResourceList = { items: ResourceView[]; total: number; totalBilledCost: number };
 
 function money(x: number | undefined): string {
   return x === undefined ? '' : x.toFixed(2);
@@ -79,14 +77,12 @@ export function registerResourceCommands(program: Command): void {
         sort: flags.sort as ResourceFilters['sort'],
         limit: positiveInt(flags.limit, 'limit', 100),
       };
-      const result = await withOrg<ResourceList>(
-        flags,
-        (client) =>
-          client.get('/api/v1/resources', {
-            ...filters,
-            includeGone: filters.includeGone ? 'true' : undefined,
+      const result = await withApi(flags, ({ api }) =>
+        ok(
+          api.GET('/api/v1/resources', {
+            params: { query: { ...filters, includeGone: filters.includeGone ? 'true' : undefined } },
           }),
-        (ctx, orgId) => ctx.inventory.list(orgId, filters),
+        ),
       );
       if (flags.json) return printJson(result);
       printTable(
@@ -113,15 +109,12 @@ export function registerResourceCommands(program: Command): void {
       .description('How the last inventory scan of a cloud account went, per region and resource kind'),
   ).action(
     action(async (cloudAccountId: string, flags: OrgFlags) => {
-      const items = await withOrg<ScanStatus[]>(
-        flags,
-        async (client) =>
-          (
-            await client.get<{ items: ScanStatus[] }>(
-              `/api/v1/cloud-accounts/${encodeURIComponent(cloudAccountId)}/inventory-status`,
-            )
-          ).items,
-        (ctx, orgId) => ctx.inventory.scanStatus(orgId, cloudAccountId),
+      const { items } = await withApi(flags, ({ api }) =>
+        ok(
+          api.GET('/api/v1/cloud-accounts/{id}/inventory-status', {
+            params: { path: { id: cloudAccountId } },
+          }),
+        ),
       );
       if (flags.json) return printJson({ items });
       printTable(

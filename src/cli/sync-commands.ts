@@ -1,94 +1,63 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../app/context.js';
 import { ConflictError, ConnectionError, NotFoundError, type Diagnostic } from '../lib/errors.js';
-import { STAGE_NAMES, type SyncRun } from '../sync/sync-types.js';
-import { clientFromEnv, type ApiClient } from './client.js';
-import { action, openContext, printJson, printTable, withStoreFlags, type StoreFlags } from './common.js';
+import { STAGE_NAMES } from '../sync/sync-types.js';
+import { connect, ok } from './client.js';
+import { action, printJson, printTable, withStoreFlags, type StoreFlags } from './common.js';
 
 interface ClientFlags {
   url?: string;
   token?: string;
 }
 
-type RunView = Pick<SyncRun, 'id' | 'cloudAccountId' | 'state' | 'stage' | 'progress' | 'stages' | 'error'> &
-  Partial<Pick<SyncRun, 'trigger' | 'queuedAt' | 'startedAt' | 'finishedAt'>>;
+/** The commands' requests: through a running server (CLOUDTALLY_URL) or the app in-process on the store. */
+type Backend = Awaited<ReturnType<typeof backendFor>>;
+type RunView = Awaited<ReturnType<Backend['get']>>;
 
 const FINISHED = ['succeeded', 'partial', 'failed', 'cancelled', 'interrupted'];
 
-/** Where the commands send their work: a running server (CLOUDTALLY_URL) or the store itself. */
-interface Backend {
-  trigger(accountId: string): Promise<{ run: RunView; joined: boolean }>;
-  get(runId: string): Promise<RunView>;
-  history(accountId: string, limit: number): Promise<RunView[]>;
-  cancel(runId: string): Promise<RunView>;
-  close(): Promise<void>;
-  /** Direct mode on the embedded engine: nobody else runs the queue, so this process must. */
-  runLocally?(): Promise<void>;
-}
-
-function apiBackend(client: ApiClient): Backend {
-  const enc = encodeURIComponent;
-  return {
-    async trigger(accountId) {
-      const body = await client.post<RunView & { joined: boolean }>(
-        `/api/v1/cloud-accounts/${enc(accountId)}/sync`,
-      );
-      return { run: body, joined: body.joined };
-    },
-    get: (runId) => client.get<RunView>(`/api/v1/sync-runs/${enc(runId)}`),
-    async history(accountId, limit) {
-      const body = await client.get<{ items: RunView[] }>(
-        `/api/v1/cloud-accounts/${enc(accountId)}/sync-runs`,
-        {
-          limit,
-        },
-      );
-      return body.items;
-    },
-    cancel: (runId) => client.post<RunView>(`/api/v1/sync-runs/${enc(runId)}/cancel`),
-    close: async () => undefined,
-  };
-}
-
+/** The org of an account or a run: on a data directory that holds several, the one the command acts in. */
 async function orgOf(ctx: AppContext, table: 'cloud_accounts' | 'sync_runs', id: string): Promise<string> {
   const rows = await ctx.store.query<{ org_id: string }>(`SELECT org_id FROM ${table} WHERE id = $1`, [id]);
   if (!rows[0]) throw new NotFoundError(table === 'cloud_accounts' ? 'Cloud account' : 'Sync run', id);
   return rows[0].org_id;
 }
 
-async function directBackend(flags: StoreFlags): Promise<Backend> {
-  const ctx = await openContext(flags);
+async function backendFor(
+  flags: StoreFlags & ClientFlags,
+  about: { table: 'cloud_accounts' | 'sync_runs'; id: string },
+) {
+  const { api, local, close } = await connect({
+    ...flags,
+    orgOf: (ctx) => orgOf(ctx, about.table, about.id),
+  });
   return {
-    async trigger(accountId) {
-      return ctx.sync.trigger({
-        orgId: await orgOf(ctx, 'cloud_accounts', accountId),
-        accountId,
-        trigger: 'manual',
-      });
+    async trigger(id: string) {
+      const body = await ok(api.POST('/api/v1/cloud-accounts/{id}/sync', { params: { path: { id } } }));
+      return { run: body, joined: body.joined };
     },
-    async get(runId) {
-      return ctx.sync.getRun(await orgOf(ctx, 'sync_runs', runId), runId);
+    get: (id: string) => ok(api.GET('/api/v1/sync-runs/{id}', { params: { path: { id } } })),
+    async history(id: string, limit: number) {
+      const body = await ok(
+        api.GET('/api/v1/cloud-accounts/{id}/sync-runs', { params: { path: { id }, query: { limit } } }),
+      );
+      return body.items;
     },
-    async history(accountId, limit) {
-      return ctx.sync.listRuns(await orgOf(ctx, 'cloud_accounts', accountId), accountId, { limit });
-    },
-    async cancel(runId) {
-      return ctx.sync.cancel(await orgOf(ctx, 'sync_runs', runId), runId);
-    },
-    close: () => ctx.close(),
-    runLocally: ctx.store.traits.soleProcess
-      ? () => ctx.sync.start({ worker: true, scheduler: false })
-      : undefined,
+    cancel: (id: string) => ok(api.POST('/api/v1/sync-runs/{id}/cancel', { params: { path: { id } } })),
+    close,
+    // On the embedded engine nobody else runs the queue when there is no server, so this process must.
+    runLocally:
+      local?.ctx.store.traits.soleProcess
+        ? () => local.ctx.sync.start({ worker: true, scheduler: false })
+        : undefined,
   };
 }
 
-async function backendFor(flags: StoreFlags & ClientFlags): Promise<Backend> {
-  const client = clientFromEnv(flags);
-  return client ? apiBackend(client) : directBackend(flags);
-}
-
 /** `[#####-----] 2/5 billing 3/13 2026-10` — the share of stages done plus the share of the current one. */
-export function progressLine(run: RunView, width = 24): string {
+export function progressLine(
+  run: Pick<RunView, 'state' | 'stage' | 'progress' | 'stages'>,
+  width = 24,
+): string {
   const total = STAGE_NAMES.length;
   const finished = run.stages.filter((s) => !['waiting', 'running'].includes(s.state)).length;
   const current = run.stages.find((s) => s.state === 'running');
@@ -179,7 +148,7 @@ export function registerSyncCommands(program: Command): void {
       .option('--json', 'print the run as JSON'),
   ).action(
     action(async (id: string, flags: StoreFlags & ClientFlags & { wait?: boolean; json?: boolean }) => {
-      const backend = await backendFor(flags);
+      const backend = await backendFor(flags, { table: 'cloud_accounts', id });
       try {
         const { run, joined } = await backend.trigger(id);
         if (!flags.wait) {
@@ -210,7 +179,7 @@ export function registerSyncCommands(program: Command): void {
       .option('--json', 'print JSON'),
   ).action(
     action(async (id: string, flags: StoreFlags & ClientFlags & { limit: string; json?: boolean }) => {
-      const backend = await backendFor(flags);
+      const backend = await backendFor(flags, { table: 'cloud_accounts', id });
       try {
         const items = await backend.history(id, Number(flags.limit));
         if (flags.json) printJson({ items });
@@ -237,7 +206,7 @@ export function registerSyncCommands(program: Command): void {
     runs.command('show <runId>').description('A sync run with its stages').option('--json', 'print JSON'),
   ).action(
     action(async (runId: string, flags: StoreFlags & ClientFlags & { json?: boolean }) => {
-      const backend = await backendFor(flags);
+      const backend = await backendFor(flags, { table: 'sync_runs', id: runId });
       try {
         const run = await backend.get(runId);
         if (flags.json) printJson(run);
@@ -253,7 +222,7 @@ export function registerSyncCommands(program: Command): void {
   );
   withClientFlags(runs.command('cancel <runId>').description('Cancel a queued or running sync run')).action(
     action(async (runId: string, flags: StoreFlags & ClientFlags) => {
-      const backend = await backendFor(flags);
+      const backend = await backendFor(flags, { table: 'sync_runs', id: runId });
       try {
         const run = await backend.cancel(runId);
         process.stdout.write(

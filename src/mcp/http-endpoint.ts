@@ -5,7 +5,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { AppContext } from '../app/context.js';
 import type { Api } from '../api/route-kit.js';
-import { createApiCaller } from './api-caller.js';
+import { inProcessCaller } from './api-caller.js';
 import { createMcpServer } from './mcp-server.js';
 
 export const MCP_PATH = '/mcp';
@@ -37,7 +37,7 @@ export function registerMcpEndpoint(app: Api, ctx: AppContext): void {
         },
       );
     }
-    const api = createApiCaller((path, init) => app.request(path, init), token);
+    const api = inProcessCaller(app, token);
     const server = createMcpServer(api, {
       log: ctx.log.child({ area: 'mcp', userId: principal.userId, orgId: principal.orgId }),
     });

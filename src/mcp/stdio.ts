@@ -10,7 +10,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { AppContext } from '../app/context.js';
 import { createApi } from '../api/app.js';
 import { InputError } from '../lib/errors.js';
-import { createApiCaller, httpFetch, type ApiCaller } from './api-caller.js';
+import { httpCaller, inProcessCaller, type ApiCaller } from './api-caller.js';
 import { createMcpServer } from './mcp-server.js';
 
 export interface StdioOptions {
@@ -39,7 +39,7 @@ async function connect(o: StdioOptions): Promise<Connection> {
         'CLOUDTALLY_TOKEN',
         'CLOUDTALLY_URL is set but CLOUDTALLY_TOKEN is not: create a token with `cloudtally tokens create`.',
       );
-    return { api: createApiCaller(httpFetch(o.url), o.token), close: async () => undefined };
+    return { api: httpCaller(o.url, o.token), close: async () => undefined };
   }
   if (!o.token && !o.email)
     throw new InputError(
@@ -65,7 +65,7 @@ async function connect(o: StdioOptions): Promise<Connection> {
       );
     }
     return {
-      api: createApiCaller((path, init) => app.request(path, init), token),
+      api: inProcessCaller(app, token),
       log: ctx.log,
       async close() {
         await revoke().catch(() => undefined);

@@ -96,6 +96,7 @@ const HINTS: Record<number, string> = {
   422: 'Fix the connection as the diagnostics say, then sync again.',
   429: 'Too many requests: wait a minute and try again.',
   503: 'Cloudtally is not available right now; try again shortly.',
+  0: 'Cloudtally did not answer; check that it is running and try again shortly.',
 };
 
 /** The text of an isError result: what went wrong and what to change. */

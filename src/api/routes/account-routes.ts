@@ -247,7 +247,8 @@ export function actorOf(c: Context<ApiEnv>): Actor {
   const p = principalOf(c);
   return {
     orgId: p.orgId,
-    userId: p.userId,
+    // The CLI's local operator on a data directory is no user: the audit log names it alone.
+    userId: p.userId || null,
     actor: p.via === 'token' ? `${p.email} (API token)` : p.email,
     requestId: c.get('requestId'),
   };

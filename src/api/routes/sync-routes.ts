@@ -240,6 +240,8 @@ const accountSettings = defineRoute('accounts:write', {
 
 export function registerSyncRoutes(app: Api, ctx: AppContext): void {
   const actorOf = (p: { userId: string; email: string }) => ({ userId: p.userId, email: p.email });
+  // The CLI's local operator on a data directory is no user: its runs are the system's, like a schedule's.
+  const requesterOf = (p: { userId: string; email: string }) => (p.userId ? actorOf(p) : null);
 
   app.openapi(trigger, async (c) => {
     const p = principalOf(c);
@@ -247,7 +249,7 @@ export function registerSyncRoutes(app: Api, ctx: AppContext): void {
       orgId: p.orgId,
       accountId: c.req.valid('param').id,
       trigger: 'manual',
-      actor: actorOf(p),
+      actor: requesterOf(p),
     });
     return c.json({ ...publicRun(run), joined }, 202);
   });
@@ -266,7 +268,7 @@ export function registerSyncRoutes(app: Api, ctx: AppContext): void {
 
   app.openapi(cancel, async (c) => {
     const p = principalOf(c);
-    const run = await ctx.sync.cancel(p.orgId, c.req.valid('param').id, actorOf(p));
+    const run = await ctx.sync.cancel(p.orgId, c.req.valid('param').id, requesterOf(p));
     return c.json(publicRun(run), 200);
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool, money } from '../tool-kit.js';
+import { ok } from '../api-caller.js';
 
 export const dismissRecommendationTool = defineTool({
   name: 'dismiss_recommendation',
@@ -12,14 +13,12 @@ export const dismissRecommendationTool = defineTool({
     reason: z.string().min(1).max(500).describe('Why it does not apply, e.g. "kept as a warm standby"'),
   },
   async execute(args, api) {
-    const r = await api.post<{
-      id: string;
-      rule: string;
-      resourceId: string;
-      state: string;
-      monthlySavings: number;
-      currency?: string;
-    }>(`/api/v1/recommendations/${encodeURIComponent(args.id)}/dismiss`, { reason: args.reason });
-    return `Dismissed ${r.rule} for ${r.resourceId} (${money(r.monthlySavings, r.currency ?? 'USD')}/month); state is now ${r.state}. Reason recorded: ${args.reason}`;
+    const r = await ok(
+      api.POST('/api/v1/recommendations/{id}/dismiss', {
+        params: { path: { id: args.id } },
+        body: { reason: args.reason },
+      }),
+    );
+    return `Dismissed ${r.rule} for ${r.resourceId} (${money(r.monthlySavings, r.currency)}/month); state is now ${r.state}. Reason recorded: ${args.reason}`;
   },
 });

@@ -1,17 +1,6 @@
 import { z } from 'zod';
 import { defineTool, READ_ONLY } from '../tool-kit.js';
-
-type ConnectionType = 'assumed_role' | 'root' | 'linked' | 'cost_explorer';
-
-interface AwsSetup {
-  principal: { arn: string | null; accountId: string | null; note?: string };
-  externalId: string;
-  externalIdRotatedAt: string | null;
-  trustPolicy: unknown;
-  permissionPolicies: Record<ConnectionType, unknown>;
-  cloudFormation: Partial<Record<ConnectionType, unknown>>;
-  notes: string[];
-}
+import { ok } from '../api-caller.js';
 
 const json = (v: unknown) => `\`\`\`json\n${JSON.stringify(v, null, 2)}\n\`\`\``;
 
@@ -33,11 +22,11 @@ export const getAwsSetupTool = defineTool({
   },
   async execute(args, api) {
     const type = args.type ?? 'assumed_role';
-    const s = await api.get<AwsSetup>('/api/v1/setup/aws', {
-      bucket: args.bucket,
-      prefix: args.prefix,
-      roleName: args.roleName,
-    });
+    const s = await ok(
+      api.GET('/api/v1/setup/aws', {
+        params: { query: { bucket: args.bucket, prefix: args.prefix, roleName: args.roleName } },
+      }),
+    );
     const lines = [
       `External ID: ${s.externalId}${s.externalIdRotatedAt ? ` (rotated ${s.externalIdRotatedAt})` : ''}`,
       `Cloudtally principal the role must trust: ${s.principal.arn ?? 'not configured'}${s.principal.note ? ` — ${s.principal.note}` : ''}`,
@@ -46,7 +35,8 @@ export const getAwsSetupTool = defineTool({
     if (type === 'assumed_role' || type === 'cost_explorer')
       lines.push('', 'Trust policy:', json(s.trustPolicy));
     lines.push('', `Permission policy (${type}):`, json(s.permissionPolicies[type]));
-    const template = s.cloudFormation[type];
+    // A root / payer connection is an IAM user's access key: there is no role to create.
+    const template = type === 'root' ? undefined : s.cloudFormation[type];
     if (template && args.includeTemplate !== false)
       lines.push('', `CloudFormation template (${type}):`, json(template));
     if (!template && type === 'root')

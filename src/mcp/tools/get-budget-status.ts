@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import type { BudgetWithStatus } from '../../budgets/budget-service.js';
-import type { PeriodSpend } from '../../budgets/budget-evaluation.js';
 import { defineTool, money, READ_ONLY, table, ToolInputError } from '../tool-kit.js';
-
-type BudgetView = Omit<BudgetWithStatus, 'orgId'>;
+import { ok } from '../api-caller.js';
 
 export const getBudgetStatusTool = defineTool({
   name: 'get_budget_status',
@@ -15,7 +12,7 @@ export const getBudgetStatusTool = defineTool({
     budget: z.string().min(1).describe('The budget’s name or id (list_budgets shows both)'),
   },
   async execute(args, api) {
-    const { items } = await api.get<{ items: BudgetView[] }>('/api/v1/budgets');
+    const { items } = await ok(api.GET('/api/v1/budgets'));
     const match = items.find((b) => b.id === args.budget || b.name === args.budget);
     if (!match) {
       const names = items.map((b) => b.name).join(', ');
@@ -23,9 +20,7 @@ export const getBudgetStatusTool = defineTool({
         `No budget named or with id "${args.budget}". ${names ? `Budgets: ${names}.` : 'There are no budgets yet.'}`,
       );
     }
-    const b = await api.get<BudgetView & { history: PeriodSpend[] }>(
-      `/api/v1/budgets/${encodeURIComponent(match.id)}`,
-    );
+    const b = await ok(api.GET('/api/v1/budgets/{id}', { params: { path: { id: match.id } } }));
     const s = b.status;
     const c = s.currency;
     const scope = [...b.scope.filter, ...b.scope.exclude.map((e) => `not ${e}`)].join(', ') || 'all costs';

@@ -1,48 +1,7 @@
 import { z } from 'zod';
 import { resolveAccountId } from '../account-ref.js';
 import { defineTool, READ_ONLY, when } from '../tool-kit.js';
-
-interface Diagnostic {
-  code?: string;
-  message?: string;
-  remediation?: string;
-  step?: string;
-}
-
-interface AccountDetail {
-  id: string;
-  name: string;
-  type: string;
-  awsAccountId: string | null;
-  roleName?: string | null;
-  roleArn?: string | null;
-  accessKeyId?: string | null;
-  exportType?: string | null;
-  exportName?: string | null;
-  bucket?: string | null;
-  prefix?: string | null;
-  exportRegion?: string | null;
-  edp?: boolean;
-  memberImport?: string;
-  payerAccountId?: string | null;
-  enabled?: boolean;
-  status?: {
-    state?: string;
-    stage?: string | null;
-    message?: string | null;
-    lastSyncAt?: string | null;
-    lastAttemptAt?: string | null;
-    nextSyncAt?: string | null;
-    dataFreshness?: string | null;
-    diagnostics?: Diagnostic[];
-  };
-  validation?: {
-    ok: boolean;
-    checkedAt: string;
-    steps: { step: string; state: string; message: string; remediation?: string }[];
-  } | null;
-  members?: { awsAccountId: string; name: string | null; connected: boolean }[];
-}
+import { ok } from '../api-caller.js';
 
 export const getCloudAccountTool = defineTool({
   name: 'get_cloud_account',
@@ -55,7 +14,7 @@ export const getCloudAccountTool = defineTool({
   },
   async execute(args, api) {
     const id = await resolveAccountId(api, args.account);
-    const a = await api.get<AccountDetail>(`/api/v1/cloud-accounts/${encodeURIComponent(id)}`);
+    const a = await ok(api.GET('/api/v1/cloud-accounts/{id}', { params: { path: { id } } }));
     const s = a.status ?? {};
     const lines = [
       `${a.name} (${a.type}${a.awsAccountId ? `, AWS ${a.awsAccountId}` : ''}) — status ${s.state ?? 'unknown'}${s.stage ? ` (${s.stage})` : ''}${a.enabled === false ? ', disabled' : ''}.`,

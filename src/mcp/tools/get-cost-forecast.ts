@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ForecastAnswer } from '../../costs/cost-service.js';
 import { basisArg, currencyArg, dateArg, filterParams, filtersArg } from '../cost-args.js';
 import { defineTool, money, READ_ONLY, table } from '../tool-kit.js';
+import { ok } from '../api-caller.js';
 
 export const getCostForecastTool = defineTool({
   name: 'get_cost_forecast',
@@ -23,13 +23,19 @@ export const getCostForecastTool = defineTool({
     asOf: dateArg('Forecast as of this day (default today)').optional(),
   },
   async execute(args, api) {
-    const f = await api.get<ForecastAnswer>('/api/v1/costs/forecast', {
-      months: args.months,
-      basis: args.basis,
-      currency: args.currency,
-      asOf: args.asOf,
-      ...filterParams(args.filters),
-    });
+    const f = await ok(
+      api.GET('/api/v1/costs/forecast', {
+        params: {
+          query: {
+            months: args.months,
+            basis: args.basis,
+            currency: args.currency,
+            asOf: args.asOf,
+            ...filterParams(args.filters),
+          },
+        },
+      }),
+    );
     const c = f.currency;
     const first = f.periods[0];
     const lines: string[] = [];

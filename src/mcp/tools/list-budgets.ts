@@ -1,7 +1,5 @@
-import type { BudgetWithStatus } from '../../budgets/budget-service.js';
 import { defineTool, money, READ_ONLY, table } from '../tool-kit.js';
-
-type BudgetView = Omit<BudgetWithStatus, 'orgId'>;
+import { ok } from '../api-caller.js';
 
 export const listBudgetsTool = defineTool({
   name: 'list_budgets',
@@ -11,7 +9,7 @@ export const listBudgetsTool = defineTool({
   annotations: READ_ONLY,
   args: {},
   async execute(_args, api) {
-    const { items } = await api.get<{ items: BudgetView[] }>('/api/v1/budgets');
+    const { items } = await ok(api.GET('/api/v1/budgets'));
     if (items.length === 0)
       return 'No budgets yet. Create one in Cloudtally (Budgets), with `cloudtally budgets create --name N --amount A`, or POST /api/v1/budgets.';
     const atRisk = items.filter((b) => b.status.state === 'at_risk' || b.status.state === 'over');

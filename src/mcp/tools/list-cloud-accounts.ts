@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { AccountSummary } from '../account-ref.js';
 import { defineTool, READ_ONLY, table, when } from '../tool-kit.js';
+import { ok } from '../api-caller.js';
 
 const STATES = ['healthy', 'syncing', 'degraded', 'failed', 'pending', 'disabled'] as const;
 
@@ -14,7 +14,7 @@ export const listCloudAccountsTool = defineTool({
     status: z.enum(STATES).optional().describe('Only accounts in this state'),
   },
   async execute(args, api) {
-    const { items } = await api.get<{ items: AccountSummary[] }>('/api/v1/cloud-accounts');
+    const { items } = await ok(api.GET('/api/v1/cloud-accounts'));
     const accounts = args.status ? items.filter((a) => a.status?.state === args.status) : items;
     if (items.length === 0)
       return 'No cloud accounts are connected yet. Connect one in Cloudtally (Accounts → Connect cloud account); get_aws_setup shows the IAM role to create.';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { CostAnomaly } from '../../costs/anomalies.js';
 import { dateArg } from '../cost-args.js';
 import { defineTool, money, pct, READ_ONLY, table } from '../tool-kit.js';
+import { ok } from '../api-caller.js';
 
 export const listCostAnomaliesTool = defineTool({
   name: 'list_cost_anomalies',
@@ -25,14 +25,20 @@ export const listCostAnomaliesTool = defineTool({
   },
   async execute(args, api) {
     const limit = args.limit ?? 20;
-    const { items } = await api.get<{ items: CostAnomaly[] }>('/api/v1/costs/anomalies', {
-      from: args.from,
-      to: args.to,
-      dimension: args.dimension,
-      direction: args.direction,
-      state: args.state,
-      limit: limit + 1,
-    });
+    const { items } = await ok(
+      api.GET('/api/v1/costs/anomalies', {
+        params: {
+          query: {
+            from: args.from,
+            to: args.to,
+            dimension: args.dimension,
+            direction: args.direction,
+            state: args.state,
+            limit: limit + 1,
+          },
+        },
+      }),
+    );
     if (items.length === 0) return 'No cost anomalies found for these arguments.';
     const shown = items.slice(0, limit);
     const up = shown.filter((a) => a.direction === 'increase');

@@ -1,27 +1,7 @@
 import { z } from 'zod';
-import { RULE_NAMES } from '../../recommendations/settings.js';
+import { RULE_NAMES, type RuleName } from '../../recommendations/settings.js';
 import { defineTool, money, READ_ONLY, table } from '../tool-kit.js';
-
-interface Recommendation {
-  id: string;
-  rule: string;
-  title?: string;
-  resourceId: string;
-  resourceName?: string | null;
-  awsAccountId: string;
-  region?: string | null;
-  monthlySavings: number;
-  currency?: string;
-  state: string;
-  action?: string;
-  reason?: string;
-}
-
-interface Totals {
-  monthlySavings: number;
-  count: number;
-  byRule?: { rule: string; count: number; monthlySavings: number }[];
-}
+import { ok } from '../api-caller.js';
 
 export const listRecommendationsTool = defineTool({
   name: 'list_recommendations',
@@ -32,7 +12,7 @@ export const listRecommendationsTool = defineTool({
   args: {
     state: z.enum(['open', 'dismissed', 'snoozed', 'closed', 'all']).optional().describe('Default open'),
     rule: z
-      .enum(RULE_NAMES as [string, ...string[]])
+      .enum(RULE_NAMES as [RuleName, ...RuleName[]])
       .optional()
       .describe('Only this rule'),
     awsAccountId: z.string().optional().describe('Only this AWS account (12 digits)'),
@@ -52,16 +32,19 @@ export const listRecommendationsTool = defineTool({
   },
   async execute(args, api) {
     const limit = args.limit ?? 25;
-    const res = await api.get<{ items: Recommendation[]; total?: number; totals?: Totals }>(
-      '/api/v1/recommendations',
-      {
-        state: args.state ?? 'open',
-        rule: args.rule,
-        awsAccountId: args.awsAccountId,
-        region: args.region,
-        minSavings: args.minSavings,
-        limit,
-      },
+    const res = await ok(
+      api.GET('/api/v1/recommendations', {
+        params: {
+          query: {
+            state: args.state ?? 'open',
+            rule: args.rule,
+            awsAccountId: args.awsAccountId,
+            region: args.region,
+            minSavings: args.minSavings,
+            limit,
+          },
+        },
+      }),
     );
     const currency = res.items[0]?.currency ?? 'USD';
     const listed = res.items.reduce((s, r) => s + Number(r.monthlySavings), 0);

@@ -1,17 +1,7 @@
 import { z } from 'zod';
 import { RESOURCE_TYPES } from '../../inventory/inventory-types.js';
 import { defineTool, money, READ_ONLY, table } from '../tool-kit.js';
-
-interface Resource {
-  id: string;
-  type: string;
-  region: string;
-  awsAccountId: string;
-  name: string | null;
-  state: string | null;
-  goneAt?: string | null;
-  cost: { billed: number; effective: number; currency: string } | null;
-}
+import { ok } from '../api-caller.js';
 
 export const listResourcesTool = defineTool({
   name: 'list_resources',
@@ -31,18 +21,21 @@ export const listResourcesTool = defineTool({
   },
   async execute(args, api) {
     const limit = args.limit ?? 30;
-    const res = await api.get<{ items: Resource[]; total: number; totalBilledCost?: number }>(
-      '/api/v1/resources',
-      {
-        type: args.type,
-        awsAccountId: args.awsAccountId,
-        region: args.region,
-        state: args.state,
-        tag: args.tag,
-        search: args.search,
-        minCost: args.minCost,
-        limit,
-      },
+    const res = await ok(
+      api.GET('/api/v1/resources', {
+        params: {
+          query: {
+            type: args.type,
+            awsAccountId: args.awsAccountId,
+            region: args.region,
+            state: args.state,
+            tag: args.tag,
+            search: args.search,
+            minCost: args.minCost,
+            limit,
+          },
+        },
+      }),
     );
     if (res.items.length === 0) return 'No resources match these arguments.';
     const currency = res.items.find((r) => r.cost)?.cost?.currency ?? 'USD';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { CostAnswer } from '../../costs/cost-answer.js';
 import { basisArg, currencyArg, dateArg, dimensionHelp, filterParams, filtersArg } from '../cost-args.js';
 import { defineTool, money, READ_ONLY, table } from '../tool-kit.js';
+import { ok } from '../api-caller.js';
 
 /** Periods are shown as columns when there are this few of them. */
 const MAX_PERIOD_COLUMNS = 6;
@@ -34,16 +34,22 @@ export const queryCostsTool = defineTool({
       .describe('Groups listed (default 20); the rest are summed into one row'),
   },
   async execute(args, api) {
-    const a = await api.get<CostAnswer>('/api/v1/costs', {
-      from: args.from,
-      to: args.to,
-      granularity: args.granularity,
-      groupBy: args.groupBy?.length ? args.groupBy.join(',') : undefined,
-      ...filterParams(args.filters),
-      basis: args.basis,
-      currency: args.currency,
-      limit: args.limit ?? 20,
-    });
+    const a = await ok(
+      api.GET('/api/v1/costs', {
+        params: {
+          query: {
+            from: args.from,
+            to: args.to,
+            granularity: args.granularity,
+            groupBy: args.groupBy?.length ? args.groupBy.join(',') : undefined,
+            ...filterParams(args.filters),
+            basis: args.basis,
+            currency: args.currency,
+            limit: args.limit ?? 20,
+          },
+        },
+      }),
+    );
     const c = a.currency;
     const lines = [
       `Total: ${money(a.total, c)} (${a.basis} cost, ${a.from} to ${a.to} inclusive${a.filters.length ? ', filtered' : ''}).`,

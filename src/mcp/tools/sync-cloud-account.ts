@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { resolveAccountId } from '../account-ref.js';
 import { defineTool } from '../tool-kit.js';
-
-interface SyncRun {
-  id: string;
-  state: string;
-  stage?: string | null;
-  queuedAt?: string;
-  joined?: boolean;
-}
+import { ok } from '../api-caller.js';
 
 export const syncCloudAccountTool = defineTool({
   name: 'sync_cloud_account',
@@ -21,7 +14,7 @@ export const syncCloudAccountTool = defineTool({
   },
   async execute(args, api) {
     const id = await resolveAccountId(api, args.account);
-    const run = await api.post<SyncRun>(`/api/v1/cloud-accounts/${encodeURIComponent(id)}/sync`);
+    const run = await ok(api.POST('/api/v1/cloud-accounts/{id}/sync', { params: { path: { id } } }));
     return [
       `${run.joined ? 'Joined the sync already queued' : 'Sync queued'} for account ${id}: run ${run.id}, state ${run.state}${run.stage ? ` (${run.stage})` : ''}.`,
       'Check progress with get_cloud_account; costs and recommendations update when the run finishes.',
