@@ -85,7 +85,9 @@ export function createCloudtallyClient(options: ClientOptions): CloudtallyClient
   });
   client.use({
     onError({ error }) {
-      if (error instanceof DOMException && error.name === 'AbortError') return error;
+      // fetch fails with a TypeError when there is no answer; anything else (an abort, an error of an in-process
+      // fetch) goes to the caller as it is.
+      if (!(error instanceof TypeError)) return error instanceof Error ? error : new Error(String(error));
       const reason = error instanceof Error ? error.message : String(error);
       return new ApiCallError(
         0,

@@ -64,7 +64,9 @@ export async function openLocalApi(flags: ApiFlags): Promise<Connection> {
     })());
   const app = createApi(ctx, [], { localPrincipal: principalOnce });
   return {
-    api: inProcessCaller(app),
+    // The caller is known before the app sees a request, so that "no such member" or "name the organization" is
+    // the answer rather than what the app says to an unknown caller.
+    api: inProcessCaller({ request: async (request) => (await principalOnce(), app.request(request)) }),
     local: { ctx, org: orgOnce },
     close: () => ctx.close(),
   };
