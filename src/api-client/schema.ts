@@ -2,6 +2,692 @@
 // A route change without regenerating fails test/api/api-schema.test.ts.
 
 export interface paths {
+  '/api/v1/alert-rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Alert rules: which events go to which channels */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Rules */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['AlertRule'][];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create an alert rule
+     * @description params by eventType — budget_threshold: {budgetIds?, kinds?: [actual|forecast], minPercent?}; cost_anomaly: {minImpact}; sync_failed / sync_degraded / sync_recovered: {accountIds?}; billing_stale: {hours}; recommendation_new: {minMonthlySavings}. `channelIds` takes channel ids or names.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channelIds: string[];
+            /** @default true */
+            enabled?: boolean;
+            /** @enum {string} */
+            eventType:
+              | 'budget_threshold'
+              | 'cost_anomaly'
+              | 'sync_failed'
+              | 'sync_degraded'
+              | 'sync_recovered'
+              | 'billing_stale'
+              | 'recommendation_new';
+            name: string;
+            /** @default {} */
+            params?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlertRule'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A rule with that name exists */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alert-rules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An alert rule */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Rule id or name */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Rule */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlertRule'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Remove an alert rule */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Rule id or name */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change an alert rule */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Rule id or name */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channelIds?: string[];
+            enabled?: boolean;
+            name?: string;
+            params?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Changed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlertRule'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A rule with that name exists */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/allocation/dimensions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Allocation dimensions of the organization (its own "virtual tags"), with the version applied */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Dimensions */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['AllocationDimension'][];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Define an allocation dimension; it is applied to all retained data in the background
+     * @description Rules are tried in order and the first whose conditions all hold gives the value (a fixed `value`, the value of a tag with `valueFromTag`, or a `share` split evenly, proportionally to the values’ other spend in the month, or by fixed percentages); line items no rule matches get `defaultValue`. `tagAliases` and `valueAliases` normalize tag keys and values. Query the result with `groupBy=allocation:NAME` or `filter=allocation:NAME=VALUE`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default Unallocated */
+            defaultValue?: string;
+            /** @default  */
+            description?: string;
+            name: string;
+            /** @default [] */
+            rules?: {
+              /** @default [] */
+              conditions?: {
+                /** @enum {string} */
+                field: 'account' | 'service' | 'region' | 'usageType' | 'chargeCategory' | 'resource' | 'tag';
+                key?: string;
+                /** @enum {string} */
+                operator: 'in' | 'notIn' | 'matches' | 'missing' | 'present';
+                values?: string[];
+              }[];
+              name?: string;
+              share?: {
+                /** @enum {string} */
+                method: 'even' | 'proportional' | 'fixed';
+                percentages?: {
+                  [key: string]: number;
+                };
+                values?: string[];
+              };
+              value?: string;
+              valueFromTag?: string;
+            }[];
+            /** @default {} */
+            tagAliases?: {
+              [key: string]: string[];
+            };
+            /** @default {} */
+            valueAliases?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AllocationDimension'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A dimension with that name exists */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/allocation/dimensions/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An allocation dimension */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Dimension */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AllocationDimension'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Replace a dimension’s rules; the new version is applied in the background while answers keep the old one */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default Unallocated */
+            defaultValue?: string;
+            /** @default  */
+            description?: string;
+            name?: string;
+            /** @default [] */
+            rules?: {
+              /** @default [] */
+              conditions?: {
+                /** @enum {string} */
+                field: 'account' | 'service' | 'region' | 'usageType' | 'chargeCategory' | 'resource' | 'tag';
+                key?: string;
+                /** @enum {string} */
+                operator: 'in' | 'notIn' | 'matches' | 'missing' | 'present';
+                values?: string[];
+              }[];
+              name?: string;
+              share?: {
+                /** @enum {string} */
+                method: 'even' | 'proportional' | 'fixed';
+                percentages?: {
+                  [key: string]: number;
+                };
+                values?: string[];
+              };
+              value?: string;
+              valueFromTag?: string;
+            }[];
+            /** @default {} */
+            tagAliases?: {
+              [key: string]: string[];
+            };
+            /** @default {} */
+            valueAliases?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Changed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AllocationDimension'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Remove an allocation dimension and its assignment */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/allocation/dimensions/{name}/apply': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Re-apply a dimension to all retained data now (it is also re-applied after every billing load) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Queued */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AllocationDimension'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/allocation/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * What a definition would change before it is saved: the spend that moves and from where
+     * @description Compares the definition with the saved dimension of the same name (or with nothing, for a new one) over `from`–`to` (default: the 1st of last month to today). Shared costs show as moving to "(shared by rule N …)". Nothing is written.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            basis?: 'billed' | 'net' | 'amortized' | 'net_amortized';
+            /** @description A dimension definition as POST /api/v1/allocation/dimensions takes it */
+            definition?: unknown;
+            from?: string;
+            to?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Preview */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AllocationPreview'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/audit-log': {
     parameters: {
       query?: never;
@@ -1341,7 +2027,7 @@ export interface paths {
           currency?: string;
           /** @description Leave out rows where DIMENSION=VALUE; repeatable. */
           exclude?: string | string[];
-          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, or tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,). */
+          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team). */
           filter?: string | string[];
           /** @description csv answers text/csv (one row per period and group) */
           format?: 'json' | 'csv';
@@ -1349,7 +2035,7 @@ export interface paths {
           from: string;
           /** @description day or month (default month) */
           granularity?: 'day' | 'month';
-          /** @description Up to two dimensions, comma-separated: account, service, region, resource, chargeCategory, usageType, or tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,) */
+          /** @description Up to two dimensions, comma-separated: account, service, region, resource, chargeCategory, usageType, tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team) */
           groupBy?: string;
           /** @description Groups shown (1–1000, default 50), largest first; the rest are folded into one "other" group. */
           limit?: number | null;
@@ -1579,6 +2265,67 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/costs/dimensions/{dimension}/values': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The values a dimension takes over a date range, with their spend, largest first
+     * @description What a filter can match: accounts, services, regions, usage types, charge categories, resources, tag keys (`tagKeys`) or the values of one tag key (`tag:KEY`). Spend is in the currency with the largest total; a null value stands for rows without one (untagged, no region).
+     */
+    get: {
+      parameters: {
+        query: {
+          basis?: 'billed' | 'net' | 'amortized' | 'net_amortized';
+          /** @description First day, YYYY-MM-DD, included */
+          from: string;
+          /** @description Values listed (1–1000, default 100) */
+          limit?: number | null;
+          /** @description Only values containing this text (case-insensitive) */
+          search?: string;
+          /** @description Last day, YYYY-MM-DD, included */
+          to: string;
+        };
+        header?: never;
+        path: {
+          /** @description tagKeys, or a dimension: account, service, region, resource, chargeCategory, usageType, tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team); plurals (services, regions, usageTypes) are accepted */
+          dimension: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Values with their spend */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DimensionValues'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/costs/export': {
     parameters: {
       query?: never;
@@ -1596,13 +2343,13 @@ export interface paths {
           currency?: string;
           /** @description Leave out rows where DIMENSION=VALUE; repeatable. */
           exclude?: string | string[];
-          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, or tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,). */
+          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team). */
           filter?: string | string[];
           /** @description First day of the range, YYYY-MM-DD, included. A calendar date YYYY-MM-DD from 2000-01-01 to 5 years after today. */
           from: string;
           /** @description day or month (default month) */
           granularity?: 'day' | 'month';
-          /** @description Up to two dimensions, comma-separated: account, service, region, resource, chargeCategory, usageType, or tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,) */
+          /** @description Up to two dimensions, comma-separated: account, service, region, resource, chargeCategory, usageType, tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team) */
           groupBy?: string;
           /** @description Groups shown (1–1000, default 50), largest first; the rest are folded into one "other" group. */
           limit?: number | null;
@@ -1664,7 +2411,7 @@ export interface paths {
           currency?: string;
           /** @description Leave out rows where DIMENSION=VALUE; repeatable. */
           exclude?: string | string[];
-          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, or tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,). */
+          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team). */
           filter?: string | string[];
           format?: 'json' | 'csv';
           /** @description Months after the current one (default 3) */
@@ -1718,7 +2465,7 @@ export interface paths {
         query: {
           /** @description Leave out rows where DIMENSION=VALUE; repeatable. */
           exclude?: string | string[];
-          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, or tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,). */
+          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team). */
           filter?: string | string[];
           /** @description csv (default) or parquet */
           format?: 'csv' | 'parquet';
@@ -1775,13 +2522,15 @@ export interface paths {
         query?: {
           /** @description billed = unblended (the invoice, default); net = after negotiated discounts; amortized = commitments spread over the usage they cover; net_amortized = both */
           basis?: 'billed' | 'net' | 'amortized' | 'net_amortized';
+          /** @description Dimensions compared, comma-separated (default service,account): account, service, region, resource, chargeCategory, usageType, tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team) */
+          by?: string;
           /** @description Earlier period start (default: the same days of last month, or the equal span before, both through `dataThrough`) */
           compareFrom?: string;
           compareTo?: string;
           currency?: string;
           /** @description Leave out rows where DIMENSION=VALUE; repeatable. */
           exclude?: string | string[];
-          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, or tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,). */
+          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team). */
           filter?: string | string[];
           /** @description Current period start (default: first of this month) */
           from?: string;
@@ -2022,6 +2771,60 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/instance/snapshots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Snapshot the embedded database into the data directory for `cloudtally backup` (instance administrators; embedded engine only) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The snapshot was written */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DatabaseSnapshot'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/members': {
     parameters: {
       query?: never;
@@ -2201,6 +3004,419 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/notifications/channels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Notification channels (e-mail, Slack, Teams, webhook), with the outcome of their last delivery */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Channels */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['NotificationChannel'][];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create a channel
+     * @description kind `email`: `config` {host, port, security: tls|starttls|none, verifyCertificate, username, from, to[]} and `password`; `slack` / `teams`: `url` (the incoming or workflow webhook URL); `webhook`: `config.url` and `secret` (≥ 16 characters) that signs each request. Secrets are stored encrypted and never returned.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                config: {
+                  /** Format: email */
+                  from: string;
+                  host: string;
+                  port: number;
+                  /**
+                   * @default starttls
+                   * @enum {string}
+                   */
+                  security?: 'tls' | 'starttls' | 'none';
+                  to: string[];
+                  username?: string;
+                  /** @default true */
+                  verifyCertificate?: boolean;
+                };
+                /** @enum {string} */
+                kind: 'email';
+                name: string;
+                password?: string;
+              }
+            | {
+                /** @enum {string} */
+                kind: 'slack';
+                name: string;
+                /**
+                 * Format: uri
+                 * @description The incoming webhook URL
+                 */
+                url: string;
+              }
+            | {
+                /** @enum {string} */
+                kind: 'teams';
+                name: string;
+                /**
+                 * Format: uri
+                 * @description The workflow webhook URL
+                 */
+                url: string;
+              }
+            | {
+                config: {
+                  /** Format: uri */
+                  url: string;
+                };
+                /** @enum {string} */
+                kind: 'webhook';
+                name: string;
+                secret: string;
+              };
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationChannel'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A channel with that name exists */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/channels/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A channel */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Channel id or name */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Channel */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationChannel'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Remove a channel (its queued deliveries go, and rules stop routing to it) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Channel id or name */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a channel (name, settings, or a new password / URL / secret) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Channel id or name */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            config?: {
+              [key: string]: unknown;
+            };
+            name?: string;
+            password?: string;
+            secret?: string;
+            /** Format: uri */
+            url?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Changed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationChannel'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A channel with that name exists */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/notifications/channels/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a test message to the channel now and say how it went */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Channel id or name */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Sent (ok) or the receiver’s answer (error); the channel records the outcome */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: string | null;
+              ok: boolean;
+            };
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The newest deliveries of the outbox: state, attempts and last error */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Only this channel (id or name) */
+          channel?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deliveries */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['NotificationDelivery'][];
+            };
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/organizations': {
@@ -3359,6 +4575,99 @@ export interface components {
       /** @enum {string} */
       state: 'healthy' | 'syncing' | 'degraded' | 'failed' | 'pending' | 'disabled';
     };
+    AlertRule: {
+      channelIds: string[];
+      createdAt: string;
+      createdBy: string | null;
+      enabled: boolean;
+      /** @enum {string} */
+      eventType:
+        | 'budget_threshold'
+        | 'cost_anomaly'
+        | 'sync_failed'
+        | 'sync_degraded'
+        | 'sync_recovered'
+        | 'billing_stale'
+        | 'recommendation_new';
+      id: string;
+      name: string;
+      params: {
+        [key: string]: unknown;
+      };
+      updatedAt: string;
+    };
+    AllocationDimension: {
+      appliedAt: string | null;
+      /** @description The version cost answers follow ("as of"); null until first applied */
+      appliedVersion: number | null;
+      applyError: string | null;
+      createdAt: string;
+      definition: {
+        /** @default Unallocated */
+        defaultValue: string;
+        /** @default  */
+        description: string;
+        name: string;
+        /** @default [] */
+        rules: {
+          /** @default [] */
+          conditions: {
+            /** @enum {string} */
+            field: 'account' | 'service' | 'region' | 'usageType' | 'chargeCategory' | 'resource' | 'tag';
+            key?: string;
+            /** @enum {string} */
+            operator: 'in' | 'notIn' | 'matches' | 'missing' | 'present';
+            values?: string[];
+          }[];
+          name?: string;
+          share?: {
+            /** @enum {string} */
+            method: 'even' | 'proportional' | 'fixed';
+            percentages?: {
+              [key: string]: number;
+            };
+            values?: string[];
+          };
+          value?: string;
+          valueFromTag?: string;
+        }[];
+        /** @default {} */
+        tagAliases: {
+          [key: string]: string[];
+        };
+        /** @default {} */
+        valueAliases: {
+          [key: string]: string[];
+        };
+      };
+      name: string;
+      /** @enum {string} */
+      status: 'applied' | 'applying' | 'failed';
+      updatedAt: string;
+      /** @description Bumped on every change (and after billing loads) */
+      version: number;
+    };
+    AllocationPreview: {
+      /** @enum {string} */
+      basis: 'billed' | 'net' | 'amortized' | 'net_amortized';
+      currency: string;
+      from: string;
+      /** @description Spend whose value would change */
+      moved: number;
+      moves: {
+        cost: number;
+        from: string;
+        to: string;
+      }[];
+      to: string;
+      total: number;
+      values: {
+        after: number;
+        before: number;
+        change: number;
+        value: string;
+      }[];
+    };
     ApiToken: {
       createdAt: string;
       expiresAt: string | null;
@@ -3615,6 +4924,13 @@ export interface components {
       threshold: number;
     };
     CostAnswer: {
+      /** @description With an allocation dimension: the version of its rules the figures follow, when it was applied, and whether a newer version is being applied */
+      allocation?: {
+        asOf: string | null;
+        dimension: string;
+        pending: boolean;
+        version: number | null;
+      };
       /** @enum {string} */
       basis: 'billed' | 'net' | 'amortized' | 'net_amortized';
       currency: string;
@@ -3654,12 +4970,21 @@ export interface components {
         period: string;
       }[];
       /** @enum {string} */
-      source: 'cost_daily' | 'cost_line_items';
+      source: 'cost_daily' | 'cost_line_items' | 'cost_allocations';
       to: string;
       /** @enum {boolean} */
       toInclusive: true;
       total: number;
       truncated: boolean;
+      /** @description Filter values that match no cost in the range (often a misspelling), each with the closest known values */
+      warnings: {
+        closest: string[];
+        dimension: string;
+        /** @enum {string} */
+        field: 'filter' | 'exclude';
+        message: string;
+        value: string;
+      }[];
     };
     CostForecast: {
       asOf: string;
@@ -3719,8 +5044,7 @@ export interface components {
           label: string;
           previous: number;
         }[];
-        /** @enum {string} */
-        dimension: 'service' | 'account';
+        dimension: string;
         increases: {
           change: number;
           changePercent: number | null;
@@ -3761,12 +5085,42 @@ export interface components {
         total: number;
       };
     };
+    DatabaseSnapshot: {
+      createdAt: string;
+      /** @description The server’s data directory (absolute) */
+      dataDir: string;
+      /** @description The snapshot file, relative to the server’s data directory */
+      file: string;
+      /** @description Applied schema migration ids */
+      migrations: number[];
+      /** @description Rows per table in the snapshot */
+      tables: {
+        [key: string]: number;
+      };
+    };
     Diagnostic: {
       code: string;
       key?: string;
       message: string;
       remediation: string;
       step?: string;
+    };
+    DimensionValues: {
+      /** @enum {string} */
+      basis: 'billed' | 'net' | 'amortized' | 'net_amortized';
+      /** @description Values matching before the limit */
+      count: number;
+      currency: string;
+      dimension: string;
+      from: string;
+      search: string | null;
+      to: string;
+      truncated: boolean;
+      values: {
+        cost: number;
+        label: string;
+        value: string | null;
+      }[];
     };
     Error: {
       error: {
@@ -3818,6 +5172,38 @@ export interface components {
       email: string | null;
       joinedAt: string | null;
       name: string | null;
+    };
+    NotificationChannel: {
+      /** @description Settings without secrets: SMTP host, port, security, username, from, to (email); the webhook URL (webhook); the host of the webhook URL (slack, teams) */
+      config: {
+        [key: string]: unknown;
+      };
+      createdAt: string;
+      createdBy: string | null;
+      /** @description A password, webhook URL or signing secret is stored (never shown) */
+      hasSecret: boolean;
+      id: string;
+      /** @enum {string} */
+      kind: 'email' | 'slack' | 'teams' | 'webhook';
+      /** @description The last delivery given up (or failed test), if any */
+      lastError: string | null;
+      lastErrorAt: string | null;
+      lastSuccessAt: string | null;
+      name: string;
+      updatedAt: string;
+    };
+    NotificationDelivery: {
+      attempts: number;
+      channelId: string;
+      createdAt: string;
+      eventId: string;
+      id: string;
+      lastError: string | null;
+      nextAttemptAt: string;
+      ruleId: string | null;
+      sentAt: string | null;
+      /** @enum {string} */
+      state: 'pending' | 'sending' | 'sent' | 'failed';
     };
     OrganizationMembership: {
       id: string;

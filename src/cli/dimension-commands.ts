@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import type { DimensionValuesAnswer } from '../costs/dimension-values.js';
-import { parseLookupDimension } from '../costs/dimension-values.js';
 import { isoDate, monthStart } from '../lib/dates.js';
 import { InputError } from '../lib/errors.js';
-import { pathWithQuery } from '../mcp/api-caller.js';
-import { action, orgOptions, printJson, printTable, withOrg, type OrgFlags } from './common.js';
+import { ok, withApi } from './client.js';
+import { action, orgOptions, printJson, printTable, type OrgFlags } from './common.js';
 
 interface Flags extends OrgFlags {
   from?: string;
@@ -34,11 +32,12 @@ export function registerDimensionCommands(program: Command): void {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit)) throw new InputError('limit', '--limit must be a whole number');
       const o = { from: flags.from ?? monthStart(today), to: flags.to ?? today, search: flags.search, limit };
-      const a = await withOrg<DimensionValuesAnswer>(
-        flags,
-        (client) =>
-          client.get(pathWithQuery(`/api/v1/costs/dimensions/${encodeURIComponent(dimension)}/values`, o)),
-        (ctx, orgId) => ctx.costs.dimensionValues(orgId, parseLookupDimension(dimension), o),
+      const a = await withApi(flags, ({ api }) =>
+        ok(
+          api.GET('/api/v1/costs/dimensions/{dimension}/values', {
+            params: { path: { dimension }, query: o },
+          }),
+        ),
       );
       if (flags.json) return printJson(a);
       process.stdout.write(

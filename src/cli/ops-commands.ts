@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createBackup } from '../ops/backup.js';
 import { restoreBackup } from '../ops/restore.js';
 import type { ServerSnapshot } from '../ops/server-snapshot.js';
-import { clientFromEnv } from './client.js';
+import { connect, ok, serverOf } from './client.js';
 import {
   action,
   configFrom,
@@ -36,11 +36,15 @@ export function registerOpsCommands(program: Command): void {
   ).action(
     action(async (flags: BackupFlags) => {
       const config = configFrom(flags);
-      const client = clientFromEnv({ url: flags.url, token: flags.token });
+      // The data directory is backed up here; a server running on it (--url / CLOUDTALLY_URL) takes the snapshot.
+      const server = serverOf({ url: flags.url, token: flags.token });
+      const api = server ? (await connect(server)).api : undefined;
       const result = await createBackup({
         config,
         out: flags.out,
-        serverSnapshot: client ? () => client.post<ServerSnapshot>('/api/v1/instance/snapshots') : undefined,
+        serverSnapshot: api
+          ? async (): Promise<ServerSnapshot> => ok(api.POST('/api/v1/instance/snapshots'))
+          : undefined,
       });
       if (flags.json) {
         printJson({ out: result.out, via: result.via, secrets: result.secrets, manifest: result.manifest });

@@ -46,10 +46,9 @@ async function backendFor(
     cancel: (id: string) => ok(api.POST('/api/v1/sync-runs/{id}/cancel', { params: { path: { id } } })),
     close,
     // On the embedded engine nobody else runs the queue when there is no server, so this process must.
-    runLocally:
-      local?.ctx.store.traits.soleProcess
-        ? () => local.ctx.sync.start({ worker: true, scheduler: false })
-        : undefined,
+    runLocally: local?.ctx.store.traits.soleProcess
+      ? () => local.ctx.sync.start({ worker: true, scheduler: false })
+      : undefined,
   };
 }
 

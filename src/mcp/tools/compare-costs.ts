@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MoversAnswer } from '../../costs/cost-service.js';
+import { ok } from '../api-caller.js';
 import { basisArg, currencyArg, dateArg, dimensionHelp, filterParams, filtersArg } from '../cost-args.js';
 import { defineTool, money, pct, READ_ONLY, table } from '../tool-kit.js';
 
@@ -36,17 +36,23 @@ export const compareCostsTool = defineTool({
       .describe('Drivers per direction and dimension (default 5)'),
   },
   async execute(args, api) {
-    const m = await api.get<MoversAnswer>('/api/v1/costs/movers', {
-      from: args.from,
-      to: args.to,
-      compareFrom: args.compareFrom,
-      compareTo: args.compareTo,
-      by: args.by?.join(','),
-      ...filterParams(args.filters),
-      basis: args.basis,
-      currency: args.currency,
-      limit: args.limit,
-    });
+    const m = await ok(
+      api.GET('/api/v1/costs/movers', {
+        params: {
+          query: {
+            from: args.from,
+            to: args.to,
+            compareFrom: args.compareFrom,
+            compareTo: args.compareTo,
+            by: args.by?.join(','),
+            ...filterParams(args.filters),
+            basis: args.basis,
+            currency: args.currency,
+            limit: args.limit,
+          },
+        },
+      }),
+    );
     const c = m.currency;
     const change = m.current.total - m.previous.total;
     const lines = [

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DimensionValuesAnswer } from '../../costs/dimension-values.js';
+import { ok } from '../api-caller.js';
 import { basisArg, dateArg, dimensionHelp } from '../cost-args.js';
 import { defineTool, money, READ_ONLY, table } from '../tool-kit.js';
 
@@ -51,9 +52,19 @@ export const getDimensionValuesTool = defineTool({
     basis: basisArg,
   },
   async execute(args, api) {
-    const a = await api.get<DimensionValuesAnswer>(
-      `/api/v1/costs/dimensions/${encodeURIComponent(args.dimension)}/values`,
-      { from: args.from, to: args.to, search: args.search, limit: args.limit ?? 30, basis: args.basis },
+    const a = await ok(
+      api.GET('/api/v1/costs/dimensions/{dimension}/values', {
+        params: {
+          path: { dimension: args.dimension },
+          query: {
+            from: args.from,
+            to: args.to,
+            search: args.search,
+            limit: args.limit ?? 30,
+            basis: args.basis,
+          },
+        },
+      }),
     );
     return valuesText(a, `values of ${a.dimension}`);
   },

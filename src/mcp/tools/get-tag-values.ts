@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DimensionValuesAnswer } from '../../costs/dimension-values.js';
+import { ok } from '../api-caller.js';
 import { basisArg, dateArg } from '../cost-args.js';
 import { defineTool, READ_ONLY } from '../tool-kit.js';
 import { valuesText } from './get-dimension-values.js';
@@ -24,9 +24,19 @@ export const getTagValuesTool = defineTool({
   },
   async execute(args, api) {
     const dimension = args.key === undefined ? 'tagKeys' : `tag:${JSON.stringify(args.key)}`;
-    const a = await api.get<DimensionValuesAnswer>(
-      `/api/v1/costs/dimensions/${encodeURIComponent(dimension)}/values`,
-      { from: args.from, to: args.to, search: args.search, limit: args.limit ?? 30, basis: args.basis },
+    const a = await ok(
+      api.GET('/api/v1/costs/dimensions/{dimension}/values', {
+        params: {
+          path: { dimension: dimension },
+          query: {
+            from: args.from,
+            to: args.to,
+            search: args.search,
+            limit: args.limit ?? 30,
+            basis: args.basis,
+          },
+        },
+      }),
     );
     return valuesText(a, args.key === undefined ? 'tag keys' : `values of tag ${args.key}`);
   },
