@@ -629,6 +629,71 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/allocation/dimensions/{name}/showback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Showback: per month, each value’s direct and shared cost, its share of the month and its change
+     * @description From the applied version of the dimension (`version`, `asOf`). Months from `from` to `to` (any day of each; default the last three months); `change` is against the same value in the month before. `format=csv` answers CSV.
+     */
+    get: {
+      parameters: {
+        query?: {
+          basis?: 'billed' | 'net' | 'amortized' | 'net_amortized';
+          format?: 'json' | 'csv';
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Showback */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AllocationShowback'];
+            'text/csv': string;
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/allocation/preview': {
     parameters: {
       query?: never;
@@ -4667,6 +4732,26 @@ export interface components {
         change: number;
         value: string;
       }[];
+    };
+    AllocationShowback: {
+      asOf: string | null;
+      /** @enum {string} */
+      basis: 'billed' | 'net' | 'amortized' | 'net_amortized';
+      currency: string;
+      dimension: string;
+      from: string;
+      rows: {
+        change: number;
+        changePercent: number | null;
+        direct: number;
+        month: string;
+        share: number | null;
+        shared: number;
+        total: number;
+        value: string;
+      }[];
+      to: string;
+      version: number | null;
     };
     ApiToken: {
       createdAt: string;

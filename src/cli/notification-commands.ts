@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
 import { InputError } from '../lib/errors.js';
-import { channelView } from '../notifications/channel-service.js';
 import { EVENT_TYPES } from '../notifications/notification-types.js';
-import { ruleView } from '../notifications/rule-service.js';
-import { action, orgOptions, printJson, printTable, withOrg, type OrgFlags } from './common.js';
-import { principalFor } from './recommendation-commands.js';
-
-type ChannelView = ReturnType<typeof channelView>;
-type RuleView = ReturnType<typeof ruleView>;
+import type { JsonBody } from '../api-client/client.js';
+import { ok, requireActor, withApi } from './client.js';
+import { action, orgOptions, printJson, printTable, type OrgFlags } from './common.js';
 
 interface ActFlags extends OrgFlags {
   as?: string;
@@ -36,7 +32,6 @@ interface RuleFlags extends ActFlags {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-const enc = encodeURIComponent;
 
 /** `hours=24`, `kinds=actual,forecast`, `budgetIds=b1` → rule parameters (numbers and lists as such). */
 function parseParam(text: string): [string, unknown] {
@@ -82,11 +77,7 @@ export function registerNotificationCommands(program: Command): void {
     channels.command('list', { isDefault: true }).description('Channels and their last delivery'),
   ).action(
     action(async (flags: OrgFlags) => {
-      const answer = await withOrg<{ items: ChannelView[] }>(
-        flags,
-        (client) => client.get('/api/v1/notifications/channels'),
-        async (ctx, orgId) => ({ items: (await ctx.notifications.channels.list(orgId)).map(channelView) }),
-      );
+      const answer = await withApi(flags, ({ api }) => ok(api.GET('/api/v1/notifications/channels')));
       if (flags.json) return printJson(answer);
       if (answer.items.length === 0) {
         process.stdout.write(
@@ -128,14 +119,14 @@ export function registerNotificationCommands(program: Command): void {
   ).action(
     action(async (flags: ChannelFlags) => {
       const body = channelBody(flags);
-      const c = await withOrg<ChannelView>(
-        flags,
-        (client) => client.post('/api/v1/notifications/channels', body),
-        async (ctx, orgId) =>
-          channelView(
-            await ctx.notifications.channels.create(await principalFor(ctx, orgId, flags.as), body),
-          ),
-      );
+      const c = await withApi(flags, (conn) => {
+        requireActor(conn, flags);
+        return ok(
+          conn.api.POST('/api/v1/notifications/channels', {
+            body: body as JsonBody<'/api/v1/notifications/channels', 'post'>,
+          }),
+        );
+      });
       if (flags.json) printJson(c);
       else process.stdout.write(`created ${c.kind} channel ${c.id} (${c.name})\n`);
     }),
@@ -148,11 +139,12 @@ export function registerNotificationCommands(program: Command): void {
       .option('--as <email>', 'who acts, when working on the data directory without a server'),
   ).action(
     action(async (idOrName: string, flags: ActFlags) => {
-      const r = await withOrg<{ ok: boolean; error: string | null }>(
-        flags,
-        (client) => client.post(`/api/v1/notifications/channels/${enc(idOrName)}/test`, undefined),
-        async (ctx, orgId) => ctx.notifications.sendTest(await principalFor(ctx, orgId, flags.as), idOrName),
-      );
+      const r = await withApi(flags, (conn) => {
+        requireActor(conn, flags);
+        return ok(
+          conn.api.POST('/api/v1/notifications/channels/{id}/test', { params: { path: { id: idOrName } } }),
+        );
+      });
       if (flags.json) return printJson(r);
       if (!r.ok) throw new InputError('channel', `The test message was not delivered: ${r.error}`);
       process.stdout.write('test message sent\n');
@@ -166,12 +158,12 @@ export function registerNotificationCommands(program: Command): void {
       .option('--as <email>', 'who acts, when working on the data directory without a server'),
   ).action(
     action(async (idOrName: string, flags: ActFlags) => {
-      await withOrg<void>(
-        flags,
-        (client) => client.delete(`/api/v1/notifications/channels/${enc(idOrName)}`),
-        async (ctx, orgId) =>
-          ctx.notifications.channels.remove(await principalFor(ctx, orgId, flags.as), idOrName),
-      );
+      await withApi(flags, (conn) => {
+        requireActor(conn, flags);
+        return ok(
+          conn.api.DELETE('/api/v1/notifications/channels/{id}', { params: { path: { id: idOrName } } }),
+        );
+      });
       if (flags.json) printJson({ removed: idOrName });
       else process.stdout.write(`removed channel ${idOrName}\n`);
     }),
@@ -181,11 +173,7 @@ export function registerNotificationCommands(program: Command): void {
 
   orgOptions(alerts.command('list', { isDefault: true }).description('Alert rules')).action(
     action(async (flags: OrgFlags) => {
-      const answer = await withOrg<{ items: RuleView[] }>(
-        flags,
-        (client) => client.get('/api/v1/alert-rules'),
-        async (ctx, orgId) => ({ items: (await ctx.notifications.rules.list(orgId)).map(ruleView) }),
-      );
+      const answer = await withApi(flags, ({ api }) => ok(api.GET('/api/v1/alert-rules')));
       if (flags.json) return printJson(answer);
       if (answer.items.length === 0) {
         process.stdout.write(
@@ -226,12 +214,12 @@ export function registerNotificationCommands(program: Command): void {
         params: Object.fromEntries(flags.param.map(parseParam)),
         channelIds: flags.channel,
       };
-      const r = await withOrg<RuleView>(
-        flags,
-        (client) => client.post('/api/v1/alert-rules', body),
-        async (ctx, orgId) =>
-          ruleView(await ctx.notifications.rules.create(await principalFor(ctx, orgId, flags.as), body)),
-      );
+      const r = await withApi(flags, (conn) => {
+        requireActor(conn, flags);
+        return ok(
+          conn.api.POST('/api/v1/alert-rules', { body: body as JsonBody<'/api/v1/alert-rules', 'post'> }),
+        );
+      });
       if (flags.json) printJson(r);
       else process.stdout.write(`created alert rule ${r.id} (${r.name}): ${r.eventType}\n`);
     }),
@@ -244,12 +232,10 @@ export function registerNotificationCommands(program: Command): void {
       .option('--as <email>', 'who acts, when working on the data directory without a server'),
   ).action(
     action(async (idOrName: string, flags: ActFlags) => {
-      await withOrg<void>(
-        flags,
-        (client) => client.delete(`/api/v1/alert-rules/${enc(idOrName)}`),
-        async (ctx, orgId) =>
-          ctx.notifications.rules.remove(await principalFor(ctx, orgId, flags.as), idOrName),
-      );
+      await withApi(flags, (conn) => {
+        requireActor(conn, flags);
+        return ok(conn.api.DELETE('/api/v1/alert-rules/{id}', { params: { path: { id: idOrName } } }));
+      });
       if (flags.json) printJson({ removed: idOrName });
       else process.stdout.write(`removed alert rule ${idOrName}\n`);
     }),
