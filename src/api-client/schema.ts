@@ -269,6 +269,77 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/allocation/coverage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Tag coverage: per account or service, the share of spend with each tag key, and the largest untagged resources
+     * @description With `allocation=NAME`, also the share the dimension assigns a value other than its default. `untaggedResources` lists resources missing at least one of the keys, largest cost first: the ones to tag first.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description An allocation dimension to report coverage of */
+          allocation?: string;
+          basis?: 'billed' | 'net' | 'amortized' | 'net_amortized';
+          /** @description account (default) or service */
+          by?: 'account' | 'service';
+          /** @description First day, YYYY-MM-DD, included */
+          from: string;
+          /** @description Tag keys, comma-separated (1–10) */
+          keys: string;
+          /** @description Untagged resources listed (1–200, default 20) */
+          limit?: number | null;
+          /** @description Last day, YYYY-MM-DD, included */
+          to: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Coverage */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TagCoverage'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/allocation/dimensions': {
     parameters: {
       query?: never;
@@ -5419,6 +5490,43 @@ export interface components {
         | 'cancelled'
         | 'interrupted';
       tries: number;
+    };
+    TagCoverage: {
+      allocation: {
+        defaultValue: string;
+        dimension: string;
+        version: number | null;
+      } | null;
+      /** @enum {string} */
+      basis: 'billed' | 'net' | 'amortized' | 'net_amortized';
+      /** @enum {string} */
+      by: 'account' | 'service';
+      currency: string;
+      from: string;
+      keys: string[];
+      rows: {
+        allocated: {
+          cost: number;
+          percent: number | null;
+        } | null;
+        tags: {
+          [key: string]: {
+            cost: number;
+            percent: number | null;
+          };
+        };
+        total: number;
+        value: string | null;
+      }[];
+      to: string;
+      total: number;
+      untaggedResources: {
+        account: string | null;
+        cost: number;
+        missing: string[];
+        resource: string;
+        service: string | null;
+      }[];
     };
     User: {
       email: string;
