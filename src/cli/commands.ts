@@ -16,7 +16,6 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   group(['accounts'], () => import('./account-commands.js'), 'registerAccountCommands'),
   group(['accounts', 'sync-runs'], () => import('./sync-commands.js'), 'registerSyncCommands'),
   group(['costs'], () => import('./cost-commands.js'), 'registerCostCommands'),
-  group(['costs'], () => import('./dimension-commands.js'), 'registerDimensionCommands'),
   group(['resources'], () => import('./resource-commands.js'), 'registerResourceCommands'),
   group(['recommendations'], () => import('./recommendation-commands.js'), 'registerRecommendationCommands'),
   group(['budgets'], () => import('./budget-commands.js'), 'registerBudgetCommands'),

@@ -6,6 +6,7 @@ import { isoDate, monthStart } from '../lib/dates.js';
 import { InputError } from '../lib/errors.js';
 import { ok, withApi } from './client.js';
 import { action, orgOptions, printJson, printTable, withStoreFlags, type OrgFlags } from './common.js';
+import { registerDimensionCommands } from './dimension-commands.js';
 
 interface Flags extends OrgFlags {
   csv?: boolean;
@@ -257,4 +258,6 @@ export function registerCostCommands(program: Command): void {
       },
     ),
   );
+  // `costs values` belongs to the same top-level command, so it loads with it (one group per command).
+  registerDimensionCommands(program);
 }
