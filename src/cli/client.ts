@@ -4,77 +4,14 @@
  * pointed at a database with --data-dir / --database-url — the same Hono app answers them in-process on the data
  * directory (local-api.ts), so each command is written once.
  */
-import { ApiCallError, type CloudtallyClient } from '../api-client/client.js';
-import {
-  AppError,
-  ConflictError,
-  ConnectionError,
-  InputError,
-  NotFoundError,
-  PermissionError,
-  RateLimitError,
-  UnauthenticatedError,
-  UnavailableError,
-  type Diagnostic,
-} from '../lib/errors.js';
-import type { AppContext } from '../app/context.js';
-import type { LocalSession } from './local-api.js';
+import { ApiCallError } from '../api-client/client.js';
+import { InputError, UnauthenticatedError } from '../lib/errors.js';
+import type { ApiFlags, Connection } from './connection-types.js';
 
 export { ok } from '../api-client/client.js';
 
-/** A "not found" whose message is already a sentence (NotFoundError would add "was not found" a second time). */
-export class MessageNotFoundError extends NotFoundError {
-  constructor(message: string) {
-    super('');
-    this.message = message;
-  }
-}
-
-/** The API's answer as the CLI's error, whose kind sets the exit code. */
-export function toAppError(e: ApiCallError): AppError {
-  if (e.status === 0) return new UnavailableError(e.message);
-  if (e.diagnostics.length)
-    return new ConnectionError(e.diagnostics[0] as Diagnostic, e.diagnostics as Diagnostic[]);
-  switch (e.status) {
-    case 400:
-    case 413:
-      return new InputError(e.field ?? 'request', e.message);
-    case 401:
-      return new UnauthenticatedError(e.message);
-    case 403:
-      return new PermissionError(e.message);
-    case 404:
-      return new MessageNotFoundError(e.message);
-    case 409:
-      return new ConflictError(e.message);
-    case 429:
-      return new RateLimitError(e.message, 60);
-    default:
-      return new UnavailableError(`${e.message} (HTTP ${e.status})`);
-  }
-}
-
-export interface ApiFlags {
-  url?: string;
-  token?: string;
-  dataDir?: string;
-  databaseUrl?: string;
-  config?: string;
-  logLevel?: string;
-  /** The organization to act in on a data directory that holds several. */
-  org?: string;
-  /** Who acts on a data directory (a member's e-mail); through a server, the token says. */
-  as?: string;
-  /** On a data directory without --org: the organization of the object the command is about. */
-  orgOf?: (ctx: AppContext) => Promise<string>;
-}
-
-export interface Connection {
-  api: CloudtallyClient;
-  /** Set when the app runs in-process on the data directory. */
-  local?: LocalSession;
-  close(): Promise<void>;
-}
+export { MessageNotFoundError, toAppError } from './api-errors.js';
+export type { ApiFlags, Connection, LocalSession } from './connection-types.js';
 
 /** The server's URL and token when the command should go through it, else undefined (work on the data directory). */
 export function serverOf(flags: ApiFlags): { url: string; token: string } | undefined {

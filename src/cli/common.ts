@@ -5,7 +5,7 @@ import type { AppContext } from '../app/context.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { ApiCallError } from '../api-client/client.js';
 import { AppError, ERROR_MAP, errorKind, InputError } from '../lib/errors.js';
-import { toAppError } from './client.js';
+import { toAppError } from './api-errors.js';
 
 export { printTable } from './output.js';
 

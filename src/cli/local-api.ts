@@ -8,14 +8,8 @@ import type { Principal } from '../auth/permissions.js';
 import { createApi } from '../api/app.js';
 import { InputError, NotFoundError } from '../lib/errors.js';
 import { inProcessCaller } from '../mcp/api-caller.js';
-import type { ApiFlags, Connection } from './client.js';
+import type { ApiFlags, Connection } from './connection-types.js';
 import { openContext } from './common.js';
-
-export interface LocalSession {
-  ctx: AppContext;
-  /** The organization the commands act in (the only one, or the one named by --org). */
-  org(): Promise<{ id: string; name: string }>;
-}
 
 /** The audit log's name for the operator working on the data directory without naming a member. */
 export const LOCAL_ACTOR = 'cli (local)';
