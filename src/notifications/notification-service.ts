@@ -116,7 +116,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
           { label: 'Channel', value: c.name },
           { label: 'Kind', value: c.kind },
         ],
-        link: new URL('/settings/notifications', baseUrl().replace(/\/*$/, '/')).toString(),
+        link: new URL('/settings', baseUrl().replace(/\/*$/, '/')).toString(),
         data: { channelId: c.id },
       };
       try {
