@@ -267,16 +267,18 @@ describe('web dashboard against the simulator', { timeout: 180_000 }, () => {
     await page.getByLabel('Group by').selectOption('service');
     const grand = page.locator('[data-grand-total]');
     await grand.waitFor();
+    // The view reaches the address after the selects change; read it once it carries the grouping.
+    const settle = { timeout: 15_000 };
+    await expect.poll(() => new URL(page.url()).searchParams.get('groupBy'), settle).toBe('service');
     const params = new URL(page.url()).searchParams;
-    expect(params.get('groupBy')).toBe('service');
     expect(params.get('granularity')).toBe('month');
     const answer = await api<CostAnswer>(`/api/v1/costs?${params.toString()}&limit=50`);
-    await expect.poll(() => grand.innerText()).toBe(usd.format(answer.total));
+    await expect.poll(() => grand.innerText(), settle).toBe(usd.format(answer.total));
     expect(answer.total).toBeGreaterThan(0);
     const table = page.getByRole('region', { name: 'Cost table' });
     for (const g of answer.groups.slice(0, 5)) {
       const row = table.locator('tbody tr', { hasText: g.label });
-      expect(await row.locator('[data-total]').innerText()).toBe(usd.format(g.total));
+      await expect.poll(() => row.locator('[data-total]').innerText(), settle).toBe(usd.format(g.total));
     }
     await page
       .getByRole('img', { name: /Cost by service/i })
@@ -287,7 +289,7 @@ describe('web dashboard against the simulator', { timeout: 180_000 }, () => {
 
     // A shared address opens the same view.
     await page.goto(page.url());
-    await expect.poll(() => grand.innerText()).toBe(usd.format(answer.total));
+    await expect.poll(() => grand.innerText(), settle).toBe(usd.format(answer.total));
 
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
