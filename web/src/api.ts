@@ -3,40 +3,18 @@
  * header on every mutating request.
  */
 
-export interface Diagnostic {
-  code: string;
-  message: string;
-  remediation: string;
-  step?: string;
-  key?: string;
-}
+import {
+  ApiCallError,
+  apiCallError,
+  createCloudtallyClient,
+  type CloudtallyClient,
+  type ErrorDiagnostic,
+} from '../../src/api-client/client.js';
 
-interface ErrorBody {
-  error?: {
-    code?: string;
-    message?: string;
-    field?: string;
-    issues?: { field: string; message: string }[];
-    diagnostic?: Diagnostic;
-    diagnostics?: Diagnostic[];
-  };
-  requestId?: string;
-}
+export type Diagnostic = ErrorDiagnostic;
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-    readonly issues: { field: string; message: string }[] = [],
-    readonly diagnostics: Diagnostic[] = [],
-    readonly requestId?: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+/** An answer other than 2xx, or none at all (status 0): the generated client's error, under the dashboard's name. */
+export { ApiCallError as ApiError };
 
 let csrfToken: string | undefined;
 let onUnauthenticated: (() => void) | undefined;
@@ -50,39 +28,59 @@ export function setUnauthenticatedHandler(handler: (() => void) | undefined): vo
   onUnauthenticated = handler;
 }
 
+/**
+ * The typed client of the API (openapi-fetch over the generated `src/api-client/schema.ts`), on the dashboard's
+ * origin with the session cookie, the CSRF header on every mutating request and sign-in shown on a 401:
+ * `ok(client.GET('/api/v1/budgets'))` names a path the server has and gets its declared answer type.
+ */
+export const client: CloudtallyClient = createCloudtallyClient({
+  baseUrl: '',
+  unreachable: 'Cloudtally did not answer. Check that the server is running',
+});
+client.use({
+  onRequest({ request }) {
+    request.headers.set('accept', 'application/json');
+    if (request.method !== 'GET' && csrfToken) request.headers.set('x-csrf-token', csrfToken);
+    return request;
+  },
+  onResponse({ response, request }) {
+    if (response.status === 401 && !new URL(request.url).pathname.startsWith('/api/v1/auth/')) {
+      onUnauthenticated?.();
+    }
+    return undefined;
+  },
+});
+
+export { ok } from '../../src/api-client/client.js';
+
 export type Query = Record<string, string | number | boolean | undefined | null | readonly string[]>;
 
-export function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
+/** The query without empty values; arrays repeat the parameter (filter=a&filter=b), as the API's lists expect. */
+function queryParams(query: Query | undefined): Record<string, string | readonly string[]> | undefined {
+  if (!query) return undefined;
+  const out: Record<string, string | readonly string[]> = {};
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === '') continue;
-    // Arrays repeat the parameter (filter=a&filter=b), as the API's list parameters expect.
-    if (Array.isArray(value)) for (const v of value as readonly string[]) params.append(key, v);
-    else params.set(key, String(value as string | number | boolean));
+    out[key] = Array.isArray(value)
+      ? (value as readonly string[])
+      : String(value as string | number | boolean);
+  }
+  return out;
+}
+
+export function withQuery(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(queryParams(query) ?? {})) {
+    if (typeof value === 'string') params.set(key, value);
+    else for (const v of value) params.append(key, v);
   }
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
 }
 
-async function toError(res: Response): Promise<ApiError> {
-  let body: ErrorBody = {};
-  try {
-    body = (await res.json()) as ErrorBody;
-  } catch {
-    // A proxy or a crashed server may answer with HTML; the status text is all there is.
-  }
-  const e = body.error ?? {};
-  const diagnostics = e.diagnostics ?? (e.diagnostic ? [e.diagnostic] : []);
-  return new ApiError(
-    res.status,
-    e.code ?? `http_${res.status}`,
-    e.message ?? `The server answered ${res.status} ${res.statusText}`.trim(),
-    e.field,
-    e.issues ?? [],
-    diagnostics,
-    body.requestId,
-  );
+/** The error of an answer; an HTML page (a proxy, a crashed server) says only its status. */
+function toError(response: Response, body: unknown): ApiCallError {
+  return apiCallError(response, typeof body === 'string' ? undefined : body);
 }
 
 export interface RequestOptions {
@@ -92,37 +90,28 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Paths the pages build at run time (`/api/v1/accounts/${id}`) go through the same client, untyped. */
+type DynamicRequest = (
+  method: string,
+  path: string,
+  init: { params?: { query?: object }; body?: unknown; signal?: AbortSignal; parseAs: 'text' | 'blob' },
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+const dynamicRequest = client.request.bind(client) as unknown as DynamicRequest;
+
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.body);
-  }
-  let res: Response;
-  try {
-    res = await fetch(withQuery(path, options.query), {
-      method,
-      headers,
-      body,
-      credentials: 'same-origin',
-      signal: options.signal,
-    });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(0, 'network', 'Cloudtally did not answer. Check that the server is running.');
-  }
-  if (!res.ok) {
-    const error = await toError(res);
-    if (res.status === 401 && !path.startsWith('/api/v1/auth/')) onUnauthenticated?.();
-    throw error;
-  }
-  if (res.status === 204) return undefined as T;
-  const type = res.headers.get('content-type') ?? '';
-  if (type.includes('application/json')) return (await res.json()) as T;
-  return (await res.text()) as T;
+  const { data, error, response } = await dynamicRequest(options.method ?? 'GET', path, {
+    params: { query: queryParams(options.query) },
+    body: options.body,
+    signal: options.signal,
+    // Read as text and parsed by content type below: a few answers (CSV) are not JSON.
+    parseAs: 'text',
+  });
+  if (!response.ok) throw toError(response, error);
+  if (response.status === 204 || data === undefined) return undefined as T;
+  const text = data as string;
+  const type = response.headers.get('content-type') ?? '';
+  if (type.includes('application/json')) return (text ? JSON.parse(text) : undefined) as T;
+  return text as T;
 }
 
 export const api = {
@@ -135,9 +124,12 @@ export const api = {
 
 /** Downloads a server response (e.g. the CSV export) as a file, keeping the session cookie. */
 export async function download(path: string, query: Query | undefined, filename: string): Promise<void> {
-  const res = await fetch(withQuery(path, query), { credentials: 'same-origin' });
-  if (!res.ok) throw await toError(res);
-  const blob = await res.blob();
+  const { data, error, response } = await dynamicRequest('GET', path, {
+    params: { query: queryParams(query) },
+    parseAs: 'blob',
+  });
+  if (!response.ok) throw toError(response, error);
+  const blob = data as Blob;
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -149,7 +141,7 @@ export async function download(path: string, query: Query | undefined, filename:
 }
 
 export function errorMessage(err: unknown): string {
-  if (err instanceof ApiError) return err.message;
+  if (err instanceof ApiCallError) return err.message;
   if (err instanceof Error) return err.message;
   return String(err);
 }
