@@ -6,7 +6,7 @@
 
 const ENTRY_POINTS = '^src/(api|cli|mcp|app)/';
 /** Domains that must not know a provider: a cloud's code lives in src/providers/<name>/. */
-const PROVIDER_NEUTRAL = '^src/(lib|store|config|costs|budgets|allocation|notifications|sync|auth)/';
+const PROVIDER_NEUTRAL = '^src/(lib|store|config|billing|costs|budgets|allocation|notifications|sync|auth)/';
 
 export default {
   forbidden: [

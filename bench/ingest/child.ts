@@ -12,7 +12,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { startSimulator } from '../../sim/index.js';
-import { createBillingService } from '../../src/billing/billing-service.js';
+import { createAwsBillingService } from '../../src/providers/aws/billing/aws-billing.js';
 import { DuckDbStore } from '../../src/store/duckdb-store.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -79,7 +79,7 @@ async function sync(engine: string, format: string): Promise<void> {
     forcePathStyle: true,
     credentials: JSON.parse(env('SIM_CREDENTIALS')) as { accessKeyId: string; secretAccessKey: string },
   });
-  const billing = createBillingService({
+  const billing = createAwsBillingService({
     store,
     clock: { now: () => new Date(BENCH_NOW) },
     tmpDir: dir,

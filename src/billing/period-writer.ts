@@ -12,9 +12,9 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Queryable, Store } from '../store/store.js';
-import { literal } from '../providers/aws/billing/column-names.js';
+import { literal } from './sql-text.js';
 import { loadError } from './diagnostics.js';
-import { LINE_ITEM_COLUMNS } from '../providers/aws/billing/focus-mapping.js';
+import { LINE_ITEM_COLUMNS } from './line-item-columns.js';
 import {
   accountsSql,
   DAILY_COLUMNS,

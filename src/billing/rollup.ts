@@ -2,12 +2,12 @@
  * SQL over normalized line items: the period's groups, and from them the daily rollup, the period totals and
  * the rows of member accounts that are not imported.
  *
- * A load reads its line items once more, to group them (`groupsSql`): one row per day, account, service, region,
+ * A load reads its line items once more, to group them (`groupsSql`): one row per day, account, service, region, provider,
  * charge category and currency, with exact sums and a row count. Everything else is computed from those few
  * thousand rows, so no query reads the millions of line items a transaction has just written (DuckDB's memory
  * grows when it does). The SQL runs on DuckDB and on PostgreSQL.
  */
-import { literal } from '../providers/aws/billing/column-names.js';
+import { literal } from './sql-text.js';
 
 /** The usage account of a line item: its member account, or the payer's for lines without one. */
 const USAGE_ACCOUNT = `coalesce(sub_account_id, billing_account_id, '')`;
@@ -29,6 +29,7 @@ const GROUP_KEYS = [
   'region_id',
   'charge_category',
   'billing_currency',
+  'provider',
 ] as const;
 
 export const DAILY_COLUMNS = [...GROUP_KEYS, ...COST_SUMS.map(([, name]) => name), 'row_count'] as const;

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { AccountService } from '../accounts/account-service.js';
 import type { BillingService } from '../billing/billing-service.js';
+import type { BillingSource } from '../billing/billing-source.js';
 import type { InventoryService } from '../inventory/inventory-service.js';
 import type { Rule } from '../recommendations/rule-kit.js';
 import type { Queryable } from '../store/store.js';
@@ -34,13 +35,11 @@ export interface ConnectionSpec {
   document: z.ZodType;
 }
 
-/** Where the bill of an account comes from (AWS: CUR 2.0 or legacy CUR export, or the Cost Explorer API). */
-export interface BillingSource {
-  id: string;
-  label: string;
-  /** The connection types that read their bill from this source. */
-  connectionTypes: readonly string[];
-}
+/**
+ * Where the bill of an account comes from (AWS: CUR 2.0 or legacy CUR export, or the Cost Explorer API): its
+ * `sync` loads with the neutral billing kit, called through `BillingService.syncSource` (src/billing/billing-source.ts).
+ */
+export type { BillingSource };
 
 /** One kind of resource the inventory finds, and whether it collects utilization metrics for it. */
 export interface InventoryScanner {
@@ -71,7 +70,7 @@ export interface ProviderServices {
   /** Months of billing history kept and loaded. */
   retentionMonths: number;
   accounts: Pick<AccountService, 'validate' | 'connectionFor'>;
-  billing: Pick<BillingService, 'syncExport' | 'syncCostExplorer'>;
+  billing: Pick<BillingService, 'syncSource'>;
   inventory: Pick<InventoryService, 'scanAccount' | 'collectMetrics' | 'linkCosts'>;
   /** The recommendation engine (typed here by shape: the engine itself finds rules through the registry). */
   recommendations: {

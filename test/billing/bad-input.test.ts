@@ -14,10 +14,10 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { startSimulator, type Simulator } from '../../sim/index.js';
 import {
-  createBillingService,
-  type BillingService,
+  createAwsBillingService,
+  type AwsBillingService,
   type SyncExportResult,
-} from '../../src/billing/billing-service.js';
+} from '../../src/providers/aws/billing/aws-billing.js';
 import type { Engine, Store } from '../../src/store/store.js';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../helpers/stores.js';
 import { parseCsvRecord } from '../../src/providers/aws/billing/local-files.js';
@@ -31,7 +31,7 @@ import { clockAt, differences, exportLocation, s3Client, storedDaily, truthDaily
 
 let sim: Simulator;
 let s3: S3Client;
-const dbs = new Map<Engine, { db: TestDatabase; store: Store; billing: BillingService; dir: string }>();
+const dbs = new Map<Engine, { db: TestDatabase; store: Store; billing: AwsBillingService; dir: string }>();
 const results = new Map<Engine, Record<string, SyncExportResult>>();
 const EXPORTS = ['small-cur2', 'small-parquet', 'small-legacy'];
 
@@ -80,7 +80,7 @@ beforeAll(async () => {
     const db = await createTestDatabase(engine);
     const store = await db.open();
     const dir = mkdtempSync(path.join(tmpdir(), 'cloudtally-billing-bad-'));
-    const billing = createBillingService({ store, clock: clockAt(sim), tmpDir: dir });
+    const billing = createAwsBillingService({ store, clock: clockAt(sim), tmpDir: dir });
     dbs.set(engine, { db, store, billing, dir });
     for (const name of EXPORTS) {
       const r = await syncOn(engine, name);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { startSimulator, type Simulator } from '../../sim/index.js';
-import type { BillingService } from '../../src/billing/billing-service.js';
+import type { AwsBillingService } from '../../src/providers/aws/billing/aws-billing.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../helpers/stores.js';
 import {
@@ -31,7 +31,7 @@ const ceCalls = () => sim.calls()['ce:GetCostAndUsage'] ?? 0;
 describe.each(ENGINES)('Cost Explorer source on %s', (engine) => {
   let fx: BillingFixture;
   let store: Store;
-  let billing: BillingService;
+  let billing: AwsBillingService;
 
   beforeAll(async () => {
     fx = await openBillingFixture(engine, sim);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { startSimulator, type Simulator } from '../../sim/index.js';
-import type { BillingService } from '../../src/billing/billing-service.js';
+import type { AwsBillingService } from '../../src/providers/aws/billing/aws-billing.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../helpers/stores.js';
 import {
@@ -35,7 +35,7 @@ afterAll(async () => {
 describe.each(ENGINES)('the demo scenario on %s', (engine) => {
   let fx: BillingFixture;
   let store: Store;
-  let billing: BillingService;
+  let billing: AwsBillingService;
 
   beforeAll(async () => {
     fx = await openBillingFixture(engine, sim);

@@ -3,7 +3,10 @@ import { readdirSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ConnectionError } from '../../src/lib/errors.js';
 import { startSimulator, type Simulator } from '../../sim/index.js';
-import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
+import {
+  createAwsBillingService,
+  type AwsBillingService,
+} from '../../src/providers/aws/billing/aws-billing.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../helpers/stores.js';
 import {
@@ -55,7 +58,7 @@ async function fingerprint(store: Store, cloudAccountId: string) {
 describe.each(ENGINES)('billing export sync on %s', (engine) => {
   let fx: BillingFixture;
   let store: Store;
-  let billing: BillingService;
+  let billing: AwsBillingService;
 
   beforeAll(async () => {
     fx = await openBillingFixture(engine, sim);
@@ -66,7 +69,7 @@ describe.each(ENGINES)('billing export sync on %s', (engine) => {
   const sync = (
     name: string,
     cloudAccountId: string,
-    extra: Partial<Parameters<BillingService['syncExport']>[0]> = {},
+    extra: Partial<Parameters<AwsBillingService['syncExport']>[0]> = {},
   ) =>
     billing.syncExport({
       orgId: 'org-1',
@@ -183,7 +186,7 @@ describe.each(ENGINES)('billing export sync on %s', (engine) => {
 
   it('says so when every period of the export is older than the retention window, instead of loading $0 quietly', async () => {
     // Two years after the export's newest period: a legacy CUR that AWS stopped delivering long ago.
-    const later = createBillingService({
+    const later = createAwsBillingService({
       store,
       clock: { now: () => new Date('2027-06-15T00:00:00Z') },
       tmpDir: fx.dir,

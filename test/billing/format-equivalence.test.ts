@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadScenario, startSimulator, type Simulator } from '../../sim/index.js';
-import type { BillingService } from '../../src/billing/billing-service.js';
+import type { AwsBillingService } from '../../src/providers/aws/billing/aws-billing.js';
 import { LINE_ITEM_COLUMNS } from '../../src/providers/aws/billing/focus-mapping.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../helpers/stores.js';
@@ -56,7 +56,7 @@ const COMPARED = LINE_ITEM_COLUMNS.filter((c) => c !== 'cloud_account_id' && c !
 describe.each(ENGINES)('the three export formats on %s', (engine) => {
   let fx: BillingFixture;
   let store: Store;
-  let billing: BillingService;
+  let billing: AwsBillingService;
 
   beforeAll(async () => {
     fx = await openBillingFixture(engine, sim);

@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Engine, Store } from '../../src/store/store.js';
 import type { ExportLocation } from '../../src/providers/aws/billing/manifests.js';
-import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
+import {
+  createAwsBillingService,
+  type AwsBillingService,
+} from '../../src/providers/aws/billing/aws-billing.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/stores.js';
 
 /** Credentials of the scenario user that may read the payer's billing bucket and Cost Explorer. */
@@ -104,7 +107,7 @@ export function differences(a: Map<string, number>, b: Map<string, number>, tole
 export interface BillingFixture {
   db: TestDatabase;
   store: Store;
-  billing: BillingService;
+  billing: AwsBillingService;
   /** The service's scratch directory. */
   dir: string;
 }
@@ -113,7 +116,7 @@ export async function openBillingFixture(engine: Engine, sim: Simulator): Promis
   const db = await createTestDatabase(engine);
   const store = await db.open();
   const dir = mkdtempSync(path.join(tmpdir(), 'cloudtally-billing-test-'));
-  return { db, store, dir, billing: createBillingService({ store, clock: clockAt(sim), tmpDir: dir }) };
+  return { db, store, dir, billing: createAwsBillingService({ store, clock: clockAt(sim), tmpDir: dir }) };
 }
 
 export async function closeBillingFixture(fx: BillingFixture | undefined): Promise<void> {

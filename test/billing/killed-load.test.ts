@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { startSimulator, type Simulator } from '../../sim/index.js';
-import { createBillingService } from '../../src/billing/billing-service.js';
+import { createAwsBillingService } from '../../src/providers/aws/billing/aws-billing.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../helpers/stores.js';
 import {
@@ -105,7 +105,7 @@ describe.each(ENGINES)('a killed load on %s', (engine) => {
       s3,
     };
     let store = await db.open();
-    await createBillingService({ store, clock: clockAt(sim), tmpDir: tmp }).syncExport(options);
+    await createAwsBillingService({ store, clock: clockAt(sim), tmpDir: tmp }).syncExport(options);
     const before = await snapshot(store, cloudAccountId);
     expect(before.items).toHaveLength(2);
     await store.close();
@@ -130,7 +130,7 @@ describe.each(ENGINES)('a killed load on %s', (engine) => {
     store = await db.open();
     try {
       expect(await snapshot(store, cloudAccountId)).toEqual(before);
-      const billing = createBillingService({ store, clock: clockAt(sim), tmpDir: tmp });
+      const billing = createAwsBillingService({ store, clock: clockAt(sim), tmpDir: tmp });
       const result = await billing.syncExport(options);
       expect(result.periods.map((p) => `${p.period}:${p.status}`)).toEqual([
         '2025-02:skipped',

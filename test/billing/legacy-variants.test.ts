@@ -6,7 +6,10 @@ import { gunzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { startSimulator, type Simulator } from '../../sim/index.js';
-import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
+import {
+  createAwsBillingService,
+  type AwsBillingService,
+} from '../../src/providers/aws/billing/aws-billing.js';
 import { LINE_ITEM_COLUMNS } from '../../src/providers/aws/billing/focus-mapping.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/stores.js';
@@ -23,7 +26,7 @@ let sim: Simulator;
 let s3: S3Client;
 let db: TestDatabase;
 let store: Store;
-let billing: BillingService;
+let billing: AwsBillingService;
 let work: string;
 
 const PERIODS = [
@@ -128,7 +131,7 @@ beforeAll(async () => {
 
   db = await createTestDatabase('duckdb');
   store = await db.open();
-  billing = createBillingService({ store, clock: clockAt(sim), tmpDir: work });
+  billing = createAwsBillingService({ store, clock: clockAt(sim), tmpDir: work });
   for (const name of ['small-legacy', 'pq-legacy', 'athena-only', 'zip-legacy']) {
     const r = await billing.syncExport({
       orgId: 'org-1',

@@ -4,7 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../sim/index.js';
-import type { PeriodResult } from '../../src/billing/billing-service.js';
+import type { PeriodResult } from '../../src/providers/aws/billing/aws-billing.js';
 import { ENGINES } from '../helpers/stores.js';
 import {
   closeBillingFixture,

@@ -11,7 +11,7 @@ import { startSimulator, type Simulator, type FaultSpec } from '../../sim/index.
 import { createAwsClients, type AwsClientFactory } from '../../src/providers/aws/sdk/client-factory.js';
 import { RETRY_BUDGETS } from '../../src/providers/aws/sdk/retry.js';
 import { silentLog } from '../../src/lib/log.js';
-import type { SyncExportResult } from '../../src/billing/billing-service.js';
+import type { SyncExportResult } from '../../src/providers/aws/billing/aws-billing.js';
 import { ENGINES } from '../helpers/stores.js';
 import {
   closeBillingFixture,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../sim/index.js';
-import { createBillingService } from '../../src/billing/billing-service.js';
+import { createAwsBillingService } from '../../src/providers/aws/billing/aws-billing.js';
 import { createCostService, type CostService } from '../../src/costs/cost-service.js';
 import type { CostBasis } from '../../src/costs/cost-query.js';
 import { silentLog } from '../../src/lib/log.js';
@@ -52,7 +52,7 @@ describe.each(ENGINES)('cost queries over a loaded simulator export on %s', (eng
     db = await createTestDatabase(engine);
     store = await db.open();
     workDir = mkdtempSync(path.join(tmpdir(), 'cloudtally-costs-sim-'));
-    const billing = createBillingService({ store, clock: clockAt(sim), tmpDir: workDir });
+    const billing = createAwsBillingService({ store, clock: clockAt(sim), tmpDir: workDir });
     const result = await billing.syncExport({
       orgId: ORG,
       cloudAccountId: 'ca-sim',

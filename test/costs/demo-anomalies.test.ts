@@ -7,7 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../sim/index.js';
 import { PRODUCT_NAMES } from '../../sim/gen/meters.js';
-import type { BillingService } from '../../src/billing/billing-service.js';
+import type { AwsBillingService } from '../../src/providers/aws/billing/aws-billing.js';
 import type { CostAnomaly } from '../../src/costs/anomalies.js';
 import { createCostService, type CostService } from '../../src/costs/cost-service.js';
 import { addDays, monthStartAfter } from '../../src/costs/dates.js';
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 describe.each(ENGINES)('anomalies of the demo organization on %s', (engine) => {
   let fx: BillingFixture;
-  let billing: BillingService;
+  let billing: AwsBillingService;
   let costs: CostService;
   let found: CostAnomaly[];
   const today = () => sim.truth.now.slice(0, 10);

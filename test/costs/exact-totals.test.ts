@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../sim/index.js';
-import { createBillingService } from '../../src/billing/billing-service.js';
+import { createAwsBillingService } from '../../src/providers/aws/billing/aws-billing.js';
 import { createCostService, type CostService } from '../../src/costs/cost-service.js';
 import type { CostBasis } from '../../src/costs/cost-query.js';
 import { monthEnd } from '../../src/costs/dates.js';
@@ -61,7 +61,7 @@ describe.each(ENGINES)('exact totals on %s', (engine) => {
     db = await createTestDatabase(engine);
     store = await db.open();
     workDir = mkdtempSync(path.join(tmpdir(), 'cloudtally-exact-'));
-    const billing = createBillingService({ store, clock: clockAt(sim), tmpDir: workDir });
+    const billing = createAwsBillingService({ store, clock: clockAt(sim), tmpDir: workDir });
     const result = await billing.syncExport({
       orgId: ORG,
       cloudAccountId: 'ca-sim',

@@ -10,7 +10,10 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator, type WasteItem } from '../../sim/index.js';
-import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
+import {
+  createAwsBillingService,
+  type AwsBillingService,
+} from '../../src/providers/aws/billing/aws-billing.js';
 import { createInventoryService, type InventoryService } from '../../src/inventory/inventory-service.js';
 import {
   createRecommendationService,
@@ -48,7 +51,7 @@ describe.each(ENGINES)('savings recommendations for the demo organization on %s'
   let db: TestDatabase;
   let store: Store;
   let workDir: string;
-  let billing: BillingService;
+  let billing: AwsBillingService;
   let inventory: InventoryService;
   let recs: RecommendationService;
   const clients: SimClients[] = [];
@@ -99,7 +102,7 @@ describe.each(ENGINES)('savings recommendations for the demo organization on %s'
     workDir = mkdtempSync(path.join(tmpdir(), 'cloudtally-demo-savings-'));
     const clock = simClock(sim);
     const log = pino({ level: 'silent' });
-    billing = createBillingService({ store, clock, tmpDir: workDir });
+    billing = createAwsBillingService({ store, clock, tmpDir: workDir });
     inventory = createInventoryService({ store, clock, log });
     recs = createRecommendationService({ store, clock, log });
     await insertAccount(store, { id: CLOUD_ACCOUNT[PAYER], orgId: ORG, awsAccountId: PAYER, type: 'root' });

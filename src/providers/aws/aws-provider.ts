@@ -12,6 +12,7 @@ import { VALIDATION_STEPS } from '../../accounts/account-types.js';
 import { RESOURCE_TYPES } from '../../inventory/inventory-types.js';
 import type { Rule } from '../../recommendations/rule-kit.js';
 import { defineProvider, type ProviderServices } from '../provider.js';
+import { AWS_BILLING_SOURCES } from './billing/aws-billing.js';
 import { awsConnectionDocument } from './connection/connection-document.js';
 import { permissionPolicy, type PolicyOptions } from './connection/setup-policies.js';
 import { RULES } from './recommendations/rules.js';
@@ -40,11 +41,7 @@ export const awsProvider = defineProvider<AwsSession>({
     validationSteps: VALIDATION_STEPS,
     document: awsConnectionDocument,
   },
-  billingSources: [
-    { id: 'cur2', label: 'CUR 2.0 Data Export (S3)', connectionTypes: ['assumed_role', 'root'] },
-    { id: 'legacy', label: 'Legacy Cost and Usage Report (S3)', connectionTypes: ['assumed_role', 'root'] },
-    { id: 'cost_explorer', label: 'Cost Explorer API', connectionTypes: ['cost_explorer'] },
-  ],
+  billingSources: AWS_BILLING_SOURCES,
   inventoryScanners: RESOURCE_TYPES.map((resourceType) => ({
     resourceType,
     label: SCANNER_LABELS[resourceType],

@@ -14,6 +14,7 @@ import { budgetsMigration } from './018-budgets.js';
 import { notificationsMigration } from './019-notifications.js';
 import { connectionDocumentMigration } from './020-connection-document.js';
 import { allocationMigration } from './026-allocation.js';
+import { costProviderMigration } from './034-cost-provider.js';
 import type { Migration } from './types.js';
 
 /** Every migration, in the order it runs. Add new files with the next free id; never edit a landed one. */
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   notificationsMigration,
   connectionDocumentMigration,
   allocationMigration,
+  costProviderMigration,
 ];

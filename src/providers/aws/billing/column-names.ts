@@ -63,15 +63,7 @@ export function canonicalColumnName(header: string): string {
   return header;
 }
 
-/** Double-quoted SQL identifier (both engines). */
-export function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** Single-quoted SQL string literal. */
-export function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+export { ident, literal } from '../../../billing/sql-text.js';
 
 /**
  * FOCUS column names (FOCUS writes them in PascalCase; compared without case or underscores) that no CUR has.

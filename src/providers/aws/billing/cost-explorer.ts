@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import { withAwsRetry } from '../sdk/retry.js';
 import type { Store } from '../../../store/store.js';
-import { LINE_ITEM_COLUMNS } from './focus-mapping.js';
+import { LINE_ITEM_COLUMNS } from '../../../billing/line-item-columns.js';
 import {
   accountsSql,
   DAILY_COLUMNS,
@@ -294,6 +294,8 @@ export async function writeMonthCsv(
       x_usage_type: l.usageType === '' ? null : l.usageType,
       x_operation: null,
       x_instance_type: null,
+      provider: 'aws',
+      x_provider_columns: null,
     };
     out.push(LINE_ITEM_COLUMNS.map((c) => csvField(row[c])).join(','));
   }

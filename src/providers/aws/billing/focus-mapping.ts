@@ -5,44 +5,11 @@
  * subset of columns is there into typed expressions (a missing optional column is NULL) and the cost
  * formulas of AWS-FACTS §3.
  */
+import { LINE_ITEM_COLUMNS } from '../../../billing/line-item-columns.js';
 import { TAG_COLUMN_PREFIX, canonicalTagKeySql, ident, literal } from './column-names.js';
 
-/** The columns of `cost_line_items`, in the order every writer uses. */
-export const LINE_ITEM_COLUMNS = [
-  'org_id',
-  'cloud_account_id',
-  'billing_period',
-  'billing_account_id',
-  'sub_account_id',
-  'sub_account_name',
-  'charge_period_start',
-  'charge_period_end',
-  'usage_date',
-  'charge_category',
-  'charge_description',
-  'service_name',
-  'service_code',
-  'region_id',
-  'availability_zone',
-  'resource_id',
-  'resource_type',
-  'sku_id',
-  'pricing_unit',
-  'consumed_quantity',
-  'billed_cost',
-  'x_net_billed_cost',
-  'effective_cost',
-  'x_net_effective_cost',
-  'list_cost',
-  'billing_currency',
-  'commitment_discount_id',
-  'commitment_discount_type',
-  'tags',
-  'x_line_item_type',
-  'x_usage_type',
-  'x_operation',
-  'x_instance_type',
-] as const;
+/** The columns of `cost_line_items` (src/billing/line-item-columns.ts), which the mapping produces in order. */
+export { LINE_ITEM_COLUMNS };
 
 /** Columns without which a file cannot be billing data. */
 export const REQUIRED_COLUMNS = [
@@ -355,7 +322,9 @@ export function buildFocusSelect(relation: string, cols: SourceColumns, opts: Ma
     li_type AS x_line_item_type,
     usage_type AS x_usage_type,
     operation AS x_operation,
-    instance_type AS x_instance_type
+    instance_type AS x_instance_type,
+    'aws' AS provider,
+    CAST(NULL AS VARCHAR) AS x_provider_columns
   FROM (SELECT
     ${fieldsSql(e, cols)}
   FROM (${relation}) src) AS f`;

@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { IncompleteBodyError } from '../sdk/errors.js';
 import { withAwsRetry } from '../sdk/retry.js';
-import { BillingLoadError, errorMessage, loadError, s3Diagnostic } from '../../../billing/diagnostics.js';
+import { BillingLoadError, errorMessage, loadError } from '../../../billing/diagnostics.js';
+import { s3Diagnostic } from './s3-diagnostic.js';
 
 export type S3 = Pick<S3Client, 'send'>;
 

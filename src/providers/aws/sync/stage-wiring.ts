@@ -1,6 +1,7 @@
 import type { AccountRow } from '../../../accounts/account-store.js';
 import { readAwsConnection } from '../connection/connection-document.js';
 import type { BillingService } from '../../../billing/billing-service.js';
+import { awsBillingOf } from '../billing/aws-billing.js';
 import { ConnectionError, type Diagnostic } from '../../../lib/errors.js';
 import type { Queryable } from '../../../store/store.js';
 import type { StatusDetail } from '../../../accounts/account-status.js';
@@ -44,7 +45,7 @@ interface RecommendationPort {
   }>;
 }
 
-type BillingPort = Pick<BillingService, 'syncExport' | 'syncCostExplorer'>;
+type BillingPort = Pick<BillingService, 'syncSource'>;
 
 /** Accounts without credentials of their own (a member connected for billing only) have nothing to scan. */
 function hasAccess(ctx: AwsStageContext): boolean {
@@ -204,6 +205,8 @@ export function billingStage(deps: {
     }
     return out;
   };
+  // The account's source among the provider's billing sources (aws-billing.ts), by connection type.
+  const billing = awsBillingOf(deps.billing);
   return async (ctx) => {
     const { account } = ctx;
     if (account.type === 'linked') {
@@ -211,7 +214,7 @@ export function billingStage(deps: {
     }
     const force = Boolean(ctx.options.billingForce);
     if (account.type === 'cost_explorer') {
-      const result = await deps.billing.syncCostExplorer({
+      const result = await billing.syncCostExplorer({
         orgId: account.orgId,
         cloudAccountId: account.id,
         ce: ctx.session.clients.ce(),
@@ -242,11 +245,12 @@ export function billingStage(deps: {
     }
     // Costs are imported only for connected accounts (the payer included) unless the payer imports all members.
     const connected = await deps.store.query<{ aws_account_id: string }>(
-      `SELECT DISTINCT aws_account_id FROM cloud_accounts WHERE org_id = $1 AND aws_account_id IS NOT NULL`,
+      `SELECT DISTINCT aws_account_id FROM cloud_accounts
+       WHERE org_id = $1 AND provider = 'aws' AND aws_account_id IS NOT NULL`,
       [account.orgId],
     );
     const region = row.exportRegion ?? 'us-east-1';
-    const result = await deps.billing.syncExport({
+    const result = await billing.syncExport({
       orgId: account.orgId,
       cloudAccountId: account.id,
       awsAccountId: account.awsAccountId ?? '',
