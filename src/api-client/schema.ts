@@ -909,12 +909,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              csrfToken: string;
-              expiresAt: string;
-              organizations: components['schemas']['OrganizationMembership'][];
-              user: components['schemas']['User'];
-            };
+            'application/json': components['schemas']['SignedIn'];
           };
         };
         /** @description Invalid input; `error.field` names the field */
@@ -1037,6 +1032,89 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's signed-in sessions that still work (in every organization) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Sessions */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Session'][];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** End one of the caller's own sessions (signs that browser out) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Ended */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -2961,6 +3039,273 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/invitations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Pending invitations of the organization (not accepted, withdrawn or expired) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Invitations */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Invitation'][];
+            };
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Invite an e-mail address with a role. The one-time link goes by e-mail when the organization has an e-mail channel; otherwise the answer carries it for the manager to pass on. The answer never says whether the address has an account. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: email */
+            email: string;
+            manageCloudCredentials?: boolean;
+            /** @enum {string} */
+            role: 'manager' | 'engineer' | 'viewer';
+          };
+        };
+      };
+      responses: {
+        /** @description Invited */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              delivery: 'email' | 'link';
+              invitation: components['schemas']['Invitation'];
+              /** @description Only when no e-mail was sent */
+              link?: string;
+            };
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invitations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Withdraw a pending invitation (its link stops working) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Withdrawn */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invitations/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Accept an invitation and sign in: a new address gets an account with this password; an address with an account gives that account's password */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            password: string;
+            /** @description The token of the invitation link */
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Accepted and signed in */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SignedIn'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invitations/lookup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** What an invitation link offers (the token travels in the body, never in a URL) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The token of the invitation link */
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The invitation */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              email: string;
+              expiresAt: string;
+              organization: string;
+              /** @enum {string} */
+              role: 'manager' | 'engineer' | 'viewer';
+            };
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/members': {
     parameters: {
       query?: never;
@@ -3538,6 +3883,53 @@ export interface paths {
         };
         /** @description Not found in this organization */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/organization/tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every member's API tokens in this organization (Organization Managers; never the token values) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Tokens */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['ApiToken'][];
+            };
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -4605,6 +4997,8 @@ export interface paths {
           'application/json': {
             expiresInDays?: number;
             name: string;
+            /** @description Read-only scope: the token is refused on every write route */
+            readOnly?: boolean;
           };
         };
       };
@@ -4616,8 +5010,10 @@ export interface paths {
           };
           content: {
             'application/json': {
+              expiresAt: string | null;
               id: string;
               name: string;
+              readOnly: boolean;
               token: string;
             };
           };
@@ -4649,7 +5045,7 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Revoke a token */
+    /** Revoke a token: the caller's own, or (Organization Managers) any of the organization */
     delete: {
       parameters: {
         query?: never;
@@ -4830,6 +5226,10 @@ export interface components {
       id: string;
       lastUsedAt: string | null;
       name: string;
+      /** @description The e-mail address of the member the token acts as */
+      owner: string;
+      /** @description Refused on every write route */
+      readOnly: boolean;
       revokedAt: string | null;
     };
     AuditRecord: {
@@ -5300,6 +5700,16 @@ export interface components {
       /** @description Whether members who are not instance administrators may create organizations (default false) */
       allowMemberOrganizations: boolean;
     };
+    Invitation: {
+      createdAt: string;
+      email: string;
+      expiresAt: string;
+      id: string;
+      invitedBy: string;
+      manageCloudCredentials: boolean;
+      /** @enum {string} */
+      role: 'manager' | 'engineer' | 'viewer';
+    };
     Member: {
       email: string;
       id: string;
@@ -5435,6 +5845,21 @@ export interface components {
       };
       /** @enum {string} */
       type: 'ec2_instance' | 'ebs_volume' | 'ebs_snapshot' | 'ami' | 'elastic_ip' | 'load_balancer';
+    };
+    Session: {
+      createdAt: string;
+      /** @description The session this request came with */
+      current: boolean;
+      expiresAt: string;
+      id: string;
+      ip: string | null;
+      userAgent: string | null;
+    };
+    SignedIn: {
+      csrfToken: string;
+      expiresAt: string;
+      organizations: components['schemas']['OrganizationMembership'][];
+      user: components['schemas']['User'];
     };
     SyncRun: {
       attempts: number;

@@ -42,6 +42,8 @@ import { registerOrganizationRoutes } from './routes/organization-routes.js';
 import { registerSetupRoutes } from './routes/setup-routes.js';
 import { registerSyncRoutes } from './routes/sync-routes.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
+import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerInvitationRoutes } from './routes/invitation-routes.js';
 
 /** Every area's routes; one line per router file. */
 const REGISTRARS: RouteRegistrar[] = [
@@ -50,6 +52,8 @@ const REGISTRARS: RouteRegistrar[] = [
   registerOrganizationRoutes,
   registerInstanceRoutes,
   registerTokenRoutes,
+  registerSessionRoutes,
+  registerInvitationRoutes,
   registerAuditRoutes,
   registerCostRoutes,
   registerDimensionRoutes,

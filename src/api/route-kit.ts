@@ -49,6 +49,10 @@ export function recordRoute(
 const TOKEN_REJECTED =
   'The API token is invalid or revoked. Create a new one (cloudtally tokens create, or POST /api/v1/tokens when signed in) and send it as Authorization: Bearer TOKEN.';
 
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const READ_ONLY_REFUSED =
+  'This API token is read-only: it may read, but not change anything. Use a token without the read-only scope.';
+
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 /**
@@ -66,6 +70,7 @@ function guard(access: Access, needsJsonBody: boolean): MiddlewareHandler<ApiEnv
       }
       const principal = c.get('principal');
       if (!principal) throw new UnauthenticatedError(c.get('tokenRejected') ? TOKEN_REJECTED : undefined);
+      if (principal.readOnly && !READ_METHODS.has(c.req.method)) throw new PermissionError(READ_ONLY_REFUSED);
       if (access !== 'member' && !can(principal, access)) throw new PermissionError(ACTION_REASONS[access]);
     }
     if (needsJsonBody) {

@@ -117,6 +117,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     checkIntervalMs: config.notificationCheckSeconds * 1000,
   });
   budgets.setAlertSink(notifications.budgetSink);
+  auth.setAccountMailer(notifications.accountMailer);
   closers.push(() => notifications.stop());
   const allocation = createAllocationService({ store, clock, log: log.child({ area: 'allocation' }) });
   closers.push(() => allocation.settle());

@@ -1,6 +1,7 @@
 import type { Clock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
 import { createLoginThrottle } from './login-throttle.js';
+import { createInvitationService } from './invitation-service.js';
 import { createOrganizationService } from './organization-service.js';
 import { createSessionService } from './session-service.js';
 import { createTokenService } from './token-service.js';
@@ -12,11 +13,13 @@ export type {
   MemberStatus,
   MemberView,
   OrganizationView,
+  SessionView,
   TokenView,
   UserView,
 } from './auth-types.js';
 export { normalizeEmail } from './auth-types.js';
 export { newExternalId } from './user-service.js';
+export type { AccountMailer, InvitationView, InviteResult } from './invitation-service.js';
 
 export interface AuthServiceDeps {
   store: Store;
@@ -36,5 +39,6 @@ export function createAuthService({ store, clock, sessionTtlHours }: AuthService
   const sessions = createSessionService({ store, clock, sessionTtlHours, users, throttle });
   const organizations = createOrganizationService({ store, clock });
   const tokens = createTokenService({ store, clock, users });
-  return { ...users, ...sessions, ...organizations, ...tokens };
+  const invitations = createInvitationService({ store, clock, sessions, throttle });
+  return { ...users, ...sessions, ...organizations, ...tokens, ...invitations };
 }

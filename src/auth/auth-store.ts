@@ -78,6 +78,17 @@ export async function organizationByName(
   return org;
 }
 
+export async function organizationById(
+  q: Queryable,
+  id: string,
+): Promise<{ id: string; name: string } | undefined> {
+  const [org] = await q.query<{ id: string; name: string }>(
+    'SELECT id, name FROM organizations WHERE id = $1',
+    [id],
+  );
+  return org;
+}
+
 export async function insertOrganization(
   q: Queryable,
   o: { id: string; name: string; externalId: string; now: Date },

@@ -29,6 +29,10 @@ export interface MemberView extends UserView {
 export interface TokenView {
   id: string;
   name: string;
+  /** The e-mail address of the member the token acts as. */
+  owner: string;
+  /** Refused on every write route. */
+  readOnly: boolean;
   createdAt: string;
   lastUsedAt: string | null;
   expiresAt: string | null;
@@ -41,6 +45,16 @@ export interface LoginResult {
   expiresAt: Date;
   user: UserView;
   organizations: OrganizationView[];
+}
+
+export interface SessionView {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  /** The session this request came with. */
+  current: boolean;
 }
 
 export interface InstanceSettings {

@@ -12,11 +12,56 @@ export interface SessionRow {
 
 export async function insertSession(
   q: Queryable,
-  s: { idHash: string; userId: string; orgId: string; csrfToken: string; now: Date; expiresAt: Date },
+  s: {
+    idHash: string;
+    userId: string;
+    orgId: string;
+    csrfToken: string;
+    now: Date;
+    expiresAt: Date;
+    ip?: string;
+    userAgent?: string;
+  },
 ): Promise<void> {
   await q.execute(
-    'INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
-    [s.idHash, s.userId, s.orgId, s.csrfToken, s.now, s.expiresAt],
+    `INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, created_at, expires_at, ip, user_agent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      s.idHash,
+      s.userId,
+      s.orgId,
+      s.csrfToken,
+      s.now,
+      s.expiresAt,
+      s.ip ?? null,
+      s.userAgent?.slice(0, 300) ?? null,
+    ],
+  );
+}
+
+/**
+ * A session's public id: a prefix of the hash of its token. The hash is never shown whole, and the token (the
+ * cookie) cannot be had from either.
+ */
+export const SESSION_ID_LENGTH = 24;
+export function sessionPublicId(idHash: string): string {
+  return `ses_${idHash.slice(0, SESSION_ID_LENGTH)}`;
+}
+
+export interface SessionListRow {
+  id_hash: string;
+  created_at: Date;
+  expires_at: Date;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** A user's sessions that still work, newest first. */
+export async function activeSessions(q: Queryable, userId: string, now: Date): Promise<SessionListRow[]> {
+  return q.query<SessionListRow & Record<string, unknown>>(
+    `SELECT id_hash, created_at, expires_at, ip, user_agent FROM sessions
+     WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at DESC, id_hash`,
+    [userId, now],
   );
 }
 
@@ -46,6 +91,7 @@ export interface TokenRow {
   expires_at: Date | null;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  read_only: boolean | null;
 }
 
 export async function insertToken(
@@ -58,17 +104,19 @@ export async function insertToken(
     tokenHash: string;
     now: Date;
     expiresAt: Date | null;
+    readOnly: boolean;
   },
 ): Promise<void> {
   await q.execute(
-    'INSERT INTO api_tokens (id, org_id, user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-    [t.id, t.orgId, t.userId, t.name, t.tokenHash, t.now, t.expiresAt],
+    `INSERT INTO api_tokens (id, org_id, user_id, name, token_hash, created_at, expires_at, read_only)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [t.id, t.orgId, t.userId, t.name, t.tokenHash, t.now, t.expiresAt, t.readOnly],
   );
 }
 
 export async function tokenByHash(q: Queryable, tokenHash: string): Promise<TokenRow | undefined> {
   const [t] = await q.query<TokenRow & Record<string, unknown>>(
-    'SELECT id, user_id, org_id, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = $1',
+    'SELECT id, user_id, org_id, expires_at, revoked_at, last_used_at, read_only FROM api_tokens WHERE token_hash = $1',
     [tokenHash],
   );
   return t;
@@ -78,26 +126,48 @@ export async function touchToken(q: Queryable, id: string, now: Date): Promise<v
   await q.execute('UPDATE api_tokens SET last_used_at = $1 WHERE id = $2', [now, id]);
 }
 
-export async function listTokens(q: Queryable, orgId: string, userId: string): Promise<TokenView[]> {
-  const rows = await q.query<{
-    id: string;
-    name: string;
-    created_at: Date;
-    last_used_at: Date | null;
-    expires_at: Date | null;
-    revoked_at: Date | null;
-  }>(
-    'SELECT id, name, created_at, last_used_at, expires_at, revoked_at FROM api_tokens WHERE org_id = $1 AND user_id = $2 ORDER BY created_at DESC',
-    [orgId, userId],
-  );
-  return rows.map((r) => ({
+type TokenListRow = {
+  id: string;
+  name: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  read_only: boolean | null;
+  email: string;
+};
+
+function tokenView(r: TokenListRow): TokenView {
+  return {
     id: r.id,
     name: r.name,
+    owner: r.email,
+    readOnly: Boolean(r.read_only),
     createdAt: r.created_at.toISOString(),
     lastUsedAt: r.last_used_at?.toISOString() ?? null,
     expiresAt: r.expires_at?.toISOString() ?? null,
     revokedAt: r.revoked_at?.toISOString() ?? null,
-  }));
+  };
+}
+
+const TOKEN_LIST = `SELECT t.id, t.name, t.created_at, t.last_used_at, t.expires_at, t.revoked_at, t.read_only, u.email
+  FROM api_tokens t JOIN users u ON u.id = t.user_id`;
+
+export async function listTokens(q: Queryable, orgId: string, userId: string): Promise<TokenView[]> {
+  const rows = await q.query<TokenListRow>(
+    `${TOKEN_LIST} WHERE t.org_id = $1 AND t.user_id = $2 ORDER BY t.created_at DESC, t.id`,
+    [orgId, userId],
+  );
+  return rows.map(tokenView);
+}
+
+/** Every token of the organization's members, for its managers. */
+export async function listOrganizationTokens(q: Queryable, orgId: string): Promise<TokenView[]> {
+  const rows = await q.query<TokenListRow>(
+    `${TOKEN_LIST} WHERE t.org_id = $1 ORDER BY t.created_at DESC, t.id`,
+    [orgId],
+  );
+  return rows.map(tokenView);
 }
 
 export async function tokenOwner(q: Queryable, orgId: string, id: string): Promise<string | undefined> {

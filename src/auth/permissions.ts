@@ -35,6 +35,8 @@ export interface Principal {
   tokenId?: string;
   /** An administrator of the whole instance (the first user, or named by `users create --admin`). */
   instanceAdmin?: boolean;
+  /** A read-only API token: refused on every write route, whatever the role allows. */
+  readOnly?: boolean;
 }
 
 const BY_ROLE: Record<Role, readonly Action[]> = {

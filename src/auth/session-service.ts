@@ -4,7 +4,7 @@ import { randomToken, sha256Hex } from '../lib/ids.js';
 import type { Queryable, Store } from '../store/store.js';
 import { audit } from './audit-log.js';
 import * as people from './auth-store.js';
-import { normalizeEmail, type LoginResult, type OrganizationView } from './auth-types.js';
+import { normalizeEmail, type LoginResult, type OrganizationView, type SessionView } from './auth-types.js';
 import * as credentials from './credential-store.js';
 import { attemptKeys, type LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -53,8 +53,57 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
     await people.setLastOrganization(q, userId, orgId);
   }
 
+  /**
+   * Opens a session for a user who has proved who they are (a password, an accepted invitation, single sign-on),
+   * in the given organization, and records the sign-in in each organization the person belongs to.
+   */
+  async function startSession(
+    user: { id: string; email: string; name: string | null },
+    organizations: OrganizationView[],
+    orgId: string,
+    how: { ip: string; userAgent?: string; how: 'password' | 'invitation' | 'sso' },
+  ): Promise<LoginResult> {
+    const sessionToken = randomToken(32);
+    const csrfToken = randomToken(24);
+    const now = clock.now();
+    const expiresAt = new Date(now.getTime() + sessionTtlHours * 3600 * 1000);
+    await store.transaction(async (tx) => {
+      await credentials.insertSession(tx, {
+        idHash: sha256Hex(sessionToken),
+        userId: user.id,
+        orgId,
+        csrfToken,
+        now,
+        expiresAt,
+        ip: how.ip,
+        userAgent: how.userAgent,
+      });
+      await people.setLastOrganization(tx, user.id, orgId);
+      for (const org of organizations) {
+        await audit(tx, {
+          orgId: org.id,
+          actorUserId: user.id,
+          actor: user.email,
+          action: 'auth.login',
+          objectType: 'session',
+          ip: how.ip,
+          details: how.how === 'password' ? undefined : { via: how.how },
+        });
+      }
+    });
+    return {
+      sessionToken,
+      csrfToken,
+      expiresAt,
+      user: { id: user.id, email: user.email, name: user.name },
+      organizations,
+    };
+  }
+
   return {
-    async login(emailInput: string, password: string, ip: string): Promise<LoginResult> {
+    startSession,
+
+    async login(emailInput: string, password: string, ip: string, userAgent?: string): Promise<LoginResult> {
       const email = normalizeEmail(emailInput);
       const keys = attemptKeys(email, ip);
       await throttle.reserve(keys);
@@ -73,38 +122,13 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
         await throttle.succeeded(keys);
         throw new UnauthenticatedError('This user belongs to no organization.');
       }
-      const sessionToken = randomToken(32);
-      const csrfToken = randomToken(24);
-      const expiresAt = new Date(now.getTime() + sessionTtlHours * 3600 * 1000);
-      await store.transaction(async (tx) => {
-        await credentials.insertSession(tx, {
-          idHash: sha256Hex(sessionToken),
-          userId: user.id,
-          orgId: defaultOrgId,
-          csrfToken,
-          now,
-          expiresAt,
-        });
-        await people.setLastOrganization(tx, user.id, defaultOrgId);
-        for (const org of organizations) {
-          await audit(tx, {
-            orgId: org.id,
-            actorUserId: user.id,
-            actor: email,
-            action: 'auth.login',
-            objectType: 'session',
-            ip,
-          });
-        }
+      const result = await startSession(user, organizations, defaultOrgId, {
+        ip,
+        userAgent,
+        how: 'password',
       });
       await throttle.succeeded(keys);
-      return {
-        sessionToken,
-        csrfToken,
-        expiresAt,
-        user: { id: user.id, email, name: user.name },
-        organizations,
-      };
+      return result;
     },
 
     async authenticateSession(token: string): Promise<{ principal: Principal; csrfToken: string } | null> {
@@ -152,6 +176,38 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
         });
       });
       return org;
+    },
+
+    /** The caller's sessions that still work; `current` marks the one of this request. */
+    async listSessions(principal: Principal, currentToken?: string): Promise<SessionView[]> {
+      const currentHash = currentToken ? sha256Hex(currentToken) : undefined;
+      const rows = await credentials.activeSessions(store, principal.userId, clock.now());
+      return rows.map((r) => ({
+        id: credentials.sessionPublicId(r.id_hash),
+        createdAt: r.created_at.toISOString(),
+        expiresAt: r.expires_at.toISOString(),
+        ip: r.ip,
+        userAgent: r.user_agent,
+        current: r.id_hash === currentHash,
+      }));
+    },
+
+    /** Ends one of the caller's own sessions (signing out that browser). */
+    async revokeSession(principal: Principal, id: string): Promise<void> {
+      const rows = await credentials.activeSessions(store, principal.userId, clock.now());
+      const target = rows.find((r) => credentials.sessionPublicId(r.id_hash) === id);
+      if (!target) throw new NotFoundError('Session', id);
+      await store.transaction(async (tx) => {
+        await credentials.revokeSession(tx, target.id_hash, clock.now());
+        await audit(tx, {
+          orgId: principal.orgId,
+          actorUserId: principal.userId,
+          actor: principal.email,
+          action: 'auth.session_revoke',
+          objectType: 'session',
+          objectId: id,
+        });
+      });
     },
 
     async me(principal: Principal) {

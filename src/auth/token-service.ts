@@ -1,4 +1,4 @@
-import { InputError, NotFoundError } from '../lib/errors.js';
+import { InputError, NotFoundError, PermissionError } from '../lib/errors.js';
 import type { Clock } from '../lib/clock.js';
 import { newId, randomToken, sha256Hex } from '../lib/ids.js';
 import type { Store } from '../store/store.js';
@@ -44,7 +44,9 @@ export function createTokenService({
       if (!t || t.revoked_at || (t.expires_at && t.expires_at.getTime() <= clock.now().getTime()))
         return null;
       await touch(t.id, t.last_used_at);
-      return users.principalFor(t.user_id, t.org_id, 'token', t.id);
+      const principal = await users.principalFor(t.user_id, t.org_id, 'token', t.id);
+      if (principal && t.read_only) principal.readOnly = true;
+      return principal;
     },
 
     /** A new API token for the principal in its organization; the token itself is shown once and stored hashed. */
@@ -52,7 +54,8 @@ export function createTokenService({
       principal: Pick<Principal, 'userId' | 'orgId' | 'email'>,
       name: string,
       expiresInDays?: number,
-    ): Promise<{ id: string; token: string; name: string }> {
+      readOnly = false,
+    ): Promise<{ id: string; token: string; name: string; readOnly: boolean; expiresAt: string | null }> {
       const trimmed = name.trim();
       if (!trimmed || trimmed.length > 100)
         throw new InputError('name', 'The token name must be 1 to 100 characters');
@@ -69,6 +72,7 @@ export function createTokenService({
           tokenHash: sha256Hex(token),
           now,
           expiresAt,
+          readOnly,
         });
         await audit(tx, {
           orgId: principal.orgId,
@@ -77,10 +81,10 @@ export function createTokenService({
           action: 'token.create',
           objectType: 'api_token',
           objectId: id,
-          details: { name: trimmed },
+          details: { name: trimmed, readOnly, expiresAt: expiresAt?.toISOString() ?? null },
         });
       });
-      return { id, token, name: trimmed };
+      return { id, token, name: trimmed, readOnly, expiresAt: expiresAt?.toISOString() ?? null };
     },
 
     /** Bootstrap: a token for the user in their default (or the named) organization, without a running server. */
@@ -90,6 +94,13 @@ export function createTokenService({
 
     listTokens(principal: Principal): Promise<TokenView[]> {
       return credentials.listTokens(store, principal.orgId, principal.userId);
+    },
+
+    /** Every member's tokens in the organization: for its managers, who may revoke any of them. */
+    listOrganizationTokens(principal: Principal): Promise<TokenView[]> {
+      if (!can(principal, 'org:manage'))
+        throw new PermissionError("Only an Organization Manager may list the organization's tokens.");
+      return credentials.listOrganizationTokens(store, principal.orgId);
     },
 
     async revokeToken(principal: Principal, id: string): Promise<void> {

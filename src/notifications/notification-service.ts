@@ -12,6 +12,7 @@ import type { Log } from '../lib/log.js';
 import type { Queryable, Store } from '../store/store.js';
 import { createChannelService, requireAlerts } from './channel-service.js';
 import { createChannelStore } from './channel-store.js';
+import { createAccountMailer } from './account-mail.js';
 import { sendToChannel } from './channels/channel-sender.js';
 import { DeliveryError } from './channels/delivery-error.js';
 import { createDeliveryWorker, type DeliverySettings } from './delivery-worker.js';
@@ -86,6 +87,12 @@ export function createNotificationService(deps: NotificationServiceDeps) {
   return {
     channels,
     rules,
+    /** Sends account e-mail (invitations) with the organization's e-mail channel. */
+    accountMailer: createAccountMailer({
+      channels: channelStore,
+      targetOf: (orgId, id) => channels.targetOf(orgId, id),
+      log,
+    }),
     raise,
     /** Raises an event in its own transaction (sources without one of their own). */
     raiseNow: (e: RaisedEvent) => store.transaction((tx) => raise(tx, e)),

@@ -22,6 +22,8 @@ import { startTestServer, type TestServer, type TestUser } from '../helpers/serv
 import { addUser, expireSession, signIn, type Session } from './api-support.js';
 import { seedRecommendation } from '../recommendations/fixtures.js';
 import { seedAnomaly } from '../costs/fixtures.js';
+import { sessionPublicId } from '../../src/auth/credential-store.js';
+import { sha256Hex } from '../../src/lib/ids.js';
 
 const CALLERS = [
   'anonymous',
@@ -160,6 +162,29 @@ async function matrixDimension(fx: Fixture): Promise<string> {
   return name;
 }
 
+/** A session of the caller opened for one request, by its public id. */
+async function ownSession(fx: Fixture): Promise<string> {
+  const result = await fx.t.ctx.auth.login(fx.caller.email, fx.caller.password, '127.0.0.1');
+  return sessionPublicId(sha256Hex(result.sessionToken));
+}
+
+/** A fresh invitation of Org A to a new address, by Org A's manager (no e-mail channel: the answer has the link). */
+async function matrixInvitation(fx: Fixture) {
+  const m = fx.t.users.manager;
+  const principal = await fx.t.ctx.auth.principalFor(m.userId, m.orgId, 'session');
+  if (!principal) throw new Error('no principal for the manager');
+  return fx.t.ctx.auth.invite(
+    principal,
+    { email: `${fx.unique('invitee')}@a.test`, role: 'viewer' },
+    fx.t.url,
+  );
+}
+
+function invitationToken(invite: { link?: string }): string {
+  if (!invite.link) throw new Error('the invitation came without a link');
+  return invite.link.slice(invite.link.indexOf('#') + 1);
+}
+
 /** A queued sync run of a fresh Org A account. */
 async function matrixRun(fx: Fixture): Promise<string> {
   const accountId = await matrixAccount(fx);
@@ -291,6 +316,34 @@ const MATRIX: Record<string, Row> = {
     expect: MANAGER(204),
   },
   'GET /api/v1/audit-log': { expect: MANAGER(200) },
+
+  // ---- people and access: sessions, organization tokens, invitations ----
+  'GET /api/v1/auth/sessions': { expect: MEMBER(200) },
+  'DELETE /api/v1/auth/sessions/:id': {
+    // Another session of the caller's own, opened for this request.
+    request: async (fx) => ({ params: { id: await ownSession(fx) } }),
+    expect: MEMBER(204),
+  },
+  'GET /api/v1/organization/tokens': { expect: MANAGER(200) },
+  'GET /api/v1/invitations': { expect: MANAGER(200) },
+  'POST /api/v1/invitations': {
+    request: (fx) => ({ body: { email: `${fx.unique('invited')}@a.test`, role: 'viewer' } }),
+    expect: MANAGER(201),
+  },
+  'DELETE /api/v1/invitations/:id': {
+    request: async (fx) => ({ params: { id: (await matrixInvitation(fx)).invitation.id } }),
+    expect: MANAGER(204),
+  },
+  'POST /api/v1/invitations/lookup': {
+    request: async (fx) => ({ body: { token: invitationToken(await matrixInvitation(fx)) } }),
+    expect: PUBLIC(200),
+  },
+  'POST /api/v1/invitations/accept': {
+    request: async (fx) => ({
+      body: { token: invitationToken(await matrixInvitation(fx)), password: 'a-long-password-1' },
+    }),
+    expect: PUBLIC(200),
+  },
 
   // ---- tokens ----
   'GET /api/v1/tokens': { expect: MEMBER(200) },
@@ -774,6 +827,27 @@ describe('permission matrix', () => {
       [other.userId],
     );
     expect(rows).toEqual([{ org_id: other.orgId, role: 'engineer', accepted: true }]);
+  });
+
+  it('refuses a read-only token on every write route, and lets it read', async () => {
+    const readOnly = await t.ctx.auth.createToken(t.users.manager, 'matrix read-only', undefined, true);
+    const failures: string[] = [];
+    for (const route of routeRegistry) {
+      if (route.access === 'public' || !route.path.startsWith('/api/')) continue;
+      const path = route.path.replace(/:(\w+)/g, 'x');
+      const res = await t.request(path, {
+        method: route.method,
+        token: readOnly.token,
+        body: route.method === 'GET' ? undefined : {},
+      });
+      const text = await res.text();
+      if (route.method === 'GET') {
+        if (res.status === 401 || res.status === 403)
+          failures.push(`${routeKey(route)}: read refused ${res.status}`);
+      } else if (res.status !== 403 || !text.includes('read-only'))
+        failures.push(`${routeKey(route)}: ${res.status} ${text.slice(0, 120)}`);
+    }
+    expect(failures).toEqual([]);
   });
 
   it.each(Object.keys(MATRIX))('%s answers each caller as the matrix says', async (key) => {

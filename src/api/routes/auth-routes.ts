@@ -1,11 +1,21 @@
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { AppContext } from '../../app/context.js';
+import type { LoginResult } from '../../auth/auth-service.js';
 import { ROLES } from '../../auth/permissions.js';
 import { InputError } from '../../lib/errors.js';
 import { SESSION_COOKIE } from '../middleware.js';
 import { clientIp, isHttpsRequest } from '../request-origin.js';
-import { defineRoute, errorResponses, jsonBody, jsonResponse, principalOf, type Api } from '../route-kit.js';
+import {
+  defineRoute,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  principalOf,
+  type Api,
+  type ApiEnv,
+} from '../route-kit.js';
 
 export const UserSchema = z
   .object({ id: z.string(), email: z.string(), name: z.string().nullable() })
@@ -13,6 +23,15 @@ export const UserSchema = z
 export const OrganizationSchema = z
   .object({ id: z.string(), name: z.string(), role: z.enum(ROLES), manageCloudCredentials: z.boolean() })
   .openapi('OrganizationMembership');
+
+export const SignedInSchema = z
+  .object({
+    user: UserSchema,
+    organizations: z.array(OrganizationSchema),
+    csrfToken: z.string(),
+    expiresAt: z.string(),
+  })
+  .openapi('SignedIn');
 
 const login = defineRoute('public', {
   method: 'post',
@@ -25,15 +44,7 @@ const login = defineRoute('public', {
     ),
   },
   responses: {
-    200: jsonResponse(
-      z.object({
-        user: UserSchema,
-        organizations: z.array(OrganizationSchema),
-        csrfToken: z.string(),
-        expiresAt: z.string(),
-      }),
-      'Signed in',
-    ),
+    200: jsonResponse(SignedInSchema, 'Signed in'),
     401: errorResponses[401],
     400: errorResponses[400],
   },
@@ -79,26 +90,28 @@ const switchOrg = defineRoute('member', {
   responses: { 204: { description: 'Switched' }, 400: errorResponses[400], 404: errorResponses[404] },
 });
 
+/** Sets the session cookie of a new session and gives the answer every way of signing in gives. */
+export function signedIn(c: Context<ApiEnv>, ctx: AppContext, result: LoginResult) {
+  setCookie(c, SESSION_COOKIE, result.sessionToken, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    path: '/',
+    expires: result.expiresAt,
+    secure: isHttpsRequest(c, ctx.config),
+  });
+  return {
+    user: result.user,
+    organizations: result.organizations,
+    csrfToken: result.csrfToken,
+    expiresAt: result.expiresAt.toISOString(),
+  };
+}
+
 export function registerAuthRoutes(app: Api, ctx: AppContext): void {
   app.openapi(login, async (c) => {
     const { email, password } = c.req.valid('json');
-    const result = await ctx.auth.login(email, password, clientIp(c, ctx.config));
-    setCookie(c, SESSION_COOKIE, result.sessionToken, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      path: '/',
-      expires: result.expiresAt,
-      secure: isHttpsRequest(c, ctx.config),
-    });
-    return c.json(
-      {
-        user: result.user,
-        organizations: result.organizations,
-        csrfToken: result.csrfToken,
-        expiresAt: result.expiresAt.toISOString(),
-      },
-      200,
-    );
+    const result = await ctx.auth.login(email, password, clientIp(c, ctx.config), c.req.header('user-agent'));
+    return c.json(signedIn(c, ctx, result), 200);
   });
 
   app.openapi(logout, async (c) => {

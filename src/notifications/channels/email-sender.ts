@@ -13,14 +13,9 @@ interface MailError {
   message?: string;
 }
 
-/** Sends one alert e-mail over SMTP (TLS from the start, STARTTLS, or plain), with auth when a user is set. */
-export async function sendEmail(
-  config: EmailConfig,
-  password: string | undefined,
-  m: NotificationMessage,
-  messageId: string,
-): Promise<void> {
-  const transport = nodemailer.createTransport({
+/** A transport to the channel's mail server (TLS from the start, STARTTLS, or plain), with auth when a user is set. */
+export function smtpTransport(config: EmailConfig, password: string | undefined) {
+  return nodemailer.createTransport({
     host: config.host,
     port: config.port,
     secure: config.security === 'tls',
@@ -34,6 +29,16 @@ export async function sendEmail(
     logger: false,
     debug: false,
   });
+}
+
+/** Sends one alert e-mail over SMTP (TLS from the start, STARTTLS, or plain), with auth when a user is set. */
+export async function sendEmail(
+  config: EmailConfig,
+  password: string | undefined,
+  m: NotificationMessage,
+  messageId: string,
+): Promise<void> {
+  const transport = smtpTransport(config, password);
   const body = emailBody(m);
   try {
     await transport.sendMail({

@@ -14,6 +14,7 @@ import { budgetsMigration } from './018-budgets.js';
 import { notificationsMigration } from './019-notifications.js';
 import { connectionDocumentMigration } from './020-connection-document.js';
 import { allocationMigration } from './026-allocation.js';
+import { invitationsMigration } from './032-invitations.js';
 import { costProviderMigration } from './034-cost-provider.js';
 import type { Migration } from './types.js';
 
@@ -35,5 +36,6 @@ export const migrations: readonly Migration[] = [
   notificationsMigration,
   connectionDocumentMigration,
   allocationMigration,
+  invitationsMigration,
   costProviderMigration,
 ];
