@@ -4,6 +4,7 @@ import { Layout } from './components/Layout';
 import { Loading } from './components/Feedback';
 import { SessionProvider } from './session';
 import { SignInPage } from './pages/SignIn';
+import { AcceptInvitationPage } from './pages/AcceptInvitation';
 
 /**
  * Pages load on first visit so that sign-in does not wait for them. They are route-level lazy modules: the
@@ -35,6 +36,8 @@ const router = createBrowserRouter([
 ]);
 
 export function App(): ReactNode {
+  // An invitation link works signed out too: it is how a new person gets an account.
+  if (window.location.pathname === '/accept-invitation') return <AcceptInvitationPage />;
   return (
     <SessionProvider
       signedOut={(problem) => <SignInPage problem={problem} />}
