@@ -1,0 +1,20 @@
+/** The Azure simulator: Entra ID over HTTPS, and the Cost Management export generator with its ground truth. */
+export { startAzureSimulator, type AzureSimulator } from './server.js';
+export { issueToken, readToken, type ServicePrincipal } from './entra.js';
+export {
+  generateCostLines,
+  resourceIdOf,
+  reservationIdOf,
+  type AzureCostScenario,
+  type AzureMeter,
+  type AzureReservation,
+  type CostLine,
+} from './cost-lines.js';
+export {
+  generateAzureExports,
+  type AzureDataset,
+  type AzureExportSpec,
+  type AzureExportTruth,
+  type GeneratedAzureExports,
+} from './cost-export.js';
+export { azureSmallScenario, AZURE_SMALL_SUBSCRIPTIONS } from './scenarios.js';
