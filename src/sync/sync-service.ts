@@ -43,6 +43,8 @@ export interface SyncServiceDeps<S> {
   log: Log;
   stages: SyncStages<S>;
   settings: SyncSettings;
+  /** Told after each look of this process's worker at the queue, with the runs it claimed. */
+  onQueueChecked?: (claimed: number) => void;
 }
 
 /** Who asked, for the audit log; system triggers (schedule, account events) have none. */
@@ -350,7 +352,7 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
     async start(options) {
       if (options.worker && !worker) {
         worker = new SyncWorker(
-          { store, clock, log, stages: deps.stages, queueLock: lock },
+          { store, clock, log, stages: deps.stages, queueLock: lock, onQueueChecked: deps.onQueueChecked },
           {
             concurrency: settings.concurrency,
             leaseMs: settings.leaseMs,

@@ -39,6 +39,8 @@ export interface WorkerDeps<S> {
   stages: SyncStages<S>;
   /** Serializes queue changes inside the process (the embedded engine has no row locks to skip). */
   queueLock: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Told after each look at the queue, with the runs it claimed (0 when nothing could be claimed). */
+  onQueueChecked?: (claimed: number) => void;
 }
 
 interface InFlight {
@@ -218,11 +220,14 @@ export class SyncWorker<S> {
           lastSweep = Date.now();
           await this.sweepExpired();
         }
+        let claimed = 0;
         while (this.running && this.inFlight.size < this.options.concurrency) {
           const run = await this.claim();
           if (!run) break;
           this.launch(run);
+          claimed++;
         }
+        this.deps.onQueueChecked?.(claimed);
       } catch (err) {
         this.deps.log.error({ err, workerId: this.id }, 'sync worker loop failed; trying again');
       }

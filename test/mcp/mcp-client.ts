@@ -44,7 +44,35 @@ export async function connectStdio(args: string[], env: Record<string, string>):
     err += chunk.toString();
   });
   await client.connect(transport);
-  return { client, stderr: () => err, close: () => client.close() };
+  const pid = transport.pid;
+  return {
+    client,
+    stderr: () => err,
+    // Resolves once the process is gone (the SDK stops waiting after a SIGKILL), so what it held is released.
+    close: async () => {
+      await client.close();
+      if (pid !== null) await processGone(pid, 10_000);
+    },
+  };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits (bounded) until no process has the id. */
+async function processGone(pid: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (alive(pid)) {
+    if (Date.now() > until)
+      throw new Error(`cloudtally mcp (pid ${pid}) still runs ${timeoutMs} ms after close`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** The text of a tool result (all text parts joined). */

@@ -81,23 +81,13 @@ describe('cloudtally mcp on the data directory', () => {
     } finally {
       await c.close();
     }
-    // The process releases the DuckDB file when it exits; wait for that before opening it here.
-    let tokens: { revoked_at: Date | null }[] = [];
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const ctx = await open();
-        try {
-          tokens = await ctx.store.query(
-            "SELECT revoked_at FROM api_tokens WHERE name = 'MCP stdio session'",
-          );
-        } finally {
-          await ctx.close();
-        }
-        break;
-      } catch (err) {
-        if (attempt > 50) throw err;
-        await new Promise((r) => setTimeout(r, 200));
-      }
+    // close() returns once the process has exited, so the DuckDB file it held is free to open here.
+    const ctx = await open();
+    let tokens: { revoked_at: Date | null }[];
+    try {
+      tokens = await ctx.store.query("SELECT revoked_at FROM api_tokens WHERE name = 'MCP stdio session'");
+    } finally {
+      await ctx.close();
     }
     expect(tokens).toHaveLength(1);
     expect(tokens[0].revoked_at).not.toBeNull();

@@ -85,13 +85,43 @@ const KNOWN = new Set<string>([...STATIC_VARIABLES, ...LAZY_VARIABLES]);
 const HOST_PRINCIPAL = 'arn:aws:iam::999999999999:user/cloudtally';
 
 /** How a command that runs until stopped says it is ready, and how it is stopped. */
-const LONG_RUNNING: { match: RegExp; ready: RegExp; stopBy: 'SIGTERM' | 'stdin'; mcp?: boolean }[] = [
-  { match: /^cloudtally serve\b/, ready: /^listening on http:\/\/\S+:\d+$/m, stopBy: 'SIGTERM' },
-  { match: /^npm start\b/, ready: /^listening on http:\/\/\S+:\d+$/m, stopBy: 'SIGTERM' },
+/**
+ * Commands that run until stopped: what they print when ready, how an operator stops them, and (`serving`) the address
+ * that shows they do their work, asked once before they are stopped.
+ */
+const LONG_RUNNING: {
+  match: RegExp;
+  ready: RegExp;
+  stopBy: 'SIGTERM' | 'stdin';
+  mcp?: boolean;
+  serving?: (url: string) => string;
+}[] = [
+  {
+    match: /^cloudtally serve\b/,
+    ready: /^listening on (http:\/\/\S+:\d+)$/m,
+    stopBy: 'SIGTERM',
+    serving: (url) => `${url}/api/v1/health`,
+  },
+  {
+    match: /^npm start\b/,
+    ready: /^listening on (http:\/\/\S+:\d+)$/m,
+    stopBy: 'SIGTERM',
+    serving: (url) => `${url}/api/v1/health`,
+  },
   { match: /^cloudtally worker\b/, ready: /^worker \S* ?started/m, stopBy: 'SIGTERM' },
-  { match: /^cloudtally sim\b/, ready: /^simulator listening on http:\/\/\S+$/m, stopBy: 'SIGTERM' },
-  { match: /^cloudtally demo\b/, ready: /Cloudtally demo is running: http/, stopBy: 'SIGTERM' },
-  // An MCP stdio server answers an initialize request and ends when its client closes the stream.
+  {
+    match: /^cloudtally sim\b/,
+    ready: /^simulator listening on (http:\/\/\S+)$/m,
+    stopBy: 'SIGTERM',
+    serving: (url) => `${url}/_sim/health`,
+  },
+  {
+    match: /^cloudtally demo\b/,
+    ready: /Cloudtally demo is running: (http:\/\/[^\s/]+)/,
+    stopBy: 'SIGTERM',
+    serving: (url) => `${url}/api/v1/health`,
+  },
+  // An MCP stdio server answers an initialize request (its ready line) and ends when its client closes the stream.
   { match: /^cloudtally mcp\b/, ready: /"serverInfo":\{"name":"cloudtally"/, stopBy: 'stdin', mcp: true },
 ];
 
@@ -285,8 +315,12 @@ describe('README sh blocks: the commands run', () => {
           stopBy: long.stopBy,
           input: long.mcp ? MCP_INITIALIZE : undefined,
         });
-        // An operator stops a process that has been up a moment, not in the microsecond it printed its line.
-        await new Promise((r) => setTimeout(r, 1000));
+        // Stopped once it has done its work at least once (answered a request), not the instant it printed its line.
+        const url = long.ready.exec(running.readyOutput)?.[1];
+        if (long.serving && url) {
+          const res = await fetch(long.serving(url), { signal: AbortSignal.timeout(30_000) });
+          expect(res.status, `${where(c)}: ${long.serving(url)} answered ${res.status}`).toBe(200);
+        }
         const ended = await running.stop();
         expect(
           { code: ended.code, signal: ended.signal },

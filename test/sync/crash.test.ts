@@ -216,13 +216,20 @@ describe('crash safety of sync runs (embedded engine, real server processes)', (
     });
 
     await serve();
+    const volumeCalls = () => sim.calls()['ec2:DescribeVolumes'] ?? 0;
+    const callsBefore = volumeCalls();
     const { id } = await api<Run>(`/api/v1/cloud-accounts/${memberId}/sync`, { method: 'POST' });
     await eventually(
       async () => (await api<Run>(`/api/v1/sync-runs/${id}`)).stage === 'inventory',
       'inventory to start',
       60_000,
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // Killed while the inventory scan waits on a (slow) DescribeVolumes call the simulator has received.
+    await eventually(
+      async () => volumeCalls() > callsBefore,
+      'the inventory scan to call DescribeVolumes',
+      60_000,
+    );
     await kill();
     sim.clearFaults();
 

@@ -1,7 +1,12 @@
 import { newId } from '../../src/lib/ids.js';
 import { silentLog } from '../../src/lib/log.js';
 import type { Store } from '../../src/store/store.js';
-import { createSyncService, type SyncService, type SyncSettings } from '../../src/sync/sync-service.js';
+import {
+  createSyncService,
+  type SyncService,
+  type SyncServiceDeps,
+  type SyncSettings,
+} from '../../src/sync/sync-service.js';
 import type { StageContext, StageName, StageOutcome, SyncStages } from '../../src/sync/sync-types.js';
 
 /** Inserts an organization and `n` cloud accounts straight into the store (the accounts service is not under test). */
@@ -74,6 +79,7 @@ export function syncServiceFor(
   store: Store,
   stages: SyncStages<unknown>,
   settings: Partial<SyncSettings> = {},
+  hooks: Pick<SyncServiceDeps<unknown>, 'onQueueChecked'> = {},
 ): SyncService {
   return createSyncService({
     store,
@@ -81,7 +87,44 @@ export function syncServiceFor(
     log: silentLog,
     stages,
     settings: { ...FAST, ...settings },
+    ...hooks,
   });
+}
+
+/**
+ * Counts the worker's looks at the queue (give `onQueueChecked` to syncServiceFor): `await checks.passes(2)` returns
+ * once two more looks have ended, so at least one whole look began after the call — what a test needs before it
+ * says a queued run stayed queued.
+ */
+export function queueChecks(): {
+  onQueueChecked: (claimed: number) => void;
+  passes: (n: number, timeoutMs?: number) => Promise<void>;
+} {
+  let count = 0;
+  const waiters: { at: number; resolve: () => void }[] = [];
+  return {
+    onQueueChecked: () => {
+      count++;
+      for (const w of waiters.filter((w) => count >= w.at)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    },
+    passes: (n, timeoutMs = 20_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`The worker did not look at the queue ${n} more times in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.push({
+          at: count + n,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      }),
+  };
 }
 
 /** Polls until `check` returns a value (not undefined/false); fails after `timeoutMs`. */

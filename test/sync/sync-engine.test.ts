@@ -4,7 +4,7 @@ import type { Store } from '../../src/store/store.js';
 import type { SyncService } from '../../src/sync/sync-service.js';
 import { RunAborted } from '../../src/sync/retry.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/stores.js';
-import { eventually, fakeStages, gate, held, seedAccounts, syncServiceFor } from './helpers.js';
+import { eventually, fakeStages, gate, held, queueChecks, seedAccounts, syncServiceFor } from './helpers.js';
 
 const denied = (code: string, step: string) =>
   new ConnectionError({
@@ -211,7 +211,8 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
         }
       },
     });
-    const sync = service(syncServiceFor(store, stages, { concurrency: 4 }));
+    const checks = queueChecks();
+    const sync = service(syncServiceFor(store, stages, { concurrency: 4 }, checks));
     await sync.start({ worker: true, scheduler: false });
     const a = await sync.trigger({ orgId, accountId, trigger: 'manual' });
     await eventually(
@@ -226,8 +227,8 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
     const c = await sync.trigger({ orgId, accountId, trigger: 'schedule' });
     expect(c.joined).toBe(true);
     expect(c.run.id).toBe(b.run.id);
-    // Workers keep looking while the first run is held: the queued run must stay queued.
-    await new Promise((r) => setTimeout(r, 200));
+    // Workers keep looking while the first run is held: after whole looks at the queue it must stay queued.
+    await checks.passes(2);
     expect((await sync.getRun(orgId, b.run.id)).state).toBe('queued');
 
     first.open();
@@ -258,14 +259,15 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
         }
       },
     });
-    const sync = service(syncServiceFor(store, stages, { concurrency: 2 }));
+    const checks = queueChecks();
+    const sync = service(syncServiceFor(store, stages, { concurrency: 2 }, checks));
     await sync.start({ worker: true, scheduler: false });
     const triggered = await Promise.all(
       accountIds.map((accountId) => sync.trigger({ orgId, accountId, trigger: 'manual' })),
     );
     await eventually(async () => active === 2, 'two runs in inventory');
-    // The worker keeps polling meanwhile; the other three must stay queued.
-    await new Promise((r) => setTimeout(r, 300));
+    // The worker keeps looking at the queue meanwhile; after whole looks the other three must stay queued.
+    await checks.passes(2);
     const states = await Promise.all(triggered.map(async (t) => (await sync.getRun(orgId, t.run.id)).state));
     expect(states.filter((s) => s === 'running')).toHaveLength(2);
     expect(states.filter((s) => s === 'queued')).toHaveLength(3);

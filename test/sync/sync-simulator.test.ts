@@ -187,6 +187,11 @@ describe('sync with the real stages against the simulator', () => {
   });
 
   it('cancels a run whose AWS call hangs: the abort reaches the call in flight', async () => {
+    const ec2Calls = () =>
+      Object.entries(sim.calls())
+        .filter(([key]) => key.startsWith('ec2:'))
+        .reduce((sum, [, n]) => sum + n, 0);
+    const ec2Before = ec2Calls();
     sim.injectFault({ service: 'ec2', kind: 'slow', delayMs: 120_000, count: 1 });
     try {
       const trigger = await t.request(`/api/v1/cloud-accounts/${memberId}/sync`, {
@@ -199,7 +204,8 @@ describe('sync with the real stages against the simulator', () => {
         const r = await get<Run & { stage: string | null }>(`/api/v1/sync-runs/${id}`);
         return r.state === 'running' && r.stage ? r.stage : undefined;
       }, 'the run to start');
-      await new Promise((r) => setTimeout(r, 300));
+      // The hanging call reached the simulator (the one slow fault is taken), so the cancel meets it in flight.
+      await eventually(async () => ec2Calls() > ec2Before, 'the run to call EC2');
       const cancel = await t.request(`/api/v1/sync-runs/${id}/cancel`, { method: 'POST', token: token() });
       expect(cancel.status).toBe(200);
       // Far sooner than the simulator would answer: only an aborted request ends this early.
