@@ -5763,6 +5763,8 @@ export interface components {
       channelId: string;
       createdAt: string;
       eventId: string;
+      /** @description The event type (or `test`) */
+      eventType: string;
       id: string;
       lastError: string | null;
       nextAttemptAt: string;
@@ -5770,6 +5772,8 @@ export interface components {
       sentAt: string | null;
       /** @enum {string} */
       state: 'pending' | 'sending' | 'sent' | 'failed';
+      /** @description The event's one-line title */
+      title: string;
     };
     OrganizationMembership: {
       id: string;

@@ -123,7 +123,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
           { label: 'Channel', value: c.name },
           { label: 'Kind', value: c.kind },
         ],
-        link: new URL('/settings', baseUrl().replace(/\/*$/, '/')).toString(),
+        link: new URL('/notifications', baseUrl().replace(/\/*$/, '/')).toString(),
         data: { channelId: c.id },
       };
       try {

@@ -19,6 +19,9 @@ export interface Delivery {
   lastError: string | null;
   sentAt: string | null;
   createdAt: string;
+  /** The event's type and one-line title (listings only). */
+  eventType?: string;
+  title?: string;
 }
 
 type DeliveryRow = {
@@ -33,6 +36,8 @@ type DeliveryRow = {
   last_error: string | null;
   sent_at: Date | null;
   created_at: Date;
+  event_type?: string;
+  payload?: string;
 };
 
 const COLUMNS = `id, org_id, event_id, rule_id, channel_id, state, attempts, next_attempt_at, last_error, sent_at,
@@ -50,7 +55,16 @@ const fromRow = (r: DeliveryRow): Delivery => ({
   lastError: r.last_error,
   sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
   createdAt: new Date(r.created_at).toISOString(),
+  ...(r.event_type === undefined ? {} : { eventType: r.event_type, title: titleOf(r.payload) }),
 });
+
+function titleOf(payload: string | undefined): string {
+  try {
+    return (JSON.parse(payload ?? '{}') as Partial<NotificationMessage>).title ?? '';
+  } catch {
+    return '';
+  }
+}
 
 type EventRow = {
   id: string;
@@ -190,9 +204,14 @@ export function createOutboxStore(db: Queryable, claimLock: string) {
 
     /** The newest deliveries of an organization, optionally of one channel. */
     async listDeliveries(orgId: string, channelId: string | undefined, limit: number): Promise<Delivery[]> {
+      const cols = COLUMNS.split(',')
+        .map((c) => `o.${c.trim()}`)
+        .join(', ');
       const rows = await db.query<DeliveryRow>(
-        `SELECT ${COLUMNS} FROM notification_outbox WHERE org_id = $1 AND (CAST($2 AS TEXT) IS NULL OR channel_id = $2)
-         ORDER BY created_at DESC, id DESC LIMIT ${Math.max(1, Math.min(500, Math.floor(limit)))}`,
+        `SELECT ${cols}, e.event_type, e.payload
+         FROM notification_outbox o JOIN notification_events e ON e.id = o.event_id AND e.org_id = o.org_id
+         WHERE o.org_id = $1 AND (CAST($2 AS TEXT) IS NULL OR o.channel_id = $2)
+         ORDER BY o.created_at DESC, o.id DESC LIMIT ${Math.max(1, Math.min(500, Math.floor(limit)))}`,
         [orgId, channelId ?? null],
       );
       return rows.map(fromRow);

@@ -100,8 +100,8 @@ describe.each(ENGINES)('notification channels on %s', (engine) => {
     expect(mail.subject).toBe('[Cloudtally] Test message for channel "ops mail"');
     expect(mail.from?.text).toBe('cloudtally@a.test');
     expect((Array.isArray(mail.to) ? mail.to[0] : mail.to)?.text).toBe('ops@a.test, finops@a.test');
-    expect(mail.text).toContain('Open in Cloudtally: https://cloudtally.example.test/settings');
-    expect(mail.html).toContain('href="https://cloudtally.example.test/settings"');
+    expect(mail.text).toContain('Open in Cloudtally: https://cloudtally.example.test/notifications');
+    expect(mail.html).toContain('href="https://cloudtally.example.test/notifications"');
     const shown = (await (
       await t.request(`/api/v1/notifications/channels/${c.id}`, { token: t.users.viewer.token })
     ).json()) as ChannelBody;
@@ -167,7 +167,7 @@ describe.each(ENGINES)('notification channels on %s', (engine) => {
     const blocks = (s.json as { text: string; blocks: { type: string; elements?: { url: string }[] }[] })
       .blocks;
     expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'actions']);
-    expect(blocks[3].elements![0].url).toBe('https://cloudtally.example.test/settings');
+    expect(blocks[3].elements![0].url).toBe('https://cloudtally.example.test/notifications');
     const m = http.requests.find((r) => r.path === TEAMS_PATH)!.json as {
       type: string;
       attachments: {
@@ -211,7 +211,7 @@ describe.each(ENGINES)('notification channels on %s', (engine) => {
     expect(r.json).toMatchObject({
       type: 'test',
       severity: 'info',
-      link: 'https://cloudtally.example.test/settings',
+      link: 'https://cloudtally.example.test/notifications',
     });
     expect(r.headers['x-cloudtally-event']).toBe('test');
   });

@@ -6,6 +6,7 @@ import {
   updateChannelSchema,
 } from '../../notifications/channel-schemas.js';
 import { channelView } from '../../notifications/channel-service.js';
+import type { Delivery } from '../../notifications/outbox-store.js';
 import { defineRoute, errorResponses, jsonBody, jsonResponse, principalOf, type Api } from '../route-kit.js';
 
 const ChannelSchema = z
@@ -44,6 +45,8 @@ const DeliverySchema = z
     lastError: z.string().nullable(),
     sentAt: z.string().nullable(),
     createdAt: z.string(),
+    eventType: z.string().openapi({ description: 'The event type (or `test`)' }),
+    title: z.string().openapi({ description: "The event's one-line title" }),
   })
   .openapi('NotificationDelivery');
 
@@ -140,9 +143,9 @@ const deliveries = defineRoute('org:read', {
   },
 });
 
-const deliveryView = <T extends { orgId: string }>(d: T) => {
+const deliveryView = (d: Delivery) => {
   const { orgId: _org, ...rest } = d;
-  return rest;
+  return { ...rest, eventType: d.eventType ?? '', title: d.title ?? '' };
 };
 
 export function registerNotificationRoutes(app: Api, ctx: AppContext): void {
