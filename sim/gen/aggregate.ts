@@ -58,8 +58,10 @@ export async function periodTruth(
 export async function ceRows(conn: DuckDBConnection, payer: string): Promise<CeRow[]> {
   const r =
     await conn.runAndReadAll(`SELECT ${DAY_SQL} AS day, account_id, product_code, region, line_type, usage_type,
+      instance_type, CASE WHEN sp_arn <> '' THEN sp_arn ELSE ri_arn END AS arn,
       sum(unblended) AS b, sum(net_unblended) AS n, sum(${EFFECTIVE_SQL}) AS a, sum(${NET_EFFECTIVE_SQL}) AS na,
-      sum(usage_amount) AS u FROM li GROUP BY ALL ORDER BY ALL`);
+      sum(usage_amount) AS u, coalesce(sum(public_cost), 0) AS od, coalesce(sum(sp_total_commitment), 0) AS spt,
+      coalesce(sum(sp_used_commitment), 0) AS spu FROM li GROUP BY ALL ORDER BY ALL`);
   return r.getRowObjectsJS().map((x) => ({
     day: String(x.day),
     payerAccountId: payer,
@@ -73,5 +75,10 @@ export async function ceRows(conn: DuckDBConnection, payer: string): Promise<CeR
     amortized: Number(x.a),
     netAmortized: Number(x.na),
     usage: Number(x.u),
+    instanceType: String(x.instance_type),
+    arn: String(x.arn),
+    onDemand: Number(x.od),
+    spTotal: Number(x.spt),
+    spUsed: Number(x.spu),
   }));
 }

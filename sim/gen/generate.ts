@@ -9,6 +9,7 @@ import { addFillerMeters, createMetersTable, type PeriodSpec } from './lineitems
 import { buildPeriod } from './period.js';
 import { ceRows, periodTruth, tagKeys } from './aggregate.js';
 import { writeExportPeriod } from './write-export.js';
+import { commitmentTruth } from './commitment-truth.js';
 import { accumulateWaste, newWasteAccumulator, plantedWaste } from './waste.js';
 import { isoDay, periodLabel, type GroundTruth } from './truth.js';
 import type { RenderContext } from './render.js';
@@ -27,6 +28,15 @@ export interface CeRow {
   amortized: number;
   netAmortized: number;
   usage: number;
+  /** EC2 instance type of instance usage and RI fees, else ''. */
+  instanceType: string;
+  /** The savings plan or reservation ARN of commitment rows, else ''. */
+  arn: string;
+  /** Public on-demand cost (`pricing_public_on_demand_cost`). */
+  onDemand: number;
+  /** SavingsPlanRecurringFee: `savings_plan_total_commitment_to_date` and `savings_plan_used_commitment`. */
+  spTotal: number;
+  spUsed: number;
 }
 
 export interface GenerateOptions {
@@ -50,7 +60,7 @@ export interface GenerationResult {
   files: number;
 }
 
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 
 function monthStarts(from: number, today: number): Array<{ p0: number; p1: number }> {
   const out: Array<{ p0: number; p1: number }> = [];
@@ -143,6 +153,7 @@ async function generateWith(
         savingsWindow: { from: isoDay(today - 30 * DAY), to: isoDay(today) },
         exports: {},
         waste: [],
+        commitments: { inventory: [], months: {}, coverage: [] },
       };
   const onlyPeriods = opts.periods ? new Set(opts.periods) : undefined;
   let ce: CeRow[] = prev ? prev.ce.filter((r) => !onlyPeriods?.has(r.day.slice(0, 7))) : [];
@@ -246,5 +257,6 @@ async function generateWith(
   }
   if (!onlyPeriods) truth.waste = plantedWaste(world, waste);
   ce = ce.sort((a, b) => (a.day === b.day ? 0 : a.day < b.day ? -1 : 1));
+  truth.commitments = commitmentTruth(world, ce);
   return { truth, ce, rows, files };
 }

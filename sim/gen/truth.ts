@@ -1,4 +1,12 @@
 /** Ground truth that tests compare Cloudtally's results against. Amounts are USD, rounded to the cent. */
+import type { TruthCommitments } from './commitment-truth.js';
+
+export type {
+  TruthCommitment,
+  TruthCommitmentMonth,
+  TruthCommitments,
+  TruthCoverageRow,
+} from './commitment-truth.js';
 
 export interface TruthDailyRow {
   accountId: string;
@@ -71,6 +79,8 @@ export interface GroundTruth {
   savingsWindow: { from: string; to: string };
   exports: Record<string, TruthExport>;
   waste: WasteItem[];
+  /** Reserved instances and savings plans: inventory, per-month utilization and savings, coverage. */
+  commitments: TruthCommitments;
 }
 
 export function cents(x: number): number {

@@ -5,8 +5,14 @@ import type { CeRow } from '../gen/generate.js';
 import { PRODUCT_NAMES } from '../gen/meters.js';
 import { isoDay } from '../gen/truth.js';
 import { hexId } from '../world/ids.js';
-
-const CT = 'application/x-amz-json-1.1';
+import { buckets, CT, payerRows, periodOf } from './ce-common.js';
+import {
+  getReservationCoverage,
+  getReservationUtilization,
+  getSavingsPlansCoverage,
+  getSavingsPlansUtilization,
+  getSavingsPlansUtilizationDetails,
+} from './ce-commitments.js';
 
 /**
  * Cost Explorer's SERVICE dimension values for the product codes the generator bills: the CUR's product names,
@@ -63,46 +69,7 @@ const METRIC_OF: Record<string, (r: CeRow) => number> = {
   NormalizedUsageAmount: (r) => r.usage,
 };
 
-function periodOf(body: Record<string, unknown>): { start: string; end: string } {
-  const tp = body.TimePeriod as { Start?: string; End?: string } | undefined;
-  const start = tp?.Start ?? '';
-  const end = tp?.End ?? '';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || !/^\d{4}-\d{2}-\d{2}$/.test(end) || start >= end) {
-    throw new SimError(
-      'ValidationException',
-      'Start date (inclusive) must be before end date (exclusive)',
-      400,
-    );
-  }
-  return { start, end };
-}
-
-/** Buckets [start, end) into DAILY or MONTHLY periods. */
-function buckets(start: string, end: string, granularity: string): Array<{ start: string; end: string }> {
-  const out: Array<{ start: string; end: string }> = [];
-  let d = new Date(`${start}T00:00:00Z`);
-  const stop = new Date(`${end}T00:00:00Z`);
-  while (d < stop) {
-    const next =
-      granularity === 'MONTHLY'
-        ? new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))
-        : new Date(d.getTime() + 86_400_000);
-    const e = next < stop ? next : stop;
-    out.push({ start: d.toISOString().slice(0, 10), end: e.toISOString().slice(0, 10) });
-    d = e;
-  }
-  return out;
-}
-
 const PAGE = 100;
-
-function payerRows(ctx: HandlerContext): CeRow[] {
-  // The management account sees the whole organization; a member account only itself.
-  const acct = ctx.caller.accountId;
-  return acct === ctx.state.world.payerAccountId
-    ? ctx.state.ce.filter((r) => r.payerAccountId === acct)
-    : ctx.state.ce.filter((r) => r.accountId === acct);
-}
 
 function getCostAndUsage(ctx: HandlerContext): SimResponse {
   const b = ctx.req.json;
@@ -221,87 +188,6 @@ function getCostForecast(ctx: HandlerContext): SimResponse {
   );
 }
 
-function getReservationUtilization(ctx: HandlerContext): SimResponse {
-  const b = ctx.req.json;
-  const { start, end } = periodOf(b);
-  const granularity = String(b.Granularity ?? 'MONTHLY');
-  const rows = payerRows(ctx).filter((r) => r.lineType === 'DiscountedUsage');
-  const ris = ctx.state.world.reservations.filter(
-    (r) => ctx.caller.accountId === ctx.state.world.payerAccountId || r.accountId === ctx.caller.accountId,
-  );
-  const totals = { purchased: 0, used: 0 };
-  const by = buckets(start, end, granularity).map((p) => {
-    const p0 = Date.parse(`${p.start}T00:00:00Z`) / 1000;
-    const p1 = Date.parse(`${p.end}T00:00:00Z`) / 1000;
-    const cut = Math.min(p1, ctx.state.world.clock.today);
-    const purchased = ris.reduce(
-      (s, r) =>
-        s +
-        (r.count *
-          Math.max(0, Math.min(cut, r.end) - Math.max(p0, r.start, ctx.state.world.clock.historyStart))) /
-          3600,
-      0,
-    );
-    const used = rows.filter((r) => r.day >= p.start && r.day < p.end).reduce((s, r) => s + r.usage, 0);
-    totals.purchased += purchased;
-    totals.used += used;
-    return { TimePeriod: { Start: p.start, End: p.end }, Groups: [], Total: utilization(purchased, used) };
-  });
-  return jsonResponse(
-    200,
-    { UtilizationsByTime: by, Total: utilization(totals.purchased, totals.used) },
-    ctx.req.requestId,
-    CT,
-  );
-}
-
-function utilization(purchased: number, used: number): Record<string, string> {
-  return {
-    UtilizationPercentage: purchased > 0 ? ((used / purchased) * 100).toFixed(2) : '0',
-    PurchasedHours: purchased.toFixed(2),
-    TotalActualHours: used.toFixed(2),
-    UnusedHours: Math.max(0, purchased - used).toFixed(2),
-  };
-}
-
-function getSavingsPlansUtilization(ctx: HandlerContext): SimResponse {
-  const b = ctx.req.json;
-  const { start, end } = periodOf(b);
-  const granularity = String(b.Granularity ?? 'MONTHLY');
-  const fees = payerRows(ctx).filter((r) => r.lineType === 'SavingsPlanRecurringFee');
-  const covered = payerRows(ctx).filter((r) => r.lineType === 'SavingsPlanCoveredUsage');
-  const one = (from: string, to: string): Record<string, Record<string, string>> => {
-    const f = fees.filter((r) => r.day >= from && r.day < to);
-    const total = f.reduce((s, r) => s + r.unblended, 0);
-    const unused = f.reduce((s, r) => s + r.amortized, 0);
-    const onDemand = covered.filter((r) => r.day >= from && r.day < to).reduce((s, r) => s + r.unblended, 0);
-    return {
-      Utilization: {
-        TotalCommitment: total.toFixed(8),
-        UsedCommitment: (total - unused).toFixed(8),
-        UnusedCommitment: unused.toFixed(8),
-        UtilizationPercentage: total > 0 ? (((total - unused) / total) * 100).toFixed(2) : '0',
-      },
-      Savings: { NetSavings: (onDemand - total).toFixed(8), OnDemandCostEquivalent: onDemand.toFixed(8) },
-      AmortizedCommitment: {
-        AmortizedRecurringCommitment: total.toFixed(8),
-        AmortizedUpfrontCommitment: '0',
-        TotalAmortizedCommitment: total.toFixed(8),
-      },
-    };
-  };
-  const by = buckets(start, end, granularity).map((p) => ({
-    TimePeriod: { Start: p.start, End: p.end },
-    ...one(p.start, p.end),
-  }));
-  return jsonResponse(
-    200,
-    { SavingsPlansUtilizationsByTime: by, Total: one(start, end) },
-    ctx.req.requestId,
-    CT,
-  );
-}
-
 function listCostCategoryDefinitions(ctx: HandlerContext): SimResponse {
   const cats = ctx.state.scenario.costCategories;
   const payer = ctx.state.world.payerAccountId;
@@ -322,6 +208,9 @@ const HANDLERS: Record<string, (ctx: HandlerContext) => SimResponse> = {
   GetCostForecast: getCostForecast,
   GetReservationUtilization: getReservationUtilization,
   GetSavingsPlansUtilization: getSavingsPlansUtilization,
+  GetSavingsPlansUtilizationDetails: getSavingsPlansUtilizationDetails,
+  GetReservationCoverage: getReservationCoverage,
+  GetSavingsPlansCoverage: getSavingsPlansCoverage,
   ListCostCategoryDefinitions: listCostCategoryDefinitions,
 };
 

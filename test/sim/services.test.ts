@@ -405,7 +405,7 @@ describe('simulator: every operation through the real SDK clients', () => {
     const sp = await ce.send(
       new GetSavingsPlansUtilizationCommand({ TimePeriod: { Start: '2025-05-01', End: '2025-06-01' } }),
     );
-    expect(Number(sp.Total!.Utilization!.UtilizationPercentage)).toBeCloseTo(61.2, 0);
+    expect(Number(sp.Total!.Utilization!.UtilizationPercentage)).toBeCloseTo(66.4, 0);
     const cats = await ce.send(new ListCostCategoryDefinitionsCommand({}));
     expect(cats.CostCategoryReferences!.map((c) => c.Name)).toEqual(['CostCenter']);
     expect(sim.calls()['ce:GetCostAndUsage']).toBe(pages + 1);
