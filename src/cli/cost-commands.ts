@@ -59,7 +59,7 @@ export function registerCostCommands(program: Command): void {
       .option('--granularity <g>', 'day or month', 'month')
       .option(
         '--group-by <dims>',
-        'up to two of account, service, region, resource, chargeCategory, usageType, tag:KEY',
+        'up to two of account, service, region, resource, chargeCategory, usageType, provider, tag:KEY',
       )
       .option('--filter <dim=value>', 'keep only rows with this value (repeatable)', collect)
       .option('--exclude <dim=value>', 'leave out rows with this value (repeatable)', collect)

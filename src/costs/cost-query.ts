@@ -13,6 +13,7 @@ export const FIXED_DIMENSIONS = [
   'resource',
   'chargeCategory',
   'usageType',
+  'provider',
 ] as const;
 export type FixedDimension = (typeof FIXED_DIMENSIONS)[number];
 export type Dimension =
@@ -67,13 +68,17 @@ const ALIASES: Record<string, FixedDimension> = {
   charge_category: 'chargeCategory',
   'charge-category': 'chargeCategory',
   charge_type: 'chargeCategory',
+  provider: 'provider',
+  providers: 'provider',
+  provider_name: 'provider',
+  cloud: 'provider',
   usagetype: 'usageType',
   usage_type: 'usageType',
   'usage-type': 'usageType',
 };
 
 export const DIMENSION_HELP =
-  'account, service, region, resource, chargeCategory, usageType, tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team)';
+  'account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team)';
 
 /**
  * The key of `tag:KEY`, or of `tag:"KEY"`: a JSON string, for keys that hold `=` or `,` or begin or end with a

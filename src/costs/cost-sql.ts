@@ -23,6 +23,7 @@ const DAILY_COLUMNS: Partial<Record<Dimension['kind'], string>> = {
   service: 'service_name',
   region: 'region_id',
   chargeCategory: 'charge_category',
+  provider: 'provider',
 };
 
 const LINE_ITEM_COLUMNS: Partial<Record<Dimension['kind'], string>> = {
@@ -59,7 +60,9 @@ export function costColumn(source: CostSource, basis: CostBasis): string {
 export function sourceFor(dimensions: readonly Dimension[]): CostSource {
   if (dimensions.some((d) => d.kind === 'allocation')) {
     allocationOf(dimensions);
-    const other = dimensions.find((d) => d.kind !== 'allocation' && DAILY_COLUMNS[d.kind] === undefined);
+    const other = dimensions.find(
+      (d) => d.kind !== 'allocation' && (d.kind === 'provider' || DAILY_COLUMNS[d.kind] === undefined),
+    );
     if (other)
       throw new InputError(
         'groupBy',

@@ -11,6 +11,8 @@ import { startSimulator, type Simulator } from '../../sim/index.js';
 import { generateFocusExport, type FocusExport } from '../../sim/gen/focus-export.js';
 import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
 import { focusSource, type SyncFocusInput } from '../../src/providers/focus/focus-source.js';
+import { createCostService } from '../../src/costs/cost-service.js';
+import { silentLog } from '../../src/lib/log.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../helpers/stores.js';
 import { clockAt, openBillingFixture, s3Client, type BillingFixture } from './harness.js';
@@ -124,6 +126,23 @@ describe.each(ENGINES)('FOCUS source on %s', (engine) => {
       expect(Number(daily.n)).toBe(exp.rows);
     }, 120_000);
   }
+
+  it('groups and filters costs by provider, one currency per answer (the others reported apart, never added)', async () => {
+    const costs = createCostService({ store: fx.store, clock: clockAt(sim), log: silentLog });
+    const exp = exports.csv!;
+    const sum = (provider: string) =>
+      Math.round(exp.truth.filter((t) => t.provider === provider).reduce((s, t) => s + t.billed * 100, 0)) /
+      100;
+    const q = { from: '2025-01-01', to: '2025-02-28', granularity: 'month', basis: 'billed' } as const;
+    const usd = await costs.queryText(ORG, { ...q, groupBy: 'provider', filter: ['provider=aws'] });
+    expect(usd.currency).toBe('USD');
+    expect(usd.groups.map((g) => g.key.provider)).toEqual(['aws']);
+    // Two accounts hold the same export (CSV and Parquet); the truth is rounded per day, the total is exact.
+    expect(Math.abs(usd.total - sum('aws') * 2)).toBeLessThanOrEqual(exp.truth.length * 0.01);
+    const eur = await costs.queryText(ORG, { ...q, groupBy: 'provider', currency: 'EUR' });
+    expect(eur.groups.map((g) => g.key.provider)).toEqual(['azure']);
+    expect(eur.otherCurrencies.map((o) => o.currency).sort()).toEqual(['JPY', 'USD']);
+  }, 120_000);
 
   it('explains a CUR pointed at as FOCUS (focus_export_is_cur)', async () => {
     const r = await billing.syncSource(focusSource, {

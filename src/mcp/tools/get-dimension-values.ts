@@ -44,7 +44,9 @@ export const getDimensionValuesTool = defineTool({
   args: {
     dimension: z
       .string()
-      .describe('service, account, region, usageType, chargeCategory, resource, tagKeys or tag:KEY'),
+      .describe(
+        'service, account, region, usageType, chargeCategory, resource, provider, tagKeys or tag:KEY',
+      ),
     from: dateArg('First day (included)'),
     to: dateArg('Last day (included)'),
     search: z.string().optional().describe('Only values containing this text (case-insensitive)'),
