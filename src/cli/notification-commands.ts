@@ -22,6 +22,7 @@ interface ChannelFlags extends ActFlags {
   password?: string;
   from?: string;
   to: string[];
+  secretStdin?: boolean;
 }
 
 interface RuleFlags extends ActFlags {
@@ -70,6 +71,36 @@ function channelBody(f: ChannelFlags): Record<string, unknown> {
   }
 }
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+/**
+ * With --secret-stdin the channel's secret comes from standard input, so that it stays out of shell history and
+ * `ps`: the SMTP password (email), the webhook URL (slack, teams) or the signing secret (webhook).
+ */
+async function withStdinSecret(f: ChannelFlags): Promise<ChannelFlags> {
+  if (!f.secretStdin) return f;
+  const flag = { email: '--password', slack: '--webhook-url', teams: '--webhook-url', webhook: '--secret' }[
+    f.kind
+  ];
+  if (!flag) throw new InputError('kind', `--kind must be email, slack, teams or webhook, not "${f.kind}"`);
+  const given = flag === '--password' ? f.password : flag === '--secret' ? f.secret : f.webhookUrl;
+  if (given !== undefined)
+    throw new InputError('secret-stdin', `--secret-stdin replaces ${flag}: give one of them`);
+  const value = await readStdin();
+  if (!value)
+    throw new InputError(
+      'secret-stdin',
+      `--secret-stdin: standard input was empty (expected the ${flag.slice(2)})`,
+    );
+  if (flag === '--password') return { ...f, password: value };
+  if (flag === '--secret') return { ...f, secret: value };
+  return { ...f, webhookUrl: value };
+}
+
 export function registerNotificationCommands(program: Command): void {
   const channels = program.command('channels').description('Notification channels: list, add, test, delete');
 
@@ -113,12 +144,16 @@ export function registerNotificationCommands(program: Command): void {
       .option('--insecure', 'email: do not check the server certificate')
       .option('--username <user>', 'email: SMTP login')
       .option('--password <password>', 'email: SMTP password')
+      .option(
+        '--secret-stdin',
+        'read the secret from standard input instead of a flag (email: the password; slack/teams: the webhook URL; webhook: the signing secret)',
+      )
       .option('--from <address>', 'email: sender')
       .option('--to <address>', 'email: recipient (repeat)', collect, [])
       .option('--as <email>', 'who acts, when working on the data directory without a server'),
   ).action(
     action(async (flags: ChannelFlags) => {
-      const body = channelBody(flags);
+      const body = channelBody(await withStdinSecret(flags));
       const c = await withApi(flags, (conn) => {
         requireActor(conn, flags);
         return ok(

@@ -33,6 +33,8 @@ export interface RunOptions {
   /** Working directory; a scratch directory keeps a default `./.cloudtally` out of the repository. */
   cwd: string;
   timeoutMs?: number;
+  /** Written to the command's standard input, which then closes (otherwise stdin is closed from the start). */
+  input?: string;
 }
 
 function collect(child: ChildProcess): { out: () => string; err: () => string } {
@@ -67,8 +69,9 @@ export async function runCli(args: string[], options: RunOptions): Promise<CliRe
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
     env: childEnv(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   const io = collect(child);
   const [code, signal] = await exited(child, options.timeoutMs ?? 60_000, `cloudtally ${args.join(' ')}`);
   return { code, signal, stdout: io.out(), stderr: io.err() };

@@ -82,4 +82,62 @@ describe('channels and alerts commands', () => {
     expect((await cli(['channels', 'delete', 'chat'])).code).toBe(0);
     expect((await cli(['channels', 'list'])).stdout).toContain('No channels yet');
   });
+
+  it('takes a channel secret on standard input (--secret-stdin), out of the command line', async () => {
+    const run = (args: string[], input: string) =>
+      runCli(args, {
+        cwd: scratch.dir,
+        env: { CLOUDTALLY_URL: t.url, CLOUDTALLY_TOKEN: t.users.engineer.token },
+        input,
+      });
+    const add = await run(
+      ['channels', 'add', '--kind', 'slack', '--name', 'stdin-chat', '--secret-stdin'],
+      `${http.url}/s/stdin-secret-path\n`,
+    );
+    expect(add.code, add.stderr).toBe(0);
+    const before = http.requests.length;
+    const test = await cli(['channels', 'test', 'stdin-chat']);
+    expect(test.stdout).toBe('test message sent\n');
+    expect(http.requests.slice(before).map((r) => r.path)).toEqual(['/s/stdin-secret-path']);
+
+    const hook = await run(
+      [
+        'channels',
+        'add',
+        '--kind',
+        'webhook',
+        '--name',
+        'stdin-hook',
+        '--webhook-url',
+        `${http.url}/h`,
+        '--secret-stdin',
+      ],
+      'whsec-from-stdin-0123456789',
+    );
+    expect(hook.code, hook.stderr).toBe(0);
+    await cli(['channels', 'test', 'stdin-hook']);
+    expect(http.requests.at(-1)?.headers['x-cloudtally-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
+
+    const empty = await run(['channels', 'add', '--kind', 'slack', '--name', 'none', '--secret-stdin'], '');
+    expect(empty.code).not.toBe(0);
+    expect(empty.stderr).toContain('--secret-stdin: standard input was empty');
+    const both = await run(
+      [
+        'channels',
+        'add',
+        '--kind',
+        'webhook',
+        '--name',
+        'both',
+        '--webhook-url',
+        `${http.url}/h`,
+        '--secret',
+        'x'.repeat(20),
+        '--secret-stdin',
+      ],
+      'y'.repeat(20),
+    );
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toContain('--secret-stdin replaces --secret');
+  });
 });
