@@ -1,5 +1,15 @@
 import type { ReactNode } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { day, money, moneyCompact, month } from '../format';
 import { seriesColor, type StackedSeries } from './chart-data';
 
@@ -55,12 +65,14 @@ export default function CostChart(props: {
   granularity: 'day' | 'month';
   height?: number;
   label: string;
+  /** A period to point out (an anomaly's day), with a line and a label. */
+  marker?: { period: string; label: string };
 }): ReactNode {
   const { data, currency, granularity } = props;
   return (
     <figure className="chart" aria-label={props.label} role="img">
       <ResponsiveContainer width="100%" height={props.height ?? 300}>
-        <BarChart data={data.rows} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+        <BarChart data={data.rows} margin={{ top: props.marker ? 22 : 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid vertical={false} stroke="var(--grid)" />
           <XAxis
             dataKey="period"
@@ -89,7 +101,13 @@ export default function CostChart(props: {
               />
             )}
           />
-          <Legend iconType="square" wrapperStyle={{ fontSize: 12 }} />
+          {/* The swatch carries the series' colour; the name is in the text colour (a yellow or grey name on white
+              would fall short of 4.5:1). */}
+          <Legend
+            iconType="square"
+            wrapperStyle={{ fontSize: 12 }}
+            formatter={(value) => <span className="chart-legend-text">{String(value)}</span>}
+          />
           {data.series.map((s, i) => (
             <Bar
               key={s}
@@ -101,6 +119,14 @@ export default function CostChart(props: {
               maxBarSize={48}
             />
           ))}
+          {props.marker ? (
+            <ReferenceLine
+              x={props.marker.period}
+              stroke="var(--text)"
+              strokeDasharray="4 3"
+              label={{ value: props.marker.label, position: 'top', fill: 'var(--text)', fontSize: 12 }}
+            />
+          ) : null}
         </BarChart>
       </ResponsiveContainer>
       <figcaption className="sr-only">{props.label}</figcaption>

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { ApiError } from '../api';
 
 export function Spinner(props: { label?: string }): ReactNode {
@@ -62,7 +62,21 @@ export function Notice(props: { kind?: 'info' | 'success' | 'warning'; children:
   );
 }
 
-export function PageHeader(props: { title: string; subtitle?: ReactNode; actions?: ReactNode }): ReactNode {
+/** Sets the window's title while a page shows (WCAG 2.4.2: a title per page), e.g. "Budgets · Cloudtally". */
+export function useDocumentTitle(title: string): void {
+  useEffect(() => {
+    document.title = title ? `${title} · Cloudtally` : 'Cloudtally';
+  }, [title]);
+}
+
+export function PageHeader(props: {
+  title: string;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+  /** The window's title when it is not the heading alone (e.g. an account's name with the page's kind). */
+  documentTitle?: string;
+}): ReactNode {
+  useDocumentTitle(props.documentTitle ?? props.title);
   return (
     <header className="page-header">
       <div>

@@ -1,9 +1,10 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { ErrorNotice } from '../components/Feedback';
+import { ErrorNotice, useDocumentTitle } from '../components/Feedback';
 import { useSignIn } from '../session';
 
 export function SignInPage(props: { problem?: string }): ReactNode {
   const signIn = useSignIn();
+  useDocumentTitle('Sign in');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [pending, setPending] = useState(false);
