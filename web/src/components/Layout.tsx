@@ -6,6 +6,9 @@ import { ErrorNotice } from './Feedback';
 const NAV = [
   { to: '/', label: 'Overview', icon: '◔', end: true },
   { to: '/costs', label: 'Cost explorer', icon: '▤' },
+  { to: '/anomalies', label: 'Anomalies', icon: '⚡' },
+  { to: '/forecast', label: 'Forecast', icon: '↗' },
+  { to: '/movers', label: 'Movers', icon: '⇅' },
   { to: '/recommendations', label: 'Recommendations', icon: '✓' },
   { to: '/resources', label: 'Resources', icon: '▦' },
   { to: '/budgets', label: 'Budgets', icon: '◎' },

@@ -9,6 +9,8 @@ import { addDays, monthStart } from '../../../src/lib/dates';
 import { change, day, money } from '../format';
 import { useApi } from '../hooks';
 import type { CostAnomaly, CostAnswer, CostSummary, Page } from '../types';
+import { anomalyHref } from '../anomaly-api';
+import { AnomalyChange } from './anomalies/AnomalyBits';
 import { chartDays } from './overview/daily-chart';
 import { ForecastKpi } from './overview/ForecastKpi';
 import { SavingsPanel } from './overview/SavingsPanel';
@@ -222,6 +224,7 @@ export default function OverviewPage(): ReactNode {
         <section className="panel" aria-labelledby="anomalies-title">
           <div className="panel-head">
             <h2 id="anomalies-title">Anomalies, last 30 days</h2>
+            <Link to="/anomalies">All anomalies</Link>
           </div>
           <ErrorNotice error={anomalies.error} />
           {anomalies.data ? (
@@ -230,11 +233,10 @@ export default function OverviewPage(): ReactNode {
                 {anomalies.data.items.map((x) => (
                   <li key={x.id}>
                     <div className="row">
-                      <span className={`badge ${x.direction === 'increase' ? 'badge-bad' : 'badge-good'}`}>
-                        {x.direction === 'increase' ? '▲' : '▼'}{' '}
-                        {x.changePercent === null ? 'new' : `${Math.abs(x.changePercent).toFixed(0)}%`}
-                      </span>
-                      <strong className="wrap">{x.label}</strong>
+                      <AnomalyChange anomaly={x} />
+                      <Link className="wrap anomaly-link" to={anomalyHref(x)}>
+                        {x.label}
+                      </Link>
                       <span className="spacer" />
                       <span className="muted small">{day(x.date)}</span>
                     </div>
