@@ -38,7 +38,7 @@ export function CostTable(props: { answer: CostAnswer; onDrill?: (group: CostGro
   );
   const periodLabel = (p: string) => (answer.granularity === 'month' ? month(p) : day(p));
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table className="table cost-table">
         <thead>
           <tr>

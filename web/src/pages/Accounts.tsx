@@ -78,7 +78,7 @@ export default function AccountsPage(): ReactNode {
       ) : null}
       {accounts.length > 0 ? (
         <section className="panel">
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table">
               <thead>
                 <tr>

@@ -165,7 +165,7 @@ export default function AnomaliesPage(): ReactNode {
               net {money(impact, currency)} against the expected cost
             </span>
           </div>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table" data-testid="anomaly-table">
               <thead>
                 <tr>

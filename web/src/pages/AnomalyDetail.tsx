@@ -98,7 +98,7 @@ function Drivers(props: { anomaly: CostAnomaly }): ReactNode {
         </span>
       </div>
       {a.drivers.length ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="table" data-testid="anomaly-drivers">
             <thead>
               <tr>

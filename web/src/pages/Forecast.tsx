@@ -185,7 +185,7 @@ export default function ForecastPage(): ReactNode {
           <h2 id="forecast-months-title">By month</h2>
         </div>
         {f.data ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table" data-testid="forecast-table">
               <thead>
                 <tr>

@@ -73,7 +73,7 @@ function MoverTable(props: {
     <div>
       <h3 className="movers-title">{props.title}</h3>
       {props.items.length ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="table">
             <thead>
               <tr>

@@ -208,7 +208,7 @@ export default function RecommendationsPage(): ReactNode {
               <span className="muted small"> / month</span>
             </span>
           </summary>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table rec-table">
               <colgroup>
                 <col style={{ width: '24%' }} />

@@ -193,7 +193,7 @@ export default function ResourcesPage(): ReactNode {
               </button>
             </div>
           </div>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table">
               <thead>
                 <tr>

@@ -66,7 +66,7 @@ export function ForecastBreakdown(props: {
       </div>
       <ErrorNotice error={error} />
       {rows ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="table" data-testid="forecast-split">
             <thead>
               <tr>
