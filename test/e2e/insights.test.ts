@@ -81,7 +81,7 @@ describe('anomalies, forecast and movers pages', { timeout: 600_000 }, () => {
 
     // A service filter keeps the service's own anomalies and those whose drivers are of it.
     const service = anomalies.find((a) => a.dimension === 'service') as Anomaly;
-    await page.getByLabel(/^Service/).selectOption(service.key);
+    await page.getByRole('combobox', { name: /^Service/ }).selectOption(service.key);
     const expected = anomalies.filter((a) =>
       a.dimension === 'service' ? a.key === service.key : a.drivers.some((d) => d.service === service.key),
     );
@@ -89,7 +89,7 @@ describe('anomalies, forecast and movers pages', { timeout: 600_000 }, () => {
     expect(new URL(page.url()).searchParams.get('service')).toBe(service.key);
 
     // Nobody has acknowledged anything yet: the status filter explains the empty list.
-    await page.getByLabel(/^Status/).selectOption('acknowledged');
+    await page.getByRole('combobox', { name: /^Status/ }).selectOption('acknowledged');
     await page.getByText(/matches these filters|stayed within their usual range/).waitFor();
     expect(await rows.count()).toBe(0);
   });
@@ -155,7 +155,7 @@ describe('anomalies, forecast and movers pages', { timeout: 600_000 }, () => {
     );
     await b.screenshot('insights-forecast');
 
-    await page.getByLabel(/^By/).selectOption('service');
+    await page.getByRole('combobox', { name: /^By/ }).selectOption('service');
     const split = page.getByTestId('forecast-split').locator('tbody tr');
     await split.first().waitFor();
     expect(await split.count()).toBeGreaterThan(1);
@@ -170,8 +170,8 @@ describe('anomalies, forecast and movers pages', { timeout: 600_000 }, () => {
     }>(demo, '/api/v1/costs/movers?by=account&basis=billed&limit=10&' + lastMonthQuery(today));
     await navigate(page, 'Movers');
     await settle(page);
-    await page.getByLabel(/^Periods/).selectOption('lm');
-    await page.getByLabel(/^By/).selectOption('account');
+    await page.getByRole('combobox', { name: /^Periods/ }).selectOption('lm');
+    await page.getByRole('combobox', { name: /^By/ }).selectOption('account');
     await expect
       .poll(() => page.getByTestId('movers-current').textContent())
       .toBe(usd.format(m.current.total));
