@@ -76,7 +76,7 @@ describe('anomalies, forecast and movers pages', { timeout: 600_000 }, () => {
     await navigate(page, 'Anomalies');
     await settle(page);
     const rows = page.getByTestId('anomaly-table').locator('tbody tr');
-    expect(await rows.count()).toBe(anomalies.length);
+    await expect.poll(() => rows.count()).toBe(anomalies.length);
     await b.screenshot('insights-anomalies');
 
     // A service filter keeps the service's own anomalies and those whose drivers are of it.
@@ -147,7 +147,9 @@ describe('anomalies, forecast and movers pages', { timeout: 600_000 }, () => {
     );
     await navigate(page, 'Forecast');
     await settle(page);
-    expect(await page.getByTestId('forecast-month').textContent()).toBe(usd.format(f.periods[0].total));
+    await expect
+      .poll(() => page.getByTestId('forecast-month').textContent())
+      .toBe(usd.format(f.periods[0].total));
     expect(await page.getByTestId('forecast-table').locator('tbody tr').count()).toBe(4);
     expect(await page.getByTestId('forecast-method').textContent()).toContain(f.method);
     expect(await page.locator('#main').textContent()).toContain(
