@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startDemo, type RunningDemo } from '../../src/cli/demo-command.js';
+import type { RunningDemo } from '../../src/cli/demo-command.js';
+import { startDemoWithData, type DemoData } from './demo.js';
 import { ensureWebBuilt, launchBrowser, signIn, type Browser } from './browser.js';
 
 /**
@@ -67,7 +65,7 @@ function slug(href: string): string {
 
 describe('every signed-in page at phone and desktop widths', { timeout: 300_000 }, () => {
   let demo: RunningDemo;
-  let dataDir: string;
+  let running: DemoData | undefined;
   let b: Browser;
   let page: Page;
   let pages: string[] = [];
@@ -75,30 +73,17 @@ describe('every signed-in page at phone and desktop widths', { timeout: 300_000 
 
   beforeAll(async () => {
     ensureWebBuilt();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'cloudtally-responsive-'));
-    demo = await startDemo({ dataDir: path.join(dataDir, 'demo'), port: '0', logLevel: 'silent' });
     // The first sync loads the demo's months of billing; the pages are measured with their data in.
-    await vi.waitFor(
-      async () => {
-        const res = await fetch(`${demo.url}/api/v1/cloud-accounts`, {
-          headers: { authorization: `Bearer ${demo.token}` },
-        });
-        const { items } = (await res.json()) as { items: { status: { state: string } }[] };
-        const states = items.map((a) => a.status.state);
-        if (states.length < 2 || states.some((s) => s !== 'healthy'))
-          throw new Error(`the demo's accounts are ${states.join(', ') || 'not there yet'}`);
-      },
-      { timeout: 240_000, interval: 1000 },
-    );
+    running = await startDemoWithData('responsive');
+    demo = running.demo;
     b = await launchBrowser();
     page = b.page;
   }, 300_000);
 
   afterAll(async () => {
     await b?.close();
-    await demo?.stop();
+    await running?.stop();
     process.env = savedEnv;
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('finds the pages in the main navigation', async () => {
