@@ -2,7 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ScenarioExport } from '../scenario/schema.js';
 import { EFFECTIVE_SQL, NET_EFFECTIVE_SQL } from './lineitems.js';
 import { exportFilter } from './write-export.js';
-import { cents, type TruthDailyRow, type TruthExport } from './truth.js';
+import { sqlString } from './lineitems.js';
+import { cents, type TruthCosts, type TruthDailyRow, type TruthExport } from './truth.js';
 import type { CeRow } from './generate.js';
 
 export async function tagKeys(conn: DuckDBConnection): Promise<string[]> {
@@ -12,13 +13,47 @@ export async function tagKeys(conn: DuckDBConnection): Promise<string[]> {
 
 const DAY_SQL = `strftime(make_timestamp(ts0::BIGINT * 1000000), '%Y-%m-%d')`;
 
+/** The period's costs per cost category and value (categories: name → usage account → value). */
+async function categoryTruth(
+  conn: DuckDBConnection,
+  where: string,
+  categories: Record<string, Record<string, string>>,
+): Promise<Record<string, Record<string, TruthCosts>>> {
+  const out: Record<string, Record<string, TruthCosts>> = {};
+  for (const name of Object.keys(categories).sort()) {
+    const whens = Object.entries(categories[name])
+      .map(([a, v]) => `WHEN ${sqlString(a)} THEN ${sqlString(v)}`)
+      .join(' ');
+    if (!whens) continue;
+    const rows = (
+      await conn.runAndReadAll(`SELECT v, sum(unblended) AS b, sum(net_unblended) AS n, sum(${EFFECTIVE_SQL}) AS a,
+        sum(${NET_EFFECTIVE_SQL}) AS na FROM (SELECT *, CASE account_id ${whens} ELSE '' END AS v FROM li WHERE ${where}) x
+        WHERE v <> '' GROUP BY v ORDER BY v`)
+    ).getRowObjectsJS();
+    out[name] = Object.fromEntries(
+      rows.map((r) => [
+        String(r.v),
+        {
+          billed: cents(Number(r.b)),
+          net: cents(Number(r.n)),
+          amortized: cents(Number(r.a)),
+          netAmortized: cents(Number(r.na)),
+        },
+      ]),
+    );
+  }
+  return out;
+}
+
 export async function periodTruth(
   conn: DuckDBConnection,
   exp: ScenarioExport,
   t: TruthExport,
   period: string,
+  categories: Record<string, Record<string, string>> = {},
 ): Promise<number> {
   const where = exportFilter(exp);
+  t.costCategories[period] = await categoryTruth(conn, where, categories);
   const daily = (
     await conn.runAndReadAll(`SELECT account_id, product_code, ${DAY_SQL} AS day, sum(unblended) AS b,
       sum(net_unblended) AS n, sum(${EFFECTIVE_SQL}) AS a, sum(${NET_EFFECTIVE_SQL}) AS na

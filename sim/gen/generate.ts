@@ -245,8 +245,10 @@ async function generateWith(
             memberAccounts: [],
             periods: {},
             daily: [],
+            costCategories: {},
           });
-          rows += await periodTruth(conn, exp, t, period);
+          t.costCategories ??= {};
+          rows += await periodTruth(conn, exp, t, period, scenario.costCategories);
           const m = members.get(exp.name) ?? new Set(t.memberAccounts);
           t.daily.forEach((d) => m.add(d.accountId));
           members.set(exp.name, m);

@@ -41,6 +41,18 @@ export interface TruthExport {
   /** Per billing period (YYYY-MM), the totals of the current refresh. */
   periods: Record<string, TruthTotals>;
   daily: TruthDailyRow[];
+  /**
+   * AWS cost categories as the export carries them: per billing period (YYYY-MM), category name and value, the
+   * costs of the lines in that value (lines outside a category are in none of its values).
+   */
+  costCategories: Record<string, Record<string, Record<string, TruthCosts>>>;
+}
+
+export interface TruthCosts {
+  billed: number;
+  net: number;
+  amortized: number;
+  netAmortized: number;
 }
 
 export type WasteRule =

@@ -43,20 +43,44 @@ function dimValue(r: CeRow, d: string): string {
   }
 }
 
+/** Cost categories of the scenario: name → usage account → value (an account in none has no value). */
+type Categories = Record<string, Record<string, string>>;
+
+/** The value of cost category `name` for a row ('' outside the category), as CE matches and groups it. */
+function categoryValue(r: CeRow, name: string, cats: Categories): string {
+  if (!cats[name]) throw new SimError('ValidationException', `Cost category ${name} does not exist`, 400);
+  return cats[name][r.accountId] ?? '';
+}
+
 interface Expression {
   And?: Expression[];
   Or?: Expression[];
   Not?: Expression;
   Dimensions?: { Key?: string; Values?: string[] };
+  CostCategories?: { Key?: string; Values?: string[] };
 }
 
-function test(r: CeRow, e: Expression | undefined): boolean {
+function test(r: CeRow, e: Expression | undefined, cats: Categories): boolean {
   if (!e) return true;
-  if (e.And) return e.And.every((x) => test(r, x));
-  if (e.Or) return e.Or.some((x) => test(r, x));
-  if (e.Not) return !test(r, e.Not);
+  if (e.And) return e.And.every((x) => test(r, x, cats));
+  if (e.Or) return e.Or.some((x) => test(r, x, cats));
+  if (e.Not) return !test(r, e.Not, cats);
   if (e.Dimensions?.Key) return (e.Dimensions.Values ?? []).includes(dimValue(r, e.Dimensions.Key));
+  if (e.CostCategories?.Key)
+    return (e.CostCategories.Values ?? []).includes(categoryValue(r, e.CostCategories.Key, cats));
   return true;
+}
+
+/** A group key as Cost Explorer writes it: a dimension's value, or `NAME$VALUE` for a cost category. */
+function groupKey(r: CeRow, g: { Type: string; Key: string }, cats: Categories): string {
+  if (g.Type === 'COST_CATEGORY') return `${g.Key}$${categoryValue(r, g.Key, cats)}`;
+  if (g.Type !== 'DIMENSION')
+    throw new SimError(
+      'ValidationException',
+      `GroupBy type ${g.Type} is not supported by the simulator`,
+      400,
+    );
+  return dimValue(r, g.Key);
 }
 
 const METRIC_OF: Record<string, (r: CeRow) => number> = {
@@ -93,7 +117,8 @@ function getCostAndUsage(ctx: HandlerContext): SimResponse {
   const offset = decodeToken(b.NextPageToken as string | undefined, salt);
   if (offset === undefined) throw new SimError('ValidationException', 'Invalid NextPageToken', 400);
   const pagePeriods = periods.slice(offset, offset + PAGE);
-  const rows = payerRows(ctx).filter((r) => r.day >= start && r.day < end && test(r, filter));
+  const cats = ctx.state.scenario.costCategories;
+  const rows = payerRows(ctx).filter((r) => r.day >= start && r.day < end && test(r, filter, cats));
   const today = isoDay(ctx.state.world.clock.today);
   const fmt = (x: number): string => (Math.abs(x) < 5e-11 ? '0' : x.toFixed(10));
   const accounts = new Set<string>();
@@ -113,7 +138,7 @@ function getCostAndUsage(ctx: HandlerContext): SimResponse {
     if (groupBy.length === 0) return { ...base, Total: sum(inP), Groups: [] };
     const groups = new Map<string, CeRow[]>();
     for (const r of inP) {
-      const keys = groupBy.map((g) => dimValue(r, g.Key));
+      const keys = groupBy.map((g) => groupKey(r, g, cats));
       if (groupBy.some((g) => g.Key === 'LINKED_ACCOUNT')) accounts.add(r.accountId);
       const k = JSON.stringify(keys);
       groups.set(k, [...(groups.get(k) ?? []), r]);

@@ -13,6 +13,8 @@ export const CONDITION_FIELDS = [
   'chargeCategory',
   'resource',
   'tag',
+  /** An AWS cost category's value; `key` names the category. */
+  'costCategory',
 ] as const;
 export const CONDITION_OPERATORS = ['in', 'notIn', 'matches', 'missing', 'present'] as const;
 export const SHARE_METHODS = ['even', 'proportional', 'fixed'] as const;
@@ -28,7 +30,7 @@ const value = text(200).refine((v) => !v.startsWith(SHARE_MARKER), `must not beg
 export const conditionSchema = z
   .object({
     field: z.enum(CONDITION_FIELDS),
-    /** The tag key (field tag only), matched with its aliases. */
+    /** The tag key (field tag, matched with its aliases) or the cost category's name (field costCategory). */
     key: text(256).optional(),
     operator: z.enum(CONDITION_OPERATORS),
     /** in / notIn: exact values; matches: patterns with * (any text) and ? (one character). */
@@ -38,8 +40,18 @@ export const conditionSchema = z
   .superRefine((c, ctx) => {
     if (c.field === 'tag' && !c.key)
       ctx.addIssue({ code: 'custom', path: ['key'], message: 'a tag condition needs the tag key' });
-    if (c.field !== 'tag' && c.key !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['key'], message: 'only tag conditions take a key' });
+    if (c.field === 'costCategory' && !c.key)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['key'],
+        message: 'a costCategory condition needs the category name',
+      });
+    if (c.field !== 'tag' && c.field !== 'costCategory' && c.key !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['key'],
+        message: 'only tag and costCategory conditions take a key',
+      });
     const needsValues = c.operator === 'in' || c.operator === 'notIn' || c.operator === 'matches';
     if (needsValues && !c.values?.length)
       ctx.addIssue({

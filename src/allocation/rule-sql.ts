@@ -8,7 +8,7 @@ import { SHARE_MARKER, type Condition, type Definition } from './allocation-sche
 
 type Bind = (v: SqlParam) => string;
 
-const COLUMNS: Record<Exclude<Condition['field'], 'tag'>, string> = {
+const COLUMNS: Record<Exclude<Condition['field'], 'tag' | 'costCategory'>, string> = {
   account: 'sub_account_id',
   service: 'service_name',
   region: 'region_id',
@@ -42,7 +42,12 @@ export function tagValueSql(def: Definition, key: string, dialect: Dialect, bind
 }
 
 function conditionSql(def: Definition, c: Condition, dialect: Dialect, bind: Bind): string {
-  const col = c.field === 'tag' ? tagValueSql(def, c.key ?? '', dialect, bind) : COLUMNS[c.field];
+  const col =
+    c.field === 'tag'
+      ? tagValueSql(def, c.key ?? '', dialect, bind)
+      : c.field === 'costCategory'
+        ? `NULLIF(${dialect.jsonText("NULLIF(x_cost_categories, '')", c.key ?? '', bind)}, '')`
+        : COLUMNS[c.field];
   const values = c.values ?? [];
   switch (c.operator) {
     case 'in':

@@ -2241,7 +2241,7 @@ export interface paths {
           currency?: string;
           /** @description Leave out rows where DIMENSION=VALUE; repeatable. */
           exclude?: string | string[];
-          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team). */
+          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), allocation:NAME (a dimension of the allocation rules, e.g. allocation:team), or costCategory:NAME (an AWS cost category, e.g. costCategory:CostCenter). */
           filter?: string | string[];
           /** @description csv answers text/csv (one row per period and group) */
           format?: 'json' | 'csv';
@@ -2249,7 +2249,7 @@ export interface paths {
           from: string;
           /** @description day or month (default month) */
           granularity?: 'day' | 'month';
-          /** @description Up to two dimensions, comma-separated: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team) */
+          /** @description Up to two dimensions, comma-separated: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), allocation:NAME (a dimension of the allocation rules, e.g. allocation:team), or costCategory:NAME (an AWS cost category, e.g. costCategory:CostCenter) */
           groupBy?: string;
           /** @description Groups shown (1–1000, default 50), largest first; the rest are folded into one "other" group. */
           limit?: number | null;
@@ -2488,7 +2488,7 @@ export interface paths {
     };
     /**
      * The values a dimension takes over a date range, with their spend, largest first
-     * @description What a filter can match: accounts, services, regions, usage types, charge categories, resources, tag keys (`tagKeys`) or the values of one tag key (`tag:KEY`). Spend is in the currency with the largest total; a null value stands for rows without one (untagged, no region).
+     * @description What a filter can match: accounts, services, regions, usage types, charge categories, resources, tag keys (`tagKeys`), the values of one tag key (`tag:KEY`), AWS cost category names (`costCategories`) or the values of one category (`costCategory:NAME`). Spend is in the currency with the largest total; a null value stands for rows without one (untagged, no region).
      */
     get: {
       parameters: {
@@ -2505,7 +2505,7 @@ export interface paths {
         };
         header?: never;
         path: {
-          /** @description tagKeys, or a dimension: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team); plurals (services, regions, usageTypes) are accepted */
+          /** @description tagKeys, costCategories, or a dimension: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), allocation:NAME (a dimension of the allocation rules, e.g. allocation:team), or costCategory:NAME (an AWS cost category, e.g. costCategory:CostCenter); plurals (services, regions, usageTypes) are accepted */
           dimension: string;
         };
         cookie?: never;
@@ -2557,13 +2557,13 @@ export interface paths {
           currency?: string;
           /** @description Leave out rows where DIMENSION=VALUE; repeatable. */
           exclude?: string | string[];
-          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team). */
+          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), allocation:NAME (a dimension of the allocation rules, e.g. allocation:team), or costCategory:NAME (an AWS cost category, e.g. costCategory:CostCenter). */
           filter?: string | string[];
           /** @description First day of the range, YYYY-MM-DD, included. A calendar date YYYY-MM-DD from 2000-01-01 to 5 years after today. */
           from: string;
           /** @description day or month (default month) */
           granularity?: 'day' | 'month';
-          /** @description Up to two dimensions, comma-separated: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team) */
+          /** @description Up to two dimensions, comma-separated: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), allocation:NAME (a dimension of the allocation rules, e.g. allocation:team), or costCategory:NAME (an AWS cost category, e.g. costCategory:CostCenter) */
           groupBy?: string;
           /** @description Groups shown (1–1000, default 50), largest first; the rest are folded into one "other" group. */
           limit?: number | null;
@@ -2625,7 +2625,7 @@ export interface paths {
           currency?: string;
           /** @description Leave out rows where DIMENSION=VALUE; repeatable. */
           exclude?: string | string[];
-          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team). */
+          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), allocation:NAME (a dimension of the allocation rules, e.g. allocation:team), or costCategory:NAME (an AWS cost category, e.g. costCategory:CostCenter). */
           filter?: string | string[];
           format?: 'json' | 'csv';
           /** @description Months after the current one (default 3) */
@@ -2679,7 +2679,7 @@ export interface paths {
         query: {
           /** @description Leave out rows where DIMENSION=VALUE; repeatable. */
           exclude?: string | string[];
-          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team). */
+          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), allocation:NAME (a dimension of the allocation rules, e.g. allocation:team), or costCategory:NAME (an AWS cost category, e.g. costCategory:CostCenter). */
           filter?: string | string[];
           /** @description csv (default) or parquet */
           format?: 'csv' | 'parquet';
@@ -2736,7 +2736,7 @@ export interface paths {
         query?: {
           /** @description billed = unblended (the invoice, default); net = after negotiated discounts; amortized = commitments spread over the usage they cover; net_amortized = both */
           basis?: 'billed' | 'net' | 'amortized' | 'net_amortized';
-          /** @description Dimensions compared, comma-separated (default service,account): account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team) */
+          /** @description Dimensions compared, comma-separated (default service,account): account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), allocation:NAME (a dimension of the allocation rules, e.g. allocation:team), or costCategory:NAME (an AWS cost category, e.g. costCategory:CostCenter) */
           by?: string;
           /** @description Earlier period start (default: the same days of last month, or the equal span before, both through `dataThrough`) */
           compareFrom?: string;
@@ -2744,7 +2744,7 @@ export interface paths {
           currency?: string;
           /** @description Leave out rows where DIMENSION=VALUE; repeatable. */
           exclude?: string | string[];
-          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team). */
+          /** @description Include only rows where DIMENSION=VALUE; repeat for more values (values of one dimension are alternatives, different dimensions all apply). An empty value matches rows without one (tag:user:team= = untagged). Dimensions: account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), allocation:NAME (a dimension of the allocation rules, e.g. allocation:team), or costCategory:NAME (an AWS cost category, e.g. costCategory:CostCenter). */
           filter?: string | string[];
           /** @description Current period start (default: first of this month) */
           from?: string;

@@ -7,6 +7,8 @@
  *   provider's own source, the row's `ProviderName` for a FOCUS export (migration 34).
  * - `x_provider_columns`: the row's provider-specific columns that have no column here (a FOCUS export's `x_`
  *   columns), as JSON object text, or NULL (migration 34).
+ * - `x_cost_categories`: the provider's own cost categories of the line (AWS cost categories: name → value), as
+ *   JSON object text with keys sorted, or NULL when the line has none (migration 37).
  */
 export const LINE_ITEM_COLUMNS = [
   'org_id',
@@ -44,6 +46,7 @@ export const LINE_ITEM_COLUMNS = [
   'x_instance_type',
   'provider',
   'x_provider_columns',
+  'x_cost_categories',
 ] as const;
 
 export type LineItemColumn = (typeof LINE_ITEM_COLUMNS)[number];

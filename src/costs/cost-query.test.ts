@@ -19,6 +19,20 @@ describe('cost query text form', () => {
     expect(parseGroupBy(text).map((d) => (d.kind === 'tag' ? `tag:${d.key}` : d.kind))).toEqual(names);
   });
 
+  it('reads costCategory:NAME (also cost_category:) as a group and a filter, and names an empty one', () => {
+    expect(parseGroupBy('costCategory:CostCenter,service')).toEqual([
+      { kind: 'costCategory', name: 'CostCenter' },
+      { kind: 'service' },
+    ]);
+    expect(parseFilters(['cost_category:Business Unit=Retail'], ['costCategory:CostCenter='])).toEqual([
+      { dimension: { kind: 'costCategory', name: 'Business Unit' }, values: ['Retail'], exclude: false },
+      { dimension: { kind: 'costCategory', name: 'CostCenter' }, values: [null], exclude: true },
+    ]);
+    expect(() => parseGroupBy('costCategory:')).toThrow(
+      /groupBy: "costCategory:" needs a cost category name/,
+    );
+  });
+
   it('refuses more than two dimensions, repeats and unknown names, naming the field', () => {
     expect(() => parseGroupBy('service,account,region')).toThrow(/at most two/);
     expect(() => parseGroupBy('service,service')).toThrow(/differ/);

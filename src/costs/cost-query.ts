@@ -20,7 +20,9 @@ export type Dimension =
   | { kind: FixedDimension }
   | { kind: 'tag'; key: string }
   /** A dimension of the organization's allocation rules (src/allocation), e.g. allocation:team. */
-  | { kind: 'allocation'; name: string };
+  | { kind: 'allocation'; name: string }
+  /** A cost category of the provider's (AWS cost categories), e.g. costCategory:CostCenter. */
+  | { kind: 'costCategory'; name: string };
 
 /** billed = unblended (the invoice), net = after negotiated discounts, amortized = commitments spread over use. */
 export const COST_BASES = ['billed', 'net', 'amortized', 'net_amortized'] as const;
@@ -78,7 +80,7 @@ const ALIASES: Record<string, FixedDimension> = {
 };
 
 export const DIMENSION_HELP =
-  'account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), or allocation:NAME (a dimension of the allocation rules, e.g. allocation:team)';
+  'account, service, region, resource, chargeCategory, usageType, provider (the cloud: aws, azure, gcp, …), tag:KEY (for example tag:user:team; write tag:"KEY" as a JSON string when the key holds = or ,), allocation:NAME (a dimension of the allocation rules, e.g. allocation:team), or costCategory:NAME (an AWS cost category, e.g. costCategory:CostCenter)';
 
 /**
  * The key of `tag:KEY`, or of `tag:"KEY"`: a JSON string, for keys that hold `=` or `,` or begin or end with a
@@ -114,6 +116,16 @@ export function parseDimension(text: string, field: string): Dimension {
       );
     return { kind: 'allocation', name };
   }
+  const category = /^cost[_-]?category:/i.exec(t);
+  if (category) {
+    const name = t.slice(category[0].length).trim();
+    if (!name)
+      throw new InputError(
+        field,
+        `${field}: "costCategory:" needs a cost category name, for example costCategory:CostCenter`,
+      );
+    return { kind: 'costCategory', name };
+  }
   const kind = ALIASES[t.toLowerCase()];
   if (!kind) throw new InputError(field, `${field}: unknown dimension "${t}"; use ${DIMENSION_HELP}`);
   return { kind };
@@ -121,6 +133,7 @@ export function parseDimension(text: string, field: string): Dimension {
 
 export function dimensionName(d: Dimension): string {
   if (d.kind === 'tag') return `tag:${d.key}`;
+  if (d.kind === 'costCategory') return `costCategory:${d.name}`;
   return d.kind === 'allocation' ? `allocation:${d.name}` : d.kind;
 }
 
@@ -167,7 +180,7 @@ function splitGroupBy(text: string): string[] {
 }
 
 function isDimensionStart(piece: string): boolean {
-  return /^(tag|allocation):/i.test(piece) || piece.toLowerCase() in ALIASES;
+  return /^(tag|allocation|cost[_-]?category):/i.test(piece) || piece.toLowerCase() in ALIASES;
 }
 
 /** Where DIMENSION=VALUE splits: the first `=`, or the first after a quoted tag key (`tag:"a=b"=x`). */

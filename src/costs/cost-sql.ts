@@ -118,6 +118,10 @@ export function dimensionSql(d: Dimension, source: CostSource, dialect: Dialect,
     if (source !== 'cost_line_items') throw new Error('tags are only on line items');
     return `COALESCE(${dialect.jsonText("NULLIF(tags, '')", d.key, (v) => p.add(v))}, '')`;
   }
+  if (d.kind === 'costCategory') {
+    if (source !== 'cost_line_items') throw new Error('cost categories are only on line items');
+    return `COALESCE(${dialect.jsonText("NULLIF(x_cost_categories, '')", d.name, (v) => p.add(v))}, '')`;
+  }
   const col = (source === 'cost_line_items' ? LINE_ITEM_COLUMNS : DAILY_COLUMNS)[d.kind];
   if (!col) throw new Error(`${d.kind} is not a column of ${source}`);
   return `COALESCE(${col}, '')`;

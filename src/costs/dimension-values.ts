@@ -10,7 +10,16 @@ import { dimensionName, parseDimension, type CostBasis, type Dimension } from '.
 import { costColumn, dimensionSql, Params, sourceFor, whereSql, type CostSource } from './cost-sql.js';
 import { exactText, toUnits, unitsToNumber } from './exact-money.js';
 
-export type LookupDimension = Dimension | { kind: 'tagKey' };
+/** A dimension's values, or the keys of a key-value column: tag keys, or the names of the cost categories. */
+export type LookupDimension = Dimension | { kind: 'tagKey' } | { kind: 'costCategoryName' };
+
+type KeyLookup = Extract<LookupDimension, { kind: 'tagKey' | 'costCategoryName' }>;
+const KEY_COLUMNS: Record<KeyLookup['kind'], string> = {
+  tagKey: 'tags',
+  costCategoryName: 'x_cost_categories',
+};
+const isKeyLookup = (d: LookupDimension): d is KeyLookup =>
+  d.kind === 'tagKey' || d.kind === 'costCategoryName';
 
 export const MAX_VALUES = 1000;
 
@@ -24,15 +33,18 @@ const LOOKUP_ALIASES: Record<string, string> = {
   charge_categories: 'chargeCategory',
 };
 const TAG_KEY_NAMES = new Set(['tagkeys', 'tag_keys', 'tag-keys', 'tags', 'tag']);
+const COST_CATEGORY_NAMES = new Set(['costcategories', 'cost_categories', 'cost-categories', 'costcategory']);
 
 export function parseLookupDimension(text: string, field = 'dimension'): LookupDimension {
   const t = text.trim();
   if (TAG_KEY_NAMES.has(t.toLowerCase())) return { kind: 'tagKey' };
+  if (COST_CATEGORY_NAMES.has(t.toLowerCase())) return { kind: 'costCategoryName' };
   return parseDimension(LOOKUP_ALIASES[t.toLowerCase()] ?? t, field);
 }
 
 export function lookupName(d: LookupDimension): string {
-  return d.kind === 'tagKey' ? 'tagKeys' : dimensionName(d);
+  if (d.kind === 'tagKey') return 'tagKeys';
+  return d.kind === 'costCategoryName' ? 'costCategories' : dimensionName(d);
 }
 
 export interface DimensionValuesOptions {
@@ -75,21 +87,20 @@ export function dimensionValuesSql(
   dialect: Dialect,
 ): { sql: string; params: SqlParam[]; source: CostSource } {
   const p = new Params();
-  const source: CostSource = d.kind === 'tagKey' ? 'cost_line_items' : sourceFor([d]);
-  const expr = d.kind === 'tagKey' ? 'k.key' : dimensionSql(d, source, dialect, p);
+  const source: CostSource = isKeyLookup(d) ? 'cost_line_items' : sourceFor([d]);
+  const expr = isKeyLookup(d) ? 'k.key' : dimensionSql(d, source, dialect, p);
   const extra = [currency ? `billing_currency = ${p.add(currency)}` : 'billing_currency IS NULL'];
   if (o.search) extra.push(`strpos(lower(${expr}), lower(${p.add(o.search)})) > 0`);
-  const dimensions = d.kind === 'tagKey' ? [] : [d];
+  const dimensions = isKeyLookup(d) ? [] : [d];
   const where = whereSql(
     { orgId, from: o.from, to: o.to, filters: [], dimensions, extra },
     source,
     dialect,
     p,
   );
-  const from =
-    d.kind === 'tagKey'
-      ? `cost_line_items li CROSS JOIN LATERAL ${dialect.jsonKeys("NULLIF(li.tags, '')")} k`
-      : source;
+  const from = isKeyLookup(d)
+    ? `cost_line_items li CROSS JOIN LATERAL ${dialect.jsonKeys(`NULLIF(li.${KEY_COLUMNS[d.kind]}, '')`)} k`
+    : source;
   const sql = `SELECT v, ${exactText('cost')} AS cost, n FROM (
   SELECT ${expr} AS v, SUM(${costColumn(source, o.basis)}) AS cost, COUNT(*) OVER () AS n
   FROM ${from} WHERE ${where} GROUP BY 1

@@ -26,7 +26,9 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const ceCalls = () => sim.calls()['ce:GetCostAndUsage'] ?? 0;
+/** Cost Explorer requests the simulator received (each costs $0.01). */
+const ceCalls = () =>
+  (sim.calls()['ce:GetCostAndUsage'] ?? 0) + (sim.calls()['ce:ListCostCategoryDefinitions'] ?? 0);
 
 describe.each(ENGINES)('Cost Explorer source on %s', (engine) => {
   let fx: BillingFixture;
@@ -43,11 +45,13 @@ describe.each(ENGINES)('Cost Explorer source on %s', (engine) => {
     const before = ceCalls();
     const result = await billing.syncCostExplorer({ orgId: 'org-1', cloudAccountId: 'ca-ce', ce });
     expect(result.requests).toBe(ceCalls() - before);
-    // One request finds the (account, region) pairs; each pair then needs one request per page.
+    // One request finds the (account, region) pairs; each pair then needs one request per page; the one cost
+    // category takes a ListCostCategoryDefinitions and a daily series (4 pages of 100 days).
     const pairs = await store.query<{ n: number }>(
       `SELECT count(*) AS n FROM (SELECT DISTINCT sub_account_id, region_id FROM cost_line_items WHERE cloud_account_id = 'ca-ce') AS p`,
     );
-    expect(result.requests).toBeLessThanOrEqual(1 + Number(pairs[0].n) * 4);
+    expect(result.categoryRequests).toBe(5);
+    expect(result.requests - result.categoryRequests).toBeLessThanOrEqual(1 + Number(pairs[0].n) * 4);
     expect(result.periods.filter((p) => p.rows > 0).map((p) => p.period)).toEqual(['2025-02', '2025-03']);
     // The legacy export carries EDP discounts as line items, as Cost Explorer reports them.
     const truth = sim.truth.exports['small-legacy'];
@@ -79,7 +83,8 @@ describe.each(ENGINES)('Cost Explorer source on %s', (engine) => {
     const pairs = await store.query<{ n: number }>(
       `SELECT count(*) AS n FROM (SELECT DISTINCT sub_account_id, region_id FROM cost_line_items WHERE cloud_account_id = 'ca-ce') AS p`,
     );
-    expect(again.requests).toBe(1 + Number(pairs[0].n));
+    // The two open months are 2 months of days: one page per series, and one for the category definitions.
+    expect(again.requests).toBe(1 + Number(pairs[0].n) + 2);
     const after = await store.query(
       `SELECT count(*) AS n, sum(billed_cost) AS b FROM cost_line_items WHERE cloud_account_id = 'ca-ce'`,
     );

@@ -10,11 +10,11 @@ const values = defineRoute('member', {
   tags: ['costs'],
   summary: 'The values a dimension takes over a date range, with their spend, largest first',
   description:
-    'What a filter can match: accounts, services, regions, usage types, charge categories, resources, tag keys (`tagKeys`) or the values of one tag key (`tag:KEY`). Spend is in the currency with the largest total; a null value stands for rows without one (untagged, no region).',
+    'What a filter can match: accounts, services, regions, usage types, charge categories, resources, tag keys (`tagKeys`), the values of one tag key (`tag:KEY`), AWS cost category names (`costCategories`) or the values of one category (`costCategory:NAME`). Spend is in the currency with the largest total; a null value stands for rows without one (untagged, no region).',
   request: {
     params: z.object({
       dimension: z.string().openapi({
-        description: `tagKeys, or a dimension: ${DIMENSION_HELP}; plurals (services, regions, usageTypes) are accepted`,
+        description: `tagKeys, costCategories, or a dimension: ${DIMENSION_HELP}; plurals (services, regions, usageTypes) are accepted`,
         example: 'service',
       }),
     }),

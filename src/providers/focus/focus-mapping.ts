@@ -56,13 +56,13 @@ class Exprs {
     );
   }
 
-  /** Tags as JSON object text, NULL when there are none. */
-  tags(): string {
-    const c = this.col('Tags');
+  /** A key-value column (JSON text in CSV, a MAP or STRUCT in Parquet) as JSON object text, NULL when empty. */
+  object(name: string): string {
+    const c = this.col(name);
     if (!c) return 'CAST(NULL AS VARCHAR)';
     const r = `src.${ident(c.name)}`;
     const json = isText(c.type)
-      ? `CAST(json(${this.text('Tags')}) AS VARCHAR)`
+      ? `CAST(json(${this.text(name)}) AS VARCHAR)`
       : `CAST(to_json(${r}) AS VARCHAR)`;
     return `NULLIF(NULLIF(${json}, '{}'), 'null')`;
   }
@@ -126,13 +126,15 @@ export function buildFocusSelect(
     billing_currency: e.text('BillingCurrency'),
     commitment_discount_id: e.text('CommitmentDiscountId'),
     commitment_discount_type: e.text('CommitmentDiscountType'),
-    tags: e.tags(),
+    tags: e.object('Tags'),
     x_line_item_type: 'CAST(NULL AS VARCHAR)',
     x_usage_type: e.text('x_UsageType'),
     x_operation: e.text('x_Operation'),
     x_instance_type: 'CAST(NULL AS VARCHAR)',
     provider: providerIdSql(provider),
     x_provider_columns: e.extensions(),
+    // FOCUS has no cost category column; AWS's FOCUS export carries them in its `x_CostCategories` extension.
+    x_cost_categories: e.object('x_CostCategories'),
   };
   return `SELECT ${LINE_ITEM_COLUMNS.map((c) => `${out[c]} AS ${c}`).join(',\n    ')}
   FROM (${relation}) src`;

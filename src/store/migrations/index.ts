@@ -16,6 +16,7 @@ import { connectionDocumentMigration } from './020-connection-document.js';
 import { allocationMigration } from './026-allocation.js';
 import { invitationsMigration } from './032-invitations.js';
 import { costProviderMigration } from './034-cost-provider.js';
+import { costCategoriesMigration } from './037-cost-categories.js';
 import type { Migration } from './types.js';
 
 /** Every migration, in the order it runs. Add new files with the next free id; never edit a landed one. */
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   allocationMigration,
   invitationsMigration,
   costProviderMigration,
+  costCategoriesMigration,
 ];

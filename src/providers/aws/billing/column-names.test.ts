@@ -23,6 +23,10 @@ describe('column names', () => {
     ['resource_tags_user_team', '__tag__user:team'],
     ['line_item_unblended_cost', 'line_item_unblended_cost'],
     ['resource_tags', 'resource_tags'],
+    ['costCategory/CostCenter', '__costcat__CostCenter'],
+    ['costCategory/Business Unit', '__costcat__Business Unit'],
+    ['cost_category_cost_center', '__costcat__cost_center'],
+    ['cost_category', 'cost_category'],
   ])('%s → %s', (header, canonical) => {
     expect(canonicalColumnName(header)).toBe(canonical);
   });

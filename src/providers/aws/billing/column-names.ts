@@ -8,6 +8,13 @@
 export const TAG_COLUMN_PREFIX = '__tag__';
 
 /**
+ * Prefix given to the canonical name of a cost category that arrives as its own column (legacy CUR
+ * `costCategory/CostCenter` → `__costcat__CostCenter`): the category's name is kept as AWS spells it, as CUR 2.0's
+ * `cost_category` map keys do, so that both flavours store the same name.
+ */
+export const COST_CATEGORY_COLUMN_PREFIX = '__costcat__';
+
+/**
  * `lineItem/UnblendedCost` → `line_item_unblended_cost`, `reservation/ReservationARN` →
  * `reservation_reservation_a_r_n`: the conversion AWS's Athena integration applies, so that legacy CSV,
  * legacy Parquet and CUR 2.0 meet on the same names.
@@ -55,10 +62,15 @@ export function canonicalColumnName(header: string): string {
     const category = header.slice(0, slash);
     const name = header.slice(slash + 1);
     if (category === 'resourceTags') return TAG_COLUMN_PREFIX + canonicalTagKey(name);
+    if (category === 'costCategory') return COST_CATEGORY_COLUMN_PREFIX + name;
     return `${snakeName(category)}_${snakeName(name)}`;
   }
   if (header.startsWith('resource_tags_')) {
     return TAG_COLUMN_PREFIX + canonicalTagKey(header.slice('resource_tags_'.length));
+  }
+  // Legacy Parquet (Athena) writes `cost_category_<snake name>`: the original spelling is lost there.
+  if (header.startsWith('cost_category_')) {
+    return COST_CATEGORY_COLUMN_PREFIX + header.slice('cost_category_'.length);
   }
   return header;
 }

@@ -46,8 +46,10 @@ export interface SyncCostExplorerInput {
 
 export interface SyncCostExplorerResult {
   periods: PeriodResult[];
-  /** GetCostAndUsage requests made (each costs $0.01). */
+  /** Cost Explorer requests made (each costs $0.01), cost categories' included. */
   requests: number;
+  /** Of `requests`, those made for cost categories. */
+  categoryRequests: number;
   newestUsageDate: string | null;
 }
 
@@ -80,6 +82,7 @@ export async function syncCostExplorer(
     rows: 0,
   }));
   let requests = 0;
+  let categoryRequests = 0;
   if (plan.fetch.length > 0) {
     const start = plan.fetch[0];
     const end = isoDate(
@@ -101,6 +104,7 @@ export async function syncCostExplorer(
       throw new ConnectionError(ceDiagnostic(err), undefined, { cause: err });
     }
     requests = fetched.requests;
+    categoryRequests = fetched.categoryRequests;
     const dir = await mkdtemp(path.join(kit.tmpRoot, `billing-ce-${process.pid}-`));
     try {
       let rowsSoFar = 0;
@@ -129,7 +133,12 @@ export async function syncCostExplorer(
   }
   periods.sort((a, b) => a.period.localeCompare(b.period));
   input.onProgress?.({ phase: 'done', requests, rows: periods.reduce((s, p) => s + p.rows, 0) });
-  return { periods, requests, newestUsageDate: await newestUsageDate(store, input.cloudAccountId) };
+  return {
+    periods,
+    requests,
+    categoryRequests,
+    newestUsageDate: await newestUsageDate(store, input.cloudAccountId),
+  };
 }
 
 export const costExplorerSource: BillingSource<SyncCostExplorerInput, SyncCostExplorerResult> = {

@@ -3,7 +3,8 @@
  * connected without an S3 export. Every GetCostAndUsage request costs $0.01, so a sync asks for as little
  * as it can: one MONTHLY request finds the (account, region) pairs with spend, then one DAILY request
  * (plus pages) per pair returns service × usage type for the whole range at once. Months that can no
- * longer change are not fetched again.
+ * longer change are not fetched again. Cost categories add one request series per category
+ * (cost-explorer-categories.ts).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import {
   type Expression,
 } from '@aws-sdk/client-cost-explorer';
 import { withAwsRetry } from '../sdk/retry.js';
+import { assignCostCategories, costCategoriesJson, fetchCategoryShares } from './cost-explorer-categories.js';
 import type { Store } from '../../../store/store.js';
 import { LINE_ITEM_COLUMNS } from '../../../billing/line-item-columns.js';
 import {
@@ -123,6 +125,8 @@ interface CeLine {
   netAmortized: number;
   usage: number;
   currency: string;
+  /** AWS cost categories of the line: name → value. */
+  costCategories?: Record<string, string>;
 }
 
 async function* pages(
@@ -154,6 +158,8 @@ export interface CeFetch {
   /** Months (`YYYY-MM-01`) with at least one day Cost Explorer marked as estimated. */
   estimatedMonths: Set<string>;
   requests: number;
+  /** Of the requests, those made for cost categories (ListCostCategoryDefinitions and their GetCostAndUsage). */
+  categoryRequests: number;
 }
 
 /** Fetches daily lines for [start, end) with the pair plan described at the top of this file. */
@@ -239,7 +245,14 @@ export async function fetchCostExplorer(
       }
     }
   }
-  return { lines, estimatedMonths, requests };
+  const before = requests;
+  const categories = await fetchCategoryShares(ce, start, end, { signal, count });
+  return {
+    lines: assignCostCategories(lines, categories.names, categories.shares),
+    estimatedMonths,
+    requests,
+    categoryRequests: requests - before,
+  };
 }
 
 const csvField = (v: string | number | null): string => {
@@ -296,6 +309,7 @@ export async function writeMonthCsv(
       x_instance_type: null,
       provider: 'aws',
       x_provider_columns: null,
+      x_cost_categories: costCategoriesJson(l.costCategories),
     };
     out.push(LINE_ITEM_COLUMNS.map((c) => csvField(row[c])).join(','));
   }

@@ -6,7 +6,13 @@
  * formulas of AWS-FACTS §3.
  */
 import { LINE_ITEM_COLUMNS } from '../../../billing/line-item-columns.js';
-import { TAG_COLUMN_PREFIX, canonicalTagKeySql, ident, literal } from './column-names.js';
+import {
+  COST_CATEGORY_COLUMN_PREFIX,
+  TAG_COLUMN_PREFIX,
+  canonicalTagKeySql,
+  ident,
+  literal,
+} from './column-names.js';
 
 /** The columns of `cost_line_items` (src/billing/line-item-columns.ts), which the mapping produces in order. */
 export { LINE_ITEM_COLUMNS };
@@ -148,10 +154,32 @@ function tagListExpr(e: Exprs, cols: SourceColumns): string | undefined {
   return `list_sort(list_filter(${all}, x -> x.value IS NOT NULL AND x.value <> ''))`;
 }
 
+/**
+ * The cost categories as a sorted list of `{key, value}` (inner projection): CUR 2.0's `cost_category` map, or
+ * legacy CUR's one column per category; a line outside a category (empty value) has no entry for it.
+ */
+function costCategoryListExpr(e: Exprs, cols: SourceColumns): string | undefined {
+  const parts: string[] = [];
+  if (e.has('cost_category')) parts.push(e.mapEntries('cost_category'));
+  const columns = [...cols.keys()].filter((c) => c.startsWith(COST_CATEGORY_COLUMN_PREFIX)).sort();
+  if (columns.length > 0) {
+    const structs = columns.map(
+      (c) => `{'key': ${literal(c.slice(COST_CATEGORY_COLUMN_PREFIX.length))}, 'value': ${e.text(c)}}`,
+    );
+    parts.push(`[${structs.join(', ')}]`);
+  }
+  if (parts.length === 0) return undefined;
+  const all = parts.length === 1 ? parts[0] : `list_concat(${parts.join(', ')})`;
+  return `list_sort(list_filter(${all}, x -> x.value IS NOT NULL AND x.value <> ''))`;
+}
+
+/** JSON object text of a `{key, value}` list (outer projection); NULL when the list is empty. */
+const listJson = (list: string) =>
+  `CASE WHEN len(${list}) = 0 THEN NULL ELSE ` +
+  `'{' || array_to_string(list_transform(${list}, x -> to_json(x.key) || ':' || to_json(x.value)), ',') || '}' END`;
+
 /** JSON text of the tag list (outer projection); NULL when a line has no tags. */
-const TAGS_JSON =
-  `CASE WHEN len(tag_list) = 0 THEN NULL ELSE ` +
-  `'{' || array_to_string(list_transform(tag_list, x -> to_json(x.key) || ':' || to_json(x.value)), ',') || '}' END`;
+const TAGS_JSON = listJson('tag_list');
 
 /**
  * The typed, canonical fields of one line item (inner projection): every later formula reads these,
@@ -221,6 +249,10 @@ function fieldsSql(e: Exprs, cols: SourceColumns): string {
         : `coalesce(${e.mapSum('discount', 'total_discount')}, ${e.mapSum('discount')})`,
     ],
     ['tag_list', tagListExpr(e, cols) ?? 'CAST(NULL AS STRUCT("key" VARCHAR, "value" VARCHAR)[])'],
+    [
+      'cost_category_list',
+      costCategoryListExpr(e, cols) ?? 'CAST(NULL AS STRUCT("key" VARCHAR, "value" VARCHAR)[])',
+    ],
     ['usage_type', e.text('line_item_usage_type')],
     ['operation', e.text('line_item_operation')],
     [
@@ -324,7 +356,8 @@ export function buildFocusSelect(relation: string, cols: SourceColumns, opts: Ma
     operation AS x_operation,
     instance_type AS x_instance_type,
     'aws' AS provider,
-    CAST(NULL AS VARCHAR) AS x_provider_columns
+    CAST(NULL AS VARCHAR) AS x_provider_columns,
+    ${listJson('cost_category_list')} AS x_cost_categories
   FROM (SELECT
     ${fieldsSql(e, cols)}
   FROM (${relation}) src) AS f`;
