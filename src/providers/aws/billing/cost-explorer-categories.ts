@@ -7,13 +7,15 @@
  * created. Requests: one ListCostCategoryDefinitions (plus pages) and one series per category.
  */
 import {
+  type CostExplorerClient,
   GetCostAndUsageCommand,
   ListCostCategoryDefinitionsCommand,
   type GetCostAndUsageCommandInput,
   type GetCostAndUsageCommandOutput,
 } from '@aws-sdk/client-cost-explorer';
 import { withAwsRetry } from '../sdk/retry.js';
-import type { CostExplorer } from './cost-explorer.js';
+
+type CostExplorer = Pick<CostExplorerClient, 'send'>;
 
 /** Cost of one category value for one account and day (the split weight). */
 interface ValueShare {
