@@ -4661,6 +4661,414 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/saved-views': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Saved views the caller sees: their own and those shared with the organization */
+    get: {
+      parameters: {
+        query?: {
+          /** @description true: only the views pinned to the Overview */
+          pinned?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Saved views */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['SavedView'][];
+            };
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Save a cost explorer query with a name
+     * @description The query takes the parameters of `GET /api/v1/costs` (`groupBy`, `filter`, `exclude` in the text form `service=Amazon EC2`, `basis`, `granularity`) and a `range`: `{"relative": "last_3_full_months"}` (resolved each time the view runs) or `{"from": "2024-01-01", "to": "2024-03-31"}`. Private by default; `visibility: "organization"` shares it; `pinned: true` shows it on the Overview.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            description?: string;
+            name: string;
+            /** @default false */
+            pinned?: boolean;
+            query: {
+              /**
+               * @default billed
+               * @enum {string}
+               */
+              basis?: 'billed' | 'net' | 'amortized' | 'net_amortized';
+              /** @default [] */
+              exclude?: string[];
+              /** @default [] */
+              filter?: string[];
+              /**
+               * @default month
+               * @enum {string}
+               */
+              granularity?: 'day' | 'month';
+              /** @default [] */
+              groupBy?: string[];
+              range:
+                | {
+                    /** @enum {string} */
+                    relative:
+                      | 'last_7_days'
+                      | 'last_30_days'
+                      | 'month_to_date'
+                      | 'last_month'
+                      | 'last_3_months'
+                      | 'last_6_months'
+                      | 'last_12_months'
+                      | 'last_3_full_months'
+                      | 'last_6_full_months'
+                      | 'last_12_full_months'
+                      | 'year_to_date';
+                  }
+                | {
+                    from: string;
+                    to: string;
+                  };
+            };
+            /**
+             * @default private
+             * @enum {string}
+             */
+            visibility?: 'private' | 'organization';
+          };
+        };
+      };
+      responses: {
+        /** @description Saved */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SavedView'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description You have a saved view with that name */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/saved-views/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A saved view */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Saved view */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SavedView'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Remove a saved view */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a saved view: rename, replace its query, share, pin to or unpin from the Overview
+     * @description Only its owner changes a view; an Organization Manager may also change a view shared with the organization.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            description?: string;
+            name?: string;
+            pinned?: boolean;
+            query?: {
+              /**
+               * @default billed
+               * @enum {string}
+               */
+              basis?: 'billed' | 'net' | 'amortized' | 'net_amortized';
+              /** @default [] */
+              exclude?: string[];
+              /** @default [] */
+              filter?: string[];
+              /**
+               * @default month
+               * @enum {string}
+               */
+              granularity?: 'day' | 'month';
+              /** @default [] */
+              groupBy?: string[];
+              range:
+                | {
+                    /** @enum {string} */
+                    relative:
+                      | 'last_7_days'
+                      | 'last_30_days'
+                      | 'month_to_date'
+                      | 'last_month'
+                      | 'last_3_months'
+                      | 'last_6_months'
+                      | 'last_12_months'
+                      | 'last_3_full_months'
+                      | 'last_6_full_months'
+                      | 'last_12_full_months'
+                      | 'year_to_date';
+                  }
+                | {
+                    from: string;
+                    to: string;
+                  };
+            };
+            /** @enum {string} */
+            visibility?: 'private' | 'organization';
+          };
+        };
+      };
+      responses: {
+        /** @description Changed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SavedView'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description You have a saved view with that name */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/saved-views/{id}/run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Run a saved view: its query over the dates its range stands for today */
+    get: {
+      parameters: {
+        query?: {
+          /** @description csv answers text/csv */
+          format?: 'json' | 'csv';
+          /** @description Groups shown (1–1000, default 50) */
+          limit?: number | null;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The view and its answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SavedViewRun'];
+            'text/csv': string;
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/setup/aws': {
     parameters: {
       query?: never;
@@ -5849,6 +6257,58 @@ export interface components {
       };
       /** @enum {string} */
       type: 'ec2_instance' | 'ebs_volume' | 'ebs_snapshot' | 'ami' | 'elastic_ip' | 'load_balancer';
+    };
+    SavedView: {
+      /** @description The caller may change or remove it */
+      canEdit: boolean;
+      createdAt: string;
+      description: string;
+      id: string;
+      /** @description Saved by the caller */
+      mine: boolean;
+      name: string;
+      ownerId: string;
+      /** @description Shown on the Overview of everyone who sees the view */
+      pinned: boolean;
+      query: {
+        /** @enum {string} */
+        basis: 'billed' | 'net' | 'amortized' | 'net_amortized';
+        exclude: string[];
+        filter: string[];
+        /** @enum {string} */
+        granularity: 'day' | 'month';
+        groupBy: string[];
+        /** @description Relative (resolved against today each time it runs) or two fixed dates */
+        range:
+          | {
+              /** @enum {string} */
+              relative:
+                | 'last_7_days'
+                | 'last_30_days'
+                | 'month_to_date'
+                | 'last_month'
+                | 'last_3_months'
+                | 'last_6_months'
+                | 'last_12_months'
+                | 'last_3_full_months'
+                | 'last_6_full_months'
+                | 'last_12_full_months'
+                | 'year_to_date';
+            }
+          | {
+              from: string;
+              to: string;
+            };
+      };
+      updatedAt: string;
+      /** @enum {string} */
+      visibility: 'private' | 'organization';
+    };
+    SavedViewRun: {
+      answer: components['schemas']['CostAnswer'];
+      from: string;
+      to: string;
+      view: components['schemas']['SavedView'];
     };
     Session: {
       createdAt: string;

@@ -35,6 +35,7 @@ import { registerCostRoutes } from './routes/cost-routes.js';
 import { registerDimensionRoutes } from './routes/dimension-routes.js';
 import { registerRecommendationRoutes } from './routes/recommendation-routes.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
+import { registerSavedViewRoutes } from './routes/saved-view-routes.js';
 import { registerMcpEndpoint } from '../mcp/http-endpoint.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerInstanceRoutes } from './routes/instance-routes.js';
@@ -69,6 +70,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerAlertRuleRoutes,
   registerBackupRoutes,
   registerAllocationRoutes,
+  registerSavedViewRoutes,
 ];
 
 type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[] };

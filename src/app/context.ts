@@ -13,6 +13,7 @@ import { createAllocationService, type AllocationService } from '../allocation/a
 import { createCostService, type CostService } from '../costs/cost-service.js';
 import { createBillingService } from '../billing/billing-service.js';
 import { createBudgetService, type BudgetService } from '../budgets/budget-service.js';
+import { createSavedViewService, type SavedViewService } from '../saved-views/saved-view-service.js';
 import {
   createNotificationService,
   type NotificationService,
@@ -45,6 +46,8 @@ export interface AppContext {
   costs: CostService;
   /** Budgets, their status and the evaluation that fires their thresholds. */
   budgets: BudgetService;
+  /** Named cost explorer queries, private or shared, pinned to the Overview. */
+  savedViews: SavedViewService;
   /** Alert rules, channels and the outbox; its delivery worker starts with `notifications.start()`. */
   notifications: NotificationService;
   /** Allocation dimensions (the organization's own rules) and their background application. */
@@ -97,6 +100,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     // The newest day with data: budgets run through it, like month-to-date figures.
     dataThrough: (orgId) => costs.dataThrough(orgId),
   });
+  const savedViews = createSavedViewService({ store, clock, costs });
   const clients = createProviderClients({ config, vault, log, clock });
   const { aws } = clients;
   const closers: (() => Promise<void>)[] = [];
@@ -188,6 +192,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     auth,
     costs,
     budgets,
+    savedViews,
     notifications,
     allocation,
     aws,

@@ -225,6 +225,26 @@ async function matrixBudget(fx: Fixture): Promise<string> {
   return b.id;
 }
 
+/** A saved view of Org A shared with the organization, saved by `owner` (default its manager). */
+async function matrixView(fx: Fixture, owner: TestUser = fx.t.users.manager): Promise<string> {
+  const v = await fx.t.ctx.savedViews.create(
+    {
+      userId: owner.userId,
+      email: owner.email,
+      orgId: owner.orgId,
+      role: owner.role,
+      manageCloudCredentials: false,
+      via: 'token',
+    },
+    {
+      name: fx.unique('matrix view'),
+      visibility: 'organization',
+      query: { range: { relative: 'last_month' } },
+    },
+  );
+  return v.id;
+}
+
 /** A Slack channel of Org A (pointing at a closed local port), created by its manager. */
 async function matrixChannel(fx: Fixture): Promise<string> {
   const m = fx.t.users.manager;
@@ -552,6 +572,32 @@ const MATRIX: Record<string, Row> = {
   'DELETE /api/v1/budgets/:id': {
     request: async (fx) => ({ params: { id: await matrixBudget(fx) } }),
     expect: ENGINEER_UP(204),
+  },
+
+  // ---- saved views ----
+  'GET /api/v1/saved-views': { expect: READ(200) },
+  'POST /api/v1/saved-views': {
+    request: (fx) => ({
+      body: { name: fx.unique('matrix view'), query: { range: { relative: 'last_month' } } },
+    }),
+    expect: MEMBER(201),
+  },
+  'GET /api/v1/saved-views/:id': {
+    request: async (fx) => ({ params: { id: await fx.once('view', () => matrixView(fx)) } }),
+    expect: READ(200),
+  },
+  'GET /api/v1/saved-views/:id/run': {
+    request: async (fx) => ({ params: { id: await fx.once('view', () => matrixView(fx)) } }),
+    expect: READ(200),
+  },
+  'PATCH /api/v1/saved-views/:id': {
+    // Each caller changes a view of their own: only its owner may.
+    request: async (fx) => ({ params: { id: await matrixView(fx, fx.caller) }, body: { pinned: true } }),
+    expect: MEMBER(200),
+  },
+  'DELETE /api/v1/saved-views/:id': {
+    request: async (fx) => ({ params: { id: await matrixView(fx, fx.caller) } }),
+    expect: MEMBER(204),
   },
 
   // ---- notifications ----

@@ -26,6 +26,8 @@ const TOOL_NAMES = [
   'list_resources',
   'list_budgets',
   'get_budget_status',
+  'list_saved_views',
+  'run_saved_view',
   'get_aws_setup',
 ];
 

@@ -74,7 +74,7 @@ const CostQueryParams = z.object({
 });
 
 const Point = z.object({ period: z.string(), cost: z.number() });
-const CostAnswerSchema = z
+export const CostAnswerSchema = z
   .object({
     from: z.string(),
     to: z.string(),
@@ -437,7 +437,7 @@ const lineItems = defineRoute('member', {
   },
 });
 
-function csvResponse(body: string, filename: string): Response {
+export function csvResponse(body: string, filename: string): Response {
   return new Response(body, {
     status: 200,
     headers: {

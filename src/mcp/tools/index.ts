@@ -12,7 +12,9 @@ import { listCloudAccountsTool } from './list-cloud-accounts.js';
 import { listCostAnomaliesTool } from './list-cost-anomalies.js';
 import { listRecommendationsTool } from './list-recommendations.js';
 import { listResourcesTool } from './list-resources.js';
+import { listSavedViewsTool } from './list-saved-views.js';
 import { queryCostsTool } from './query-costs.js';
+import { runSavedViewTool } from './run-saved-view.js';
 import { syncCloudAccountTool } from './sync-cloud-account.js';
 
 /** Every tool the MCP server offers, in the order clients list them. */
@@ -31,5 +33,7 @@ export const TOOLS: readonly McpTool[] = [
   listResourcesTool,
   listBudgetsTool,
   getBudgetStatusTool,
+  listSavedViewsTool,
+  runSavedViewTool,
   getAwsSetupTool,
 ];

@@ -17,6 +17,7 @@ import { allocationMigration } from './026-allocation.js';
 import { invitationsMigration } from './032-invitations.js';
 import { costProviderMigration } from './034-cost-provider.js';
 import { costCategoriesMigration } from './037-cost-categories.js';
+import { savedViewsMigration } from './040-saved-views.js';
 import type { Migration } from './types.js';
 
 /** Every migration, in the order it runs. Add new files with the next free id; never edit a landed one. */
@@ -40,4 +41,5 @@ export const migrations: readonly Migration[] = [
   invitationsMigration,
   costProviderMigration,
   costCategoriesMigration,
+  savedViewsMigration,
 ];
