@@ -395,7 +395,15 @@ export interface paths {
               /** @default [] */
               conditions?: {
                 /** @enum {string} */
-                field: 'account' | 'service' | 'region' | 'usageType' | 'chargeCategory' | 'resource' | 'tag';
+                field:
+                  | 'account'
+                  | 'service'
+                  | 'region'
+                  | 'usageType'
+                  | 'chargeCategory'
+                  | 'resource'
+                  | 'tag'
+                  | 'costCategory';
                 key?: string;
                 /** @enum {string} */
                 operator: 'in' | 'notIn' | 'matches' | 'missing' | 'present';
@@ -531,7 +539,15 @@ export interface paths {
               /** @default [] */
               conditions?: {
                 /** @enum {string} */
-                field: 'account' | 'service' | 'region' | 'usageType' | 'chargeCategory' | 'resource' | 'tag';
+                field:
+                  | 'account'
+                  | 'service'
+                  | 'region'
+                  | 'usageType'
+                  | 'chargeCategory'
+                  | 'resource'
+                  | 'tag'
+                  | 'costCategory';
                 key?: string;
                 /** @enum {string} */
                 operator: 'in' | 'notIn' | 'matches' | 'missing' | 'present';
@@ -5553,7 +5569,15 @@ export interface components {
           /** @default [] */
           conditions: {
             /** @enum {string} */
-            field: 'account' | 'service' | 'region' | 'usageType' | 'chargeCategory' | 'resource' | 'tag';
+            field:
+              | 'account'
+              | 'service'
+              | 'region'
+              | 'usageType'
+              | 'chargeCategory'
+              | 'resource'
+              | 'tag'
+              | 'costCategory';
             key?: string;
             /** @enum {string} */
             operator: 'in' | 'notIn' | 'matches' | 'missing' | 'present';
