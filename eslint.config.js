@@ -29,11 +29,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    // The rules of hooks and complete dependency lists. The plugin's React Compiler checks (set-state-in-effect,
-    // preserve-manual-memoization) are not on yet: the data hooks and two pages would need reworking first.
+    // The rules of hooks, complete dependency lists and the React Compiler checks (refs read during render,
+    // setState inside an effect, manual memoization the compiler cannot keep, impure renders …).
     files: ['web/**/*.ts', 'web/**/*.tsx'],
-    plugins: { 'react-hooks': reactHooks },
-    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+    ...reactHooks.configs.flat['recommended-latest'],
+    rules: { ...reactHooks.configs.flat['recommended-latest'].rules, 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['**/*.js'],

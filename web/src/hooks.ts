@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api, type Query } from './api';
 
 export interface Loaded<T> {
@@ -18,37 +18,30 @@ export function useApi<T>(
   query?: Query,
   options: { pollMs?: number; keepPrevious?: boolean } = {},
 ): Loaded<T> {
-  const [data, setData] = useState<T>();
-  const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(path !== null);
   const [tick, setTick] = useState(0);
   const key = path === null ? null : JSON.stringify([path, query ?? {}]);
-  const lastKey = useRef<string | null>(null);
+  // Set only when an answer arrives; what is shown is derived from it and the question being asked now.
+  const [answer, setAnswer] = useState<Answer<T>>({ data: undefined, dataKey: null, error: undefined });
 
   useEffect(() => {
-    if (key === null || path === null) {
-      setLoading(false);
-      return;
-    }
+    if (key === null || path === null) return;
     const controller = new AbortController();
-    if (lastKey.current !== key) {
-      // A different question: do not show the previous answer as if it were this one's (unless asked to, for a
-      // refinement of the same question such as a bucket name filled into the policies).
-      if (!options.keepPrevious) setData(undefined);
-      lastKey.current = key;
-    }
-    setLoading(true);
+    const settled = { key, tick };
     api
       .get<T>(path, query, controller.signal)
       .then((d) => {
-        setData(d);
-        setError(undefined);
-        setLoading(false);
+        if (controller.signal.aborted) return;
+        setAnswer({ data: d, dataKey: key, error: undefined, settled });
       })
       .catch((err: unknown) => {
         if (controller.signal.aborted) return;
-        setError(err);
-        setLoading(false);
+        // A failed question has no data of its own: the previous question's answer is not kept for it (unless
+        // asked to keep it).
+        setAnswer((a) =>
+          a.dataKey === key || options.keepPrevious
+            ? { ...a, error: err, settled }
+            : { data: undefined, dataKey: key, error: err, settled },
+        );
       });
     return () => controller.abort();
     // `key` captures path and query by value, so they need not be dependencies themselves.
@@ -62,7 +55,20 @@ export function useApi<T>(
   }, [options.pollMs, key]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload };
+  // A different question does not show the previous answer as if it were its own (unless asked to, for a
+  // refinement of the same question such as a bucket name filled into the policies). With no question (path
+  // null) the last answer stays.
+  const own = key === null || answer.dataKey === key || options.keepPrevious === true;
+  const loading = key !== null && !(answer.settled?.key === key && answer.settled.tick === tick);
+  return { data: own ? answer.data : undefined, error: answer.error, loading, reload };
+}
+
+/** The latest answer: its data and the question it answers, the latest error, and the fetch that settled last. */
+interface Answer<T> {
+  data: T | undefined;
+  dataKey: string | null;
+  error: unknown;
+  settled?: { key: string; tick: number };
 }
 
 /** The value once it has stopped changing for `ms` (search boxes, fields that drive a request). */

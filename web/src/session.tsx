@@ -50,15 +50,17 @@ export function SessionProvider(props: {
 }): ReactNode {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
 
-  const refresh = useCallback(async () => {
-    try {
-      const me = await loadMe();
-      setState({ status: 'signed-in', me });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setState({ status: 'signed-out' });
-      else setState({ status: 'signed-out', error: err instanceof Error ? err.message : String(err) });
-    }
-  }, []);
+  const refresh = useCallback(
+    () =>
+      loadMe().then(
+        (me) => setState({ status: 'signed-in', me }),
+        (err: unknown) => {
+          if (err instanceof ApiError && err.status === 401) setState({ status: 'signed-out' });
+          else setState({ status: 'signed-out', error: err instanceof Error ? err.message : String(err) });
+        },
+      ),
+    [],
+  );
 
   useEffect(() => {
     setUnauthenticatedHandler(() => setState({ status: 'signed-out' }));

@@ -88,7 +88,7 @@ export function Layout(): ReactNode {
   const session = useSession();
   const { me } = session;
   const navigation = useNavigation();
-  const menu = useMenu();
+  const { open: menuOpen, button: menuButton, toggle: toggleMenu, close: closeMenu } = useMenu();
   return (
     <div className="app">
       {navigation.state !== 'idle' ? (
@@ -97,7 +97,7 @@ export function Layout(): ReactNode {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <aside className={menu.open ? 'sidebar open' : 'sidebar'}>
+      <aside className={menuOpen ? 'sidebar open' : 'sidebar'}>
         <div className="sidebar-top">
           <div className="brand">
             <span className="brand-mark" aria-hidden="true">
@@ -106,14 +106,14 @@ export function Layout(): ReactNode {
             Cloudtally
           </div>
           <button
-            ref={menu.button}
+            ref={menuButton}
             type="button"
             className="menu-button"
-            aria-expanded={menu.open}
+            aria-expanded={menuOpen}
             aria-controls="sidebar-menu"
-            onClick={menu.toggle}
+            onClick={toggleMenu}
           >
-            <span aria-hidden="true">{menu.open ? '✕' : '☰'}</span> Menu
+            <span aria-hidden="true">{menuOpen ? '✕' : '☰'}</span> Menu
           </button>
         </div>
         <div id="sidebar-menu" className="sidebar-menu">
@@ -126,7 +126,7 @@ export function Layout(): ReactNode {
                     to={n.to}
                     end={n.end}
                     className={({ isActive }) => (isActive ? 'active' : undefined)}
-                    onClick={menu.close}
+                    onClick={closeMenu}
                   >
                     <span className="nav-icon" aria-hidden="true">
                       {n.icon}

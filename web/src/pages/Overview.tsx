@@ -37,10 +37,14 @@ function explorerLink(patch: Partial<ReturnType<typeof defaultView>>): string {
   return `/costs?${viewToParams({ ...defaultView(), ...patch }).toString()}`;
 }
 
-export default function OverviewPage(): ReactNode {
+/** Today, this month's first day and the 30-day chart's first day (UTC billing days), as of this render. */
+function useOverviewDays(): { t: string; thisMonth: string; chartFrom: string } {
   const t = today();
-  const thisMonth = monthStart(t);
-  const chartFrom = addDays(t, -29);
+  return { t, thisMonth: monthStart(t), chartFrom: addDays(t, -29) };
+}
+
+export default function OverviewPage(): ReactNode {
+  const { t, thisMonth, chartFrom } = useOverviewDays();
   // One daily answer serves the 30-day chart and this month's top services.
   const from = chartFrom < thisMonth ? chartFrom : thisMonth;
   const summary = useApi<CostSummary>('/api/v1/costs/summary', { basis: 'billed' });

@@ -33,13 +33,15 @@ export function ForecastBreakdown(props: {
   values: DimensionValues['values'];
   from: string;
 }): ReactNode {
-  const [rows, setRows] = useState<{ label: string; f: ForecastAnswer }[]>();
-  const [error, setError] = useState<unknown>();
+  // The answer names the question it answers, so that a new question shows nothing until its own answer arrives.
+  const [answer, setAnswer] = useState<{
+    key: string;
+    rows?: { label: string; f: ForecastAnswer }[];
+    error?: unknown;
+  }>();
   const key = JSON.stringify([props.dimension, props.basis, props.values.map((v) => v.value)]);
   useEffect(() => {
     const controller = new AbortController();
-    setRows(undefined);
-    setError(undefined);
     const shown = props.values.filter((v) => v.value !== null);
     Promise.all(
       shown.map((v) =>
@@ -52,11 +54,13 @@ export function ForecastBreakdown(props: {
           .then((f) => ({ label: v.label, f })),
       ),
     )
-      .then(setRows)
-      .catch((err: unknown) => controller.signal.aborted || setError(err));
+      .then((rows) => setAnswer({ key, rows }))
+      .catch((err: unknown) => controller.signal.aborted || setAnswer({ key, error: err }));
     return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` holds the dimension, basis and values by value
   }, [key]);
+  const rows = answer?.key === key ? answer.rows : undefined;
+  const error = answer?.key === key ? answer.error : undefined;
   const label = FORECAST_DIMENSIONS.find((d) => d.id === props.dimension)?.label ?? props.dimension;
   const months = rows?.[0]?.f.periods ?? [];
   return (

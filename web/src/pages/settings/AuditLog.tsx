@@ -18,21 +18,23 @@ function AuditTable(): ReactNode {
   const [next, setNext] = useState<string | null | undefined>(undefined);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>();
-  const load = async (cursor?: string) => {
+  // The first page is asked for on mount with `loading` already true; later pages and retries go through `load`.
+  const fetchPage = (cursor?: string) =>
+    api
+      .get<Page<AuditRecord>>('/api/v1/audit-log', { limit: 50, cursor })
+      .then((page) => {
+        setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
+        setNext(page.nextCursor ?? null);
+      })
+      .catch((err: unknown) => setError(err))
+      .finally(() => setLoading(false));
+  const load = (cursor?: string) => {
     setLoading(true);
     setError(undefined);
-    try {
-      const page = await api.get<Page<AuditRecord>>('/api/v1/audit-log', { limit: 50, cursor });
-      setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
-      setNext(page.nextCursor ?? null);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
+    return fetchPage(cursor);
   };
   useEffect(() => {
-    void load();
+    void fetchPage();
   }, []);
   return (
     <>
