@@ -19,6 +19,7 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   group(['resources'], () => import('./resource-commands.js'), 'registerResourceCommands'),
   group(['recommendations'], () => import('./recommendation-commands.js'), 'registerRecommendationCommands'),
   group(['budgets'], () => import('./budget-commands.js'), 'registerBudgetCommands'),
+  group(['showback'], () => import('./showback-commands.js'), 'registerShowbackCommands'),
   group(['channels', 'alerts'], () => import('./notification-commands.js'), 'registerNotificationCommands'),
   group(['mcp'], () => import('./mcp-command.js'), 'registerMcpCommand'),
   group(['backup', 'restore'], () => import('./ops-commands.js'), 'registerOpsCommands'),

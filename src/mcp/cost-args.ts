@@ -13,7 +13,7 @@ export const dateArg = (description: string) =>
     .describe(`${description}: YYYY-MM-DD, from ${EARLIEST_DATE} to ${FUTURE_YEARS} years after today`);
 
 const DIMENSION =
-  'account, service, region, resource, chargeCategory, usageType, or tag:KEY (tag keys as in the bill, e.g. tag:user:team)';
+  'account, service, region, resource, chargeCategory, usageType, provider, tag:KEY (tag keys as in the bill, e.g. tag:user:team), costCategory:NAME (an AWS cost category, e.g. costCategory:CostCenter) or allocation:NAME (an allocation dimension, e.g. allocation:team)';
 
 export const basisArg = z
   .enum(COST_BASES)

@@ -19,6 +19,7 @@ const TOOL_NAMES = [
   'get_dimension_values',
   'get_tag_values',
   'compare_costs',
+  'get_showback',
   'get_cost_forecast',
   'list_cost_anomalies',
   'list_recommendations',

@@ -38,14 +38,14 @@ export const getDimensionValuesTool = defineTool({
   description: [
     'The values a cost dimension takes over a date range, with their spend, largest first: look values up here before filtering query_costs,',
     'because a filter matches values exactly as the bill writes them (the bill says "Amazon Elastic Compute Cloud", not "Amazon EC2").',
-    `Dimension: ${dimensionHelp}, or tagKeys for the tag keys in use.`,
+    `Dimension: ${dimensionHelp}, or tagKeys for the tag keys in use, or costCategories for the AWS cost category names.`,
   ].join(' '),
   annotations: READ_ONLY,
   args: {
     dimension: z
       .string()
       .describe(
-        'service, account, region, usageType, chargeCategory, resource, provider, tagKeys or tag:KEY',
+        'service, account, region, usageType, chargeCategory, resource, provider, tagKeys, tag:KEY, costCategories, costCategory:NAME or allocation:NAME',
       ),
     from: dateArg('First day (included)'),
     to: dateArg('Last day (included)'),

@@ -6,6 +6,7 @@ import { getBudgetStatusTool } from './get-budget-status.js';
 import { getCloudAccountTool } from './get-cloud-account.js';
 import { getCostForecastTool } from './get-cost-forecast.js';
 import { getDimensionValuesTool } from './get-dimension-values.js';
+import { getShowbackTool } from './get-showback.js';
 import { getTagValuesTool } from './get-tag-values.js';
 import { listBudgetsTool } from './list-budgets.js';
 import { listCloudAccountsTool } from './list-cloud-accounts.js';
@@ -26,6 +27,7 @@ export const TOOLS: readonly McpTool[] = [
   getDimensionValuesTool,
   getTagValuesTool,
   compareCostsTool,
+  getShowbackTool,
   getCostForecastTool,
   listCostAnomaliesTool,
   listRecommendationsTool,
