@@ -27,9 +27,13 @@ export interface RegisteredRoute {
   /** Hono form, `:param` for path parameters. */
   path: string;
   access: Access;
+  /** Whether the route changes anything: a read-only token is refused on the routes that do. */
+  writes: boolean;
   /** The declared responses, so that tests can check answers against their schemas. */
   responses: RouteConfig['responses'];
 }
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Every route, with its access rule; the permission-matrix test reads this so that no route goes unlisted. */
 export const routeRegistry: RegisteredRoute[] = [];
@@ -40,16 +44,16 @@ export function recordRoute(
   path: string,
   access: Access,
   responses: RouteConfig['responses'] = {},
+  writes = !READ_METHODS.has(method.toUpperCase()),
 ) {
   const m = method.toUpperCase();
   if (!routeRegistry.some((r) => r.method === m && r.path === path))
-    routeRegistry.push({ method: m, path, access, responses });
+    routeRegistry.push({ method: m, path, access, writes, responses });
 }
 
 const TOKEN_REJECTED =
   'The API token is invalid or revoked. Create a new one (cloudtally tokens create, or POST /api/v1/tokens when signed in) and send it as Authorization: Bearer TOKEN.';
 
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const READ_ONLY_REFUSED =
   'This API token is read-only: it may read, but not change anything. Use a token without the read-only scope.';
 
@@ -60,7 +64,7 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
  * treats a body sent without one as `{}`, which would let an empty PATCH through as a no-op change. Access comes
  * first, so that a caller without the right learns nothing from the input rules.
  */
-function guard(access: Access, needsJsonBody: boolean): MiddlewareHandler<ApiEnv> {
+function guard(access: Access, needsJsonBody: boolean, writes: boolean): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     if (access !== 'public') {
       if (c.get('csrfRejected')) {
@@ -70,7 +74,7 @@ function guard(access: Access, needsJsonBody: boolean): MiddlewareHandler<ApiEnv
       }
       const principal = c.get('principal');
       if (!principal) throw new UnauthenticatedError(c.get('tokenRejected') ? TOKEN_REJECTED : undefined);
-      if (principal.readOnly && !READ_METHODS.has(c.req.method)) throw new PermissionError(READ_ONLY_REFUSED);
+      if (principal.readOnly && writes) throw new PermissionError(READ_ONLY_REFUSED);
       if (access !== 'member' && !can(principal, access)) throw new PermissionError(ACTION_REASONS[access]);
     }
     if (needsJsonBody) {
@@ -88,14 +92,27 @@ function guard(access: Access, needsJsonBody: boolean): MiddlewareHandler<ApiEnv
   };
 }
 
+export interface RouteOptions {
+  /**
+   * Whether the route changes anything (default: every method but GET, HEAD and OPTIONS). A POST that only
+   * computes an answer, such as a preview, says `writes: false` so that read-only tokens may call it.
+   */
+  writes?: boolean;
+}
+
 /** createRoute plus the access rule, enforced by a middleware on the route and recorded in the registry. */
-export function defineRoute<R extends Omit<RouteConfig, 'middleware'>>(access: Access, config: R) {
-  recordRoute(config.method, config.path.replace(/\{(\w+)\}/g, ':$1'), access, config.responses);
+export function defineRoute<R extends Omit<RouteConfig, 'middleware'>>(
+  access: Access,
+  config: R,
+  options: RouteOptions = {},
+) {
+  const writes = options.writes ?? !READ_METHODS.has(config.method.toUpperCase());
+  recordRoute(config.method, config.path.replace(/\{(\w+)\}/g, ':$1'), access, config.responses, writes);
   const security: Record<string, string[]>[] = access === 'public' ? [] : [{ bearer: [] }, { session: [] }];
   const needsJsonBody = Boolean(
     (config.request as { body?: { required?: boolean } } | undefined)?.body?.required,
   );
-  return createRoute({ ...config, middleware: [guard(access, needsJsonBody)] as const, security });
+  return createRoute({ ...config, middleware: [guard(access, needsJsonBody, writes)] as const, security });
 }
 
 export function principalOf(c: { get(key: 'principal'): Principal | undefined }): Principal {

@@ -365,6 +365,29 @@ const MATRIX: Record<string, Row> = {
     expect: PUBLIC(200),
   },
 
+  // ---- single sign-on (OpenID Connect); test/api/sso.test.ts runs the flows against a real provider ----
+  'GET /api/v1/organization/sso': { expect: MANAGER(200) },
+  'PUT /api/v1/organization/sso': {
+    // A manager gets past the access check to the provider's metadata, which nothing here serves.
+    request: () => ({
+      body: {
+        issuer: 'http://127.0.0.1:9',
+        clientId: 'matrix',
+        clientSecret: 'matrix-secret',
+        allowedDomains: ['a.test'],
+        defaultRole: 'viewer',
+      },
+    }),
+    expect: MANAGER(400),
+  },
+  'DELETE /api/v1/organization/sso': { expect: MANAGER(404) },
+  'POST /api/v1/auth/sso/start': {
+    request: () => ({ body: { email: 'someone@no-sso.test' } }),
+    expect: PUBLIC(400),
+  },
+  // Without a sign-in in flight: a redirect to the sign-in page with the reason.
+  'GET /api/v1/auth/sso/callback': { expect: PUBLIC(302) },
+
   // ---- tokens ----
   'GET /api/v1/tokens': { expect: MEMBER(200) },
   'POST /api/v1/tokens': { request: () => ({ body: { name: 'matrix' } }), expect: MEMBER(201) },
@@ -876,6 +899,12 @@ describe('permission matrix', () => {
   });
 
   it('refuses a read-only token on every write route, and lets it read', async () => {
+    // Writes are declared per route, not read from the method: the allocation preview is a POST that writes nothing.
+    const writesOf = (method: string, path: string) =>
+      routeRegistry.find((r) => r.method === method && r.path === path)?.writes;
+    expect(writesOf('POST', '/api/v1/allocation/preview')).toBe(false);
+    expect(writesOf('POST', '/api/v1/allocation/dimensions')).toBe(true);
+    expect(writesOf('GET', '/api/v1/tokens')).toBe(false);
     const readOnly = await t.ctx.auth.createToken(t.users.manager, 'matrix read-only', undefined, true);
     const failures: string[] = [];
     for (const route of routeRegistry) {
@@ -887,7 +916,7 @@ describe('permission matrix', () => {
         body: route.method === 'GET' ? undefined : {},
       });
       const text = await res.text();
-      if (route.method === 'GET') {
+      if (!route.writes) {
         if (res.status === 401 || res.status === 403)
           failures.push(`${routeKey(route)}: read refused ${res.status}`);
       } else if (res.status !== 403 || !text.includes('read-only'))

@@ -111,29 +111,33 @@ const PreviewSchema = z
   })
   .openapi('AllocationPreview');
 
-const preview = defineRoute('member', {
-  method: 'post',
-  path: '/api/v1/allocation/preview',
-  tags: ['allocation'],
-  summary: 'What a definition would change before it is saved: the spend that moves and from where',
-  description:
-    'Compares the definition with the saved dimension of the same name (or with nothing, for a new one) over `from`–`to` (default: the 1st of last month to today). Shared costs show as moving to "(shared by rule N …)". Nothing is written.',
-  request: {
-    body: jsonBody(
-      z
-        .object({
-          definition: z.unknown().openapi({
-            description: 'A dimension definition as POST /api/v1/allocation/dimensions takes it',
-          }),
-          from: z.string().optional(),
-          to: z.string().optional(),
-          basis: z.enum(COST_BASES).optional(),
-        })
-        .strict(),
-    ),
+const preview = defineRoute(
+  'member',
+  {
+    method: 'post',
+    path: '/api/v1/allocation/preview',
+    tags: ['allocation'],
+    summary: 'What a definition would change before it is saved: the spend that moves and from where',
+    description:
+      'Compares the definition with the saved dimension of the same name (or with nothing, for a new one) over `from`–`to` (default: the 1st of last month to today). Shared costs show as moving to "(shared by rule N …)". Nothing is written.',
+    request: {
+      body: jsonBody(
+        z
+          .object({
+            definition: z.unknown().openapi({
+              description: 'A dimension definition as POST /api/v1/allocation/dimensions takes it',
+            }),
+            from: z.string().optional(),
+            to: z.string().optional(),
+            basis: z.enum(COST_BASES).optional(),
+          })
+          .strict(),
+      ),
+    },
+    responses: { 200: jsonResponse(PreviewSchema, 'Preview'), 400: errorResponses[400] },
   },
-  responses: { 200: jsonResponse(PreviewSchema, 'Preview'), 400: errorResponses[400] },
-});
+  { writes: false },
+);
 
 const ShowbackSchema = z
   .object({
