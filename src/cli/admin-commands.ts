@@ -252,19 +252,50 @@ function registerTokenCommands(program: Command): void {
         )
         .option('--email <email>', 'the user the token acts as')
         .requiredOption('--name <name>', 'a name to recognise the token by')
+        .option(
+          '--read-only',
+          'read-only scope: the token may read but is refused on every route that changes something (for MCP clients that should not dismiss recommendations or trigger syncs)',
+        )
+        .option(
+          '--expires-in-days <n>',
+          'the token stops working after this many days (1–3650; default: never)',
+        )
         .option('--org <name>', 'organization (default: the first of the user)'),
     ),
   ).action(
-    action(async (flags: Flags & { email?: string; name: string; org?: string }) => {
-      // On the database the token is created as the user it is for; through a server, as the token's own user.
-      const server = serverOf(flags);
-      const as = server ? undefined : requireFlag(flags.email, '--email', DIRECT);
-      const created = await withApi({ ...flags, as }, async ({ api }) => {
-        if (server) await checkClientIdentity(api, flags);
-        return ok(api.POST('/api/v1/tokens', { body: { name: flags.name } }));
-      });
-      process.stdout.write(`${created.token}\n`);
-    }),
+    action(
+      async (
+        flags: Flags & {
+          email?: string;
+          name: string;
+          org?: string;
+          readOnly?: boolean;
+          expiresInDays?: string;
+        },
+      ) => {
+        const expiresInDays = flags.expiresInDays === undefined ? undefined : Number(flags.expiresInDays);
+        if (
+          expiresInDays !== undefined &&
+          (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > 3650)
+        )
+          throw new InputError(
+            '--expires-in-days',
+            `--expires-in-days must be a whole number of days from 1 to 3650, not ${flags.expiresInDays}`,
+          );
+        // On the database the token is created as the user it is for; through a server, as the token's own user.
+        const server = serverOf(flags);
+        const as = server ? undefined : requireFlag(flags.email, '--email', DIRECT);
+        const created = await withApi({ ...flags, as }, async ({ api }) => {
+          if (server) await checkClientIdentity(api, flags);
+          return ok(
+            api.POST('/api/v1/tokens', {
+              body: { name: flags.name, readOnly: flags.readOnly === true, expiresInDays },
+            }),
+          );
+        });
+        process.stdout.write(`${created.token}\n`);
+      },
+    ),
   );
 
   withClientFlags(

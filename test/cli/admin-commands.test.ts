@@ -151,6 +151,37 @@ describe('cloudtally configuration, migrate, users/tokens errors and secrets rek
     expect(r.stdout).toBe('');
   });
 
+  it('creates a read-only token with an expiry (tokens create --read-only --expires-in-days)', async () => {
+    const dataDir = dir('read-only-token');
+    await createFirstUser(dataDir);
+    const base = ['--data-dir', dataDir, '--email', 'owner@acme.test'];
+    const made = await cli([
+      'tokens',
+      'create',
+      ...base,
+      '--name',
+      'assistant',
+      '--read-only',
+      '--expires-in-days',
+      '30',
+    ]);
+    expect(made.stderr).toBe('');
+    expect(made.stdout).toMatch(/^ct_\S+\n$/);
+    const bad = await cli(['tokens', 'create', ...base, '--name', 'x', '--expires-in-days', 'soon']);
+    expect(bad.code).toBe(ERROR_MAP.input.exit);
+    expect(bad.stderr).toContain('--expires-in-days must be a whole number of days from 1 to 3650, not soon');
+    const listed = await cli(['tokens', 'list', ...base, '--json']);
+    const { items } = JSON.parse(listed.stdout) as {
+      items: { name: string; readOnly: boolean; expiresAt: string | null }[];
+    };
+    const assistant = items.find((t) => t.name === 'assistant');
+    expect(assistant?.readOnly).toBe(true);
+    const days = (Date.parse(assistant?.expiresAt ?? '') - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29);
+    expect(days).toBeLessThanOrEqual(30);
+    expect(items.map((t) => t.name)).not.toContain('x');
+  });
+
   describe('secrets rekey', () => {
     const secret = `rekey-secret-${randomBytes(8).toString('hex')}`;
     const owner = {
