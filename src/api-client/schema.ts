@@ -1136,6 +1136,60 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/sso/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start single sign-on: the organization is found by the e-mail address's domain (or named); answers the provider URL to open */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            email?: string;
+            organization?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Open this URL */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              url: string;
+            };
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/switch-organization': {
     parameters: {
       query?: never;
@@ -3916,6 +3970,162 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/organization/sso': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organization's single sign-on settings (never the client secret) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Settings */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              config: components['schemas']['SsoConfig'];
+              redirectUri: string;
+            };
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Set the organization's OpenID Connect provider (its metadata is read first; a wrong issuer is refused) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            allowedDomains: string[];
+            /** @description A manager who may still sign in with a password when single sign-on is required */
+            breakGlassEmail?: string | null;
+            clientId: string;
+            /** @description Needed the first time; left out on a change, the stored secret is kept */
+            clientSecret?: string;
+            /**
+             * @description Role when the claim maps to none; null: such people are refused
+             * @enum {string|null}
+             */
+            defaultRole?: 'manager' | 'engineer' | 'viewer' | null;
+            /** @description Issuer URL, e.g. https://login.example.com/realms/acme */
+            issuer: string;
+            /** @description Create members at their first sign-in; otherwise only members and invited people get in */
+            justInTime?: boolean;
+            /** @description Refuse when email_verified is not true (default) */
+            requireVerifiedEmail?: boolean;
+            /** @description Claim (dotted path) whose values map to roles, e.g. groups or realm_access.roles */
+            roleClaim?: string | null;
+            /** @description Values of the role claim that give each role (the highest role matched wins) */
+            roleMap?: {
+              engineer?: string[];
+              manager?: string[];
+              viewer?: string[];
+            };
+            /** @description Default: openid email profile */
+            scopes?: string;
+            /** @description Refuse password sign-in for this organization's members */
+            ssoRequired?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SsoConfig'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Turn single sign-on off for the organization (its client secret is deleted) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/organization/tokens': {
     parameters: {
       query?: never;
@@ -6349,6 +6559,30 @@ export interface components {
       organizations: components['schemas']['OrganizationMembership'][];
       user: components['schemas']['User'];
     };
+    SsoConfig: {
+      allowedDomains: string[];
+      breakGlassEmail: string | null;
+      clientId: string;
+      /** @description The secret is stored encrypted and never shown */
+      clientSecretSet: boolean;
+      /** @enum {string|null} */
+      defaultRole: 'manager' | 'engineer' | 'viewer' | null;
+      issuer: string;
+      justInTime: boolean;
+      /** @description The redirect URI to register at the provider */
+      redirectUri: string;
+      requireVerifiedEmail: boolean;
+      roleClaim: string | null;
+      /** @description Values of the role claim that give each role (the highest role matched wins) */
+      roleMap: {
+        engineer?: string[];
+        manager?: string[];
+        viewer?: string[];
+      };
+      scopes: string;
+      ssoRequired: boolean;
+      updatedAt: string;
+    } | null;
     SyncRun: {
       attempts: number;
       cancelRequested: boolean;

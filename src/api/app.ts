@@ -45,6 +45,7 @@ import { registerSyncRoutes } from './routes/sync-routes.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerInvitationRoutes } from './routes/invitation-routes.js';
+import { registerSsoRoutes } from './routes/sso-routes.js';
 
 /** Every area's routes; one line per router file. */
 const REGISTRARS: RouteRegistrar[] = [
@@ -55,6 +56,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerTokenRoutes,
   registerSessionRoutes,
   registerInvitationRoutes,
+  registerSsoRoutes,
   registerAuditRoutes,
   registerCostRoutes,
   registerDimensionRoutes,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createAuthService, type AuthService } from '../auth/auth-service.js';
+import { createSsoService, type SsoService, type SsoServiceDeps } from '../auth/sso-service.js';
 import {
   assertKeyMatches,
   createSecretVault,
@@ -43,6 +44,8 @@ export interface AppContext {
   log: Logger;
   clock: Clock;
   auth: AuthService;
+  /** Single sign-on with each organization's OpenID Connect provider. */
+  sso: SsoService;
   costs: CostService;
   /** Budgets, their status and the evaluation that fires their thresholds. */
   budgets: BudgetService;
@@ -70,6 +73,8 @@ export interface ContextOptions {
   log?: Logger;
   clock?: Clock;
   store?: Store;
+  /** Replaces fetch for the calls to OpenID providers (tests only). */
+  oidcFetch?: SsoServiceDeps['fetch'];
 }
 
 export async function createAppContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
@@ -91,6 +96,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
   }
   const vault = createSecretVault(store, masterKey);
   const auth = createAuthService({ store, clock, sessionTtlHours: config.sessionTtlHours });
+  const sso = createSsoService({ store, clock, vault, sessions: auth, fetch: options.oidcFetch });
   const costs = createCostService({ store, clock, log: log.child({ area: 'costs' }) });
   const budgets = createBudgetService({
     store,
@@ -190,6 +196,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     log,
     clock,
     auth,
+    sso,
     costs,
     budgets,
     savedViews,

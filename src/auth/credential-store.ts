@@ -8,6 +8,8 @@ export interface SessionRow {
   csrf_token: string;
   expires_at: Date;
   revoked_at: Date | null;
+  /** How the session was opened: password, invitation or sso (null for sessions older than migration 39). */
+  via: string | null;
 }
 
 export async function insertSession(
@@ -21,11 +23,12 @@ export async function insertSession(
     expiresAt: Date;
     ip?: string;
     userAgent?: string;
+    via: 'password' | 'invitation' | 'sso';
   },
 ): Promise<void> {
   await q.execute(
-    `INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, created_at, expires_at, ip, user_agent)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    `INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, created_at, expires_at, ip, user_agent, via)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       s.idHash,
       s.userId,
@@ -35,6 +38,7 @@ export async function insertSession(
       s.expiresAt,
       s.ip ?? null,
       s.userAgent?.slice(0, 300) ?? null,
+      s.via,
     ],
   );
 }
@@ -67,7 +71,7 @@ export async function activeSessions(q: Queryable, userId: string, now: Date): P
 
 export async function sessionByHash(q: Queryable, idHash: string): Promise<SessionRow | undefined> {
   const [s] = await q.query<SessionRow & Record<string, unknown>>(
-    'SELECT user_id, org_id, csrf_token, expires_at, revoked_at FROM sessions WHERE id_hash = $1',
+    'SELECT user_id, org_id, csrf_token, expires_at, revoked_at, via FROM sessions WHERE id_hash = $1',
     [idHash],
   );
   return s;

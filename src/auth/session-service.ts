@@ -1,4 +1,4 @@
-import { NotFoundError, UnauthenticatedError } from '../lib/errors.js';
+import { NotFoundError, PermissionError, UnauthenticatedError } from '../lib/errors.js';
 import type { Clock } from '../lib/clock.js';
 import { randomToken, sha256Hex } from '../lib/ids.js';
 import type { Queryable, Store } from '../store/store.js';
@@ -9,6 +9,7 @@ import * as credentials from './credential-store.js';
 import { attemptKeys, type LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { Principal } from './permissions.js';
+import { ssoRequiredOrgIds } from './sso-store.js';
 import type { UserService } from './user-service.js';
 
 export interface SessionServiceDeps {
@@ -77,6 +78,7 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
         expiresAt,
         ip: how.ip,
         userAgent: how.userAgent,
+        via: how.how,
       });
       await people.setLastOrganization(tx, user.id, orgId);
       for (const org of organizations) {
@@ -117,9 +119,21 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
       const now = clock.now();
       // A new user's first sign-in with the initial password is their acceptance of the organization that made it.
       if (await people.hasSignInAcceptance(store, user.id)) await people.acceptOnSignIn(store, user.id, now);
-      const { organizations, defaultOrgId } = await people.acceptedOrganizations(store, user.id);
+      const accepted = await people.acceptedOrganizations(store, user.id);
+      // Organizations that require single sign-on are not entered with a password (their break-glass manager aside).
+      const ssoOnly = new Set(await ssoRequiredOrgIds(store, user.id));
+      const organizations = accepted.organizations.filter((o) => !ssoOnly.has(o.id));
+      const defaultOrgId = ssoOnly.has(accepted.defaultOrgId ?? '')
+        ? organizations[0]?.id
+        : accepted.defaultOrgId;
       if (!defaultOrgId) {
         await throttle.succeeded(keys);
+        if (ssoOnly.size > 0) {
+          const names = accepted.organizations.filter((o) => ssoOnly.has(o.id)).map((o) => o.name);
+          throw new UnauthenticatedError(
+            `${names.join(', ')} requires single sign-on: use "Sign in with single sign-on" instead of a password.`,
+          );
+        }
         throw new UnauthenticatedError('This user belongs to no organization.');
       }
       const result = await startSession(user, organizations, defaultOrgId, {
@@ -163,6 +177,11 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
       const { organizations } = await people.acceptedOrganizations(store, principal.userId);
       const org = organizations.find((o) => o.id === orgId);
       if (!org) throw new NotFoundError('Organization', orgId);
+      const session = await credentials.sessionByHash(store, sha256Hex(token));
+      if (session?.via !== 'sso' && (await ssoRequiredOrgIds(store, principal.userId)).includes(orgId))
+        throw new PermissionError(
+          `${org.name} requires single sign-on: sign out and sign in with single sign-on.`,
+        );
       await store.transaction(async (tx) => {
         await moveTo(tx, sha256Hex(token), principal.userId, orgId);
         await audit(tx, {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
-import { createAppContext, type AppContext } from '../../src/app/context.js';
+import { createAppContext, type AppContext, type ContextOptions } from '../../src/app/context.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { Role } from '../../src/auth/permissions.js';
@@ -60,6 +60,8 @@ export async function startTestServer(
     extraRoutes?: RouteRegistrar[];
     /** A database that holds data already (e.g. written before a migration); default: a fresh one. */
     db?: TestDatabase;
+    /** The clock, or a fetch for the calls to OpenID providers. */
+    context?: Pick<ContextOptions, 'clock' | 'oidcFetch'>;
   } = {},
 ): Promise<TestServer> {
   const db = options.db ?? (await createTestDatabase(options.engine ?? 'duckdb'));
@@ -77,7 +79,7 @@ export async function startTestServer(
   );
   const { log, text } = memoryLog(config.logLevel);
   const store = await db.open();
-  const ctx = await createAppContext(config, { log, store });
+  const ctx = await createAppContext(config, { ...options.context, log, store });
   const server = await startServer(ctx, { port: 0, host: '127.0.0.1', extraRoutes: options.extraRoutes });
   const mk = async (org: string, email: string, role: Role): Promise<TestUser> => {
     const password = `pw-${randomBytes(8).toString('hex')}`;
@@ -119,7 +121,8 @@ export async function startTestServer(
         headers['content-type'] ??= 'application/json';
         body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
       }
-      return fetch(server.url + path, { method: init.method ?? 'GET', headers, body });
+      // Redirects come back as they are (the single sign-on callback answers with one), as a browser would see them.
+      return fetch(server.url + path, { method: init.method ?? 'GET', headers, body, redirect: 'manual' });
     },
     async close() {
       await server.close();

@@ -19,6 +19,7 @@ import { costProviderMigration } from './034-cost-provider.js';
 import { costCategoriesMigration } from './037-cost-categories.js';
 import { savedViewsMigration } from './040-saved-views.js';
 import type { Migration } from './types.js';
+import { ssoMigration } from './039-sso.js';
 
 /** Every migration, in the order it runs. Add new files with the next free id; never edit a landed one. */
 export const migrations: readonly Migration[] = [
@@ -41,5 +42,6 @@ export const migrations: readonly Migration[] = [
   invitationsMigration,
   costProviderMigration,
   costCategoriesMigration,
+  ssoMigration,
   savedViewsMigration,
 ];

@@ -1,0 +1,317 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOidcProvider, type TestAccount, type TestProvider } from '../helpers/oidc-provider.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ENGINES } from '../helpers/stores.js';
+import { signIn } from './api-support.js';
+
+// Single sign-on with OpenID Connect against a real provider run in this process (oidc-provider): the browser's
+// part (the redirects, the cookies) is played by fetch with manual redirects.
+
+const CALLBACK = '/api/v1/auth/sso/callback';
+
+/** The cookies a response sets, as name → value. */
+function cookiesOf(res: Response): Record<string, string> {
+  return Object.fromEntries(
+    res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0].split('='))
+      .map(([k, ...v]) => [k, v.join('=')]),
+  );
+}
+
+interface SsoAttempt {
+  /** Where Cloudtally sent the browser after the callback. */
+  location: string;
+  /** The session cookie, when signed in. */
+  session?: string;
+  /** The callback URL and the state cookie, to replay them. */
+  callbackUrl: string;
+  stateCookie: string;
+  /** The reason shown on the sign-in page, when refused. */
+  error: string | null;
+}
+
+describe.each(ENGINES)('single sign-on (OpenID Connect) on %s', (engine) => {
+  let t: TestServer;
+  let idp: TestProvider;
+  /** Lets a test change the provider's token answer on its way to Cloudtally. */
+  let tokenAnswer: ((body: Record<string, unknown>) => Record<string, unknown>) | undefined;
+  const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
+
+  beforeAll(async () => {
+    t = await startTestServer({
+      engine,
+      context: {
+        clock,
+        oidcFetch: async (url, options) => {
+          const res = await fetch(url, options as RequestInit);
+          if (!tokenAnswer || !url.endsWith('/token')) return res;
+          const body = tokenAnswer((await res.json()) as Record<string, unknown>);
+          return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+        },
+      },
+    });
+    idp = await startOidcProvider([`${t.url}${CALLBACK}`]);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await idp?.close();
+  });
+
+  const manager = () => t.users.manager.token;
+  const baseConfig = () => ({
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    clientSecret: idp.clientSecret,
+    scopes: 'openid email profile groups',
+    allowedDomains: ['acme.test'],
+    roleClaim: 'groups',
+    roleMap: { manager: ['finops-admins'], engineer: ['devs'], viewer: ['staff'] },
+    defaultRole: null,
+    justInTime: true,
+  });
+  const configure = (body: unknown) =>
+    t.request('/api/v1/organization/sso', { method: 'PUT', token: manager(), body });
+
+  /** Plays the browser: Cloudtally's start, the provider's login, and the callback back to Cloudtally. */
+  async function ssoSignIn(account: TestAccount, start: Record<string, string> = { email: account.email }) {
+    idp.nextLogin(account);
+    const started = await t.request('/api/v1/auth/sso/start', { method: 'POST', body: start });
+    expect(started.status, await started.clone().text()).toBe(200);
+    const stateCookie = cookiesOf(started).ct_sso_state;
+    expect(stateCookie).toBeTruthy();
+    let url = ((await started.json()) as { url: string }).url;
+    const jar: Record<string, string> = {};
+    for (let hop = 0; hop < 10 && url.startsWith(idp.issuer); hop++) {
+      const cookie = Object.entries(jar)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('; ');
+      const res = await fetch(url, { redirect: 'manual', headers: { cookie } });
+      Object.assign(jar, cookiesOf(res));
+      const next = res.headers.get('location');
+      if (!next) throw new Error(`the provider answered ${res.status} at ${url}: ${await res.text()}`);
+      url = new URL(next, url).href;
+    }
+    expect(url.startsWith(`${t.url}${CALLBACK}?`)).toBe(true);
+    return callback(url, stateCookie);
+  }
+
+  async function callback(callbackUrl: string, stateCookie: string): Promise<SsoAttempt> {
+    const res = await fetch(callbackUrl, {
+      redirect: 'manual',
+      headers: stateCookie ? { cookie: `ct_sso_state=${stateCookie}` } : {},
+    });
+    expect(res.status).toBe(302);
+    const location = res.headers.get('location') ?? '';
+    return {
+      location,
+      session: cookiesOf(res).ct_session || undefined,
+      callbackUrl,
+      stateCookie,
+      error: new URL(location, t.url).searchParams.get('ssoError'),
+    };
+  }
+
+  async function me(session: string) {
+    const res = await fetch(`${t.url}/api/v1/auth/me`, { headers: { cookie: `ct_session=${session}` } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { user: { email: string }; organization: { name: string }; role: string };
+  }
+
+  it('refuses a wrong issuer when the settings are saved, naming the field', async () => {
+    const missing = await configure({ ...baseConfig(), issuer: `${idp.issuer}/realms/nope` });
+    expect(missing.status).toBe(400);
+    const body = (await missing.json()) as { error: { field: string; message: string } };
+    expect(body.error.field).toBe('issuer');
+    expect(body.error.message).toContain('could not read');
+    // The provider answers at localhost too, but names 127.0.0.1 as its issuer.
+    const other = await configure({ ...baseConfig(), issuer: idp.issuer.replace('127.0.0.1', 'localhost') });
+    expect(other.status).toBe(400);
+    expect(((await other.json()) as { error: { message: string } }).error.message).toContain(
+      'is not the issuer its OpenID configuration names',
+    );
+    const plain = await configure({ ...baseConfig(), issuer: 'http://idp.example.test' });
+    expect(((await plain.json()) as { error: { field: string } }).error.field).toBe('issuer');
+  });
+
+  it('saves the settings with the secret encrypted and never shown', async () => {
+    const res = await configure(baseConfig());
+    expect(res.status, await res.clone().text()).toBe(200);
+    const got = await t.request('/api/v1/organization/sso', { token: manager() });
+    const text = await got.text();
+    expect(text).not.toContain(idp.clientSecret);
+    const { config, redirectUri } = JSON.parse(text) as {
+      config: { clientSecretSet: boolean; allowedDomains: string[] };
+      redirectUri: string;
+    };
+    expect(config.clientSecretSet).toBe(true);
+    expect(redirectUri).toBe(`${t.url}${CALLBACK}`);
+    const [stored] = await t.ctx.store.query<{ client_secret_id: string }>(
+      'SELECT client_secret_id FROM sso_configs WHERE org_id = $1',
+      [t.users.manager.orgId],
+    );
+    const secrets = await t.ctx.store.query<{ ciphertext: string }>(
+      'SELECT ciphertext FROM secrets WHERE id = $1',
+      [stored.client_secret_id],
+    );
+    expect(secrets[0].ciphertext).not.toContain(idp.clientSecret);
+    // A change without the secret keeps the stored one.
+    const again = await configure({ ...baseConfig(), clientSecret: undefined });
+    expect(again.status).toBe(200);
+    expect(t.logs()).not.toContain(idp.clientSecret);
+    // Engineers may not read or change it.
+    const engineer = await t.request('/api/v1/organization/sso', { token: t.users.engineer.token });
+    expect(engineer.status).toBe(403);
+  });
+
+  it('signs a new person in, creating the member with the role their group maps to (just in time)', async () => {
+    const attempt = await ssoSignIn({
+      sub: 'u-alice',
+      email: 'Alice@acme.test',
+      name: 'Alice',
+      groups: ['finops-admins'],
+    });
+    expect(attempt.error).toBeNull();
+    expect(attempt.location).toBe('/');
+    const who = await me(attempt.session!);
+    expect(who.user.email).toBe('alice@acme.test');
+    expect(who.organization.name).toBe('Org A');
+    expect(who.role).toBe('manager');
+    const log = await t.ctx.store.query<{ action: string }>(
+      `SELECT action FROM audit_log WHERE org_id = $1 AND actor = 'alice@acme.test' ORDER BY created_at`,
+      [t.users.manager.orgId],
+    );
+    expect(log.map((l) => l.action)).toEqual(['member.sso_join', 'auth.login']);
+  });
+
+  it('maps the role claim at every sign-in, and refuses a person no group gives a role', async () => {
+    const first = await ssoSignIn({ sub: 'u-bob', email: 'bob@acme.test', groups: ['devs', 'staff'] });
+    expect((await me(first.session!)).role).toBe('engineer');
+    const later = await ssoSignIn({ sub: 'u-bob', email: 'bob@acme.test', groups: ['staff'] });
+    expect((await me(later.session!)).role).toBe('viewer');
+    const none = await ssoSignIn({ sub: 'u-eve', email: 'eve@acme.test', groups: ['contractors'] });
+    expect(none.session).toBeUndefined();
+    expect(none.error).toBe('eve@acme.test is in none of the groups that give a role in Org A.');
+  });
+
+  it('refuses an address outside the allowed domains, and one the provider has not verified', async () => {
+    const outside = await ssoSignIn(
+      { sub: 'u-mallory', email: 'mallory@elsewhere.test', groups: ['finops-admins'] },
+      { organization: 'Org A' },
+    );
+    expect(outside.session).toBeUndefined();
+    expect(outside.error).toBe('elsewhere.test is not among the e-mail domains allowed to sign in to Org A.');
+    const unverified = await ssoSignIn({
+      sub: 'u-uma',
+      email: 'uma@acme.test',
+      email_verified: false,
+      groups: ['devs'],
+    });
+    expect(unverified.error).toBe('The sign-in provider has not verified uma@acme.test.');
+    const start = await t.request('/api/v1/auth/sso/start', {
+      method: 'POST',
+      body: { email: 'x@nowhere.test' },
+    });
+    expect(start.status).toBe(400);
+    expect(((await start.json()) as { error: { field: string } }).error.field).toBe('email');
+  });
+
+  it('refuses a replayed state, and a state from another browser', async () => {
+    const ok = await ssoSignIn({ sub: 'u-carol', email: 'carol@acme.test', groups: ['devs'] });
+    expect(ok.session).toBeTruthy();
+    const replay = await callback(ok.callbackUrl, ok.stateCookie);
+    expect(replay.session).toBeUndefined();
+    expect(replay.error).toBe('This sign-in has been used already or has expired. Start again.');
+    const otherBrowser = await callback(ok.callbackUrl, '');
+    expect(otherBrowser.error).toBe(
+      'This sign-in was started in another browser tab or has expired. Start again.',
+    );
+  });
+
+  it('refuses an ID token issued to another client (wrong audience)', async () => {
+    tokenAnswer = (body) => {
+      const claims = JSON.parse(
+        Buffer.from(String(body.id_token).split('.')[1], 'base64url').toString(),
+      ) as object;
+      return { ...body, id_token: idp.sign({ ...claims, aud: 'another-client' }) };
+    };
+    try {
+      const attempt = await ssoSignIn({ sub: 'u-dan', email: 'dan@acme.test', groups: ['devs'] });
+      expect(attempt.session).toBeUndefined();
+      expect(attempt.error).toBe(
+        'Single sign-on failed: the ID token was issued to another client (wrong audience).',
+      );
+    } finally {
+      tokenAnswer = undefined;
+    }
+  });
+
+  it('refuses an expired ID token', async () => {
+    clock.offsetMs = 2 * 3600_000; // the provider's ID tokens live one hour
+    try {
+      const attempt = await ssoSignIn({ sub: 'u-dan', email: 'dan@acme.test', groups: ['devs'] });
+      expect(attempt.session).toBeUndefined();
+      expect(attempt.error).toBe('Single sign-on failed: the ID token has expired.');
+    } finally {
+      clock.offsetMs = 0;
+    }
+  });
+
+  it('lets only members and invited people in without just-in-time creation', async () => {
+    expect((await configure({ ...baseConfig(), clientSecret: undefined, justInTime: false })).status).toBe(
+      200,
+    );
+    const stranger = await ssoSignIn({ sub: 'u-frank', email: 'frank@acme.test', groups: ['devs'] });
+    expect(stranger.error).toBe(
+      'frank@acme.test is not a member of Org A; ask an Organization Manager for an invitation.',
+    );
+    const invited = await t.request('/api/v1/invitations', {
+      method: 'POST',
+      token: manager(),
+      body: { email: 'frank@acme.test', role: 'viewer' },
+    });
+    expect(invited.status).toBe(201);
+    const joined = await ssoSignIn({ sub: 'u-frank', email: 'frank@acme.test', groups: ['devs'] });
+    expect((await me(joined.session!)).role).toBe('engineer');
+    const pending = await t.request('/api/v1/invitations', { token: manager() });
+    expect(
+      ((await pending.json()) as { items: { email: string }[] }).items.map((i) => i.email),
+    ).not.toContain('frank@acme.test');
+  });
+
+  it('refuses password sign-in when single sign-on is required, except for the break-glass manager', async () => {
+    const res = await configure({
+      ...baseConfig(),
+      clientSecret: undefined,
+      ssoRequired: true,
+      breakGlassEmail: t.users.manager.email,
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const refused = await t.request('/api/v1/auth/login', {
+      method: 'POST',
+      body: { email: t.users.engineer.email, password: t.users.engineer.password },
+    });
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toContain('Org A requires single sign-on');
+    const breakGlass = await signIn(t, t.users.manager);
+    expect(breakGlass.headers.cookie).toContain('ct_session=');
+    // A bad break-glass address is refused, naming the field.
+    const bad = await configure({
+      ...baseConfig(),
+      clientSecret: undefined,
+      breakGlassEmail: t.users.viewer.email,
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('breakGlassEmail');
+    // Turned off, passwords work again and the client secret is deleted.
+    const removed = await t.request('/api/v1/organization/sso', { method: 'DELETE', token: manager() });
+    expect(removed.status).toBe(204);
+    const back = await t.request('/api/v1/auth/login', {
+      method: 'POST',
+      body: { email: t.users.engineer.email, password: t.users.engineer.password },
+    });
+    expect(back.status).toBe(200);
+    const left = await t.ctx.store.query("SELECT id FROM secrets WHERE owner_type = 'sso'");
+    expect(left).toEqual([]);
+  });
+});
