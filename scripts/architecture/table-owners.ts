@@ -53,6 +53,12 @@ export const ALLOWED: readonly Allowed[] = [
     why: 'rule preview',
   },
   { table: 'cost_line_items', file: 'allocation/tag-coverage.ts', kind: 'read-join', why: 'tag coverage' },
+  {
+    table: 'cost_line_items',
+    file: 'aws/commitments/cur-commitments.ts',
+    kind: 'read-join',
+    why: 'commitments in the bill',
+  },
   // Cost queries grouped by an allocation dimension read its applied version (and cost_allocations' rows).
   { table: 'allocation_dimensions', file: 'costs/cost-sql.ts', kind: 'read-join', why: 'allocated costs' },
   { table: 'billing_periods', file: 'costs/versioned-cache.ts', kind: 'read-join', why: 'cache version' },

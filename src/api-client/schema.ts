@@ -2291,6 +2291,290 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/commitments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Reserved instances and savings plans, each with its terms and the utilization of one month
+     * @description From the CUR line items of export accounts and from Cost Explorer for Cost Explorer accounts. `period` defaults to the newest month with cost data.
+     */
+    get: {
+      parameters: {
+        query?: {
+          kind?: 'savings_plan' | 'reservation';
+          /** @description The month of the figures, YYYY-MM */
+          period?: string;
+          state?: 'active' | 'expiring' | 'expired';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Commitments */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Commitment'][];
+              period: string;
+            };
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/commitments/coverage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Coverage of eligible usage by commitments per month, by service, account, region and instance family
+     * @description Eligible usage: instance hours of EC2, RDS, ElastiCache, Redshift and OpenSearch, and Fargate and Lambda; at on-demand prices. From Cost Explorer, reserved-instance coverage has no per-account split of the covered spend.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First month (default: to), YYYY-MM */
+          from?: string;
+          /** @description Comma-separated: service, account, region, family (default all) */
+          groupBy?: string;
+          /** @description Last month (default: the newest with data), YYYY-MM */
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Coverage */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              items: components['schemas']['CommitmentCoverageRow'][];
+              to: string;
+              totals: components['schemas']['CommitmentCoverageRow'][];
+            };
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/commitments/expiring': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Commitments ending within the next N days, with the monthly net savings at stake */
+    get: {
+      parameters: {
+        query?: {
+          /** @description 1–1095, default 90 */
+          days?: number | null;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Expiring commitments */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              days: number;
+              items: (components['schemas']['Commitment'] & {
+                monthlySavingsAtStake: number;
+              })[];
+            };
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/commitments/purchases': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What to buy: a Compute Savings Plan per account with steady on-demand usage, with its assumptions */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Suggested purchases */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['CommitmentPurchase'][];
+              window: {
+                from: string;
+                to: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/commitments/utilization': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Utilization, unused cost and net savings per commitment and month, and the total of each month */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Only this commitment */
+          commitmentId?: string;
+          /** @description First month (default: 11 months before to), YYYY-MM */
+          from?: string;
+          /** @description Last month (default: the newest with data), YYYY-MM */
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Utilization */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              items: components['schemas']['CommitmentMonth'][];
+              to: string;
+              totals: {
+                amortized: number;
+                /** @description The month’s commitment, amortized */
+                committed: number;
+                currency: string;
+                /** @description onDemandEquivalent − amortized (AWS’s net savings) */
+                netSavings: number;
+                /** @description What the covered usage would have cost on demand */
+                onDemandEquivalent: number;
+                /** @description YYYY-MM */
+                period: string;
+                /** @description committed − used: the waste */
+                unused: number;
+                used: number;
+                /** @description used / committed in % (RIs: used hours / purchased hours) */
+                utilization: number;
+              }[];
+            };
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/costs': {
     parameters: {
       query?: never;
@@ -6082,6 +6366,99 @@ export interface components {
       type: 'assumed_role' | 'root' | 'linked' | 'cost_explorer';
       updatedAt: string;
       validation: components['schemas']['ValidationReport'];
+    };
+    Commitment: {
+      awsAccountId: string | null;
+      cloudAccountId: string;
+      /** @description Reserved instances: how many */
+      count: number | null;
+      currency: string;
+      daysLeft: number | null;
+      end: string | null;
+      /** @description Savings plans: the commitment per hour */
+      hourlyCommitment: number | null;
+      /** @description ARN (or the reservation’s subscription ID from Cost Explorer) */
+      id: string;
+      instanceType: string | null;
+      /** @enum {string} */
+      kind: 'savings_plan' | 'reservation';
+      month: components['schemas']['CommitmentMonth'];
+      /** @enum {string|null} */
+      paymentOption: 'No Upfront' | 'Partial Upfront' | 'All Upfront' | null;
+      /** @description Savings plans: per hour; reserved instances: per instance-hour */
+      recurringHourlyFee: number | null;
+      region: string | null;
+      /** @enum {string} */
+      source: 'bill' | 'cost_explorer';
+      start: string | null;
+      /**
+       * @description expiring: ends within 90 days
+       * @enum {string}
+       */
+      state: 'active' | 'expiring' | 'expired';
+      termYears: number | null;
+      /** @example ComputeSavingsPlans */
+      type: string;
+      upfrontFee: number | null;
+    };
+    CommitmentCoverageRow: {
+      awsAccountId: string;
+      /** @description covered / total in % */
+      coverage: number;
+      /** @description Eligible usage a commitment paid for, at on-demand prices */
+      covered: number;
+      currency: string;
+      instanceFamily: string;
+      /** @description Eligible usage that ran on demand: the coverage gap */
+      onDemand: number;
+      period: string;
+      region: string;
+      service: string;
+      total: number;
+    };
+    CommitmentMonth: {
+      amortized: number;
+      commitmentId: string;
+      /** @description The month’s commitment, amortized */
+      committed: number;
+      currency: string;
+      /** @description onDemandEquivalent − amortized (AWS’s net savings) */
+      netSavings: number;
+      /** @description What the covered usage would have cost on demand */
+      onDemandEquivalent: number;
+      /** @description YYYY-MM */
+      period: string;
+      purchasedHours: number | null;
+      /** @description committed − used: the waste */
+      unused: number;
+      used: number;
+      usedHours: number | null;
+      /** @description used / committed in % (RIs: used hours / purchased hours) */
+      utilization: number;
+    } | null;
+    CommitmentPurchase: {
+      assumptions: {
+        lookbackDays: number;
+        paymentOption: string;
+        planType: string;
+        savingsRate: number;
+        term: string;
+      };
+      avgDailyOnDemand: number;
+      awsAccountId: string;
+      breakEvenMonth: number;
+      coverageAfter: number;
+      coverageNow: number;
+      currency: string;
+      hourlyCommitment: number;
+      method: string;
+      minDailyOnDemand: number;
+      monthlySavings: number;
+      utilizationAfter: number;
+      window: {
+        from: string;
+        to: string;
+      };
     };
     CostAnomaly: {
       actual: number;

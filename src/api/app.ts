@@ -29,6 +29,7 @@ import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerBackupRoutes } from './routes/backup-routes.js';
 import { registerBudgetRoutes } from './routes/budget-routes.js';
+import { registerCommitmentRoutes } from './routes/commitment-routes.js';
 import { registerNotificationRoutes } from './routes/notification-routes.js';
 import { registerAlertRuleRoutes } from './routes/alert-rule-routes.js';
 import { registerCostRoutes } from './routes/cost-routes.js';
@@ -73,6 +74,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerBackupRoutes,
   registerAllocationRoutes,
   registerSavedViewRoutes,
+  registerCommitmentRoutes,
 ];
 
 type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[] };

@@ -15,6 +15,7 @@ import { createCostService, type CostService } from '../costs/cost-service.js';
 import { createBillingService } from '../billing/billing-service.js';
 import { createBudgetService, type BudgetService } from '../budgets/budget-service.js';
 import { createSavedViewService, type SavedViewService } from '../saved-views/saved-view-service.js';
+import { createCommitmentService, type CommitmentService } from '../commitments/commitment-service.js';
 import {
   createNotificationService,
   type NotificationService,
@@ -65,6 +66,8 @@ export interface AppContext {
   recommendations: RecommendationService;
   /** Sync runs: queue, worker, scheduler, account status. Background work starts with `sync.start()`. */
   sync: SyncService;
+  /** Reserved instances and savings plans: inventory, utilization, coverage, expirations, what to buy. */
+  commitments: CommitmentService;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -132,6 +135,15 @@ export async function createAppContext(config: Config, options: ContextOptions =
   const allocation = createAllocationService({ store, clock, log: log.child({ area: 'allocation' }) });
   closers.push(() => allocation.settle());
   const billing = createBillingService({ store, clock, log: log.child({ area: 'billing' }) });
+  const commitments = createCommitmentService({
+    store,
+    clock,
+    readers: PROVIDERS.flatMap((p) => (p.commitmentReader ? [p.commitmentReader(store)] : [])),
+    // Called after the recommendations service exists (only when asked what to buy).
+    purchaseSettings: async (orgId) =>
+      (await recommendations.getSettings(orgId)).settings.savings_plan_commitment,
+    dataThrough: (orgId) => costs.dataThrough(orgId),
+  });
   const accounts = createAccountService({
     store,
     vault,
@@ -140,7 +152,10 @@ export async function createAppContext(config: Config, options: ContextOptions =
     log: log.child({ area: 'accounts' }),
     region: config.awsRegion,
     retentionMonths: config.retentionMonths,
-    dataCleaners: [(tx, orgId, id) => billing.deleteAccountData(tx, orgId, id)],
+    dataCleaners: [
+      (tx, orgId, id) => billing.deleteAccountData(tx, orgId, id),
+      (tx, orgId, id) => commitments.store.deleteAccount(tx, orgId, id),
+    ],
   });
   const inventory = createInventoryService({ store, clock, log: log.child({ area: 'inventory' }) });
   const recommendations = createRecommendationService({
@@ -207,6 +222,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     inventory,
     recommendations,
     sync,
+    commitments,
     async close() {
       for (const c of closers.reverse()) await c();
       await store.close();

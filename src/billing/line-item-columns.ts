@@ -6,7 +6,7 @@
  * - `provider`: the cloud the line is from (`aws`, `azure`, `gcp`, `oci`, …): the account's provider for a
  *   provider's own source, the row's `ProviderName` for a FOCUS export (migration 34).
  * - `x_provider_columns`: the row's provider-specific columns that have no column here (a FOCUS export's `x_`
- *   columns), as JSON object text, or NULL (migration 34).
+ *   columns; an AWS commitment's terms on its fee lines), as JSON object text, or NULL (migration 34).
  * - `x_cost_categories`: the provider's own cost categories of the line (AWS cost categories: name → value), as
  *   JSON object text with keys sorted, or NULL when the line has none (migration 37).
  */

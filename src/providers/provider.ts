@@ -8,9 +8,10 @@ import type { z } from 'zod';
 import type { AccountService } from '../accounts/account-service.js';
 import type { BillingService } from '../billing/billing-service.js';
 import type { BillingSource } from '../billing/billing-source.js';
+import type { CommitmentReader } from '../commitments/commitment-types.js';
 import type { InventoryService } from '../inventory/inventory-service.js';
 import type { Rule } from '../recommendations/rule-kit.js';
-import type { Queryable } from '../store/store.js';
+import type { Dialect, Queryable } from '../store/store.js';
 import type { SyncStages } from '../sync/sync-types.js';
 
 /** One kind of connection a user can create (AWS: assumed role, payer keys, member, Cost Explorer). */
@@ -101,6 +102,8 @@ export interface Provider<Session = unknown> {
   inventoryScanners: readonly InventoryScanner[];
   /** Recommendation rules, in the order they run (one file per rule). */
   recommendationRules: readonly Rule[];
+  /** Reads the reserved instances and savings plans in the line items its billing sources wrote. */
+  commitmentReader?: (store: Queryable & { dialect: Dialect }) => CommitmentReader;
   setupHelp: SetupHelp;
   createStages(services: ProviderServices): SyncStages<Session>;
 }

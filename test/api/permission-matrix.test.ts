@@ -574,6 +574,12 @@ const MATRIX: Record<string, Row> = {
     expect: ENGINEER_UP(200),
   },
 
+  // ---- commitments ----
+  'GET /api/v1/commitments': { expect: READ(200) },
+  'GET /api/v1/commitments/utilization': { expect: READ(200) },
+  'GET /api/v1/commitments/coverage': { expect: READ(200) },
+  'GET /api/v1/commitments/expiring': { expect: READ(200) },
+  'GET /api/v1/commitments/purchases': { expect: READ(200) },
   // ---- budgets ----
   'GET /api/v1/budgets': { expect: READ(200) },
   'POST /api/v1/budgets': {

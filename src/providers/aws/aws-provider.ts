@@ -13,6 +13,7 @@ import { RESOURCE_TYPES } from '../../inventory/inventory-types.js';
 import type { Rule } from '../../recommendations/rule-kit.js';
 import { defineProvider, type ProviderServices } from '../provider.js';
 import { AWS_BILLING_SOURCES } from './billing/aws-billing.js';
+import { createCurCommitmentReader } from './commitments/cur-commitments.js';
 import { awsConnectionDocument } from './connection/connection-document.js';
 import { permissionPolicy, type PolicyOptions } from './connection/setup-policies.js';
 import { RULES } from './recommendations/rules.js';
@@ -49,6 +50,7 @@ export const awsProvider = defineProvider<AwsSession>({
   })),
   // Each rule is typed by its own settings; the engine hands every rule the settings of its name.
   recommendationRules: RULES as readonly Rule[],
+  commitmentReader: createCurCommitmentReader,
   setupHelp: {
     route: '/setup/aws',
     policies: (type, options) =>

@@ -16,6 +16,7 @@ import { connectionDocumentMigration } from './020-connection-document.js';
 import { allocationMigration } from './026-allocation.js';
 import { invitationsMigration } from './032-invitations.js';
 import { costProviderMigration } from './034-cost-provider.js';
+import { commitmentsMigration } from './036-commitments.js';
 import { costCategoriesMigration } from './037-cost-categories.js';
 import { savedViewsMigration } from './040-saved-views.js';
 import type { Migration } from './types.js';
@@ -41,6 +42,7 @@ export const migrations: readonly Migration[] = [
   allocationMigration,
   invitationsMigration,
   costProviderMigration,
+  commitmentsMigration,
   costCategoriesMigration,
   ssoMigration,
   savedViewsMigration,

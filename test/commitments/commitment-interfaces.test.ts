@@ -1,0 +1,150 @@
+/** Commitments through the REST API, over a small bill with a savings plan and a reserved instance in the tables. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { insertCommitmentBill, RI_ARN, SP_ARN } from './fixtures.js';
+
+let t: TestServer;
+
+beforeAll(async () => {
+  t = await startTestServer();
+  await insertCommitmentBill(t.ctx.store, t.users.manager.orgId, new Date());
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+async function get<T>(path: string, token = t.users.viewer.token): Promise<{ status: number; body: T }> {
+  const res = await t.request(path, { token });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+type Item = Record<string, unknown> & { id: string; month: Record<string, unknown> | null };
+
+describe('commitments API', () => {
+  it('lists each commitment with its terms and the figures of the month, to the cent', async () => {
+    const { status, body } = await get<{ period: string; items: Item[] }>(
+      '/api/v1/commitments?period=2025-05',
+    );
+    expect(status).toBe(200);
+    expect(body.period).toBe('2025-05');
+    const sp = body.items.find((c) => c.id === SP_ARN)!;
+    const ri = body.items.find((c) => c.id === RI_ARN)!;
+    expect(sp).toMatchObject({
+      kind: 'savings_plan',
+      type: 'ComputeSavingsPlans',
+      awsAccountId: '111111111111',
+      hourlyCommitment: 1,
+      termYears: 3,
+      paymentOption: 'No Upfront',
+      state: 'active',
+      source: 'bill',
+    });
+    expect(sp.month).toMatchObject({
+      committed: 744,
+      used: 446.4,
+      unused: 297.6,
+      utilization: 60,
+      onDemandEquivalent: 620,
+      netSavings: -124,
+    });
+    expect(ri).toMatchObject({
+      kind: 'reservation',
+      type: 'EC2',
+      region: 'us-east-1',
+      instanceType: 'm5.large',
+      count: 2,
+      termYears: 1,
+      recurringHourlyFee: 0.05,
+      state: 'expiring',
+      daysLeft: 45,
+    });
+    expect(ri.month).toMatchObject({
+      committed: 74.4,
+      used: 55.8,
+      unused: 18.6,
+      utilization: 75,
+      purchasedHours: 1488,
+      usedHours: 1116,
+      onDemandEquivalent: 107.14,
+      netSavings: 32.74,
+    });
+    const only = await get<{ items: Item[] }>('/api/v1/commitments?period=2025-05&kind=reservation');
+    expect(only.body.items.map((c) => c.id)).toEqual([RI_ARN]);
+  });
+
+  it('utilization per month with the total of the month', async () => {
+    const { status, body } = await get<{ items: Item[]; totals: Record<string, unknown>[] }>(
+      '/api/v1/commitments/utilization?from=2025-04&to=2025-06',
+    );
+    expect(status).toBe(200);
+    expect(body.items).toHaveLength(2);
+    expect(body.totals).toEqual([
+      {
+        period: '2025-05',
+        currency: 'USD',
+        committed: 818.4,
+        used: 502.2,
+        unused: 316.2,
+        utilization: 61.36,
+        onDemandEquivalent: 727.14,
+        amortized: 818.4,
+        netSavings: -91.26,
+      },
+    ]);
+    const one = await get<{ items: Item[] }>(
+      `/api/v1/commitments/utilization?from=2025-05&to=2025-05&commitmentId=${encodeURIComponent(SP_ARN)}`,
+    );
+    expect(one.body.items).toHaveLength(1);
+  });
+
+  it('coverage by family and the coverage gap', async () => {
+    const { status, body } = await get<{
+      items: Record<string, unknown>[];
+      totals: Record<string, unknown>[];
+    }>('/api/v1/commitments/coverage?from=2025-05&to=2025-05&groupBy=account,family');
+    expect(status).toBe(200);
+    expect(body.items).toEqual([
+      {
+        period: '2025-05',
+        service: '',
+        awsAccountId: '222222222222',
+        region: '',
+        instanceFamily: 'm5',
+        covered: 727.14,
+        onDemand: 155,
+        total: 882.14,
+        coverage: 82.43,
+        currency: 'USD',
+      },
+    ]);
+    expect(body.totals[0]).toMatchObject({ covered: 727.14, onDemand: 155, coverage: 82.43 });
+  });
+
+  it('expirations within 60 days, with the savings at stake', async () => {
+    const { body } = await get<{ days: number; items: (Item & { monthlySavingsAtStake: number })[] }>(
+      '/api/v1/commitments/expiring?days=60',
+    );
+    expect(body.days).toBe(60);
+    expect(body.items.map((c) => c.id)).toEqual([RI_ARN]);
+    const none = await get<{ items: Item[] }>('/api/v1/commitments/expiring?days=30');
+    expect(none.body.items).toEqual([]);
+  });
+
+  it('refuses bad input with the field named, and shows another organization nothing', async () => {
+    for (const [path, field] of [
+      ['/api/v1/commitments?period=May', 'period'],
+      ['/api/v1/commitments/utilization?from=2025-06&to=2025-05', 'from'],
+      ['/api/v1/commitments/coverage?groupBy=az', 'groupBy'],
+      ['/api/v1/commitments/expiring?days=0', 'days'],
+    ]) {
+      const res = await get<{ error: { field?: string } }>(path);
+      expect(res.status, path).toBe(400);
+      expect(JSON.stringify(res.body), path).toContain(field);
+    }
+    const other = await get<{ items: Item[] }>(
+      '/api/v1/commitments?period=2025-05',
+      t.users.otherManager.token,
+    );
+    expect(other.body.items).toEqual([]);
+  });
+});
