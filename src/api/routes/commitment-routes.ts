@@ -164,13 +164,10 @@ const coverage = defineRoute('org:read', {
     query: z.object({
       from: month('First month (default: to)'),
       to: month('Last month (default: the newest with data)'),
-      groupBy: z
-        .string()
-        .optional()
-        .openapi({
-          description: 'Comma-separated: service, account, region, family (default all)',
-          example: 'account,region',
-        }),
+      groupBy: z.string().optional().openapi({
+        description: 'Comma-separated: service, account, region, family (default all)',
+        example: 'account,region',
+      }),
     }),
   },
   responses: {
