@@ -6382,7 +6382,26 @@ export interface components {
       instanceType: string | null;
       /** @enum {string} */
       kind: 'savings_plan' | 'reservation';
-      month: components['schemas']['CommitmentMonth'];
+      month: {
+        amortized: number;
+        commitmentId: string;
+        /** @description The month’s commitment, amortized */
+        committed: number;
+        currency: string;
+        /** @description onDemandEquivalent − amortized (AWS’s net savings) */
+        netSavings: number;
+        /** @description What the covered usage would have cost on demand */
+        onDemandEquivalent: number;
+        /** @description YYYY-MM */
+        period: string;
+        purchasedHours: number | null;
+        /** @description committed − used: the waste */
+        unused: number;
+        used: number;
+        usedHours: number | null;
+        /** @description used / committed in % (RIs: used hours / purchased hours) */
+        utilization: number;
+      } | null;
       /** @enum {string|null} */
       paymentOption: 'No Upfront' | 'Partial Upfront' | 'All Upfront' | null;
       /** @description Savings plans: per hour; reserved instances: per instance-hour */
@@ -6435,7 +6454,7 @@ export interface components {
       usedHours: number | null;
       /** @description used / committed in % (RIs: used hours / purchased hours) */
       utilization: number;
-    } | null;
+    };
     CommitmentPurchase: {
       assumptions: {
         lookbackDays: number;

@@ -20,6 +20,7 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   group(['recommendations'], () => import('./recommendation-commands.js'), 'registerRecommendationCommands'),
   group(['budgets'], () => import('./budget-commands.js'), 'registerBudgetCommands'),
   group(['showback'], () => import('./showback-commands.js'), 'registerShowbackCommands'),
+  group(['commitments'], () => import('./commitment-commands.js'), 'registerCommitmentCommands'),
   group(['channels', 'alerts'], () => import('./notification-commands.js'), 'registerNotificationCommands'),
   group(['mcp'], () => import('./mcp-command.js'), 'registerMcpCommand'),
   group(['backup', 'restore'], () => import('./ops-commands.js'), 'registerOpsCommands'),

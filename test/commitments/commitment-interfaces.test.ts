@@ -1,16 +1,30 @@
-/** Commitments through the REST API, over a small bill with a savings plan and a reserved instance in the tables. */
+/**
+ * Commitments through the REST API, the CLI (against the server) and the MCP tools, over a small bill with a
+ * savings plan and a reserved instance in the tables (fixtures.ts states its figures).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/cli-support.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { connectHttp, textOf, type Connected } from '../mcp/mcp-client.js';
 import { insertCommitmentBill, RI_ARN, SP_ARN } from './fixtures.js';
 
 let t: TestServer;
+let mcp: Connected;
+let dir: string;
 
 beforeAll(async () => {
   t = await startTestServer();
   await insertCommitmentBill(t.ctx.store, t.users.manager.orgId, new Date());
+  mcp = await connectHttp(t.url, t.users.viewer.token);
+  dir = mkdtempSync(path.join(tmpdir(), 'cloudtally-commitments-cli-'));
 });
 afterAll(async () => {
+  await mcp?.close();
   await t?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function get<T>(path: string, token = t.users.viewer.token): Promise<{ status: number; body: T }> {
@@ -146,5 +160,83 @@ describe('commitments API', () => {
       t.users.otherManager.token,
     );
     expect(other.body.items).toEqual([]);
+  });
+});
+
+describe('cloudtally commitments (through the server)', () => {
+  const run = (args: string[]) =>
+    runCli(args, { cwd: dir, env: { CLOUDTALLY_URL: t.url, CLOUDTALLY_TOKEN: t.users.viewer.token } });
+
+  // Each command starts a CLI process (a few seconds each on a busy machine).
+  it(
+    'lists, shows utilization, coverage and what expires, and refuses a bad month',
+    { timeout: 240_000 },
+    async () => {
+      const list = await run(['commitments', '--period', '2025-05']);
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stdout).toContain('Figures of 2025-05');
+      expect(list.stdout).toMatch(/ComputeSavingsPlans .*744\.00 .*60% .*297\.60 .*-124\.00/);
+      expect(list.stdout).toMatch(/EC2 RI 2x m5\.large .*75% .*18\.60 .*32\.74/);
+      const json = await run([
+        'commitments',
+        'utilization',
+        '--from',
+        '2025-05',
+        '--to',
+        '2025-05',
+        '--json',
+      ]);
+      expect(JSON.parse(json.stdout).totals[0]).toMatchObject({ committed: 818.4, utilization: 61.36 });
+      const coverage = await run([
+        'commitments',
+        'coverage',
+        '--from',
+        '2025-05',
+        '--to',
+        '2025-05',
+        '--by',
+        'family',
+      ]);
+      expect(coverage.stdout).toMatch(/2025-05 .*m5 .*727\.14 .*155\.00 .*82\.43%/);
+      const expiring = await run(['commitments', 'expiring', '--days', '60']);
+      expect(expiring.stdout).toContain(RI_ARN);
+      expect(expiring.stdout).not.toContain(SP_ARN);
+      const bad = await run(['commitments', 'utilization', '--from', '2025-13']);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toContain('from');
+    },
+  );
+});
+
+describe('commitments MCP tools', () => {
+  it('list_commitments, get_commitment_utilization and get_commitment_coverage answer from the bill', async () => {
+    const list = textOf(
+      await mcp.client.callTool({ name: 'list_commitments', arguments: { period: '2025-05' } }),
+    );
+    expect(list).toMatch(/^2 commitments; figures of 2025-05; unused commitment 316\.20 USD\./);
+    expect(list).toContain(RI_ARN);
+    const soon = textOf(
+      await mcp.client.callTool({ name: 'list_commitments', arguments: { expiringWithinDays: 60 } }),
+    );
+    expect(soon).toContain(RI_ARN);
+    expect(soon).not.toContain(SP_ARN);
+    const use = textOf(
+      await mcp.client.callTool({
+        name: 'get_commitment_utilization',
+        arguments: { from: '2025-05', to: '2025-05' },
+      }),
+    );
+    expect(use).toMatch(/2025-05 .*818\.40 USD .*502\.20 USD .*316\.20 USD .*61\.36%/);
+    const cov = textOf(
+      await mcp.client.callTool({
+        name: 'get_commitment_coverage',
+        arguments: { from: '2025-05', to: '2025-05', groupBy: ['region'] },
+      }),
+    );
+    expect(cov).toContain('2025-05: 82.43% covered');
+    expect(cov).toMatch(/us-east-1 .*727\.14 USD .*155\.00 USD/);
+    const bad = await mcp.client.callTool({ name: 'get_commitment_utilization', arguments: { from: 'May' } });
+    expect(bad.isError).toBe(true);
+    expect(textOf(bad)).toContain('from');
   });
 });

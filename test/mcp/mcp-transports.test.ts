@@ -29,6 +29,9 @@ const TOOL_NAMES = [
   'get_budget_status',
   'list_saved_views',
   'run_saved_view',
+  'list_commitments',
+  'get_commitment_utilization',
+  'get_commitment_coverage',
   'get_aws_setup',
 ];
 

@@ -11,26 +11,23 @@ const month = (what: string) =>
     .optional()
     .openapi({ description: `${what}, YYYY-MM`, example: '2025-05' });
 
-const MonthSchema = z
-  .object({
-    commitmentId: z.string(),
-    period: z.string().openapi({ description: 'YYYY-MM' }),
-    committed: z.number().openapi({ description: 'The month’s commitment, amortized' }),
-    used: z.number(),
-    unused: z.number().openapi({ description: 'committed − used: the waste' }),
-    utilization: z
-      .number()
-      .openapi({ description: 'used / committed in % (RIs: used hours / purchased hours)' }),
-    onDemandEquivalent: z
-      .number()
-      .openapi({ description: 'What the covered usage would have cost on demand' }),
-    amortized: z.number(),
-    netSavings: z.number().openapi({ description: 'onDemandEquivalent − amortized (AWS’s net savings)' }),
-    purchasedHours: z.number().nullable(),
-    usedHours: z.number().nullable(),
-    currency: z.string(),
-  })
-  .openapi('CommitmentMonth');
+const MonthFields = z.object({
+  commitmentId: z.string(),
+  period: z.string().openapi({ description: 'YYYY-MM' }),
+  committed: z.number().openapi({ description: 'The month’s commitment, amortized' }),
+  used: z.number(),
+  unused: z.number().openapi({ description: 'committed − used: the waste' }),
+  utilization: z
+    .number()
+    .openapi({ description: 'used / committed in % (RIs: used hours / purchased hours)' }),
+  onDemandEquivalent: z.number().openapi({ description: 'What the covered usage would have cost on demand' }),
+  amortized: z.number(),
+  netSavings: z.number().openapi({ description: 'onDemandEquivalent − amortized (AWS’s net savings)' }),
+  purchasedHours: z.number().nullable(),
+  usedHours: z.number().nullable(),
+  currency: z.string(),
+});
+const MonthSchema = MonthFields.openapi('CommitmentMonth');
 
 const CommitmentSchema = z
   .object({
@@ -61,7 +58,7 @@ const CommitmentSchema = z
     state: z
       .enum(['active', 'expiring', 'expired'])
       .openapi({ description: 'expiring: ends within 90 days' }),
-    month: MonthSchema.nullable(),
+    month: MonthFields.nullable(),
   })
   .openapi('Commitment');
 

@@ -4,12 +4,15 @@ import { dismissRecommendationTool } from './dismiss-recommendation.js';
 import { getAwsSetupTool } from './get-aws-setup.js';
 import { getBudgetStatusTool } from './get-budget-status.js';
 import { getCloudAccountTool } from './get-cloud-account.js';
+import { getCommitmentCoverageTool } from './get-commitment-coverage.js';
+import { getCommitmentUtilizationTool } from './get-commitment-utilization.js';
 import { getCostForecastTool } from './get-cost-forecast.js';
 import { getDimensionValuesTool } from './get-dimension-values.js';
 import { getShowbackTool } from './get-showback.js';
 import { getTagValuesTool } from './get-tag-values.js';
 import { listBudgetsTool } from './list-budgets.js';
 import { listCloudAccountsTool } from './list-cloud-accounts.js';
+import { listCommitmentsTool } from './list-commitments.js';
 import { listCostAnomaliesTool } from './list-cost-anomalies.js';
 import { listRecommendationsTool } from './list-recommendations.js';
 import { listResourcesTool } from './list-resources.js';
@@ -37,5 +40,8 @@ export const TOOLS: readonly McpTool[] = [
   getBudgetStatusTool,
   listSavedViewsTool,
   runSavedViewTool,
+  listCommitmentsTool,
+  getCommitmentUtilizationTool,
+  getCommitmentCoverageTool,
   getAwsSetupTool,
 ];
