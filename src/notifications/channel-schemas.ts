@@ -70,12 +70,16 @@ export const createChannelSchema = z.discriminatedUnion('kind', [
 ]);
 export type CreateChannelInput = z.infer<typeof createChannelSchema>;
 
-/** A change: the name, the settings of the channel's kind, and a new secret (left as it is when absent). */
+/**
+ * A change: the name, the settings of the channel's kind, and a new secret (left as it is when absent). Settings
+ * are merged into the stored ones; a setting given as `null` is cleared (e.g. the SMTP `username`), and
+ * `password: null` removes the stored SMTP password.
+ */
 export const updateChannelSchema = z
   .object({
     name: name.optional(),
     config: z.record(z.string(), z.unknown()).optional(),
-    password: z.string().min(1).max(1000).optional(),
+    password: z.string().min(1).max(1000).nullable().optional(),
     url: httpUrl.optional(),
     secret: z.string().min(16, 'must be at least 16 characters').max(500).optional(),
   })
@@ -106,6 +110,19 @@ export interface Channel {
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Stored settings with a change merged in: a key given as `null` is removed (cleared), others replace. */
+export function mergeConfig(
+  stored: Record<string, unknown>,
+  change: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...stored };
+  for (const [k, v] of Object.entries(change)) {
+    if (v === null) delete merged[k];
+    else merged[k] = v;
+  }
+  return merged;
 }
 
 /** The host of a webhook URL, which is all that is shown of it (the path is the credential). */

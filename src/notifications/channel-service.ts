@@ -9,6 +9,7 @@ import type { Queryable, Store } from '../store/store.js';
 import {
   createChannelSchema,
   emailConfigSchema,
+  mergeConfig,
   updateChannelSchema,
   urlHint,
   webhookChannelSchema,
@@ -147,13 +148,14 @@ export function createChannelService({
         updatedAt: clock.now().toISOString(),
       };
       let secret: ChannelSecret | null = null;
+      let clearSecret = false;
       if (input.config !== undefined) {
         if (c.kind === 'email') {
-          const cfg = emailConfigSchema.safeParse({ ...existing.config, ...input.config });
+          const cfg = emailConfigSchema.safeParse(mergeConfig(existing.config, input.config));
           if (!cfg.success) throw inputErrorOf(cfg.error, 'config');
           c.config = cfg.data;
         } else if (c.kind === 'webhook') {
-          const cfg = webhookChannelSchema.shape.config.safeParse({ ...existing.config, ...input.config });
+          const cfg = webhookChannelSchema.shape.config.safeParse(mergeConfig(existing.config, input.config));
           if (!cfg.success) throw inputErrorOf(cfg.error, 'config');
           c.config = cfg.data;
         } else {
@@ -168,7 +170,8 @@ export function createChannelService({
       }
       if (input.password !== undefined) {
         if (c.kind !== 'email') throw new InputError('password', `password: only e-mail channels have one`);
-        secret = { password: input.password };
+        if (input.password === null) clearSecret = true;
+        else secret = { password: input.password };
       }
       if (input.secret !== undefined) {
         if (c.kind !== 'webhook') throw new InputError('secret', `secret: only webhook channels are signed`);
@@ -178,12 +181,17 @@ export function createChannelService({
         const clash = await channels.findByName(c.orgId, c.name, tx);
         if (clash && clash.id !== c.id)
           throw new ConflictError(`A notification channel named "${c.name}" already exists.`);
-        c.secretId = await saveSecret(tx, c, secret);
+        if (clearSecret) {
+          await vault.deleteOwned(tx, c.orgId, OWNER_TYPE, c.id);
+          c.secretId = null;
+        } else {
+          c.secretId = await saveSecret(tx, c, secret);
+        }
         await channels.update(tx, c);
         const fields = Object.keys(input).filter((k) => !['password', 'url', 'secret'].includes(k));
         await record(tx, principal, 'notification_channel.update', c, {
           fields,
-          secretChanged: secret !== null,
+          secretChanged: secret !== null || clearSecret,
         });
       });
       return c;

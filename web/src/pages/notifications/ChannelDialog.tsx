@@ -39,7 +39,8 @@ function bodyOf(kind: ChannelKind, f: Record<string, string>, existing: Channel 
       port: Number(f.port),
       security: f.security,
       verifyCertificate: f.verifyCertificate === 'yes',
-      ...(f.username ? { username: f.username } : {}),
+      // Emptied on a change, the user name is cleared (null), and with it the password it logged in with.
+      ...(f.username ? { username: f.username } : existing?.config.username ? { username: null } : {}),
       from: f.from,
       to: (f.to ?? '')
         .split(/[\s,;]+/)
@@ -48,6 +49,7 @@ function bodyOf(kind: ChannelKind, f: Record<string, string>, existing: Channel 
     };
     body.config = config;
     if (secret) body.password = secret;
+    else if (!f.username && existing?.hasSecret) body.password = null;
   } else if (kind === 'webhook') {
     if (!existing || f.url !== str(existing.config.url)) body.config = { url: f.url };
     if (secret) body.secret = secret;
