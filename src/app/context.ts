@@ -21,6 +21,8 @@ import {
   type NotificationService,
 } from '../notifications/notification-service.js';
 import { SEND_TIMEOUT_MS } from '../notifications/channels/delivery-error.js';
+import type { EventSourcePorts } from '../notifications/events/event-sources.js';
+import { digestPorts } from './digest-ports.js';
 import { createInventoryService, type InventoryService } from '../inventory/inventory-service.js';
 import {
   createRecommendationService,
@@ -194,7 +196,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     settings: syncSettingsFrom(config),
   });
   accounts.setEvents(sync.events);
-  notifications.watch.setPorts({
+  const eventPorts: EventSourcePorts = {
     evaluateBudgets: () => budgets.evaluateAll(),
     openAnomalies: (orgId, from) =>
       costs.listAnomalies(orgId, { from, state: 'open', direction: 'increase' }),
@@ -202,7 +204,9 @@ export async function createAppContext(config: Config, options: ContextOptions =
     accountStatus: (orgId, id) => sync.accountStatus(orgId, id),
     openRecommendations: async (orgId) =>
       (await recommendations.list(orgId, { state: 'open', limit: 500 })).items,
-  });
+  };
+  notifications.watch.setPorts(eventPorts);
+  notifications.digests.setPorts(digestPorts(eventPorts, costs, budgets));
   closers.push(() => sync.stop());
   const ctx: AppContext = {
     config,

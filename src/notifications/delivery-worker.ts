@@ -49,12 +49,17 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
   let stopped = true;
   let again = false;
 
-  async function deliver(d: Delivery): Promise<void> {
+  /**
+   * Sends one leased delivery and records the outcome. `once` (a test message) gives up at the first failure, so the
+   * caller can answer at once; otherwise failures the receiver may get over are retried later.
+   */
+  async function deliver(d: Delivery, once = false): Promise<{ ok: boolean; error: string | null }> {
     const channel = await channels.get(d.orgId, d.channelId);
     const event = await outbox.getEvent(d.orgId, d.eventId);
     if (!channel || !event) {
-      await outbox.markFailed(d.id, workerId, channel ? 'The event is gone.' : 'The channel was removed.');
-      return;
+      const error = channel ? 'The event is gone.' : 'The channel was removed.';
+      await outbox.markFailed(d.id, workerId, error);
+      return { ok: false, error };
     }
     try {
       const target = await deps.targetOf(d.orgId, d.channelId);
@@ -65,14 +70,17 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
         () => clock.now(),
       );
     } catch (err) {
-      const final = !(err instanceof DeliveryError && err.retryable) || d.attempts >= settings.maxAttempts;
+      const final =
+        once || !(err instanceof DeliveryError && err.retryable) || d.attempts >= settings.maxAttempts;
       const message =
         err instanceof DeliveryError ? err.message : 'The channel could not be used (see the server log).';
       if (!(err instanceof DeliveryError))
         log.error({ err, deliveryId: d.id }, 'notification delivery failed');
       if (final) {
-        const shown = `${message} (gave up after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'})`;
-        await outbox.markFailed(d.id, workerId, shown);
+        const shown = once
+          ? `Test: ${message}`
+          : `${message} (gave up after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'})`;
+        await outbox.markFailed(d.id, workerId, once ? message : shown);
         await channels.recordError(d.orgId, d.channelId, shown, clock.now());
         log.warn(
           { deliveryId: d.id, channelId: d.channelId, attempts: d.attempts, error: message },
@@ -86,12 +94,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
           'notification retry',
         );
       }
-      return;
+      return { ok: false, error: message };
     }
     const now = clock.now();
     await outbox.markSent(d.id, workerId, now);
     await channels.recordSuccess(d.orgId, d.channelId, now);
     log.info({ deliveryId: d.id, channelId: d.channelId, eventId: d.eventId }, 'notification sent');
+    return { ok: true, error: null };
   }
 
   /** Claims and sends due deliveries until none is left; returns how many were handled. */
@@ -134,6 +143,19 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
   return {
     workerId,
     drain,
+    /**
+     * Sends one queued delivery now, once (a test message), and says how it went; the outcome is recorded on the
+     * delivery and the channel like any other's.
+     */
+    async sendNow(orgId: string, deliveryId: string): Promise<{ ok: boolean; error: string | null }> {
+      const d = await outbox.getDelivery(orgId, deliveryId);
+      if (!d) return { ok: false, error: 'The delivery is gone.' };
+      return deliver(d, true);
+    },
+    /** How long a lease lasts from now (a delivery written already leased by this worker). */
+    leaseFrom(now: Date): { workerId: string; until: Date } {
+      return { workerId, until: new Date(now.getTime() + settings.leaseMs) };
+    },
     start(): void {
       if (!stopped) return;
       stopped = false;

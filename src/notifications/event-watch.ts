@@ -17,6 +17,8 @@ export interface EventWatchDeps {
   clock: Clock;
   log: Log;
   raise(e: RaisedEvent): Promise<number>;
+  /** Runs after the checks on the same schedule (the digests); returns how many deliveries it queued. */
+  afterChecks?(): Promise<number>;
 }
 
 /**
@@ -53,6 +55,11 @@ export function createEventWatch(deps: EventWatchDeps) {
         }
       }
     }
+    if (deps.afterChecks)
+      queued += await deps.afterChecks().catch((err: unknown) => {
+        deps.log.error({ err }, 'scheduled digests failed');
+        return 0;
+      });
     return queued;
   }
 

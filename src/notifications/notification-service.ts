@@ -8,18 +8,19 @@ import type { BudgetAlertSink } from '../budgets/budget-service.js';
 import type { Principal } from '../auth/permissions.js';
 import type { Clock } from '../lib/clock.js';
 import { NotFoundError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
 import type { Log } from '../lib/log.js';
 import type { Queryable, Store } from '../store/store.js';
 import { createChannelService, requireAlerts } from './channel-service.js';
 import { createChannelStore } from './channel-store.js';
 import { createAccountMailer } from './account-mail.js';
-import { sendToChannel } from './channels/channel-sender.js';
-import { DeliveryError } from './channels/delivery-error.js';
 import { createDeliveryWorker, type DeliverySettings } from './delivery-worker.js';
-import { createEventRouter } from './event-router.js';
+import { createDigestStore } from './digest-store.js';
+import { createDigestService } from './digests/digest-service.js';
+import { createDirectRouter, createEventRouter } from './event-router.js';
 import { createEventWatch } from './event-watch.js';
 import { budgetThresholdEvent } from './events/budget-events.js';
-import type { NotificationMessage, RaisedEvent } from './notification-types.js';
+import type { RaisedEvent } from './notification-types.js';
 import { createOutboxStore, type Delivery } from './outbox-store.js';
 import { createRuleService } from './rule-service.js';
 import { createRuleStore } from './rule-store.js';
@@ -51,9 +52,13 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     clock,
     channels: channelStore,
     outbox,
-    forgetChannel: (tx, orgId, id) => rules.forgetChannel(tx, orgId, id),
+    forgetChannel: async (tx, orgId, id) => {
+      await rules.forgetChannel(tx, orgId, id);
+      await digests.forgetChannel(tx, orgId, id);
+    },
   });
   const route = createEventRouter({ rules: ruleStore, channels: channelStore, outbox, clock, baseUrl });
+  const raiseDirect = createDirectRouter({ outbox, clock, baseUrl });
   const worker = createDeliveryWorker({
     outbox,
     channels: channelStore,
@@ -70,12 +75,24 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     return queued;
   }
 
+  const digests = createDigestService({
+    store,
+    clock,
+    log,
+    digests: createDigestStore(store),
+    channels,
+    outbox,
+    raiseDirect,
+    kick: () => setImmediate(() => worker.kick()),
+  });
+
   const watch = createEventWatch({
     rules: ruleStore,
     outbox,
     clock,
     log,
     raise: (e) => store.transaction((tx) => raise(tx, e)),
+    afterChecks: () => digests.runDue(),
   });
 
   const budgetSink: BudgetAlertSink = {
@@ -87,6 +104,8 @@ export function createNotificationService(deps: NotificationServiceDeps) {
   return {
     channels,
     rules,
+    /** Daily and weekly digests: subscriptions, and the run (on the check schedule) that sends them. */
+    digests,
     /** Sends account e-mail (invitations) with the organization's e-mail channel. */
     accountMailer: createAccountMailer({
       channels: channelStore,
@@ -107,47 +126,39 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     },
 
     /**
-     * Sends a test message to a channel at once and says how it went; the outcome is recorded on the channel like
-     * any delivery's.
+     * Sends a test message to a channel at once and says how it went. It goes through the outbox like any
+     * delivery (written already leased by this process, then sent), so it shows in the delivery history and its
+     * outcome on the channel.
      */
     async sendTest(principal: Principal, idOrName: string): Promise<{ ok: boolean; error: string | null }> {
       requireAlerts(principal);
       const c = await channels.find(principal.orgId, idOrName);
       const now = clock.now();
-      const message: NotificationMessage = {
-        type: 'test',
-        severity: 'info',
-        title: `Test message for channel "${c.name}"`,
-        summary: `${principal.email} sent this test from Cloudtally. Alerts routed to this channel will look like this.`,
-        facts: [
-          { label: 'Channel', value: c.name },
-          { label: 'Kind', value: c.kind },
-        ],
-        link: new URL('/notifications', baseUrl().replace(/\/*$/, '/')).toString(),
-        data: { channelId: c.id },
-      };
-      try {
-        const target = await channels.targetOf(c.orgId, c.id);
-        await sendToChannel(
-          target,
-          message,
+      const deliveryId = await store.transaction((tx) =>
+        raiseDirect(
+          tx,
           {
-            deliveryId: `test-${now.getTime()}`,
-            eventId: 'test',
             orgId: c.orgId,
-            occurredAt: now.toISOString(),
+            type: 'test',
+            dedupeKey: `test:${c.id}:${newId('tst')}`,
+            channelId: c.id,
+            message: {
+              severity: 'info',
+              title: `Test message for channel "${c.name}"`,
+              summary: `${principal.email} sent this test from Cloudtally. Alerts routed to this channel will look like this.`,
+              facts: [
+                { label: 'Channel', value: c.name },
+                { label: 'Kind', value: c.kind },
+              ],
+              path: '/notifications',
+              data: { channelId: c.id },
+            },
           },
-          () => clock.now(),
-        );
-      } catch (err) {
-        const error =
-          err instanceof DeliveryError ? err.message : 'The channel could not be used (see the server log).';
-        if (!(err instanceof DeliveryError)) log.error({ err, channelId: c.id }, 'test notification failed');
-        await channelStore.recordError(c.orgId, c.id, `Test: ${error}`, clock.now());
-        return { ok: false, error };
-      }
-      await channelStore.recordSuccess(c.orgId, c.id, clock.now());
-      return { ok: true, error: null };
+          worker.leaseFrom(now),
+        ),
+      );
+      if (!deliveryId) return { ok: false, error: 'The test message could not be queued.' };
+      return worker.sendNow(c.orgId, deliveryId);
     },
 
     /** The newest deliveries (optionally of one channel), with their state, attempts and last error. */

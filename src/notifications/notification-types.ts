@@ -25,11 +25,14 @@ export const EVENT_LABELS: Record<EventType, string> = {
   recommendation_new: 'New savings recommendation',
 };
 
+/** What a message is: an event an alert rule routed, a channel's test message, or a periodic digest. */
+export type MessageType = EventType | 'test' | 'digest';
+
 export type Severity = 'info' | 'warning' | 'critical';
 
 /** One notification as every channel renders it. */
 export interface NotificationMessage {
-  type: EventType | 'test';
+  type: MessageType;
   severity: Severity;
   /** One line: what happened. */
   title: string;
@@ -41,6 +44,8 @@ export interface NotificationMessage {
   link: string;
   /** Event-specific figures, sent as they are to generic webhooks. */
   data: Record<string, unknown>;
+  /** E-mail only: these addresses instead of the channel's own (a digest someone opted in to for themselves). */
+  recipients?: string[];
 }
 
 /** An event as a source raises it; the dedupe key names what it is about, once. */
@@ -55,6 +60,15 @@ export interface RaisedEvent {
   ruleId?: string;
 }
 
+/** A message for one channel, not routed by rules (a test message, a digest); once per dedupe key too. */
+export interface DirectEvent {
+  orgId: string;
+  type: 'test' | 'digest';
+  dedupeKey: string;
+  channelId: string;
+  message: Omit<NotificationMessage, 'type' | 'link'> & { path: string };
+}
+
 export interface EventMatch {
   budgetId?: string;
   thresholdKind?: 'actual' | 'forecast';
@@ -67,7 +81,7 @@ export interface EventMatch {
 export interface StoredEvent {
   id: string;
   orgId: string;
-  type: EventType | 'test';
+  type: MessageType;
   dedupeKey: string;
   message: NotificationMessage;
   createdAt: string;

@@ -125,17 +125,46 @@ export function createOutboxStore(db: Queryable, claimLock: string) {
       return rows[0] ? { type: rows[0].event_type, dedupeKey: rows[0].dedupe_key } : undefined;
     },
 
-    /** Queues a delivery unless the same (event, rule, channel) was queued; returns whether it is new. */
+    /** How many events of each type were raised in [from, to) (test messages and digests left out). */
+    async eventCounts(orgId: string, from: Date, to: Date): Promise<{ type: string; count: number }[]> {
+      const rows = await db.query<{ event_type: string; n: number | bigint }>(
+        `SELECT event_type, COUNT(*) AS n FROM notification_events
+         WHERE org_id = $1 AND created_at >= $2 AND created_at < $3 AND event_type NOT IN ('test', 'digest')
+         GROUP BY event_type ORDER BY event_type`,
+        [orgId, from, to],
+      );
+      return rows.map((r) => ({ type: r.event_type, count: Number(r.n) }));
+    },
+
+    /**
+     * Queues a delivery unless the same (event, rule, channel) was queued; returns whether it is new. With `lease`
+     * it is written already leased by that worker (a test message its process sends at once; should the process
+     * die first, the lease runs out and any worker takes it over).
+     */
     async enqueue(
       q: Queryable,
       d: { id: string; orgId: string; eventId: string; ruleId: string | null; channelId: string; now: Date },
+      lease?: { workerId: string; until: Date },
     ): Promise<boolean> {
-      const key = `${d.eventId}:${d.ruleId ?? 'test'}:${d.channelId}`;
+      const key = `${d.eventId}:${d.ruleId ?? 'direct'}:${d.channelId}`;
       const rows = await q.query<{ id: string }>(
         `INSERT INTO notification_outbox (id, org_id, event_id, rule_id, channel_id, delivery_key, state, attempts,
-           next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) ON CONFLICT (delivery_key) DO NOTHING RETURNING id`,
-        [d.id, d.orgId, d.eventId, d.ruleId, d.channelId, key, d.now],
+           next_attempt_at, worker_id, lease_until, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $8, $9, $7, $10, $11, $7)
+         ON CONFLICT (delivery_key) DO NOTHING RETURNING id`,
+        [
+          d.id,
+          d.orgId,
+          d.eventId,
+          d.ruleId,
+          d.channelId,
+          key,
+          d.now,
+          lease ? 'sending' : 'pending',
+          lease ? 1 : 0,
+          lease?.workerId ?? null,
+          lease?.until ?? null,
+        ],
       );
       return rows.length > 0;
     },

@@ -657,6 +657,30 @@ const MATRIX: Record<string, Row> = {
     expect: ENGINEER_UP(200),
   },
   'GET /api/v1/notifications/deliveries': { expect: READ(200) },
+  'GET /api/v1/notifications/digests': { expect: READ(200) },
+  'POST /api/v1/notifications/digests': {
+    // A digest for a whole channel; anyone may opt in for themselves (`forMe`, tested with the digests).
+    request: async (fx) => ({ body: { channel: await matrixChannel(fx), frequency: 'weekly' } }),
+    expect: ENGINEER_UP(201),
+  },
+  'DELETE /api/v1/notifications/digests/:id': {
+    request: async (fx) => {
+      const m = fx.t.users.manager;
+      const d = await fx.t.ctx.notifications.digests.create(
+        {
+          userId: m.userId,
+          email: m.email,
+          orgId: m.orgId,
+          role: 'manager',
+          manageCloudCredentials: false,
+          via: 'token',
+        },
+        { channel: await matrixChannel(fx), frequency: 'daily' },
+      );
+      return { params: { id: d.id } };
+    },
+    expect: ENGINEER_UP(204),
+  },
   'GET /api/v1/alert-rules': { expect: READ(200) },
   'POST /api/v1/alert-rules': {
     request: async (fx) => ({

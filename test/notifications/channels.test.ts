@@ -134,9 +134,90 @@ describe.each(ENGINES)('notification channels on %s', (engine) => {
     ).json()) as ChannelBody;
     expect(shown.lastError).toContain('refused the login');
     expect(t.logs()).not.toContain('not-the-password');
+    // The test went through the outbox: given up at once, with the reason, in the delivery history.
+    const history = (await (
+      await t.request(`/api/v1/notifications/deliveries?channel=${c.id}`, { token: t.users.viewer.token })
+    ).json()) as { items: { eventType: string; state: string; attempts: number; lastError: string }[] };
+    expect(history.items).toHaveLength(1);
+    expect(history.items[0]).toMatchObject({ eventType: 'test', state: 'failed', attempts: 1 });
+    expect(history.items[0].lastError).toContain('refused the login');
+  });
+
+  it('records a sent test message in the delivery history, once', async () => {
+    const c = await createChannel({
+      kind: 'email',
+      name: 'history mail',
+      config: {
+        host: '127.0.0.1',
+        port: tls.port,
+        security: 'tls',
+        verifyCertificate: false,
+        from: 'a@a.test',
+        to: ['h@a.test'],
+      },
+    });
+    const before = tls.mails.length;
+    expect(await (await post(`/api/v1/notifications/channels/${c.id}/test`, undefined)).json()).toEqual({
+      ok: true,
+      error: null,
+    });
+    const history = (await (
+      await t.request(`/api/v1/notifications/deliveries?channel=${c.id}`, { token: t.users.viewer.token })
+    ).json()) as { items: { eventType: string; state: string; title: string; ruleId: string | null }[] };
+    expect(history.items).toEqual([
+      expect.objectContaining({
+        eventType: 'test',
+        state: 'sent',
+        ruleId: null,
+        title: 'Test message for channel "history mail"',
+      }),
+    ]);
+    // The worker finds nothing left to send: the test mail went exactly once.
+    await t.ctx.notifications.worker.drain();
+    expect(tls.mails.length - before).toBe(1);
+  });
+
+  it('clears an e-mail channel’s SMTP user name and password with null', async () => {
+    const c = await createChannel({
+      kind: 'email',
+      name: 'clearable mail',
+      config: {
+        host: '127.0.0.1',
+        port: smtp.port,
+        verifyCertificate: false,
+        username: 'alerts',
+        from: 'a@a.test',
+        to: ['b@a.test'],
+      },
+      password: SMTP_PASSWORD,
+    });
+    expect(c).toMatchObject({ hasSecret: true, config: { username: 'alerts' } });
+    const res = await t.request(`/api/v1/notifications/channels/${c.id}`, {
+      method: 'PATCH',
+      token: t.users.manager.token,
+      body: { config: { username: null, port: tls.port, security: 'tls' }, password: null },
+    });
+    const changed = (await res.json()) as ChannelBody;
+    expect(res.status, JSON.stringify(changed)).toBe(200);
+    expect(changed.config).not.toHaveProperty('username');
+    expect(changed).toMatchObject({ hasSecret: false, config: { port: tls.port, security: 'tls' } });
+    // Without a user the channel sends without logging in.
+    expect(await (await post(`/api/v1/notifications/channels/${c.id}/test`, undefined)).json()).toEqual({
+      ok: true,
+      error: null,
+    });
+    // A required setting cannot be cleared: the error names it.
+    const bad = await t.request(`/api/v1/notifications/channels/${c.id}`, {
+      method: 'PATCH',
+      token: t.users.manager.token,
+      body: { config: { host: null } },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('host');
   });
 
   it('sends over implicit TLS', async () => {
+    const before = tls.mails.length;
     const c = await createChannel({
       kind: 'email',
       name: 'tls mail',
@@ -153,7 +234,7 @@ describe.each(ENGINES)('notification channels on %s', (engine) => {
       ok: true,
       error: null,
     });
-    expect(tls.mails).toHaveLength(1);
+    expect(tls.mails.length - before).toBe(1);
   });
 
   it('posts a Block Kit message to Slack and an Adaptive Card to Teams; the webhook URLs are never shown', async () => {

@@ -140,4 +140,33 @@ describe('channels and alerts commands', () => {
     expect(both.code).not.toBe(0);
     expect(both.stderr).toContain('--secret-stdin replaces --secret');
   });
+
+  it('subscribes a channel and oneself to digests, lists and removes them', async () => {
+    const add = await cli([
+      'channels',
+      'add',
+      '--kind',
+      'slack',
+      '--name',
+      'digest-chat',
+      '--webhook-url',
+      `${http.url}/d`,
+    ]);
+    expect(add.code, add.stderr).toBe(0);
+    const sub = await cli(['digests', 'add', '--channel', 'digest-chat', '--frequency', 'daily']);
+    expect(sub.code, sub.stderr).toBe(0);
+    expect(sub.stdout).toMatch(/^subscribed channel digest-chat to the daily digest \(ndg_\w+\)$/m);
+    const bad = await cli(['digests', 'add', '--channel', 'digest-chat', '--frequency', 'hourly']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--frequency must be daily or weekly');
+    // A viewer may not subscribe a whole channel.
+    const viewer = await cli(['digests', 'add', '--channel', 'digest-chat'], t.users.viewer.token);
+    expect(viewer.code).not.toBe(0);
+    const list = await cli(['digests', 'list', '--json']);
+    const items = (JSON.parse(list.stdout) as { items: { id: string; frequency: string }[] }).items;
+    expect(items.map((d) => d.frequency)).toEqual(['daily']);
+    const removed = await cli(['digests', 'remove', items[0].id]);
+    expect(removed.stdout).toBe(`removed digest ${items[0].id}\n`);
+    expect((await cli(['digests', 'list'])).stdout).toContain('No digests yet');
+  });
 });

@@ -6,6 +6,9 @@ import {
   updateChannelSchema,
 } from '../../notifications/channel-schemas.js';
 import { channelView } from '../../notifications/channel-service.js';
+import { DIGEST_FREQUENCIES } from '../../notifications/digests/digest-periods.js';
+import { createDigestSchema } from '../../notifications/digests/digest-schemas.js';
+import { digestView } from '../../notifications/digests/digest-service.js';
 import type { Delivery } from '../../notifications/outbox-store.js';
 import { defineRoute, errorResponses, jsonBody, jsonResponse, principalOf, type Api } from '../route-kit.js';
 
@@ -45,7 +48,7 @@ const DeliverySchema = z
     lastError: z.string().nullable(),
     sentAt: z.string().nullable(),
     createdAt: z.string(),
-    eventType: z.string().openapi({ description: 'The event type (or `test`)' }),
+    eventType: z.string().openapi({ description: 'The event type (or `test`, `digest`)' }),
     title: z.string().openapi({ description: "The event's one-line title" }),
   })
   .openapi('NotificationDelivery');
@@ -143,6 +146,54 @@ const deliveries = defineRoute('org:read', {
   },
 });
 
+const DigestSchema = z
+  .object({
+    id: z.string(),
+    channelId: z.string(),
+    frequency: z.enum(DIGEST_FREQUENCIES),
+    userId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The user who opted in for themselves; null: the whole channel gets it' }),
+    recipient: z.string().nullable().openapi({ description: "That user's e-mail address" }),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('NotificationDigest');
+
+const listDigests = defineRoute('org:read', {
+  method: 'get',
+  path: '/api/v1/notifications/digests',
+  tags: ['notifications'],
+  summary: 'Digest subscriptions: channels and people that get a daily or weekly digest',
+  responses: { 200: jsonResponse(z.object({ items: z.array(DigestSchema) }), 'Subscriptions') },
+});
+
+const createDigest = defineRoute('org:read', {
+  method: 'post',
+  path: '/api/v1/notifications/digests',
+  tags: ['notifications'],
+  summary: 'Subscribe a channel (managers, engineers) or yourself (`forMe`, anyone) to a digest',
+  description:
+    'A digest sums up the last whole day (`daily`) or Monday-to-Sunday week (`weekly`): spend against the period before, top movers, budgets at risk, new anomalies, open savings, accounts failing to sync and the alerts raised. It is sent once per period. With `forMe` it goes to your own address through the named e-mail channel.',
+  request: { body: jsonBody(createDigestSchema) },
+  responses: {
+    201: jsonResponse(DigestSchema, 'Subscribed'),
+    400: errorResponses[400],
+    403: errorResponses[403],
+    409: { description: 'Already subscribed', content: errorResponses[404].content },
+  },
+});
+
+const removeDigest = defineRoute('org:read', {
+  method: 'delete',
+  path: '/api/v1/notifications/digests/{id}',
+  tags: ['notifications'],
+  summary: 'Unsubscribe (your own subscription, or any as a manager or engineer)',
+  request: { params: z.object({ id: z.string() }) },
+  responses: { 204: { description: 'Removed' }, 403: errorResponses[403], 404: errorResponses[404] },
+});
+
 const deliveryView = (d: Delivery) => {
   const { orgId: _org, ...rest } = d;
   return { ...rest, eventType: d.eventType ?? '', title: d.title ?? '' };
@@ -171,6 +222,17 @@ export function registerNotificationRoutes(app: Api, ctx: AppContext): void {
     return c.body(null, 204);
   });
   app.openapi(test, async (c) => c.json(await n.sendTest(principalOf(c), c.req.valid('param').id), 200));
+  app.openapi(listDigests, async (c) => {
+    const items = await n.digests.list(principalOf(c).orgId);
+    return c.json({ items: items.map(digestView) }, 200);
+  });
+  app.openapi(createDigest, async (c) =>
+    c.json(digestView(await n.digests.create(principalOf(c), c.req.valid('json'))), 201),
+  );
+  app.openapi(removeDigest, async (c) => {
+    await n.digests.remove(principalOf(c), c.req.valid('param').id);
+    return c.body(null, 204);
+  });
   app.openapi(deliveries, async (c) => {
     const q = c.req.valid('query');
     const items = await n.deliveries(principalOf(c).orgId, q.channel, q.limit);

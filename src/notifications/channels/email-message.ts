@@ -5,6 +5,16 @@ const esc = (s: string) =>
 
 const COLOR = { info: '#2563eb', warning: '#d97706', critical: '#dc2626' } as const;
 
+/** Why the recipient gets this mail, as its footer says. */
+function reason(m: NotificationMessage): string {
+  if (m.type === 'test') return 'Sent by Cloudtally as a test of this channel.';
+  if (m.type === 'digest')
+    return m.recipients?.length
+      ? 'Sent by Cloudtally because you subscribed to this digest (Notifications page).'
+      : 'Sent by Cloudtally because this channel is subscribed to this digest (Notifications page).';
+  return 'Sent by Cloudtally because an alert rule routes this event to this channel.';
+}
+
 /** Subject, plain text and HTML of an alert e-mail. */
 export function emailBody(m: NotificationMessage): { subject: string; text: string; html: string } {
   const width = Math.max(0, ...m.facts.map((f) => f.label.length));
@@ -18,7 +28,7 @@ export function emailBody(m: NotificationMessage): { subject: string; text: stri
     `Open in Cloudtally: ${m.link}`,
     '',
     '-- ',
-    'Sent by Cloudtally because an alert rule routes this event to this channel.',
+    reason(m),
   ].join('\n');
   const rows = m.facts
     .map(
@@ -31,7 +41,7 @@ export function emailBody(m: NotificationMessage): { subject: string; text: stri
 <p>${esc(m.summary)}</p>
 ${rows ? `<table style="border-collapse:collapse">${rows}</table>` : ''}
 <p><a href="${esc(m.link)}" style="display:inline-block;padding:8px 14px;background:#2563eb;color:#fff;text-decoration:none;border-radius:4px">Open in Cloudtally</a></p>
-<p style="color:#777;font-size:12px">Sent by Cloudtally because an alert rule routes this event to this channel.</p>
+<p style="color:#777;font-size:12px">${esc(reason(m))}</p>
 </body></html>`;
   return { subject: `[Cloudtally] ${m.title}`, text, html };
 }

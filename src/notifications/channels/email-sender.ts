@@ -43,7 +43,7 @@ export async function sendEmail(
   try {
     await transport.sendMail({
       from: config.from,
-      to: config.to,
+      to: m.recipients && m.recipients.length > 0 ? m.recipients : config.to,
       subject: body.subject,
       text: body.text,
       html: body.html,

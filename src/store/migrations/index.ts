@@ -19,6 +19,7 @@ import { costProviderMigration } from './034-cost-provider.js';
 import { commitmentsMigration } from './036-commitments.js';
 import { costCategoriesMigration } from './037-cost-categories.js';
 import { savedViewsMigration } from './040-saved-views.js';
+import { digestsMigration } from './038-digests.js';
 import type { Migration } from './types.js';
 import { ssoMigration } from './039-sso.js';
 
@@ -46,4 +47,5 @@ export const migrations: readonly Migration[] = [
   costCategoriesMigration,
   ssoMigration,
   savedViewsMigration,
+  digestsMigration,
 ];
