@@ -4086,7 +4086,7 @@ export interface paths {
               [key: string]: unknown;
             };
             name?: string;
-            password?: string;
+            password?: string | null;
             secret?: string;
             /** Format: uri */
             url?: string;
@@ -4249,6 +4249,161 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/digests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Digest subscriptions: channels and people that get a daily or weekly digest */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Subscriptions */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['NotificationDigest'][];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Subscribe a channel (managers, engineers) or yourself (`forMe`, anyone) to a digest
+     * @description A digest sums up the last whole day (`daily`) or Monday-to-Sunday week (`weekly`): spend against the period before, top movers, budgets at risk, new anomalies, open savings, accounts failing to sync and the alerts raised. It is sent once per period. With `forMe` it goes to your own address through the named e-mail channel.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channel: string;
+            /** @default false */
+            forMe?: boolean;
+            /**
+             * @default weekly
+             * @enum {string}
+             */
+            frequency?: 'daily' | 'weekly';
+          };
+        };
+      };
+      responses: {
+        /** @description Subscribed */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationDigest'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Already subscribed */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/digests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Unsubscribe (your own subscription, or any as a manager or engineer) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -6801,7 +6956,7 @@ export interface components {
       channelId: string;
       createdAt: string;
       eventId: string;
-      /** @description The event type (or `test`) */
+      /** @description The event type (or `test`, `digest`) */
       eventType: string;
       id: string;
       lastError: string | null;
@@ -6812,6 +6967,18 @@ export interface components {
       state: 'pending' | 'sending' | 'sent' | 'failed';
       /** @description The event's one-line title */
       title: string;
+    };
+    NotificationDigest: {
+      channelId: string;
+      createdAt: string;
+      createdBy: string | null;
+      /** @enum {string} */
+      frequency: 'daily' | 'weekly';
+      id: string;
+      /** @description That user's e-mail address */
+      recipient: string | null;
+      /** @description The user who opted in for themselves; null: the whole channel gets it */
+      userId: string | null;
     };
     OrganizationMembership: {
       id: string;

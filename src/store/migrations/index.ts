@@ -18,10 +18,10 @@ import { invitationsMigration } from './032-invitations.js';
 import { costProviderMigration } from './034-cost-provider.js';
 import { commitmentsMigration } from './036-commitments.js';
 import { costCategoriesMigration } from './037-cost-categories.js';
-import { savedViewsMigration } from './040-saved-views.js';
 import { digestsMigration } from './038-digests.js';
-import type { Migration } from './types.js';
 import { ssoMigration } from './039-sso.js';
+import { savedViewsMigration } from './040-saved-views.js';
+import type { Migration } from './types.js';
 
 /** Every migration, in the order it runs. Add new files with the next free id; never edit a landed one. */
 export const migrations: readonly Migration[] = [
@@ -45,7 +45,7 @@ export const migrations: readonly Migration[] = [
   costProviderMigration,
   commitmentsMigration,
   costCategoriesMigration,
+  digestsMigration,
   ssoMigration,
   savedViewsMigration,
-  digestsMigration,
 ];
