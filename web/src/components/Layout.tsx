@@ -12,6 +12,7 @@ const NAV = [
   { to: '/recommendations', label: 'Recommendations', icon: '✓' },
   { to: '/resources', label: 'Resources', icon: '▦' },
   { to: '/budgets', label: 'Budgets', icon: '◎' },
+  { to: '/commitments', label: 'Commitments', icon: '⚖' },
   { to: '/notifications', label: 'Notifications', icon: '✉' },
   { to: '/accounts', label: 'Accounts', icon: '☁' },
   { to: '/settings', label: 'Settings', icon: '⚙' },
