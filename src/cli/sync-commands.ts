@@ -18,9 +18,9 @@ const FINISHED = ['succeeded', 'partial', 'failed', 'cancelled', 'interrupted'];
 
 /** The org of an account or a run: on a data directory that holds several, the one the command acts in. */
 async function orgOf(ctx: AppContext, table: 'cloud_accounts' | 'sync_runs', id: string): Promise<string> {
-  const rows = await ctx.store.query<{ org_id: string }>(`SELECT org_id FROM ${table} WHERE id = $1`, [id]);
-  if (!rows[0]) throw new NotFoundError(table === 'cloud_accounts' ? 'Cloud account' : 'Sync run', id);
-  return rows[0].org_id;
+  const orgId = await ctx.sync.organizationOf(table === 'cloud_accounts' ? { accountId: id } : { runId: id });
+  if (!orgId) throw new NotFoundError(table === 'cloud_accounts' ? 'Cloud account' : 'Sync run', id);
+  return orgId;
 }
 
 async function backendFor(

@@ -1,136 +1,27 @@
 import pLimit from 'p-limit';
 import { audit } from '../auth/audit-log.js';
-import type { Clock } from '../lib/clock.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
-import { newId } from '../lib/ids.js';
-import type { Log } from '../lib/log.js';
-import type { Store } from '../store/store.js';
-import {
-  accountStatusFromRow,
-  loadAccount,
-  organizationOfAccount,
-  type AccountSyncStatus,
-} from '../accounts/account-status.js';
-import { DEFAULT_RETRY, sleep, type RetryPolicy } from './retry.js';
+import { accountStatusFromRow, loadAccount, organizationOfAccount } from '../accounts/account-status.js';
+import { createAccountEvents } from './account-events.js';
+import { DEFAULT_RETRY, sleep } from './retry.js';
 import * as runs from './run-store.js';
+import { createTrigger } from './run-trigger.js';
 import { organizationInterval, setAccountInterval, setOrganizationInterval } from './schedule-settings.js';
 import { Scheduler, scheduleDue } from './scheduler.js';
 import { SyncWorker } from './sync-worker.js';
-import {
-  FINISHED_STATES,
-  type RunOptions,
-  type SyncRun,
-  type SyncStages,
-  type SyncTrigger,
-} from './sync-types.js';
+import type { SyncActor, SyncService, SyncServiceDeps } from './sync-service-types.js';
+import { FINISHED_STATES, type SyncRun } from './sync-types.js';
 
-export interface SyncSettings {
-  /** Minutes between scheduled runs unless the organization or the account says otherwise. */
-  defaultIntervalMinutes: number;
-  /** Runs one process works on at once. */
-  concurrency: number;
-  leaseMs: number;
-  pollMs: number;
-  schedulerTickMs?: number;
-  maxAttempts?: number;
-  retry?: RetryPolicy;
-  progressIntervalMs?: number;
-}
+export type {
+  SyncAccountEvents,
+  SyncActor,
+  SyncService,
+  SyncServiceDeps,
+  TriggerInput,
+} from './sync-service-types.js';
+export { syncSettingsFrom, type SyncSettings } from './sync-settings.js';
 
-export interface SyncServiceDeps<S> {
-  store: Store;
-  clock: Clock;
-  log: Log;
-  stages: SyncStages<S>;
-  settings: SyncSettings;
-  /** Told after each look of this process's worker at the queue, with the runs it claimed. */
-  onQueueChecked?: (claimed: number) => void;
-}
-
-/** Who asked, for the audit log; system triggers (schedule, account events) have none. */
-export interface SyncActor {
-  userId: string;
-  email: string;
-}
-
-export interface TriggerInput {
-  orgId: string;
-  accountId: string;
-  trigger: SyncTrigger;
-  actor?: SyncActor | null;
-  options?: RunOptions;
-}
-
-/**
- * What the accounts service calls when accounts are connected or removed (DESIGN.md §1). An account given
- * without its organization is looked up by its ID.
- */
-export interface SyncAccountEvents {
-  /** A new account: its first sync starts at once. */
-  accountConnected(account: { id: string; orgId?: string }): Promise<void>;
-  /** A member account was connected: the payer re-imports its retained billing periods so the member's history appears. */
-  memberConnected(
-    payerId: string,
-    member: { id: string; orgId?: string; awsAccountId?: string | null },
-  ): Promise<void>;
-  /** The account is gone: its queued run is cancelled and a running one aborted. */
-  accountRemoved(account: { id: string; orgId?: string }): Promise<void>;
-  /**
-   * A member account was removed: the payer re-imports the periods that held it, now without it (the billing
-   * load reloads a period whose kept accounts are no longer all connected), so its costs leave the totals.
-   */
-  memberRemoved(payerId: string, member: { id: string; orgId?: string }): Promise<void>;
-}
-
-export interface SyncService {
-  /**
-   * Queues a run. A queued run of the account is joined (its options merged) rather than doubled; while a run
-   * is running, one run queues behind it.
-   */
-  trigger(input: TriggerInput): Promise<{ run: SyncRun; joined: boolean }>;
-  getRun(orgId: string, runId: string): Promise<SyncRun>;
-  listRuns(orgId: string, accountId: string, page?: { limit?: number; before?: string }): Promise<SyncRun[]>;
-  /** Cancels a queued run at once; a running one is aborted, its AWS calls included. */
-  cancel(orgId: string, runId: string, actor?: SyncActor | null): Promise<SyncRun>;
-  /** Resolves when the run has finished (a run handed back to the queue is waited for until it finishes). */
-  waitForRun(
-    orgId: string,
-    runId: string,
-    options?: { pollMs?: number; signal?: AbortSignal; onUpdate?: (run: SyncRun) => void },
-  ): Promise<SyncRun>;
-  accountStatus(orgId: string, accountId: string): Promise<AccountSyncStatus>;
-  /** The organization's own interval, or null when it follows the server default. */
-  organizationInterval(orgId: string): Promise<number | null>;
-  /** The organization's default interval (null = the server default). */
-  setOrganizationInterval(orgId: string, minutes: number | null, actor: SyncActor): Promise<void>;
-  /** The account's own interval (null = the organization's). */
-  setAccountInterval(
-    orgId: string,
-    accountId: string,
-    minutes: number | null,
-    actor: SyncActor,
-  ): Promise<void>;
-  readonly events: SyncAccountEvents;
-  /** Starts the worker (claims and runs queued runs) and the scheduler (queues due runs). */
-  start(options: { worker: boolean; scheduler: boolean }): Promise<void>;
-  /** Stops claiming and scheduling; runs in flight are aborted and handed back to the queue within `graceMs`. */
-  stop(graceMs?: number): Promise<void>;
-  /** Queues the runs that are due now (what the scheduler does on each tick). */
-  scheduleDue(): Promise<number>;
-  /** The id of this process's worker, set once it started. */
-  readonly workerId: string | undefined;
-}
-
-function mergeOptions(a: RunOptions, b: RunOptions): RunOptions {
-  const members = [...new Set([...(a.memberAccountIds ?? []), ...(b.memberAccountIds ?? [])])];
-  return {
-    ...a,
-    ...b,
-    billingForce: Boolean(a.billingForce || b.billingForce) || undefined,
-    memberAccountIds: members.length > 0 ? members : undefined,
-  };
-}
-
+/** The sync engine of one process: the queue's API, the account events, its worker and its scheduler. */
 export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
   const { store, clock, log, settings } = deps;
   const scheduleDeps = { store, clock, defaultIntervalMinutes: settings.defaultIntervalMinutes };
@@ -145,68 +36,14 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
     return run;
   }
 
-  async function trigger(input: TriggerInput): Promise<{ run: SyncRun; joined: boolean }> {
-    const loaded = await loadAccount(store, input.accountId, settings.defaultIntervalMinutes, input.orgId);
-    if (!loaded) throw new NotFoundError('Cloud account', input.accountId);
-    if (loaded.account.disabled) {
-      throw new ConflictError(`Cloud account ${input.accountId} is disabled; enable it to sync it.`);
-    }
-    const options = input.options ?? {};
-    const result = await lock(async () => {
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const outcome = await store.transaction(async (tx) => {
-          const { queued } = await runs.activeRuns(tx, input.accountId);
-          let run: SyncRun | undefined;
-          let joined = false;
-          if (queued) {
-            const merged = mergeOptions(queued.options, options);
-            // A worker may claim the run in between: then its options are fixed, and this trigger queues anew.
-            if (
-              JSON.stringify(merged) !== JSON.stringify(queued.options) &&
-              !(await runs.setOptions(tx, queued.id, merged))
-            ) {
-              return undefined;
-            }
-            run = { ...queued, options: merged };
-            joined = true;
-          } else {
-            run = await runs.insertQueued(tx, {
-              id: newId('run'),
-              orgId: input.orgId,
-              accountId: input.accountId,
-              trigger: input.trigger,
-              options,
-              requestedBy: input.actor?.userId ?? null,
-              now: clock.now(),
-            });
-          }
-          if (run && input.actor) {
-            await audit(tx, {
-              orgId: input.orgId,
-              actorUserId: input.actor.userId,
-              actor: input.actor.email,
-              action: 'sync.trigger',
-              objectType: 'cloud_account',
-              objectId: input.accountId,
-              details: { runId: run.id, joined },
-            });
-          }
-          return run ? { run, joined } : undefined;
-        });
-        // The queue changed under us (another process queued or claimed a run in the same instant): look again.
-        if (outcome) return outcome;
-      }
-      throw new ConflictError('The sync queue of this account is busy; try again.');
-    });
-    if (!result.joined) {
-      log.info(
-        { runId: result.run.id, cloudAccountId: input.accountId, trigger: input.trigger },
-        'sync run queued',
-      );
-    }
-    worker?.wake();
-    return result;
-  }
+  const trigger = createTrigger({
+    store,
+    clock,
+    log,
+    defaultIntervalMinutes: settings.defaultIntervalMinutes,
+    lock,
+    queued: () => worker?.wake(),
+  });
 
   async function cancel(orgId: string, runId: string, actor?: SyncActor | null): Promise<SyncRun> {
     const run = await requireRun(orgId, runId);
@@ -250,78 +87,24 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
     }
   }
 
-  async function orgIdOf(account: { id: string; orgId?: string }): Promise<string | undefined> {
-    if (account.orgId) return account.orgId;
-    return organizationOfAccount(store, account.id);
-  }
-
-  const events: SyncAccountEvents = {
-    async accountConnected(account) {
-      try {
-        const orgId = await orgIdOf(account);
-        if (orgId) await trigger({ orgId, accountId: account.id, trigger: 'connected' });
-      } catch (err) {
-        log.error(
-          { err, cloudAccountId: account.id },
-          'could not queue the first sync of a connected account',
-        );
-      }
-    },
-    async memberConnected(payerId, member) {
-      try {
-        const orgId = await orgIdOf(member);
-        if (!orgId) return;
-        const memberAccount = member.awsAccountId
-          ? undefined
-          : await loadAccount(store, member.id, settings.defaultIntervalMinutes, orgId);
-        await trigger({
-          orgId,
-          accountId: payerId,
-          trigger: 'member_connected',
-          options: {
-            billingForce: true,
-            memberAccountIds: [member.awsAccountId ?? memberAccount?.account.awsAccountId ?? member.id],
-          },
-        });
-      } catch (err) {
-        log.error(
-          { err, cloudAccountId: payerId, memberId: member.id },
-          "could not queue the payer's re-import for a connected member account",
-        );
-      }
-    },
-    async memberRemoved(payerId, member) {
-      try {
-        const orgId = await orgIdOf(member);
-        if (orgId) await trigger({ orgId, accountId: payerId, trigger: 'member_removed' });
-      } catch (err) {
-        log.error(
-          { err, cloudAccountId: payerId, memberId: member.id },
-          "could not queue the payer's re-import for a removed member account",
-        );
-      }
-    },
-    async accountRemoved(account) {
-      // The removal may already have deleted the account's runs: stop this process's run by its account.
-      worker?.abortAccount(account.id, 'cancel');
-      try {
-        const { queued, running } = await runs.activeRuns(store, account.id);
-        if (queued) await runs.cancelQueued(store, queued.id, clock.now());
-        if (running) {
-          await runs.requestCancel(store, running.id);
-          worker?.abort(running.id, 'cancel');
-        }
-      } catch (err) {
-        log.error({ err, cloudAccountId: account.id }, 'could not cancel the sync runs of a removed account');
-      }
-    },
-  };
+  const events = createAccountEvents({
+    store,
+    clock,
+    log,
+    defaultIntervalMinutes: settings.defaultIntervalMinutes,
+    trigger,
+    worker: () => worker,
+  });
 
   return {
     trigger,
     cancel,
     waitForRun,
     events,
+    async organizationOf(target) {
+      if ('runId' in target) return (await runs.getRun(store, target.runId))?.orgId;
+      return organizationOfAccount(store, target.accountId);
+    },
     get workerId() {
       return worker?.id;
     },
@@ -387,20 +170,5 @@ export function createSyncService<S>(deps: SyncServiceDeps<S>): SyncService {
       await worker?.stop(graceMs);
       worker = undefined;
     },
-  };
-}
-
-/** The sync settings of a configuration. */
-export function syncSettingsFrom(config: {
-  syncIntervalMinutes: number;
-  maxConcurrentSyncs: number;
-  syncLeaseSeconds: number;
-  syncPollMs: number;
-}): SyncSettings {
-  return {
-    defaultIntervalMinutes: config.syncIntervalMinutes,
-    concurrency: config.maxConcurrentSyncs,
-    leaseMs: config.syncLeaseSeconds * 1000,
-    pollMs: config.syncPollMs,
   };
 }
