@@ -36,9 +36,15 @@ try {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
-  // The chart and the cards load beside the page; wait for the network to settle so the figures are in.
-  await page.waitForLoadState('networkidle');
-  await page.waitForTimeout(1500);
+  // The chart and the cards load beside the page: wait until the figures are drawn — the month-to-date total,
+  // the chart's bars, and no card still showing a placeholder (the chart is not animated).
+  await page.getByTestId('mtd-total').filter({ hasText: /\d/ }).waitFor();
+  await page
+    .getByRole('img', { name: 'Daily cost of the last 30 days by service' })
+    .locator('.recharts-bar-rectangle')
+    .first()
+    .waitFor();
+  await page.locator('.skeleton, [aria-busy="true"], .nav-progress').first().waitFor({ state: 'detached' });
   await page.screenshot({ path: OUT, type: 'png' });
   process.stdout.write(`${OUT} (${Math.round(statSync(OUT).size / 1024)} KB)\n`);
 } finally {
