@@ -2,18 +2,14 @@
  * The retention window every billing source keeps (months of history, the current one included), and the
  * bookkeeping each source does around its loads: drop what fell out of the window, report the newest usage date.
  */
+import { addMonths, isoDate, monthStart } from '../lib/dates.js';
 import type { Queryable, Store } from '../store/store.js';
 
 export const DEFAULT_RETENTION_MONTHS = 13;
 
-const monthStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
-const addMonths = (d: Date, n: number) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));
-
 /** First day (`YYYY-MM-DD`) of the oldest month kept when `months` months are retained at `now`. */
 export function oldestRetainedPeriod(now: Date, months: number): string {
-  return addMonths(monthStart(now), -(Math.max(1, months) - 1))
-    .toISOString()
-    .slice(0, 10);
+  return addMonths(monthStart(isoDate(now)), -(Math.max(1, months) - 1));
 }
 
 /** Newest usage date of the account's stored billing data (YYYY-MM-DD), null when none. */

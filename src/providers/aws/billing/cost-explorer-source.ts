@@ -20,13 +20,11 @@ import {
 import { ConnectionError, type Diagnostic } from '../../../lib/errors.js';
 import { diagnose } from '../sdk/diagnostics.js';
 import { classifyAwsError, isRetryableKind } from '../sdk/errors.js';
+import { addDays, addMonths, isoDate, minDate, monthStart } from '../../../lib/dates.js';
 import {
   COST_EXPLORER_EXPORT_KEY,
-  addMonths,
   fetchCostExplorer,
   isMonthFinal,
-  isoDate,
-  monthStart,
   planCeMonths,
   replaceCeMonth,
   type CostExplorer,
@@ -85,14 +83,8 @@ export async function syncCostExplorer(
   let categoryRequests = 0;
   if (plan.fetch.length > 0) {
     const start = plan.fetch[0];
-    const end = isoDate(
-      new Date(
-        Math.min(
-          addMonths(monthStart(now), 1).getTime(),
-          Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1),
-        ),
-      ),
-    );
+    const today = isoDate(now);
+    const end = minDate(addMonths(monthStart(today), 1), addDays(today, 1));
     input.onProgress?.({ phase: 'fetching', requests: 0, rows: 0 });
     let fetched;
     try {

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import { withAwsRetry } from '../sdk/retry.js';
 import { assignCostCategories, costCategoriesJson, fetchCategoryShares } from './cost-explorer-categories.js';
+import { addDays, addMonths, isoDate, monthStart } from '../../../lib/dates.js';
 import type { Store } from '../../../store/store.js';
 import { LINE_ITEM_COLUMNS } from '../../../billing/line-item-columns.js';
 import {
@@ -84,10 +85,6 @@ export interface CeMonthPlan {
   final: string[];
 }
 
-const monthStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
-const addMonths = (d: Date, n: number) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));
-const day = (d: Date) => d.toISOString().slice(0, 10);
-
 /** Days after a month's end during which AWS may still restate it. */
 export const RESTATEMENT_DAYS = 15;
 
@@ -96,12 +93,11 @@ export const RESTATEMENT_DAYS = 15;
  * its restatement window has passed, and the last fetch returned no estimated day for it.
  */
 export function planCeMonths(now: Date, months: number, stored: Map<string, string>): CeMonthPlan {
-  const current = monthStart(now);
+  const current = monthStart(isoDate(now));
   const fetch: string[] = [];
   const final: string[] = [];
   for (let i = months - 1; i >= 0; i--) {
-    const m = addMonths(current, -i);
-    const key = day(m);
+    const key = addMonths(current, -i);
     if (stored.get(key) === 'final') final.push(key);
     else fetch.push(key);
   }
@@ -109,8 +105,8 @@ export function planCeMonths(now: Date, months: number, stored: Map<string, stri
 }
 
 export function isMonthFinal(month: string, now: Date, anyEstimated: boolean): boolean {
-  const end = addMonths(new Date(`${month}T00:00:00Z`), 1);
-  return !anyEstimated && now.getTime() >= end.getTime() + RESTATEMENT_DAYS * 86_400_000;
+  const end = Date.parse(`${addMonths(monthStart(month), 1)}T00:00:00Z`);
+  return !anyEstimated && now.getTime() >= end + RESTATEMENT_DAYS * 86_400_000;
 }
 
 interface CeLine {
@@ -281,7 +277,7 @@ export async function writeMonthCsv(
       sub_account_id: l.account,
       sub_account_name: null,
       charge_period_start: `${l.day}T00:00:00Z`,
-      charge_period_end: `${day(new Date(Date.parse(`${l.day}T00:00:00Z`) + 86_400_000))}T00:00:00Z`,
+      charge_period_end: `${addDays(l.day, 1)}T00:00:00Z`,
       usage_date: l.day,
       charge_category: s.code === 'Tax' ? 'Tax' : 'Usage',
       charge_description: null,
@@ -362,5 +358,3 @@ export async function replaceCeMonth(
     return { rows: totals.rows, newestUsageDate: totals.newestUsageDate };
   });
 }
-
-export { addMonths, monthStart, day as isoDate };
