@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import type { RunningDemo } from '../../src/cli/demo-command.js';
 import { ensureWebBuilt, launchBrowser, signIn, type Browser } from './browser.js';
 import { addDays, isoDate } from '../../src/lib/dates.js';
-import { demoApi, startDemoWithData, type DemoData } from './demo.js';
+import { demoApi, demoPost, startDemoWithData, type DemoData } from './demo.js';
 
 /**
  * Accessibility of every signed-in page on the demo's data, in Chromium at a desktop and a phone width: axe-core
@@ -99,6 +99,13 @@ describe('accessibility of every signed-in page', { timeout: 600_000 }, () => {
     );
     expect(anomalies.items.length, 'the demo plants anomalies').toBeGreaterThan(0);
     const a = anomalies.items[0];
+    // A pinned, shared view: the Overview draws it and the Saved views page lists it.
+    await demoPost(demo, '/api/v1/saved-views', {
+      name: 'Services, last 3 full months',
+      visibility: 'organization',
+      pinned: true,
+      query: { range: { relative: 'last_3_full_months' }, groupBy: ['service'] },
+    });
     pages = [
       ...links,
       '/accounts/connect/aws',

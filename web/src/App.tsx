@@ -30,6 +30,7 @@ const router = createBrowserRouter([
       { path: 'anomalies/:id', lazy: page(() => import('./pages/AnomalyDetail')) },
       { path: 'forecast', lazy: page(() => import('./pages/Forecast')) },
       { path: 'movers', lazy: page(() => import('./pages/Movers')) },
+      { path: 'saved-views', lazy: page(() => import('./pages/SavedViews')) },
       { path: 'recommendations', lazy: page(() => import('./pages/Recommendations')) },
       { path: 'resources', lazy: page(() => import('./pages/Resources')) },
       { path: 'budgets', lazy: page(() => import('./pages/Budgets')) },

@@ -6,6 +6,7 @@ import { ErrorNotice } from './Feedback';
 const NAV = [
   { to: '/', label: 'Overview', icon: '◔', end: true },
   { to: '/costs', label: 'Cost explorer', icon: '▤' },
+  { to: '/saved-views', label: 'Saved views', icon: '★' },
   { to: '/anomalies', label: 'Anomalies', icon: '⚡' },
   { to: '/forecast', label: 'Forecast', icon: '↗' },
   { to: '/movers', label: 'Movers', icon: '⇅' },

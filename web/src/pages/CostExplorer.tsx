@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { download } from '../api';
 import { CopyButton } from '../components/CopyButton';
 import { stackSeries } from '../components/chart-data';
@@ -20,6 +20,8 @@ import {
 } from '../cost-view';
 import { day, money } from '../format';
 import { useApi } from '../hooks';
+import { SaveViewDialog } from './saved-views/SaveViewDialog';
+import type { SavedView } from './saved-views/saved-view-query';
 import type { CostAnswer, CostGroup } from '../types';
 
 function GroupBySelect(props: {
@@ -74,6 +76,8 @@ export default function CostExplorerPage(): ReactNode {
   const query = useMemo(() => ({ ...viewToQuery(view), limit: 50 }), [view]);
   const costs = useApi<CostAnswer>('/api/v1/costs', query);
   const [exportError, setExportError] = useState<unknown>();
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState<SavedView>();
   const answer = costs.data;
   useEffect(() => {
     void preloadChart();
@@ -131,6 +135,9 @@ export default function CostExplorerPage(): ReactNode {
         subtitle="Days are UTC billing days, as AWS bills them."
         actions={
           <>
+            <button type="button" className="btn" onClick={() => setSaving(true)}>
+              Save view
+            </button>
             <CopyButton text={window.location.href} label="Copy link" large />
             <button type="button" className="btn" onClick={() => void exportCsv()}>
               Export CSV
@@ -227,6 +234,15 @@ export default function CostExplorerPage(): ReactNode {
           onChange={(filters) => set({ filters })}
         />
       </section>
+      {saved ? (
+        <p className="notice notice-success" role="status" data-testid="view-saved">
+          Saved as “{saved.name}”{saved.pinned ? ', pinned to the Overview' : ''}.{' '}
+          <Link to="/saved-views">All saved views</Link>
+        </p>
+      ) : null}
+      {saving ? (
+        <SaveViewDialog view={view} today={today()} onSaved={setSaved} onClose={() => setSaving(false)} />
+      ) : null}
       <ErrorNotice error={exportError} />
       <ErrorNotice error={costs.error} onRetry={costs.reload} />
       <section className="panel" aria-labelledby="cost-chart-title" aria-busy={costs.loading}>

@@ -14,6 +14,7 @@ import { AnomalyChange } from './anomalies/AnomalyBits';
 import { chartDays } from './overview/daily-chart';
 import { ForecastKpi } from './overview/ForecastKpi';
 import { SavingsPanel } from './overview/SavingsPanel';
+import { PinnedViews } from './overview/PinnedViews';
 
 /** The services with the most cost since `since`, from a daily answer grouped by service. */
 function topServices(a: CostAnswer, since: string): { label: string; value: number }[] {
@@ -148,6 +149,7 @@ export default function OverviewPage(): ReactNode {
         <ForecastKpi />
         <SavingsPanel />
       </div>
+      <PinnedViews />
       <section className="panel" aria-labelledby="daily-title">
         <div className="panel-head">
           <h2 id="daily-title">Daily cost, last 30 days, by service</h2>
