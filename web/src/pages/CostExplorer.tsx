@@ -8,7 +8,6 @@ import { CostTable } from '../components/CostTable';
 import { Empty, ErrorNotice, PageHeader, Skeleton } from '../components/Feedback';
 import { FilterBar } from '../components/FilterBar';
 import {
-  BASES,
   DIMENSIONS,
   PRESETS,
   dimensionLabel,
@@ -20,6 +19,7 @@ import {
 } from '../cost-view';
 import { day, money } from '../format';
 import { useApi } from '../hooks';
+import { BasisPicker, basisLabel } from '../components/BasisPicker';
 import { SaveViewDialog } from './saved-views/SaveViewDialog';
 import type { SavedView } from './saved-views/saved-view-query';
 import type { CostAnswer, CostGroup } from '../types';
@@ -213,20 +213,7 @@ export default function CostExplorerPage(): ReactNode {
               })
             }
           />
-          <label className="field">
-            <span>Cost basis</span>
-            <select
-              value={view.basis}
-              title={BASES.find((b) => b.id === view.basis)?.help}
-              onChange={(e) => set({ basis: e.target.value as CostView['basis'] })}
-            >
-              {BASES.map((b) => (
-                <option key={b.id} value={b.id} title={b.help}>
-                  {b.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <BasisPicker value={view.basis} onChange={(basis) => set({ basis })} />
         </div>
         <FilterBar
           filters={view.filters}
@@ -249,8 +236,7 @@ export default function CostExplorerPage(): ReactNode {
         <div className="panel-head">
           <div className="total-line">
             <h2 id="cost-chart-title">
-              {BASES.find((b) => b.id === view.basis)?.label} cost, {day(view.from, true)} –{' '}
-              {day(view.to, true)}
+              {basisLabel(view.basis)} cost, {day(view.from, true)} – {day(view.to, true)}
             </h2>
           </div>
           {answer ? (

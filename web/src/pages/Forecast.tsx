@@ -5,10 +5,11 @@ import { ErrorNotice, Loading, PageHeader, Skeleton } from '../components/Feedba
 import { Kpi } from '../components/Kpi';
 import { LazyForecastChart } from '../components/LazyForecastChart';
 import type { ForecastRow } from '../components/ForecastChart';
-import { BASES, today } from '../cost-view';
+import { today } from '../cost-view';
 import { day, money, month } from '../format';
 import { useApi } from '../hooks';
-import type { CostAnswer, CostBasis, ForecastAnswer } from '../types';
+import { BasisPicker, basisLabel, basisParam } from '../components/BasisPicker';
+import type { CostAnswer, ForecastAnswer } from '../types';
 import { ForecastBreakdown, FORECAST_DIMENSIONS, useDimensionValues } from './forecast/ForecastBreakdown';
 
 /** Actual days (from the start of last month) then the forecast days with their interval, one row a day. */
@@ -40,7 +41,7 @@ function chartRows(actual: CostAnswer | undefined, f: ForecastAnswer): ForecastR
 export default function ForecastPage(): ReactNode {
   const t = today();
   const [params, setParams] = useSearchParams();
-  const basis = (BASES.find((b) => b.id === params.get('basis'))?.id ?? 'billed') as CostBasis;
+  const basis = basisParam(params);
   const dimension = FORECAST_DIMENSIONS.find((d) => d.id === params.get('by'))?.id ?? '';
   const value = dimension ? (params.get('value') ?? '') : '';
   const filter = dimension && value ? [`${dimension}=${value}`] : undefined;
@@ -75,22 +76,10 @@ export default function ForecastPage(): ReactNode {
     <div className="page">
       <PageHeader
         title="Forecast"
-        subtitle={`${BASES.find((b) => b.id === basis)?.label ?? basis} cost of ${subject}: this month and the next three, with an 80% interval`}
+        subtitle={`${basisLabel(basis)} cost of ${subject}: this month and the next three, with an 80% interval`}
       />
       <form className="panel filters" aria-label="Forecast of" onSubmit={(e) => e.preventDefault()}>
-        <label className="field">
-          <span>Cost basis</span>
-          <select
-            value={basis}
-            onChange={(e) => set({ basis: e.target.value === 'billed' ? '' : e.target.value })}
-          >
-            {BASES.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <BasisPicker value={basis} onChange={(v) => set({ basis: v === 'billed' ? '' : v })} />
         <label className="field">
           <span>By</span>
           <select value={dimension} onChange={(e) => set({ by: e.target.value, value: '' })}>

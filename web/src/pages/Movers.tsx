@@ -3,9 +3,10 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { addDays, addMonths, isIsoDate, monthStart } from '../../../src/lib/dates';
 import { ErrorNotice, Empty, Loading, PageHeader } from '../components/Feedback';
 import { Kpi } from '../components/Kpi';
-import { BASES, dimensionLabel, today, viewToParams } from '../cost-view';
+import { dimensionLabel, today, viewToParams } from '../cost-view';
 import { change, day, money } from '../format';
 import { useApi } from '../hooks';
+import { BasisPicker, basisParam } from '../components/BasisPicker';
 import type { CostBasis } from '../types';
 
 interface Mover {
@@ -131,7 +132,7 @@ export default function MoversPage(): ReactNode {
   const t = today();
   const [params, setParams] = useSearchParams();
   const period = PERIODS.find((p) => p.id === params.get('period')) ?? PERIODS[0];
-  const basis = (BASES.find((b) => b.id === params.get('basis'))?.id ?? 'billed') as CostBasis;
+  const basis = basisParam(params);
   const allocations = useApi<{ items: { name: string }[] }>('/api/v1/allocation/dimensions');
   const dims = [...BY, ...(allocations.data?.items ?? []).map((d) => `allocation:${d.name}`)];
   const byParam = params.get('by');
@@ -190,19 +191,7 @@ export default function MoversPage(): ReactNode {
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>Cost basis</span>
-          <select
-            value={basis}
-            onChange={(e) => set({ basis: e.target.value === 'billed' ? '' : e.target.value })}
-          >
-            {BASES.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <BasisPicker value={basis} onChange={(v) => set({ basis: v === 'billed' ? '' : v })} />
       </form>
       <ErrorNotice error={movers.error} onRetry={movers.reload} />
       {m ? (
