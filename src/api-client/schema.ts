@@ -2712,7 +2712,38 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** One cost anomaly with its drivers and what people decided about it */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The anomaly */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CostAnomaly'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     put?: never;
     post?: never;
     delete?: never;

@@ -428,6 +428,13 @@ export function createAnomalyEngine({ store, clock, log, names, options }: Anoma
 
     list: (orgId: string, o: ListAnomaliesOptions = {}) => list(orgId, o),
 
+    /** One anomaly by its ID, with what people decided about it. */
+    async get(orgId: string, id: string): Promise<CostAnomaly> {
+      const [a] = await list(orgId, { id, limit: 1 });
+      if (!a) throw new NotFoundError('Anomaly', id);
+      return a;
+    },
+
     /** Acknowledges an anomaly, marks it expected or reopens it, and/or sets its comment. */
     async setState(
       orgId: string,

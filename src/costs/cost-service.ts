@@ -392,6 +392,11 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
       return anomalies.list(orgId, o);
     },
 
+    /** One anomaly by its ID (not found in another organization). */
+    getAnomaly(orgId: string, id: string): Promise<CostAnomaly> {
+      return anomalies.get(orgId, id);
+    },
+
     /** Acknowledges an anomaly, marks it expected or reopens it, and/or comments it; kept across recomputes. */
     setAnomalyState(
       orgId: string,

@@ -412,6 +412,12 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/costs/movers': { expect: READ(200) },
   'GET /api/v1/costs/forecast': { expect: READ(200) },
   'GET /api/v1/costs/anomalies': { expect: READ(200) },
+  'GET /api/v1/costs/anomalies/:id': {
+    request: async (fx) => ({
+      params: { id: await fx.once('anomaly', () => seedAnomaly(fx.t.ctx.store, fx.t.users.manager.orgId)) },
+    }),
+    expect: READ(200),
+  },
   'POST /api/v1/costs/anomalies/recompute': { expect: ENGINEER_UP(200) },
   'PATCH /api/v1/costs/anomalies/:id': {
     // Acknowledging again is allowed: every allowed caller may act on the same anomaly.

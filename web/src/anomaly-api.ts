@@ -1,7 +1,6 @@
 /** The anomaly calls of the dashboard: the list (with the API's own filters) and what people decide about one. */
-import { addDays } from '../../src/lib/dates';
-import { api } from './api';
-import type { CostAnomaly, Page } from './types';
+import { api, ApiError } from './api';
+import type { CostAnomaly } from './types';
 
 export type AnomalyState = CostAnomaly['state'];
 
@@ -26,15 +25,14 @@ export function anomalyListQuery(q: AnomalyQuery): Record<string, string | numbe
   return { ...q, limit: 500 };
 }
 
-/** One anomaly by its ID; the day (from the list's link) narrows the search to that day's anomalies. */
-export async function findAnomaly(
-  id: string,
-  date: string | null,
-  today: string,
-): Promise<CostAnomaly | null> {
-  const range = date ? { from: date, to: date } : { from: addDays(today, -400), to: today };
-  const page = await api.get<Page<CostAnomaly>>(ANOMALIES_PATH, { ...range, limit: 500 });
-  return page.items.find((a) => a.id === id) ?? null;
+/** One anomaly by its ID; null when there is none (a recompute may have dropped it). */
+export async function findAnomaly(id: string): Promise<CostAnomaly | null> {
+  try {
+    return await api.get<CostAnomaly>(`${ANOMALIES_PATH}/${encodeURIComponent(id)}`);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
 }
 
 /** Acknowledges, marks expected or opens again, and/or sets the comment (null clears it). */

@@ -37,7 +37,19 @@ const setState = defineRoute('anomalies:act', {
   },
 });
 
+const getOne = defineRoute('member', {
+  method: 'get',
+  path: '/api/v1/costs/anomalies/{id}',
+  tags: ['costs'],
+  summary: 'One cost anomaly with its drivers and what people decided about it',
+  request: { params: z.object({ id: z.string().min(1) }) },
+  responses: { 200: jsonResponse(AnomalySchema, 'The anomaly'), 404: errorResponses[404] },
+});
+
 export function registerAnomalyRoutes(app: Api, ctx: AppContext): void {
+  app.openapi(getOne, async (c) =>
+    c.json(await ctx.costs.getAnomaly(principalOf(c).orgId, c.req.valid('param').id), 200),
+  );
   app.openapi(setState, async (c) => {
     const body = c.req.valid('json');
     if (body.state === undefined && body.comment === undefined)

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { addDays, isIsoDate } from '../../../src/lib/dates';
+import { Link, useParams } from 'react-router-dom';
+import { addDays } from '../../../src/lib/dates';
 import { findAnomaly } from '../anomaly-api';
 import { stackSeries } from '../components/chart-data';
 import { Empty, ErrorNotice, Loading, PageHeader, Skeleton } from '../components/Feedback';
@@ -19,18 +19,18 @@ function chartRange(date: string, t: string): { from: string; to: string } {
   return { from: addDays(date, -21), to: to > t ? t : to };
 }
 
-function useAnomaly(id: string, date: string | null) {
+function useAnomaly(id: string) {
   const [anomaly, setAnomaly] = useState<CostAnomaly | null>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
     let live = true;
-    findAnomaly(id, date, today())
+    findAnomaly(id)
       .then((a) => live && setAnomaly(a))
       .catch((err: unknown) => live && setError(err));
     return () => {
       live = false;
     };
-  }, [id, date]);
+  }, [id]);
   return { anomaly, error, setAnomaly };
 }
 
@@ -142,9 +142,7 @@ function Drivers(props: { anomaly: CostAnomaly }): ReactNode {
 /** One anomaly: its figures, the days around it, the line items behind it, and what people decided about it. */
 export default function AnomalyDetailPage(): ReactNode {
   const { id = '' } = useParams();
-  const [params] = useSearchParams();
-  const date = params.get('date');
-  const { anomaly, error, setAnomaly } = useAnomaly(id, isIsoDate(date) ? date : null);
+  const { anomaly, error, setAnomaly } = useAnomaly(id);
   const back = (
     <Link className="btn" to="/anomalies">
       All anomalies
