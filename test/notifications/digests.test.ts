@@ -118,7 +118,8 @@ describe.each(ENGINES)('notification digests on %s', (engine) => {
     // The scheduled run and two more at once: three digests queued in all.
     const n = t.ctx.notifications;
     const queued = await Promise.all([n.digests.runDue(), n.digests.runDue(), n.watch.runChecks()]);
-    expect(queued[0] + queued[1]).toBe(3);
+    // Whichever run gets there first queues a digest; together exactly one each (no alert rules here).
+    expect(queued.reduce((a, b) => a + b, 0)).toBe(3);
     await n.worker.drain();
     await eventually(async () => smtp.mails.length >= 1 && http.requests.length >= 2, 'the digests');
     const sent = await eventually(async () => {
