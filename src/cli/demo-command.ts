@@ -8,6 +8,8 @@ import { loadConfig } from '../config/config.js';
 import { InputError } from '../lib/errors.js';
 import { createLog } from '../lib/log.js';
 import { action } from './common.js';
+import { seedDemoAlerts } from './demo-alerts.js';
+import { mailCaptureRoutes, startMailCapture } from './demo-mail.js';
 import { runUntilSignal } from './lifecycle.js';
 
 export const DEMO_CREDENTIALS = 'demo-credentials.json';
@@ -30,6 +32,8 @@ export interface RunningDemo {
   token: string;
   ctx: AppContext;
   server: RunningServer;
+  /** The page listing the mail the demo's alerts sent (a local capture). */
+  mailUrl: string;
   stop(): Promise<void>;
 }
 
@@ -80,8 +84,16 @@ export async function startDemo(flags: DemoFlags): Promise<RunningDemo> {
     process.env,
   );
   const ctx = await createAppContext(config, { log: createLog(config.logLevel) });
+  // Alerts go to a local mail capture, listed at /demo/mail, so they show without any mail set-up.
+  const capture = await startMailCapture();
   await ctx.sync.start({ worker: true, scheduler: true });
-  const server = await startServer(ctx, { port: config.port, host: config.host });
+  ctx.notifications.start();
+  const server = await startServer(ctx, {
+    port: config.port,
+    host: config.host,
+    extraRoutes: [mailCaptureRoutes(capture)],
+  });
+  ctx.notifications.setServerUrl(server.url);
 
   const password = randomBytes(12).toString('base64url');
   const created = await ctx.auth.createUser({
@@ -115,6 +127,20 @@ export async function startDemo(flags: DemoFlags): Promise<RunningDemo> {
     memberImport: 'connected-only',
   });
   const memberUser = scenario.users.find((u) => u.accountId !== payerId);
+  const principal = {
+    ...actor,
+    email: DEMO_EMAIL,
+    role: 'manager' as const,
+    manageCloudCredentials: true,
+    via: 'cli' as const,
+  };
+  await seedDemoAlerts(ctx, principal, capture, {
+    days: sim.truth.exports[payerExport.name]?.daily ?? [],
+    dataEnd: sim.truth.dataEnd,
+    accountIds: [payerId, ...(memberUser ? [memberUser.accountId] : [])],
+    payerId,
+    payerName,
+  });
   if (memberUser) {
     await ctx.accounts.create(actor, {
       name: scenario.accounts.find((a) => a.id === memberUser.accountId)?.name ?? memberUser.accountId,
@@ -135,9 +161,11 @@ export async function startDemo(flags: DemoFlags): Promise<RunningDemo> {
     ...credentials,
     ctx,
     server,
+    mailUrl: `${server.url}/demo/mail`,
     async stop() {
       await server.close();
       await ctx.close();
+      await capture.close();
       await sim.close();
     },
   };
@@ -167,6 +195,7 @@ export function registerDemoCommand(program: Command): void {
             `  sign in as  ${demo.email}`,
             `  password    ${demo.password}`,
             `  API token   in ${path.join(path.resolve(flags.dataDir ?? '.cloudtally-demo'), DEMO_CREDENTIALS)}`,
+            `  demo mail   ${demo.mailUrl} (budget alerts and anomalies, sent to a local capture)`,
             '',
             'The first sync is loading 13 months of billing, resources and recommendations; the Accounts page shows its progress.',
             'Press Ctrl-C to stop.',

@@ -190,6 +190,19 @@ describe('npm ci && npm run demo in a clean clone', () => {
     expect(anomalies.items.length).toBeGreaterThan(0);
   });
 
+  it('ships two budgets, one at risk, whose alert reaches the local mail capture it prints', async () => {
+    const mailUrl = /demo mail\s+(http:\/\/127\.0\.0\.1:\d+\/demo\/mail)/.exec(output)?.[1];
+    expect(mailUrl).toBe(`${url}/demo/mail`);
+    const budgets = await api<{ items: { name: string; status: { state: string } }[] }>('/api/v1/budgets');
+    expect(budgets.items).toHaveLength(2);
+    expect(budgets.items.filter((b) => b.status.state !== 'ok').length).toBeGreaterThanOrEqual(1);
+    const page = await waitFor('the budget alert in the demo mail', 3 * 60_000, async () => {
+      const html = await (await fetch(mailUrl!)).text();
+      return html.includes('[Cloudtally] Budget') ? html : undefined;
+    });
+    expect(page).toContain('is forecast to reach 100 % of its amount');
+  });
+
   it('stops cleanly on Ctrl-C', async () => {
     if (!child.pid) throw new Error('no demo process');
     process.kill(-child.pid, 'SIGINT');
