@@ -99,6 +99,8 @@ describe('anomalies, forecast and movers pages', { timeout: 600_000 }, () => {
     await page.goto(`${demo.url}/anomalies`);
     await settle(page);
     await page.locator(`tr[data-anomaly="${a.id}"] a`).click();
+    // The list's heading stays until the detail page has loaded: wait for the detail's own.
+    await page.locator('#main h1', { hasText: a.label }).waitFor();
     await settle(page);
     expect(await page.locator('#main h1').textContent()).toContain(a.label);
     expect(await page.getByTestId('anomaly-actual').textContent()).toBe(usd.format(a.actual));

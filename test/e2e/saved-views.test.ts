@@ -113,6 +113,19 @@ describe('saved views in the dashboard', { timeout: 600_000 }, () => {
     ]);
   });
 
+  it('names the explorer’s columns in words and keeps a 12-month table’s Total in view on a phone', async () => {
+    await page.setViewportSize(SIZES[0][1]);
+    const year = relativeRange('last_12_full_months').resolve(today);
+    await page.goto(`${demo.url}/costs?from=${year.from}&to=${year.to}&granularity=month&groupBy=usageType`);
+    await settle(page);
+    const table = page.locator('table.cost-table');
+    expect((await table.locator('thead th').first().textContent())?.trim()).toMatch(/^Usage type/);
+    const total = table.locator('[data-grand-total]');
+    const box = await total.boundingBox();
+    expect(box && box.x + box.width).toBeLessThanOrEqual(SIZES[0][1].width);
+    await b.screenshot('saved-views-explorer-12-months-phone');
+  });
+
   for (const [kind, size] of SIZES) {
     it(`draws the saved views and the Overview at ${size.width}×${size.height} without sideways overflow`, async () => {
       await page.setViewportSize(size);

@@ -41,6 +41,8 @@ export const BASES: { id: CostBasis; label: string; help: string }[] = [
 
 export function dimensionLabel(id: string): string {
   if (id.startsWith('tag:')) return `Tag ${id.slice(4)}`;
+  if (id.startsWith('costCategory:')) return `Cost category ${id.slice(13)}`;
+  if (id.startsWith('allocation:')) return `Allocation ${id.slice(11)}`;
   return DIMENSIONS.find((d) => d.id === id)?.label ?? id;
 }
 

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { day, money, month, percent } from '../format';
 import type { CostAnswer, CostGroup } from '../types';
+import { dimensionLabel } from '../cost-view';
 import { Sparkline } from './Sparkline';
 
 type SortKey = 'label' | 'total';
@@ -42,7 +43,11 @@ export function CostTable(props: { answer: CostAnswer; onDrill?: (group: CostGro
       <table className="table cost-table">
         <thead>
           <tr>
-            {header('label', answer.groupBy.length ? answer.groupBy.join(' / ') : 'Cost')}
+            {header(
+              'label',
+              answer.groupBy.length ? answer.groupBy.map(dimensionLabel).join(' / ') : 'Cost',
+              'sticky-first',
+            )}
             {wide
               ? answer.periods.map((p) => (
                   <th key={p} className="num">
@@ -50,15 +55,15 @@ export function CostTable(props: { answer: CostAnswer; onDrill?: (group: CostGro
                   </th>
                 ))
               : null}
-            {header('total', 'Total', 'num')}
-            <th className="num">Share</th>
+            {header('total', 'Total', wide ? 'num sticky-total' : 'num')}
+            <th className={wide ? 'num sticky-share' : 'num'}>Share</th>
             {!wide ? <th>Trend</th> : null}
           </tr>
         </thead>
         <tbody>
           {rows.map((g) => (
             <tr key={g.label}>
-              <td className="bar-cell">
+              <td className="bar-cell sticky-first">
                 <div className="bar-fill" style={{ width: `${(Math.abs(g.total) / max) * 100}%` }} />
                 {props.onDrill && !g.other ? (
                   <span>
@@ -82,10 +87,12 @@ export function CostTable(props: { answer: CostAnswer; onDrill?: (group: CostGro
                     </td>
                   ))
                 : null}
-              <td className="num" data-total>
+              <td className={wide ? 'num sticky-total' : 'num'} data-total>
                 {money(g.total, cur)}
               </td>
-              <td className="num muted">{answer.total ? percent(g.total / answer.total) : '—'}</td>
+              <td className={wide ? 'num muted sticky-share' : 'num muted'}>
+                {answer.total ? percent(g.total / answer.total) : '—'}
+              </td>
               {!wide ? (
                 <td>
                   <Sparkline values={g.series.map((p) => p.cost)} label={`Daily cost of ${g.label}`} />
@@ -96,7 +103,7 @@ export function CostTable(props: { answer: CostAnswer; onDrill?: (group: CostGro
         </tbody>
         <tfoot>
           <tr>
-            <td>Total</td>
+            <td className="sticky-first">Total</td>
             {wide
               ? answer.series.map((p) => (
                   <td key={p.period} className="num">
@@ -104,10 +111,10 @@ export function CostTable(props: { answer: CostAnswer; onDrill?: (group: CostGro
                   </td>
                 ))
               : null}
-            <td className="num" data-grand-total>
+            <td className={wide ? 'num sticky-total' : 'num'} data-grand-total>
               {money(answer.total, cur)}
             </td>
-            <td className="num muted">{answer.total ? '100%' : '—'}</td>
+            <td className={wide ? 'num muted sticky-share' : 'num muted'}>{answer.total ? '100%' : '—'}</td>
             {!wide ? <td /> : null}
           </tr>
         </tfoot>
