@@ -58,7 +58,8 @@ export interface paths {
               | 'sync_degraded'
               | 'sync_recovered'
               | 'billing_stale'
-              | 'recommendation_new';
+              | 'recommendation_new'
+              | 'commitment_expiring';
             name: string;
             /** @default {} */
             params?: {
@@ -6224,7 +6225,8 @@ export interface components {
         | 'sync_degraded'
         | 'sync_recovered'
         | 'billing_stale'
-        | 'recommendation_new';
+        | 'recommendation_new'
+        | 'commitment_expiring';
       id: string;
       name: string;
       params: {

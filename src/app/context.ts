@@ -202,6 +202,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
       costs.listAnomalies(orgId, { from, state: 'open', direction: 'increase' }),
     accounts: (orgId) => accounts.list(orgId),
     accountStatus: (orgId, id) => sync.accountStatus(orgId, id),
+    expiringCommitments: (orgId, days) => commitments.expiring(orgId, days),
     openRecommendations: async (orgId) =>
       (await recommendations.list(orgId, { state: 'open', limit: 500 })).items,
   };

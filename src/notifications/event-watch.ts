@@ -1,6 +1,7 @@
 import type { Clock } from '../lib/clock.js';
 import type { Log } from '../lib/log.js';
 import { anomalyCheck } from './events/anomaly-check.js';
+import { commitmentCheck } from './events/commitment-check.js';
 import type { EventCheck, EventSourcePorts } from './events/event-sources.js';
 import { recommendationCheck } from './events/recommendation-check.js';
 import { staleCheck } from './events/stale-check.js';
@@ -9,7 +10,13 @@ import type { RaisedEvent } from './notification-types.js';
 import type { OutboxStore } from './outbox-store.js';
 import type { RuleStore } from './rule-store.js';
 
-export const EVENT_CHECKS: readonly EventCheck[] = [anomalyCheck, syncCheck, staleCheck, recommendationCheck];
+export const EVENT_CHECKS: readonly EventCheck[] = [
+  anomalyCheck,
+  syncCheck,
+  staleCheck,
+  recommendationCheck,
+  commitmentCheck,
+];
 
 export interface EventWatchDeps {
   rules: RuleStore;

@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'sync_recovered',
   'billing_stale',
   'recommendation_new',
+  'commitment_expiring',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -23,6 +24,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   sync_recovered: 'Account sync recovered',
   billing_stale: 'Billing data stale',
   recommendation_new: 'New savings recommendation',
+  commitment_expiring: 'Commitment ending soon',
 };
 
 /** What a message is: an event an alert rule routed, a channel's test message, or a periodic digest. */

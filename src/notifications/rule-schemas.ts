@@ -49,6 +49,12 @@ export const RULE_PARAMS = {
       minMonthlySavings: money.default(0),
     })
     .strict(),
+  commitment_expiring: z
+    .object({
+      /** Days before a reserved instance or savings plan ends that it is announced. */
+      days: z.number().int().min(1, 'must be at least 1').max(365, 'must be at most 365').default(60),
+    })
+    .strict(),
 } satisfies Record<EventType, z.ZodType>;
 
 export type RuleParams = Record<string, unknown>;
@@ -124,6 +130,7 @@ export function ruleMatches(rule: Pick<AlertRule, 'eventType' | 'params'>, m: Ev
       return !accounts || (m.accountId !== undefined && accounts.includes(m.accountId));
     }
     case 'billing_stale':
+    case 'commitment_expiring':
       return true;
   }
 }

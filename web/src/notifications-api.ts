@@ -26,6 +26,7 @@ export const EVENT_LABEL: Record<EventType, string> = {
   sync_recovered: 'Account sync recovered',
   billing_stale: 'Billing data stale',
   recommendation_new: 'New savings recommendation',
+  commitment_expiring: 'Commitment ending soon',
 };
 
 /** The body of a new channel or of a change; secrets are only ever sent, never read back. */

@@ -35,6 +35,21 @@ export interface EventSourcePorts {
     lastAttemptAt: string | null;
     dataFreshness: string | null;
   }>;
+  /** Reserved instances and savings plans that end within `days` days, soonest first. */
+  expiringCommitments(
+    orgId: string,
+    days: number,
+  ): Promise<
+    {
+      id: string;
+      type: string;
+      awsAccountId: string | null;
+      end: string | null;
+      daysLeft: number | null;
+      monthlySavingsAtStake: number;
+      currency: string;
+    }[]
+  >;
   openRecommendations(orgId: string): Promise<
     {
       id: string;

@@ -20,6 +20,7 @@ const NUMBER_PARAM: Partial<Record<EventType, { key: string; label: string; help
   },
   cost_anomaly: { key: 'minImpact', label: 'Least cost impact', help: 'In the billing currency; empty: 0' },
   billing_stale: { key: 'hours', label: 'Stale after (hours)', help: 'Empty: 48' },
+  commitment_expiring: { key: 'days', label: 'Days before the end', help: 'Empty: 60' },
   recommendation_new: {
     key: 'minMonthlySavings',
     label: 'Least monthly saving',
