@@ -131,7 +131,7 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
         if (ssoOnly.size > 0) {
           const names = accepted.organizations.filter((o) => ssoOnly.has(o.id)).map((o) => o.name);
           throw new UnauthenticatedError(
-            `${names.join(', ')} requires single sign-on: use "Sign in with single sign-on" instead of a password.`,
+            `${names.join(', ')} requires single sign-on: use "Continue with single sign-on" instead of a password.`,
           );
         }
         throw new UnauthenticatedError('This user belongs to no organization.');

@@ -6,11 +6,17 @@ import { MembersPanel } from './settings/Members';
 import { TokensPanel } from './settings/Tokens';
 import { AuditLogPanel } from './settings/AuditLog';
 import { CloudAccessPanel } from './settings/CloudAccess';
+import { InvitationsPanel } from './settings/Invitations';
+import { SessionsPanel } from './settings/Sessions';
+import { SingleSignOnPanel } from './settings/SingleSignOn';
 import { useSession } from '../session';
 
 const TABS = [
   { id: 'members', label: 'Members' },
+  { id: 'invitations', label: 'Invitations' },
+  { id: 'sessions', label: 'Sessions' },
   { id: 'tokens', label: 'API tokens' },
+  { id: 'sso', label: 'Single sign-on' },
   { id: 'cloud', label: 'Cloud access & sync' },
   { id: 'audit', label: 'Audit log' },
 ];
@@ -30,7 +36,10 @@ export default function SettingsPage(): ReactNode {
       />
       <TabPanel id={tab}>
         {tab === 'members' ? <MembersPanel /> : null}
+        {tab === 'invitations' ? <InvitationsPanel /> : null}
+        {tab === 'sessions' ? <SessionsPanel /> : null}
         {tab === 'tokens' ? <TokensPanel /> : null}
+        {tab === 'sso' ? <SingleSignOnPanel /> : null}
         {tab === 'cloud' ? <CloudAccessPanel /> : null}
         {tab === 'audit' ? <AuditLogPanel /> : null}
       </TabPanel>

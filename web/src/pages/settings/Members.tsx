@@ -2,94 +2,13 @@ import { useState, type ReactNode } from 'react';
 import { api } from '../../api';
 import { ActionButton } from '../../components/Allowed';
 import { Empty, ErrorNotice, Loading, Notice } from '../../components/Feedback';
-import { ConfirmDialog, FormDialog } from '../../components/Modal';
+import { ConfirmDialog } from '../../components/Modal';
 import { dateTime } from '../../format';
 import { useApi } from '../../hooks';
 import { useSession } from '../../session';
 import type { Member, Role } from '../../types';
-
-const ROLE_OPTIONS: { value: Role; label: string; help: string }[] = [
-  {
-    value: 'manager',
-    label: 'Organization Manager',
-    help: 'Everything, including members and cloud accounts',
-  },
-  { value: 'engineer', label: 'Engineer', help: 'Explore costs, trigger syncs, act on recommendations' },
-  { value: 'viewer', label: 'Viewer', help: 'Read only' },
-];
-
-function AddMemberDialog(props: { onClose: () => void; onAdded: () => void }): ReactNode {
-  const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
-  const [role, setRole] = useState<Role>('viewer');
-  const [password, setPassword] = useState('');
-  const [mcc, setMcc] = useState(false);
-  const submit = async () => {
-    await api.post('/api/v1/members', {
-      email,
-      role,
-      name: name || undefined,
-      password: password || undefined,
-      manageCloudCredentials: mcc || undefined,
-    });
-    props.onAdded();
-  };
-  return (
-    <FormDialog
-      title="Add member"
-      submitLabel="Add member"
-      pendingLabel="Adding…"
-      onSubmit={submit}
-      onClose={props.onClose}
-    >
-      <label className="field">
-        <span>E-mail</span>
-        <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
-      </label>
-      <label className="field">
-        <span>Name (optional)</span>
-        <input value={name} onChange={(e) => setName(e.target.value)} />
-      </label>
-      <fieldset className="field">
-        <legend>Role</legend>
-        {ROLE_OPTIONS.map((r) => (
-          <label key={r.value} className="radio">
-            <input
-              type="radio"
-              name="role"
-              value={r.value}
-              checked={role === r.value}
-              onChange={() => setRole(r.value)}
-            />
-            <span>
-              {r.label} <span className="muted small">— {r.help}</span>
-            </span>
-          </label>
-        ))}
-      </fieldset>
-      <label className="checkbox">
-        <input type="checkbox" checked={mcc} onChange={(e) => setMcc(e.target.checked)} />
-        <span>
-          Manage Cloud Credentials{' '}
-          <span className="muted small">— may connect, change and remove cloud accounts</span>
-        </span>
-      </label>
-      <label className="field">
-        <span>
-          Initial password (at least 10 characters; used only if the address has no account yet — the person
-          joins once they sign in with it, or, with an account already, once they accept)
-        </span>
-        <input
-          type="password"
-          autoComplete="new-password"
-          minLength={10}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </label>
-    </FormDialog>
-  );
-}
+import type { InviteResult } from '../../people-api';
+import { InvitationSent, InviteDialog, ROLE_OPTIONS } from './Invitations';
 
 function MemberRow(props: {
   member: Member;
@@ -177,16 +96,18 @@ export function MembersPanel(): ReactNode {
   const session = useSession();
   const members = useApi<{ items: Member[] }>('/api/v1/members');
   const [adding, setAdding] = useState(false);
+  const [sent, setSent] = useState<InviteResult>();
   const editable = session.can('org:manage');
   return (
     <section className="panel" aria-labelledby="members-title">
       <div className="panel-head">
         <h2 id="members-title">Members and roles</h2>
         <ActionButton action="org:manage" variant="primary" onClick={() => setAdding(true)}>
-          Add member
+          Invite member
         </ActionButton>
       </div>
       {!editable ? <Notice>{session.reason('org:manage')}</Notice> : null}
+      {sent ? <InvitationSent result={sent} /> : null}
       <ErrorNotice error={members.error} onRetry={members.reload} />
       {members.loading && !members.data ? <Loading what="members" /> : null}
       {members.data && members.data.items.length === 0 ? <Empty title="No members" /> : null}
@@ -216,7 +137,7 @@ export function MembersPanel(): ReactNode {
           </tbody>
         </table>
       ) : null}
-      {adding ? <AddMemberDialog onClose={() => setAdding(false)} onAdded={members.reload} /> : null}
+      {adding ? <InviteDialog onClose={() => setAdding(false)} onInvited={setSent} /> : null}
     </section>
   );
 }

@@ -17,6 +17,7 @@ export function TokensPanel(): ReactNode {
   const tokens = useApi<{ items: ApiToken[] }>('/api/v1/tokens');
   const [name, setName] = useState('');
   const [days, setDays] = useState('90');
+  const [readOnly, setReadOnly] = useState(false);
   const [created, setCreated] = useState<{ name: string; token: string }>();
   const [error, setError] = useState<unknown>();
   const [pending, setPending] = useState(false);
@@ -29,6 +30,7 @@ export function TokensPanel(): ReactNode {
       const t = await api.post<{ id: string; name: string; token: string }>('/api/v1/tokens', {
         name,
         expiresInDays: days ? Number(days) : undefined,
+        readOnly,
       });
       setCreated(t);
       setName('');
@@ -68,6 +70,12 @@ export function TokensPanel(): ReactNode {
             <option value="">never</option>
           </select>
         </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} />
+          <span>
+            Read-only <span className="muted small">— may read, never change anything (for assistants)</span>
+          </span>
+        </label>
         <button type="submit" className="btn btn-primary" disabled={pending}>
           Create token
         </button>
@@ -90,6 +98,7 @@ export function TokensPanel(): ReactNode {
             <tr>
               <th>Name</th>
               <th>State</th>
+              <th>Scope</th>
               <th>Created</th>
               <th>Last used</th>
               <th>Expires</th>
@@ -103,6 +112,7 @@ export function TokensPanel(): ReactNode {
               <tr key={t.id}>
                 <td>{t.name}</td>
                 <td>{tokenState(t)}</td>
+                <td>{t.readOnly ? 'Read-only' : 'Read and write'}</td>
                 <td title={dateTime(t.createdAt)}>{relative(t.createdAt)}</td>
                 <td title={dateTime(t.lastUsedAt)}>{t.lastUsedAt ? relative(t.lastUsedAt) : 'never'}</td>
                 <td>{t.expiresAt ? dateTime(t.expiresAt) : 'never'}</td>
