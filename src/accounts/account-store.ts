@@ -1,11 +1,7 @@
 import { accountStatusFromRow } from './account-status.js';
 import type { Queryable, SqlParam } from '../store/store.js';
-import {
-  readAwsConnection,
-  type AwsConnectionDocument,
-} from '../providers/aws/connection/connection-document.js';
 import type { AccountRow } from './account-row.js';
-import type { AccountType } from './account-schemas.js';
+import type { ProviderId } from './account-schemas.js';
 import type { AccountRecord, ValidationReport } from './account-types.js';
 import { isoTimestamp } from '../lib/dates.js';
 
@@ -29,15 +25,21 @@ export const day = (d: Date | string | null): string | null =>
 /** The account's status as every interface shows it (the sync engine's one mapping of the status columns). */
 export const statusOf = accountStatusFromRow;
 
+/** The connection document as stored; text that is not a JSON object reads as empty (the provider fills defaults). */
+export function connectionDocument(text: string | null | undefined): Record<string, unknown> {
+  const v = json<unknown>(text, {});
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
 function recordOf(r: AccountRow): AccountRecord {
   return {
     id: r.id,
     orgId: r.org_id,
     name: r.name,
-    provider: 'aws',
-    type: r.type as AccountType,
+    provider: r.provider as ProviderId,
+    type: r.type,
     awsAccountId: r.aws_account_id,
-    ...readAwsConnection(r.connection),
+    connection: connectionDocument(r.connection),
     secretId: r.secret_id,
     parentId: r.parent_id,
     enabled: !r.disabled,
@@ -48,7 +50,7 @@ function recordOf(r: AccountRow): AccountRecord {
   };
 }
 
-/** The columns a service may write, by record field; the other fields are the connection document's. */
+/** The columns a service may write, by record field. */
 const COLUMNS = {
   name: 'name',
   awsAccountId: 'aws_account_id',
@@ -56,34 +58,22 @@ const COLUMNS = {
   parentId: 'parent_id',
 } as const satisfies Partial<Record<keyof AccountRecord, string>>;
 
-const DOCUMENT_FIELDS = [
-  'roleName',
-  'roleArn',
-  'accessKeyId',
-  'exportType',
-  'exportName',
-  'bucket',
-  'prefix',
-  'exportRegion',
-  'edp',
-  'memberImport',
-  'payerAccountId',
-] as const satisfies readonly (keyof AwsConnectionDocument & keyof AccountRecord)[];
-
-export type AccountFields = {
-  [K in keyof typeof COLUMNS | (typeof DOCUMENT_FIELDS)[number]]: AccountRecord[K];
+export type AccountFields = { [K in keyof typeof COLUMNS]: AccountRecord[K] } & {
+  /** The provider's connection document; in an update, the fields to set in it (undefined ones stay). */
+  connection: Record<string, unknown>;
 };
 
-/** The document with the patch's fields set (undefined leaves a field as it was). */
+/** The document with the patch's defined fields set; null when nothing changes. */
 function documentWith(
-  current: AwsConnectionDocument,
-  patch: Partial<AccountFields>,
-): AwsConnectionDocument | null {
+  current: Record<string, unknown>,
+  patch: Record<string, unknown> | undefined,
+): Record<string, unknown> | null {
+  if (!patch) return null;
   const next = { ...current };
   let changed = false;
-  for (const k of DOCUMENT_FIELDS) {
-    if (patch[k] === undefined) continue;
-    Object.assign(next, { [k]: patch[k] });
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    next[k] = v;
     changed = true;
   }
   return changed ? next : null;
@@ -91,20 +81,26 @@ function documentWith(
 
 export async function insertAccount(
   tx: Queryable,
-  a: AccountFields & { id: string; orgId: string; type: AccountType; createdBy: string | null; now: Date },
+  a: AccountFields & {
+    id: string;
+    orgId: string;
+    provider: ProviderId;
+    type: string;
+    createdBy: string | null;
+    now: Date;
+  },
 ): Promise<void> {
   const cols = [...Object.values(COLUMNS), 'connection'];
   const values = (Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]).map((k) => a[k] as SqlParam);
-  const document = documentWith(readAwsConnection(null), a) ?? readAwsConnection(null);
   const params: SqlParam[] = [
     a.id,
     a.orgId,
-    'aws',
+    a.provider,
     a.type,
     a.createdBy,
     a.now,
     ...values,
-    JSON.stringify(document),
+    JSON.stringify(a.connection),
   ];
   const placeholders = params.map((_, i) => `$${i + 1}`).join(', ');
   await tx.execute(
@@ -132,7 +128,7 @@ export async function updateAccountFields(
     'SELECT connection FROM cloud_accounts WHERE org_id = $1 AND id = $2',
     [orgId, id],
   );
-  const document = row ? documentWith(readAwsConnection(row.connection), patch) : null;
+  const document = row ? documentWith(connectionDocument(row.connection), patch.connection) : null;
   if (document) {
     params.push(JSON.stringify(document));
     sets.push(`connection = $${params.length}`);
@@ -210,22 +206,27 @@ export async function listAccounts(q: Queryable, orgId: string): Promise<Account
   return rows.map(recordOf);
 }
 
-export async function findByAwsAccountId(
+/** The account of a provider with this ID in its cloud (AWS account ID, Azure subscription ID). */
+export async function findByNativeId(
   q: Queryable,
   orgId: string,
-  awsAccountId: string,
+  provider: ProviderId,
+  nativeId: string,
 ): Promise<AccountRecord | null> {
   const [row] = await q.query<AccountRow>(
-    `SELECT * FROM cloud_accounts WHERE org_id = $1 AND provider = 'aws' AND aws_account_id = $2`,
-    [orgId, awsAccountId],
+    `SELECT * FROM cloud_accounts WHERE org_id = $1 AND provider = $2 AND aws_account_id = $3`,
+    [orgId, provider, nativeId],
   );
   return row ? recordOf(row) : null;
 }
 
+export const findByAwsAccountId = (q: Queryable, orgId: string, awsAccountId: string) =>
+  findByNativeId(q, orgId, 'aws', awsAccountId);
+
 /** Linked accounts that name no payer yet (attached when a payer's organization lists them). */
 export async function orphanLinkedAccounts(q: Queryable, orgId: string): Promise<AccountRecord[]> {
   const rows = await q.query<AccountRow>(
-    `SELECT * FROM cloud_accounts WHERE org_id = $1 AND type = 'linked' AND parent_id IS NULL`,
+    `SELECT * FROM cloud_accounts WHERE org_id = $1 AND provider = 'aws' AND type = 'linked' AND parent_id IS NULL`,
     [orgId],
   );
   return rows.map(recordOf);

@@ -1,23 +1,12 @@
 import type { AccountSyncStatus } from './account-status.js';
 import type { Diagnostic } from '../lib/errors.js';
-import type { AccountType, ExportType, MemberImport } from './account-schemas.js';
+import type { ProviderId } from './account-schemas.js';
 
 export type AccountState = 'healthy' | 'syncing' | 'degraded' | 'failed' | 'pending' | 'disabled';
 
-/** The validation steps, in the order they run. */
-export const VALIDATION_STEPS = [
-  'credentials',
-  'identity',
-  'bucket',
-  'export',
-  'discovery',
-  'organizations',
-  'cost_explorer',
-] as const;
-export type ValidationStepName = (typeof VALIDATION_STEPS)[number];
-
 export interface ValidationStep {
-  step: ValidationStepName;
+  /** One of the provider's validation steps (`connection.validationSteps`), in the order they run. */
+  step: string;
   state: 'pass' | 'fail' | 'skipped';
   /** Stable code: on failure the diagnostic's code, otherwise what was found (`role_assumed`, `export_found`, …). */
   code: string;
@@ -35,7 +24,7 @@ export interface ValidationReport {
   steps: ValidationStep[];
 }
 
-/** An account that AWS Organizations lists under a payer. */
+/** An account that a payer's organization (AWS Organizations) lists under it. */
 export interface MemberAccount {
   awsAccountId: string;
   name: string | null;
@@ -86,42 +75,44 @@ export interface NotImportedSummary {
 /** The one status shape of an account; the sync engine builds it (`accountStatusFromRow`). */
 export type AccountStatus = AccountSyncStatus;
 
-/** A cloud account as every interface shows it; secrets never appear, the access key only as a hint. */
-export interface CloudAccount {
+/**
+ * A cloud account as every interface shows it: the fields every provider has, and the provider's own connection
+ * fields beside them (AWS: roleArn, exportType, bucket, …; see each provider's `connection.publicFields`). Secrets
+ * never appear; a key only as a hint.
+ */
+export interface CloudAccount extends AccountCommon {
+  [providerField: string]: unknown;
+}
+
+export interface AccountCommon {
   id: string;
   name: string;
-  provider: 'aws';
-  type: AccountType;
+  provider: ProviderId;
+  /** The kind of connection, one of the provider's `connection.kinds`. */
+  type: string;
+  /** The account's ID in its cloud (AWS account ID, Azure subscription ID); null when it has none. */
   awsAccountId: string | null;
-  roleName: string | null;
-  roleArn: string | null;
-  /** `AKIA…WXYZ` for key-based connections. */
-  accessKeyId: string | null;
-  exportType: ExportType | null;
-  exportName: string | null;
-  bucket: string | null;
-  prefix: string | null;
-  exportRegion: string | null;
-  edp: boolean;
-  memberImport: MemberImport;
-  /** A linked account's payer: its AWS account ID and its Cloudtally account. */
-  payerAccountId: string | null;
+  /** A member account's payer connection in Cloudtally. */
   parentId: string | null;
   enabled: boolean;
   status: AccountStatus;
   validation: ValidationReport | null;
   createdAt: string;
   updatedAt: string;
-  /** Payers: the member accounts AWS Organizations lists, connected or not. */
+  /** Payers: the member accounts their organization lists, connected or not. */
   members?: MemberAccount[];
   /** Payers: member accounts in the bill that are not imported (latest period). */
   notImported?: NotImportedSummary | null;
 }
 
-/** The stored row, with what the public shape leaves out (the vault secret). */
-export interface AccountRecord extends Omit<CloudAccount, 'members' | 'notImported'> {
+/**
+ * The stored row: the common fields, the provider's connection document as stored (`connection`, parsed JSON;
+ * the provider reads it with its own schema) and the vault secret's ID.
+ */
+export interface AccountRecord extends Omit<AccountCommon, 'members' | 'notImported'> {
   orgId: string;
   secretId: string | null;
+  connection: Record<string, unknown>;
 }
 
 /** Who acts: the organization scopes every query; the rest goes to the audit log. */

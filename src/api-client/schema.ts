@@ -1643,7 +1643,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Connect an AWS account (validated first; refused when the credentials or the account ID fail) */
+    /** Connect a cloud account (validated first; refused when the credentials or the account ID fail) */
     post: {
       parameters: {
         query?: never;
@@ -1653,28 +1653,7 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': {
-            accessKeyId?: string;
-            awsAccountId?: string;
-            bucket?: string;
-            edp?: boolean;
-            exportName?: string;
-            exportRegion?: string;
-            /** @enum {string} */
-            exportType?: 'cur2' | 'legacy';
-            /** @enum {string} */
-            memberImport?: 'connected-only' | 'all';
-            name?: string;
-            payerAccountId?: string;
-            prefix?: string;
-            /** @enum {string} */
-            provider?: 'aws';
-            roleArn?: string;
-            roleName?: string;
-            secretAccessKey?: string;
-            /** @enum {string} */
-            type: 'assumed_role' | 'root' | 'linked' | 'cost_explorer';
-          };
+          'application/json': components['schemas']['CloudAccountCreate'];
         };
       };
       responses: {
@@ -1834,29 +1813,7 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': {
-            accessKeyId?: string;
-            awsAccountId?: string;
-            bucket?: string;
-            edp?: boolean;
-            enabled?: boolean;
-            exportName?: string;
-            exportRegion?: string;
-            /** @enum {string} */
-            exportType?: 'cur2' | 'legacy';
-            /** @enum {string} */
-            memberImport?: 'connected-only' | 'all';
-            name?: string;
-            payerAccountId?: string;
-            prefix?: string;
-            /** @enum {string} */
-            provider?: 'aws';
-            roleArn?: string;
-            roleName?: string;
-            secretAccessKey?: string;
-            /** @enum {string} */
-            type?: 'assumed_role' | 'root' | 'linked' | 'cost_explorer';
-          };
+          'application/json': components['schemas']['CloudAccountUpdate'];
         };
       };
       responses: {
@@ -6489,19 +6446,20 @@ export interface components {
     };
     CloudAccount: {
       /** @description A hint (AKIA…WXYZ); the key itself is never returned */
-      accessKeyId: string | null;
+      accessKeyId?: string | null;
+      /** @description The account's ID in its cloud (AWS account ID, Azure subscription ID) */
       awsAccountId: string | null;
-      bucket: string | null;
+      bucket?: string | null;
       createdAt: string;
-      edp: boolean;
+      edp?: boolean;
       enabled: boolean;
-      exportName: string | null;
-      exportRegion: string | null;
+      exportName?: string | null;
+      exportRegion?: string | null;
       /** @enum {string|null} */
-      exportType: 'cur2' | 'legacy' | null;
+      exportType?: 'cur2' | 'legacy' | null;
       id: string;
       /** @enum {string} */
-      memberImport: 'connected-only' | 'all';
+      memberImport?: 'connected-only' | 'all';
       members?: components['schemas']['MemberAccount'][];
       name: string;
       notImported?: {
@@ -6524,12 +6482,12 @@ export interface components {
         }[];
       } | null;
       parentId: string | null;
-      payerAccountId: string | null;
-      prefix: string | null;
+      payerAccountId?: string | null;
+      prefix?: string | null;
       /** @enum {string} */
-      provider: 'aws';
-      roleArn: string | null;
-      roleName: string | null;
+      provider: 'aws' | 'azure' | 'focus';
+      roleArn?: string | null;
+      roleName?: string | null;
       status: {
         dataFreshness: string | null;
         diagnostics: components['schemas']['Diagnostic'][];
@@ -6550,10 +6508,30 @@ export interface components {
         /** @enum {string} */
         state: 'healthy' | 'syncing' | 'degraded' | 'failed' | 'pending' | 'disabled';
       };
-      /** @enum {string} */
-      type: 'assumed_role' | 'root' | 'linked' | 'cost_explorer';
+      /** @description The kind of connection: aws: assumed_role, root, linked, cost_explorer */
+      type: string;
       updatedAt: string;
       validation: components['schemas']['ValidationReport'];
+    };
+    /** @description AWS: type, awsAccountId, roleName or roleArn, accessKeyId + secretAccessKey, exportType, exportName, bucket, prefix, exportRegion, edp, memberImport, payerAccountId (README "Connect an AWS account"). */
+    CloudAccountCreate: {
+      name?: string;
+      /**
+       * @description The cloud; `aws` when left out
+       * @enum {string}
+       */
+      provider?: 'aws' | 'azure' | 'focus';
+      /** @description The kind of connection, one of the provider's */
+      type?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    /** @description Any editable field of the account's provider; `enabled` turns syncing off and on. */
+    CloudAccountUpdate: {
+      enabled?: boolean;
+      name?: string;
+    } & {
+      [key: string]: unknown;
     };
     Commitment: {
       awsAccountId: string | null;
@@ -7289,9 +7267,8 @@ export interface components {
         remediation?: string;
         /** @enum {string} */
         state: 'pass' | 'fail' | 'skipped';
-        /** @enum {string} */
-        step:
-          'credentials' | 'identity' | 'bucket' | 'export' | 'discovery' | 'organizations' | 'cost_explorer';
+        /** @description One of the provider's validation steps (AWS: credentials, identity, bucket, export, discovery, organizations, cost_explorer) */
+        step: string;
       }[];
     } | null;
   };

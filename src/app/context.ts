@@ -9,6 +9,7 @@ import {
 } from '../accounts/secret-vault.js';
 import { createAccountService, type AccountService } from '../accounts/account-service.js';
 import type { AwsClientFactory } from '../providers/aws/sdk/client-factory.js';
+import { createExternalIdFunctions } from '../providers/aws/connection/external-id.js';
 import type { Config } from '../config/config.js';
 import { createAllocationService, type AllocationService } from '../allocation/allocation-service.js';
 import { createCostService, type CostService } from '../costs/cost-service.js';
@@ -28,13 +29,15 @@ import {
   createRecommendationService,
   type RecommendationService,
 } from '../recommendations/recommendation-service.js';
-import { PROVIDERS, createProviderClients, providerOf } from '../providers/registry.js';
+import { PROVIDERS, createConnectors, createProviderClients, providerOf } from '../providers/registry.js';
 import { stagesByProvider } from '../sync/provider-stages.js';
 import { createSyncService, syncSettingsFrom, type SyncService } from '../sync/sync-service.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { createLog } from '../lib/log.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+
+type AwsSetup = ReturnType<typeof createExternalIdFunctions>;
 
 /**
  * The composition root: one graph of services for the server, the CLI, the MCP server and tests.
@@ -60,8 +63,10 @@ export interface AppContext {
   allocation: AllocationService;
   /** AWS SDK clients for a connection (one credential cache per process). */
   aws: AwsClientFactory;
-  /** Cloud accounts: connect, validate, edit, remove; external ID and setup policies. */
+  /** Cloud accounts of every provider: connect, validate, edit, remove. */
   accounts: AccountService;
+  /** AWS setup help: the organization's external ID (rotation) and the policies to create. */
+  awsSetup: AwsSetup;
   /** Resources per connection, their metrics and bill costs. */
   inventory: InventoryService;
   /** Savings recommendations: rules, dismiss/snooze, settings. */
@@ -149,11 +154,16 @@ export async function createAppContext(config: Config, options: ContextOptions =
   const accounts = createAccountService({
     store,
     vault,
-    aws,
     clock,
     log: log.child({ area: 'accounts' }),
-    region: config.awsRegion,
-    retentionMonths: config.retentionMonths,
+    connectors: createConnectors({
+      store,
+      clients,
+      clock,
+      log: log.child({ area: 'accounts' }),
+      region: config.awsRegion,
+      retentionMonths: config.retentionMonths,
+    }),
     dataCleaners: [
       (tx, orgId, id) => billing.deleteAccountData(tx, orgId, id),
       (tx, orgId, id) => commitments.store.deleteAccount(tx, orgId, id),
@@ -224,6 +234,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
     allocation,
     aws,
     accounts,
+    awsSetup: createExternalIdFunctions({ store, aws, clock }),
     inventory,
     recommendations,
     sync,

@@ -5,13 +5,16 @@
  * one is added.
  */
 import type { z } from 'zod';
+import type { AccountConnector } from '../accounts/account-connector.js';
 import type { AccountService } from '../accounts/account-service.js';
 import type { BillingService } from '../billing/billing-service.js';
 import type { BillingSource } from '../billing/billing-source.js';
 import type { CommitmentReader } from '../commitments/commitment-types.js';
 import type { InventoryService } from '../inventory/inventory-service.js';
 import type { Rule } from '../recommendations/rule-kit.js';
-import type { Dialect, Queryable } from '../store/store.js';
+import type { Dialect, Queryable, Store } from '../store/store.js';
+import type { Clock } from '../lib/clock.js';
+import type { Log } from '../lib/log.js';
 import type { SyncStages } from '../sync/sync-types.js';
 
 /** One kind of connection a user can create (AWS: assumed role, payer keys, member, Cost Explorer). */
@@ -34,6 +37,20 @@ export interface ConnectionSpec {
    * its text. Unknown or missing fields take their defaults, so documents written by older versions still read.
    */
   document: z.ZodType;
+  /** The connector the accounts service calls to connect, edit and check an account of this cloud. */
+  connector(deps: ConnectorDeps): AccountConnector;
+}
+
+/** What a provider's connector is built from (by the composition root). */
+export interface ConnectorDeps {
+  store: Store;
+  clients: ProviderClients;
+  clock: Clock;
+  log: Log;
+  /** The default region (AWS: discovery checks of accounts without an export region). */
+  region: string;
+  /** Months of billing history a sync loads. */
+  retentionMonths: number;
 }
 
 /**

@@ -8,7 +8,8 @@ import type { Log } from '../lib/log.js';
 import type { SecretVault } from '../accounts/secret-vault.js';
 import { awsProvider } from './aws/aws-provider.js';
 import { createAwsClients } from './aws/sdk/client-factory.js';
-import type { Provider, ProviderClients } from './provider.js';
+import type { AccountConnector } from '../accounts/account-connector.js';
+import type { ConnectorDeps, Provider, ProviderClients } from './provider.js';
 
 export const PROVIDERS: readonly Provider[] = [awsProvider];
 
@@ -29,4 +30,9 @@ export function createProviderClients(deps: {
   clock: Clock;
 }): ProviderClients {
   return { aws: createAwsClients(deps) };
+}
+
+/** Each provider's account connector, by provider id, for the accounts service. */
+export function createConnectors(deps: ConnectorDeps): Record<string, AccountConnector> {
+  return Object.fromEntries(PROVIDERS.map((p) => [p.id, p.connection.connector(deps)]));
 }

@@ -317,13 +317,13 @@ describe('validation that says what to fix', () => {
         [id],
       );
       // The export moves out of reach behind the API's back (its checks would refuse the edit).
-      await updateAccountFields(w.t.ctx.store, org, id, { prefix: 'nowhere' }, new Date());
+      await updateAccountFields(w.t.ctx.store, org, id, { connection: { prefix: 'nowhere' } }, new Date());
       const during = await w.t.ctx.accounts.validate(org, id);
       expect(during.validation.ok).toBe(false);
       expect(during.account.status.state).toBe('syncing');
       expect(during.account.validation?.ok).toBe(false);
 
-      await updateAccountFields(w.t.ctx.store, org, id, { prefix: 'cur2' }, new Date());
+      await updateAccountFields(w.t.ctx.store, org, id, { connection: { prefix: 'cur2' } }, new Date());
       await w.t.ctx.store.execute(
         `UPDATE cloud_accounts SET status_state = 'failed', status_detail = '{"message":"billing failed"}' WHERE id = $1`,
         [id],

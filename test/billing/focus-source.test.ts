@@ -11,6 +11,7 @@ import { startSimulator, type Simulator } from '../../sim/index.js';
 import { generateFocusExport, type FocusExport } from '../../sim/gen/focus-export.js';
 import { createBillingService, type BillingService } from '../../src/billing/billing-service.js';
 import { focusSource, type SyncFocusInput } from '../../src/providers/focus/focus-source.js';
+import { s3ObjectStore } from '../../src/providers/object-store/s3-object-store.js';
 import { createCostService } from '../../src/costs/cost-service.js';
 import { silentLog } from '../../src/lib/log.js';
 import type { Store } from '../../src/store/store.js';
@@ -73,7 +74,7 @@ describe.each(ENGINES)('FOCUS source on %s', (engine) => {
     orgId: ORG,
     cloudAccountId,
     location: { endpoint: sim.url, bucket: BUCKET, prefix: `focus-${format}` },
-    s3: s3Client(sim),
+    objects: s3ObjectStore(s3Client(sim), BUCKET, sim.url),
   });
 
   beforeAll(async () => {

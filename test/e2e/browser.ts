@@ -22,6 +22,7 @@ const SHARED_SOURCES = [
   'web/index.html',
   'src/auth/permissions.ts',
   'src/accounts/account-schemas.ts',
+  'src/providers/aws/connection/aws-schemas.ts',
   'src/providers/aws/sdk/regions.ts',
   'src/providers/aws/sdk/arns.ts',
   'src/lib/errors.ts',

@@ -2,14 +2,9 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppContext } from '../../app/context.js';
 import type { Actor } from '../../accounts/account-service.js';
-import {
-  ACCOUNT_TYPES,
-  createRequestSchema,
-  EXPORT_TYPES,
-  MEMBER_IMPORT,
-  updateAccountSchema,
-} from '../../accounts/account-schemas.js';
-import { VALIDATION_STEPS } from '../../accounts/account-types.js';
+import { PROVIDER_IDS } from '../../accounts/account-schemas.js';
+import { EXPORT_TYPES, MEMBER_IMPORT } from '../../providers/aws/connection/aws-schemas.js';
+import { PROVIDERS } from '../../providers/registry.js';
 import {
   defineRoute,
   errorResponses,
@@ -37,7 +32,10 @@ export const ValidationReportSchema = z
     checkedAt: z.string(),
     steps: z.array(
       z.object({
-        step: z.enum(VALIDATION_STEPS),
+        step: z.string().openapi({
+          description:
+            "One of the provider's validation steps (AWS: credentials, identity, bucket, export, discovery, organizations, cost_explorer)",
+        }),
         state: z.enum(['pass', 'fail', 'skipped']),
         code: z.string(),
         message: z.string(),
@@ -70,23 +68,29 @@ export const CloudAccountSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    provider: z.literal('aws'),
-    type: z.enum(ACCOUNT_TYPES),
-    awsAccountId: z.string().nullable(),
-    roleName: z.string().nullable(),
-    roleArn: z.string().nullable(),
+    provider: z.enum(PROVIDER_IDS),
+    type: z.string().openapi({
+      description: `The kind of connection: ${PROVIDERS.map((p) => `${p.id}: ${p.connection.kinds.map((k) => k.type).join(', ')}`).join('; ')}`,
+    }),
+    awsAccountId: z
+      .string()
+      .nullable()
+      .openapi({ description: "The account's ID in its cloud (AWS account ID, Azure subscription ID)" }),
+    roleName: z.string().nullable().optional(),
+    roleArn: z.string().nullable().optional(),
     accessKeyId: z
       .string()
       .nullable()
+      .optional()
       .openapi({ description: 'A hint (AKIA…WXYZ); the key itself is never returned' }),
-    exportType: z.enum(EXPORT_TYPES).nullable(),
-    exportName: z.string().nullable(),
-    bucket: z.string().nullable(),
-    prefix: z.string().nullable(),
-    exportRegion: z.string().nullable(),
-    edp: z.boolean(),
-    memberImport: z.enum(MEMBER_IMPORT),
-    payerAccountId: z.string().nullable(),
+    exportType: z.enum(EXPORT_TYPES).nullable().optional(),
+    exportName: z.string().nullable().optional(),
+    bucket: z.string().nullable().optional(),
+    prefix: z.string().nullable().optional(),
+    exportRegion: z.string().nullable().optional(),
+    edp: z.boolean().optional(),
+    memberImport: z.enum(MEMBER_IMPORT).optional(),
+    payerAccountId: z.string().nullable().optional(),
     parentId: z.string().nullable(),
     enabled: z.boolean(),
     status: z.object({
@@ -137,6 +141,32 @@ export const CloudAccountSchema = z
   })
   .openapi('CloudAccount');
 
+/**
+ * The body of POST /api/v1/cloud-accounts: `provider` (default `aws`) and that provider's connection fields. Each
+ * provider's connector parses the rest with its own rules and names the field that breaks one.
+ */
+const CreateRequestSchema = z
+  .object({
+    provider: z.enum(PROVIDER_IDS).optional().openapi({ description: 'The cloud; `aws` when left out' }),
+    name: z.string().optional(),
+    type: z.string().optional().openapi({ description: "The kind of connection, one of the provider's" }),
+  })
+  .passthrough()
+  .openapi('CloudAccountCreate', {
+    description:
+      'AWS: type, awsAccountId, roleName or roleArn, accessKeyId + secretAccessKey, exportType, exportName, bucket, prefix, exportRegion, edp, memberImport, payerAccountId (README "Connect an AWS account").',
+  });
+
+const UpdateRequestSchema = z
+  .object({
+    name: z.string().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .passthrough()
+  .openapi('CloudAccountUpdate', {
+    description: "Any editable field of the account's provider; `enabled` turns syncing off and on.",
+  });
+
 const idParam = z.object({ id: z.string().min(1).max(100) });
 const connectionProblem = {
   description:
@@ -160,8 +190,8 @@ const create = defineRoute('accounts:write', {
   method: 'post',
   path: '/api/v1/cloud-accounts',
   tags: ['cloud accounts'],
-  summary: 'Connect an AWS account (validated first; refused when the credentials or the account ID fail)',
-  request: { body: jsonBody(createRequestSchema) },
+  summary: 'Connect a cloud account (validated first; refused when the credentials or the account ID fail)',
+  request: { body: jsonBody(CreateRequestSchema) },
   responses: {
     201: jsonResponse(
       CloudAccountSchema,
@@ -188,7 +218,7 @@ const update = defineRoute('accounts:write', {
   path: '/api/v1/cloud-accounts/{id}',
   tags: ['cloud accounts'],
   summary: 'Edit an account (re-validated when the connection changes); `enabled` turns syncing off and on',
-  request: { params: idParam, body: jsonBody(updateAccountSchema) },
+  request: { params: idParam, body: jsonBody(UpdateRequestSchema) },
   responses: {
     200: jsonResponse(CloudAccountSchema, 'Updated'),
     400: errorResponses[400],

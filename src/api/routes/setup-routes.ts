@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app/context.js';
-import { bucketSchema, prefixSchema, roleNameSchema } from '../../accounts/account-schemas.js';
+import { bucketSchema, prefixSchema, roleNameSchema } from '../../providers/aws/connection/aws-schemas.js';
 import { defineRoute, errorResponses, jsonResponse, principalOf, type Api } from '../route-kit.js';
 import { actorOf } from './account-routes.js';
 
@@ -71,7 +71,7 @@ const rotate = defineRoute('org:manage', {
 export function registerSetupRoutes(app: Api, ctx: AppContext): void {
   app.openapi(setup, async (c) => {
     const q = c.req.valid('query');
-    return c.json(await ctx.accounts.setup(principalOf(c).orgId, q), 200);
+    return c.json(await ctx.awsSetup.setup(principalOf(c).orgId, q), 200);
   });
-  app.openapi(rotate, async (c) => c.json(await ctx.accounts.rotateExternalId(actorOf(c)), 200));
+  app.openapi(rotate, async (c) => c.json(await ctx.awsSetup.rotateExternalId(actorOf(c)), 200));
 }

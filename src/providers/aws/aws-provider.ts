@@ -7,14 +7,15 @@ import {
   TYPE_LABELS,
   createAccountSchema,
   updateAccountSchema,
-} from '../../accounts/account-schemas.js';
-import { VALIDATION_STEPS } from '../../accounts/account-types.js';
+} from './connection/aws-schemas.js';
 import { RESOURCE_TYPES } from '../../inventory/inventory-types.js';
 import type { Rule } from '../../recommendations/rule-kit.js';
 import { defineProvider, type ProviderServices } from '../provider.js';
 import { AWS_BILLING_SOURCES } from './billing/aws-billing.js';
 import { createCurCommitmentReader } from './commitments/cur-commitments.js';
+import { connectionOf, createAwsConnector } from './connection/aws-connector.js';
 import { awsConnectionDocument } from './connection/connection-document.js';
+import { VALIDATION_STEPS } from './connection/validation-steps.js';
 import { permissionPolicy, type PolicyOptions } from './connection/setup-policies.js';
 import { RULES } from './recommendations/rules.js';
 import { createAwsStages, type AwsSession } from './sync/aws-stages.js';
@@ -41,6 +42,15 @@ export const awsProvider = defineProvider<AwsSession>({
     updateSchema: updateAccountSchema,
     validationSteps: VALIDATION_STEPS,
     document: awsConnectionDocument,
+    connector: (d) =>
+      createAwsConnector({
+        store: d.store,
+        aws: d.clients.aws,
+        clock: d.clock,
+        log: d.log,
+        region: d.region,
+        retentionMonths: d.retentionMonths,
+      }),
   },
   billingSources: AWS_BILLING_SOURCES,
   inventoryScanners: RESOURCE_TYPES.map((resourceType) => ({
@@ -66,7 +76,10 @@ export const awsProvider = defineProvider<AwsSession>({
     return createAwsStages({
       store: services.store,
       aws: services.clients.aws,
-      connectionFor: (a) => accounts.connectionFor(a.orgId, a.id),
+      connectionFor: async (a) => {
+        const c = await accounts.connectionFor(a.orgId, a.id);
+        return { connection: connectionOf(c.account), externalId: c.externalId };
+      },
       validate: validateStage(accounts),
       billing: billingStage({
         billing,

@@ -10,7 +10,6 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { BillingKit, BillingSource } from '../../billing/billing-source.js';
 import { BillingLoadError, errorMessage, readDiagnostic } from '../../billing/diagnostics.js';
@@ -30,7 +29,7 @@ import {
 } from '../../billing/retention.js';
 import { literal } from '../../billing/sql-text.js';
 import { ConnectionError, type Diagnostic } from '../../lib/errors.js';
-import { downloadObject } from '../aws/billing/s3-files.js';
+import type { ObjectStore } from '../object-store/object-store.js';
 import { classifyFocusHeader } from './focus-columns.js';
 import { buildFocusSelect, type FocusSourceColumns } from './focus-mapping.js';
 
@@ -38,8 +37,12 @@ import { buildFocusSelect, type FocusSourceColumns } from './focus-mapping.js';
 export const FOCUS_NORMALIZATION_VERSION = 1;
 
 export interface FocusLocation {
-  /** The S3-compatible endpoint, e.g. `https://storage.googleapis.com`; for the record only (the client has it). */
+  /**
+   * The S3-compatible endpoint (e.g. `https://storage.googleapis.com`) or the storage account's blob endpoint;
+   * for messages only (the object store has it).
+   */
   endpoint: string;
+  /** The bucket, or the Azure Blob container. */
   bucket: string;
   prefix: string;
 }
@@ -55,7 +58,8 @@ export interface SyncFocusInput {
   orgId: string;
   cloudAccountId: string;
   location: FocusLocation;
-  s3: Pick<S3Client, 'send'>;
+  /** Where the files are read from: an S3-compatible bucket or an Azure Blob container (src/providers/object-store). */
+  objects: ObjectStore;
   retentionMonths?: number;
   force?: boolean;
   signal?: AbortSignal;
@@ -95,25 +99,16 @@ export function dataFormat(key: string): 'csv' | 'parquet' | undefined {
 
 /** Every data file under the prefix, in key order. */
 export async function listFocusFiles(
-  s3: Pick<S3Client, 'send'>,
+  objects: ObjectStore,
   loc: FocusLocation,
   signal?: AbortSignal,
 ): Promise<FocusFile[]> {
   const out: FocusFile[] = [];
-  let token: string | undefined;
-  const prefix = loc.prefix === '' ? undefined : `${loc.prefix.replace(/\/+$/, '')}/`;
-  do {
-    const res = await s3.send(
-      new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: prefix, ContinuationToken: token }),
-      { abortSignal: signal },
-    );
-    for (const o of res.Contents ?? []) {
-      const format = o.Key ? dataFormat(o.Key) : undefined;
-      if (!o.Key || !format || (o.Size ?? 0) === 0) continue;
-      out.push({ key: o.Key, etag: (o.ETag ?? '').replace(/"/g, ''), size: o.Size ?? 0, format });
-    }
-    token = res.IsTruncated ? res.NextContinuationToken : undefined;
-  } while (token);
+  for (const o of await objects.list(loc.prefix, signal)) {
+    const format = dataFormat(o.key);
+    if (!format || o.size === 0) continue;
+    out.push({ key: o.key, etag: o.etag, size: o.size, format });
+  }
   return out.sort((a, b) => a.key.localeCompare(b.key));
 }
 
@@ -152,13 +147,13 @@ export async function syncFocus(kit: BillingKit, input: SyncFocusInput): Promise
   const key = exportKeyOf(input.location);
   let files: FocusFile[];
   try {
-    files = await listFocusFiles(input.s3, input.location, input.signal);
+    files = await listFocusFiles(input.objects, input.location, input.signal);
   } catch (err) {
     if (input.signal?.aborted) throw err;
     const d = focusDiagnostic(
       'focus_list_failed',
-      `Listing s3://${input.location.bucket}/${input.location.prefix} at ${input.location.endpoint} failed: ${errorMessage(err)}`,
-      'Check the endpoint URL, bucket and region, and that the HMAC key may list and read the bucket.',
+      `Listing ${input.location.prefix || '(the whole bucket)'} in ${input.objects.where} failed: ${errorMessage(err)}`,
+      'Check the endpoint URL, the bucket (or container) and region, and that the key may list and read it.',
     );
     throw new ConnectionError(d, [d], { cause: err });
   }
@@ -170,7 +165,7 @@ export async function syncFocus(kit: BillingKit, input: SyncFocusInput): Promise
       newestUsageDate: await newestUsageDate(store, input.cloudAccountId),
       diagnostic: focusDiagnostic(
         'focus_export_empty',
-        `No CSV or Parquet file under s3://${input.location.bucket}/${input.location.prefix}`,
+        `No CSV or Parquet file under ${input.location.prefix || '/'} in ${input.objects.where}`,
         'Check the prefix; a new export can take up to a day to deliver its first files.',
       ),
     };
@@ -200,7 +195,19 @@ export async function syncFocus(kit: BillingKit, input: SyncFocusInput): Promise
     const local: { file: FocusFile; path: string }[] = [];
     for (const [i, f] of files.entries()) {
       const p = path.join(dir, `${i}-${path.basename(f.key).replace(/[^A-Za-z0-9._-]/g, '_')}`);
-      await downloadObject(input.s3, input.location.bucket, f.key, p, { signal: input.signal });
+      try {
+        await input.objects.download(f.key, p, input.signal);
+      } catch (err) {
+        if (input.signal?.aborted) throw err;
+        throw new BillingLoadError(
+          focusDiagnostic(
+            'billing_load_failed',
+            `Reading ${f.key} from ${input.objects.where} failed: ${errorMessage(err)}`,
+            'Check that the key may read the objects under the prefix, then sync again.',
+            f.key,
+          ),
+        );
+      }
       local.push({ file: f, path: p });
     }
     // One relation per format (CSV and Parquet read differently); each checked to be FOCUS.

@@ -6,7 +6,7 @@ import { DEFAULT_RETENTION_MONTHS, oldestRetainedPeriod } from '../../../billing
 import type { Clock } from '../../../lib/clock.js';
 import type { Diagnostic } from '../../../lib/errors.js';
 import type { Log } from '../../../lib/log.js';
-import type { AccountType } from '../../../accounts/account-schemas.js';
+import type { AccountType } from './aws-schemas.js';
 import type { DiscoveredInput } from '../../../accounts/member-store.js';
 import type { ValidationReport, ValidationStep } from '../../../accounts/account-types.js';
 import {

@@ -4,7 +4,8 @@
  * document written by an older version still reads; writing always stores every field.
  */
 import { z } from 'zod';
-import { EXPORT_TYPES, MEMBER_IMPORT } from '../../../accounts/account-schemas.js';
+import type { AccountRecord } from '../../../accounts/account-types.js';
+import { EXPORT_TYPES, MEMBER_IMPORT } from './aws-schemas.js';
 
 const text = z.string().nullable().catch(null).default(null);
 
@@ -36,4 +37,17 @@ export function readAwsConnection(json: string | null | undefined): AwsConnectio
   }
   const parsed = awsConnectionDocument.safeParse(value && typeof value === 'object' ? value : {});
   return parsed.success ? parsed.data : awsConnectionDocument.parse({});
+}
+
+/** The stored document of an account as read from its record. */
+export function awsDocumentOf(connection: Record<string, unknown>): AwsConnectionDocument {
+  const parsed = awsConnectionDocument.safeParse(connection);
+  return parsed.success ? parsed.data : awsConnectionDocument.parse({});
+}
+
+/** An AWS account's record with its connection fields beside the common ones. */
+export type AwsAccountRecord = AccountRecord & AwsConnectionDocument;
+
+export function awsAccountOf(a: AccountRecord): AwsAccountRecord {
+  return { ...a, ...awsDocumentOf(a.connection) };
 }

@@ -5,7 +5,7 @@ import { REQUIRED_COLUMNS } from '../billing/focus-mapping.js';
 import { parseCsvRecord } from '../billing/local-files.js';
 import { parseCur2Manifest, parseLegacyManifest } from '../billing/manifests.js';
 import type { Diagnostic } from '../../../lib/errors.js';
-import type { ExportType } from '../../../accounts/account-schemas.js';
+import type { ExportType } from './aws-schemas.js';
 import type { FoundExport } from './export-locator.js';
 
 /**

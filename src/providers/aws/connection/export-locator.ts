@@ -1,5 +1,5 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import type { ExportType } from '../../../accounts/account-schemas.js';
+import type { ExportType } from './aws-schemas.js';
 
 /**
  * Finds a billing export's manifests in S3 with a few bounded listings (never a walk over data files), for

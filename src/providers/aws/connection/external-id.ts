@@ -6,6 +6,7 @@ import type { Clock } from '../../../lib/clock.js';
 import type { Store } from '../../../store/store.js';
 import * as db from '../../../accounts/account-store.js';
 import type { Actor } from '../../../accounts/account-types.js';
+import { awsAccountOf } from './connection-document.js';
 import { setupInfo, type PolicyOptions, type SetupInfo } from './setup-policies.js';
 
 /** The organization's external ID (show, rotate) and the setup help built around it. */
@@ -27,6 +28,8 @@ export function createExternalIdFunctions(deps: { store: Store; aws: AwsClientFa
       const next = newExternalId();
       const now = clock.now();
       const affected = (await db.listAccounts(store, actor.orgId))
+        .filter((a) => a.provider === 'aws')
+        .map(awsAccountOf)
         .filter((a) => a.roleArn && !a.secretId)
         .map((a) => ({ id: a.id, name: a.name, roleArn: a.roleArn as string }));
       await store.transaction(async (tx) => {

@@ -1,12 +1,13 @@
 import { InputError } from '../../../lib/errors.js';
 import type { Queryable } from '../../../store/store.js';
-import type { AccountType } from '../../../accounts/account-schemas.js';
+import type { AccountType } from './aws-schemas.js';
+import { awsAccountOf } from './connection-document.js';
 import * as db from '../../../accounts/account-store.js';
 import * as memberDb from '../../../accounts/member-store.js';
 
 /** How linked accounts find their payer: named, or listed by the payer's AWS Organization. */
 
-const isPayerType = (t: AccountType) => t === 'root' || t === 'assumed_role';
+const isPayerType = (t: AccountType | string) => t === 'root' || t === 'assumed_role';
 
 /** The payer a linked account bills through: the one named, else the payer whose organization lists it. */
 export async function resolvePayer(
@@ -62,7 +63,7 @@ export async function recordMembers(
         tx,
         orgId,
         orphan.id,
-        { parentId: payerId, payerAccountId: payer?.awsAccountId ?? null },
+        { parentId: payerId, connection: { payerAccountId: payer?.awsAccountId ?? null } },
         now,
       );
       attached.push(orphan.id);
@@ -85,8 +86,9 @@ export async function asMember(store: Queryable, orgId: string, raw: unknown): P
   if (body.type !== 'assumed_role' || typeof body.awsAccountId !== 'string') return raw;
   const listed = await memberDb.payerListing(store, orgId, body.awsAccountId.replace(/-/g, ''));
   if (!listed) return raw;
-  const payer = await db.getAccount(store, orgId, listed.payerId);
-  if (!payer) return raw;
+  const stored = await db.getAccount(store, orgId, listed.payerId);
+  if (!stored) return raw;
+  const payer = awsAccountOf(stored);
   const noExport = body.bucket === undefined && body.exportName === undefined;
   const payersExport = body.bucket === payer.bucket && body.exportName === payer.exportName;
   if (!noExport && !payersExport) return raw;

@@ -1,4 +1,4 @@
-import type { AccountType } from '../../../accounts/account-schemas.js';
+import type { AccountType } from './aws-schemas.js';
 
 /**
  * What a customer creates in AWS so that Cloudtally can read: the trust policy (Cloudtally's principal plus the

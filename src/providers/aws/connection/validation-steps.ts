@@ -8,13 +8,25 @@ import { GetBucketLocationCommand, GetObjectCommand, ListObjectsV2Command } from
 import type { AwsClients } from '../sdk/client-factory.js';
 import { awsErrorInfo, diagnose, type DiagnoseContext } from '../sdk/diagnostics.js';
 import type { Diagnostic } from '../../../lib/errors.js';
-import type { ExportType } from '../../../accounts/account-schemas.js';
+import type { ExportType } from './aws-schemas.js';
 import type { DiscoveredInput } from '../../../accounts/member-store.js';
-import type { ValidationStep, ValidationStepName } from '../../../accounts/account-types.js';
+import type { ValidationStep } from '../../../accounts/account-types.js';
 import { firstFileHeader, headerDiagnostic, outsideRetention } from './export-contents.js';
 import { findExport, folder, foldersUnder, pendingSince, type ExportLocation } from './export-locator.js';
 
 /** The checks behind validation steps 3 to 7, each one AWS read at a time, each failure a diagnostic. */
+
+/** The validation steps of an AWS connection, in the order they run. */
+export const VALIDATION_STEPS = [
+  'credentials',
+  'identity',
+  'bucket',
+  'export',
+  'discovery',
+  'organizations',
+  'cost_explorer',
+] as const;
+export type ValidationStepName = (typeof VALIDATION_STEPS)[number];
 
 /** The billing export a connection names. */
 export type ExportTarget = ExportLocation & { exportType: ExportType; region: string };

@@ -12,7 +12,7 @@ import {
   roleNameSchema,
   secretAccessKeySchema,
   updateAccountSchema,
-} from '../../../../src/accounts/account-schemas.js';
+} from '../../../../src/providers/aws/connection/aws-schemas.js';
 import { ApiError } from '../../api';
 import type { CloudAccount, ConnectionType } from '../../types';
 
@@ -75,7 +75,7 @@ export function valuesOf(a: CloudAccount): FormValues {
     bucket: a.bucket ?? '',
     prefix: a.prefix ?? '',
     exportRegion: a.exportRegion ?? 'us-east-1',
-    edp: a.edp,
+    edp: a.edp ?? false,
     importAllMembers: a.memberImport === 'all',
     payerAccountId: a.payerAccountId ?? '',
     credentials: a.roleName || a.roleArn ? 'role' : a.accessKeyId ? 'keys' : 'none',

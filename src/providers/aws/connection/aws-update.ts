@@ -1,14 +1,9 @@
-import { parseRoleArn, roleArnOf } from '../providers/aws/sdk/arns.js';
-import { partitionOf } from '../providers/aws/sdk/regions.js';
-import { InputError } from '../lib/errors.js';
-import {
-  checkMerged,
-  parseUpdateInput,
-  type MergedFields,
-  type UpdateAccountInput,
-} from './account-schemas.js';
-import type { AccountRecord } from './account-types.js';
-import type { ExportTarget } from '../providers/aws/connection/validation-steps.js';
+import { parseRoleArn, roleArnOf } from '../sdk/arns.js';
+import { partitionOf } from '../sdk/regions.js';
+import { InputError } from '../../../lib/errors.js';
+import { checkMerged, parseUpdateInput, type MergedFields, type UpdateAccountInput } from './aws-schemas.js';
+import type { AwsAccountRecord } from './connection-document.js';
+import type { ExportTarget } from './validation-steps.js';
 
 /** What an edit changes, worked out before anything is called or written. */
 export interface UpdatePlan {
@@ -26,7 +21,7 @@ export interface UpdatePlan {
   connectionChanged: boolean;
 }
 
-const isPayerType = (t: AccountRecord['type']) => t === 'root' || t === 'assumed_role';
+const isPayerType = (t: AwsAccountRecord['type']) => t === 'root' || t === 'assumed_role';
 
 export function exportOf(f: {
   exportType?: string | null;
@@ -49,7 +44,7 @@ export function exportOf(f: {
  * Merges an edit into the stored account and checks the result against the rules of its type (type and AWS
  * account ID stay as connected).
  */
-export function planUpdate(cur: AccountRecord, raw: unknown, defaultRegion: string): UpdatePlan {
+export function planUpdate(cur: AwsAccountRecord, raw: unknown, defaultRegion: string): UpdatePlan {
   const input = parseUpdateInput(raw);
   if (input.type !== undefined && input.type !== cur.type)
     throw new InputError(
@@ -86,7 +81,7 @@ export function planUpdate(cur: AccountRecord, raw: unknown, defaultRegion: stri
   const storedKeys = Boolean(cur.secretId) && !roleGiven && !newKeys;
   const pick = <T>(next: T | undefined, old: T | null): T | null => (next !== undefined ? next : old);
   const merged: MergedFields = {
-    type: cur.type,
+    type: cur.type as MergedFields['type'],
     name: input.name ?? cur.name,
     awsAccountId: awsAccountId ?? undefined,
     roleArn: roleArn ?? undefined,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../lib/errors.js';
-import { checkMerged, parseCreateInput, parseUpdateInput } from './account-schemas.js';
+import { InputError } from '../../../lib/errors.js';
+import { checkMerged, parseCreateInput, parseUpdateInput } from './aws-schemas.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const exportFields = {
