@@ -6449,10 +6449,14 @@ export interface components {
       accessKeyId?: string | null;
       /** @description The account's ID in its cloud (AWS account ID, Azure subscription ID) */
       awsAccountId: string | null;
+      /** @description FOCUS: the billing account the export covers, when given */
+      billingAccountId?: string | null;
       bucket?: string | null;
       createdAt: string;
       edp?: boolean;
       enabled: boolean;
+      /** @description FOCUS: the S3-compatible endpoint the export is read from */
+      endpoint?: string;
       exportName?: string | null;
       exportRegion?: string | null;
       /** @enum {string|null} */
@@ -6486,6 +6490,8 @@ export interface components {
       prefix?: string | null;
       /** @enum {string} */
       provider: 'aws' | 'azure' | 'focus';
+      /** @description FOCUS: the bucket's region */
+      region?: string;
       roleArn?: string | null;
       roleName?: string | null;
       status: {
@@ -6508,12 +6514,12 @@ export interface components {
         /** @enum {string} */
         state: 'healthy' | 'syncing' | 'degraded' | 'failed' | 'pending' | 'disabled';
       };
-      /** @description The kind of connection: aws: assumed_role, root, linked, cost_explorer */
+      /** @description The kind of connection: aws: assumed_role, root, linked, cost_explorer; focus: s3 */
       type: string;
       updatedAt: string;
       validation: components['schemas']['ValidationReport'];
     };
-    /** @description AWS: type, awsAccountId, roleName or roleArn, accessKeyId + secretAccessKey, exportType, exportName, bucket, prefix, exportRegion, edp, memberImport, payerAccountId (README "Connect an AWS account"). */
+    /** @description AWS: type, awsAccountId, roleName or roleArn, accessKeyId + secretAccessKey, exportType, exportName, bucket, prefix, exportRegion, edp, memberImport, payerAccountId. FOCUS (provider "focus", type "s3"): name, endpoint (omit for AWS S3), region, bucket, prefix, accessKeyId + secretAccessKey (an HMAC key for Google Cloud Storage), billingAccountId. */
     CloudAccountCreate: {
       name?: string;
       /**

@@ -8,10 +8,12 @@ import type { Log } from '../lib/log.js';
 import type { SecretVault } from '../accounts/secret-vault.js';
 import { awsProvider } from './aws/aws-provider.js';
 import { createAwsClients } from './aws/sdk/client-factory.js';
+import { createFocusClients } from './focus/connection/focus-objects.js';
+import { focusProvider } from './focus/focus-provider.js';
 import type { AccountConnector } from '../accounts/account-connector.js';
 import type { ConnectorDeps, Provider, ProviderClients } from './provider.js';
 
-export const PROVIDERS: readonly Provider[] = [awsProvider];
+export const PROVIDERS: readonly Provider[] = [awsProvider, focusProvider];
 
 export type { Provider };
 
@@ -29,7 +31,7 @@ export function createProviderClients(deps: {
   log: Log;
   clock: Clock;
 }): ProviderClients {
-  return { aws: createAwsClients(deps) };
+  return { aws: createAwsClients(deps), focus: createFocusClients(deps) };
 }
 
 /** Each provider's account connector, by provider id, for the accounts service. */

@@ -91,6 +91,16 @@ export const CloudAccountSchema = z
     edp: z.boolean().optional(),
     memberImport: z.enum(MEMBER_IMPORT).optional(),
     payerAccountId: z.string().nullable().optional(),
+    endpoint: z
+      .string()
+      .optional()
+      .openapi({ description: 'FOCUS: the S3-compatible endpoint the export is read from' }),
+    region: z.string().optional().openapi({ description: "FOCUS: the bucket's region" }),
+    billingAccountId: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: 'FOCUS: the billing account the export covers, when given' }),
     parentId: z.string().nullable(),
     enabled: z.boolean(),
     status: z.object({
@@ -154,7 +164,7 @@ const CreateRequestSchema = z
   .passthrough()
   .openapi('CloudAccountCreate', {
     description:
-      'AWS: type, awsAccountId, roleName or roleArn, accessKeyId + secretAccessKey, exportType, exportName, bucket, prefix, exportRegion, edp, memberImport, payerAccountId (README "Connect an AWS account").',
+      'AWS: type, awsAccountId, roleName or roleArn, accessKeyId + secretAccessKey, exportType, exportName, bucket, prefix, exportRegion, edp, memberImport, payerAccountId. FOCUS (provider "focus", type "s3"): name, endpoint (omit for AWS S3), region, bucket, prefix, accessKeyId + secretAccessKey (an HMAC key for Google Cloud Storage), billingAccountId.',
   });
 
 const UpdateRequestSchema = z
