@@ -35,6 +35,7 @@ const router = createBrowserRouter([
       { path: 'resources', lazy: page(() => import('./pages/Resources')) },
       { path: 'budgets', lazy: page(() => import('./pages/Budgets')) },
       { path: 'commitments', lazy: page(() => import('./pages/Commitments')) },
+      { path: 'allocation', lazy: page(() => import('./pages/Allocation')) },
       { path: 'notifications', lazy: page(() => import('./pages/Notifications')) },
       { path: 'settings', lazy: page(() => import('./pages/Settings')) },
       { path: '*', lazy: page(() => import('./pages/NotFound')) },

@@ -14,6 +14,7 @@ const NAV = [
   { to: '/resources', label: 'Resources', icon: '▦' },
   { to: '/budgets', label: 'Budgets', icon: '◎' },
   { to: '/commitments', label: 'Commitments', icon: '⚖' },
+  { to: '/allocation', label: 'Allocation', icon: '◫' },
   { to: '/notifications', label: 'Notifications', icon: '✉' },
   { to: '/accounts', label: 'Accounts', icon: '☁' },
   { to: '/settings', label: 'Settings', icon: '⚙' },
