@@ -96,6 +96,7 @@ export default function AllocationPage(): ReactNode {
       ) : null}
       {dims.data ? (
         <RulesPanel
+          key={selected ? `${selected.name}@${selected.version}` : 'new'}
           dimension={selected}
           basis={basis}
           onSaved={(name) => {

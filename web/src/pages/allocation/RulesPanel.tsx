@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api, errorMessage } from '../../api';
 import { ActionButton } from '../../components/Allowed';
 import { money } from '../../format';
@@ -28,15 +28,11 @@ export function RulesPanel(props: {
   onSaved: (name: string) => void;
 }): ReactNode {
   const def = props.dimension?.definition;
-  const [text, setText] = useState('');
+  // The page mounts the panel afresh per dimension and version (its key), so the editor starts from the saved one.
+  const [text, setText] = useState(() => JSON.stringify(def ?? TEMPLATE, null, 2));
   const [preview, setPreview] = useState<Preview>();
   const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string }>();
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    setText(JSON.stringify(def ?? TEMPLATE, null, 2));
-    setPreview(undefined);
-    setMessage(undefined);
-  }, [def]);
 
   const parsed = (): Definition | undefined => {
     try {
