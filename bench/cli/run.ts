@@ -1,5 +1,5 @@
 /**
- * CLI start-up benchmark: how long `cloudtally --version` and `cloudtally costs --json` (against a running server
+ * CLI start-up benchmark: how long `cloudtally --version` and `cloudtally costs query --json` (against a running server
  * with a month of costs) take from spawn to exit, as a user runs them (`node bin/cloudtally.js`, the compiled
  * build). Each figure is the median of BENCH_CLI_RUNS runs and is also given as a ratio against a baseline measured
  * in the same run that does the same work without Cloudtally: `node -e` printing the version, and `node -e` fetching
@@ -95,7 +95,7 @@ process.stdout.write(JSON.stringify(await r.json(), null, 2) + '\\n');`;
 
   const cli = {
     version: () => timed([BIN, '--version'], cleanEnv(), version),
-    costs: () => timed([BIN, 'costs', '--json'], apiEnv, costsJson),
+    costs: () => timed([BIN, 'costs', 'query', '--json'], apiEnv, costsJson),
   };
   const baseline = {
     version: () => timed(['-e', "console.log('0.1.0')"], cleanEnv(), version),
@@ -114,10 +114,10 @@ process.stdout.write(JSON.stringify(await r.json(), null, 2) + '\\n');`;
     const tsxEnv = { CLOUDTALLY_TSX: '1' };
     const tv = await median(TSX_RUNS, () => timed([BIN, '--version'], cleanEnv(tsxEnv), version));
     const tc = await median(TSX_RUNS, () =>
-      timed([BIN, 'costs', '--json'], { ...apiEnv, ...tsxEnv }, costsJson),
+      timed([BIN, 'costs', 'query', '--json'], { ...apiEnv, ...tsxEnv }, costsJson),
     );
     log(
-      `through tsx (CLOUDTALLY_TSX=1, the CLI before it was compiled): --version ${tv.toFixed(2)} s, costs --json ${tc.toFixed(2)} s`,
+      `through tsx (CLOUDTALLY_TSX=1, the CLI before it was compiled): --version ${tv.toFixed(2)} s, costs query --json ${tc.toFixed(2)} s`,
     );
   }
   log(
