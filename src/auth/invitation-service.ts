@@ -16,6 +16,7 @@ import { attemptKeys, type LoginThrottle } from './login-throttle.js';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { can, ROLES, ROLE_LABELS, type Principal, type Role } from './permissions.js';
 import type { SessionService } from './session-service.js';
+import { configOf } from './sso-store.js';
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_DAYS = 7;
@@ -224,6 +225,14 @@ export function createInvitationService({
       client: { ip: string; userAgent?: string },
     ): Promise<LoginResult> {
       const inv = await usable(token);
+      // An organization that requires single sign-on is joined through its provider, which honours the invitation;
+      // a password here would open a password session in it.
+      if ((await configOf(store, inv.org_id))?.ssoRequired) {
+        const name = (await people.organizationById(store, inv.org_id))?.name ?? 'This organization';
+        throw new PermissionError(
+          `${name} requires single sign-on: choose "Continue with single sign-on" on the sign-in page as ${inv.email}; the invitation is accepted there.`,
+        );
+      }
       const keys = attemptKeys(inv.email, client.ip);
       await throttle.reserve(keys);
       const existing = await people.userByEmail(store, inv.email);

@@ -150,10 +150,15 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
       const s = await credentials.sessionByHash(store, idHash);
       if (!s || s.revoked_at || s.expires_at.getTime() <= clock.now().getTime()) return null;
       let principal = await users.principalFor(s.user_id, s.org_id, 'session');
-      if (!principal) {
-        // Removed from the session's organization: carry on in the user's default one.
-        const { defaultOrgId } = await people.acceptedOrganizations(store, s.user_id);
-        principal = defaultOrgId ? await users.principalFor(s.user_id, defaultOrgId, 'session') : null;
+      if (!principal && s.via !== 'sso') {
+        // Removed from the session's organization: carry on in the user's default one, or another they belong to,
+        // but not in one that requires single sign-on. (A single sign-on session stays in its organization.)
+        const { organizations, defaultOrgId } = await people.acceptedOrganizations(store, s.user_id);
+        const ssoOnly = new Set(await ssoRequiredOrgIds(store, s.user_id));
+        const fallback = [defaultOrgId, ...organizations.map((o) => o.id)].find(
+          (id) => id && !ssoOnly.has(id),
+        );
+        principal = fallback ? await users.principalFor(s.user_id, fallback, 'session') : null;
         if (principal) await moveTo(store, idHash, s.user_id, principal.orgId);
       }
       return principal ? { principal, csrfToken: s.csrf_token } : null;
@@ -178,6 +183,11 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
       const org = organizations.find((o) => o.id === orgId);
       if (!org) throw new NotFoundError('Organization', orgId);
       const session = await credentials.sessionByHash(store, sha256Hex(token));
+      // A single sign-on session was vouched for by its organization's provider only, and stays in it.
+      if (session?.via === 'sso' && orgId !== principal.orgId)
+        throw new PermissionError(
+          `This session came through single sign-on and stays in its organization: sign in again to use ${org.name}.`,
+        );
       if (session?.via !== 'sso' && (await ssoRequiredOrgIds(store, principal.userId)).includes(orgId))
         throw new PermissionError(
           `${org.name} requires single sign-on: sign out and sign in with single sign-on.`,
@@ -229,16 +239,20 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
       });
     },
 
-    async me(principal: Principal) {
+    /** Who is signed in; `organizations` are those this session may switch to (a single sign-on one: its own). */
+    async me(principal: Principal, sessionToken?: string) {
       const user = await people.userById(store, principal.userId);
       if (!user) throw new NotFoundError('User', principal.userId);
       const { organizations } = await people.acceptedOrganizations(store, principal.userId);
       const organization = organizations.find((o) => o.id === principal.orgId);
       if (!organization) throw new NotFoundError('Organization', principal.orgId);
+      const session = sessionToken
+        ? await credentials.sessionByHash(store, sha256Hex(sessionToken))
+        : undefined;
       return {
         user: { id: user.id, email: user.email, name: user.name },
         organization,
-        organizations,
+        organizations: session?.via === 'sso' ? [organization] : organizations,
         role: principal.role,
         manageCloudCredentials: principal.manageCloudCredentials,
         instanceAdmin: Boolean(user.instance_admin),

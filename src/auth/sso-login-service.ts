@@ -107,6 +107,12 @@ export function createSsoLoginService({ store, clock, vault, clientSettings, ses
     let user = linked ? await people.userById(tx, linked) : await people.userByEmail(tx, person.email);
     if (user?.disabled) return { refuse: `${person.email} is disabled in Cloudtally` };
     const m = user ? await people.membership(tx, config.orgId, user.id) : undefined;
+    // An account that exists already is linked to this provider only when it is an accepted member here: any
+    // organization's manager chooses its provider, and its answer alone must not sign in to someone's account.
+    if (user && !linked && !m?.accepted)
+      return {
+        refuse: `${person.email} already has a Cloudtally account: accept the invitation to ${orgName} with its password first, then single sign-on links to it`,
+      };
     const invitation = m?.accepted
       ? undefined
       : (await invitations.pendingInvitations(tx, config.orgId, now)).find((i) => i.email === person.email);
@@ -272,8 +278,10 @@ export function createSsoLoginService({ store, clock, vault, clientSettings, ses
       if (typeof admitted !== 'string') return fail(org.id, `${admitted.refuse}.`, email, client.ip);
       const user = await people.userById(store, admitted);
       if (!user) return fail(org.id, `${email} could not be signed in.`, email, client.ip);
+      // The provider vouches for this organization only: the session stays in it.
       const { organizations } = await people.acceptedOrganizations(store, user.id);
-      return sessions.startSession(user, organizations, org.id, { ...client, how: 'sso' });
+      const here = organizations.filter((o) => o.id === org.id);
+      return sessions.startSession(user, here, org.id, { ...client, how: 'sso' });
     },
   };
 }

@@ -112,6 +112,20 @@ describe.each(ENGINES)('single sign-on (OpenID Connect) on %s', (engine) => {
     };
   }
 
+  /** Invites the address with the inviter's token; the answer carries the link (no e-mail channel here). */
+  async function invite(token: string, email: string) {
+    const res = await t.request('/api/v1/invitations', {
+      method: 'POST',
+      token,
+      body: { email, role: 'viewer' },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    return /#(ct_inv_[\w-]+)/.exec(((await res.json()) as { link?: string }).link ?? '')?.[1];
+  }
+
+  const acceptWithPassword = (token: string | undefined, password: string) =>
+    t.request('/api/v1/invitations/accept', { method: 'POST', body: { token, password } });
+
   async function me(session: string) {
     const res = await fetch(`${t.url}/api/v1/auth/me`, { headers: { cookie: `ct_session=${session}` } });
     expect(res.status).toBe(200);
@@ -279,6 +293,46 @@ describe.each(ENGINES)('single sign-on (OpenID Connect) on %s', (engine) => {
     ).not.toContain('frank@acme.test');
   });
 
+  it('links an existing account only once it is a member, and keeps a single sign-on session in its organization', async () => {
+    expect((await configure({ ...baseConfig(), clientSecret: undefined })).status).toBe(200);
+    // heidi@acme.test has an account through Org B only: Org A's provider alone does not open it.
+    const joinedB = await acceptWithPassword(
+      await invite(t.users.otherManager.token, 'heidi@acme.test'),
+      'heidis-long-password',
+    );
+    expect(joinedB.status, await joinedB.clone().text()).toBe(200);
+    const orgB = ((await joinedB.json()) as { organizations: { id: string; name: string }[] }).organizations;
+    expect(orgB.map((o) => o.name)).toEqual(['Org B']);
+    const heidi = { sub: 'u-heidi', email: 'heidi@acme.test', groups: ['staff'] };
+    const refused = await ssoSignIn(heidi);
+    expect(refused.session).toBeUndefined();
+    expect(refused.error).toBe(
+      'heidi@acme.test already has a Cloudtally account: accept the invitation to Org A with its password first, then single sign-on links to it.',
+    );
+    // Once she has accepted Org A's invitation with her password, the provider signs her in, to Org A alone.
+    expect(
+      (await acceptWithPassword(await invite(manager(), heidi.email), 'heidis-long-password')).status,
+    ).toBe(200);
+    const linked = await ssoSignIn(heidi);
+    expect(linked.session, linked.error ?? '').toBeDefined();
+    const cookie = `ct_session=${linked.session}`;
+    const meRes = await fetch(`${t.url}/api/v1/auth/me`, { headers: { cookie } });
+    const view = (await meRes.json()) as {
+      organization: { name: string };
+      organizations: { name: string }[];
+      csrfToken: string;
+    };
+    expect(view.organization.name).toBe('Org A');
+    expect(view.organizations.map((o) => o.name)).toEqual(['Org A']);
+    const switched = await fetch(`${t.url}/api/v1/auth/switch-organization`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': view.csrfToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ organizationId: orgB[0].id }),
+    });
+    expect(switched.status).toBe(403);
+    expect(await switched.text()).toContain('stays in its organization');
+  });
+
   it('refuses password sign-in when single sign-on is required, except for the break-glass manager', async () => {
     const res = await configure({
       ...baseConfig(),
@@ -303,6 +357,28 @@ describe.each(ENGINES)('single sign-on (OpenID Connect) on %s', (engine) => {
     });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('breakGlassEmail');
+    // An invitation into it is accepted through the provider, not with a password.
+    const intoA = await invite(manager(), 'grace@acme.test');
+    expect(intoA).toBeDefined();
+    const byPassword = await acceptWithPassword(intoA, 'a-new-long-password');
+    expect(byPassword.status).toBe(403);
+    expect(await byPassword.text()).toContain(
+      'Org A requires single sign-on: choose \\"Continue with single sign-on\\" on the sign-in page as grace@acme.test',
+    );
+    // A password session elsewhere does not fall back into it when its own organization drops the person.
+    const intoB = await invite(t.users.otherManager.token, t.users.engineer.email);
+    const joinedB = await acceptWithPassword(intoB, t.users.engineer.password);
+    expect(joinedB.status, await joinedB.clone().text()).toBe(200);
+    const sessionB = cookiesOf(joinedB).ct_session;
+    expect((await me(sessionB)).organization.name).toBe('Org B');
+    const engineerId = ((await joinedB.json()) as { user: { id: string } }).user.id;
+    const dropped = await t.request(`/api/v1/members/${engineerId}`, {
+      method: 'DELETE',
+      token: t.users.otherManager.token,
+    });
+    expect(dropped.status, await dropped.clone().text()).toBe(204);
+    const after = await fetch(`${t.url}/api/v1/auth/me`, { headers: { cookie: `ct_session=${sessionB}` } });
+    expect(after.status).toBe(401);
     // Turned off, passwords work again and the client secret is deleted.
     const removed = await t.request('/api/v1/organization/sso', { method: 'DELETE', token: manager() });
     expect(removed.status).toBe(204);

@@ -123,7 +123,7 @@ export function registerAuthRoutes(app: Api, ctx: AppContext): void {
 
   app.openapi(me, async (c) => {
     const principal = principalOf(c);
-    const result = await ctx.auth.me(principal);
+    const result = await ctx.auth.me(principal, c.get('sessionToken'));
     return c.json({ ...result, csrfToken: c.get('csrfToken'), via: principal.via }, 200);
   });
 
