@@ -217,7 +217,14 @@ export async function createAppContext(config: Config, options: ContextOptions =
       (await recommendations.list(orgId, { state: 'open', limit: 500 })).items,
   };
   notifications.watch.setPorts(eventPorts);
-  notifications.digests.setPorts(digestPorts(eventPorts, costs, budgets));
+  notifications.digests.setPorts(
+    digestPorts(
+      eventPorts,
+      costs,
+      budgets,
+      async (orgId, userId) => (await auth.principalFor(userId, orgId, 'session')) !== null,
+    ),
+  );
   closers.push(() => sync.stop());
   const ctx: AppContext = {
     config,

@@ -12,8 +12,10 @@ export function digestPorts(
   events: EventSourcePorts,
   costs: Pick<CostService, 'dataThrough' | 'movers'>,
   budgets: Pick<BudgetService, 'list'>,
+  isMember: DigestPorts['isMember'],
 ): DigestPorts {
   return {
+    isMember,
     openAnomalies: events.openAnomalies,
     openRecommendations: events.openRecommendations,
     accounts: events.accounts,

@@ -79,12 +79,12 @@ describe.each(ENGINES)('notification digests on %s', (engine) => {
     await t.ctx.notifications.outbox.insertEvent(t.ctx.store, {
       id: 'nev_future_type',
       orgId,
-      type: 'commitment_expiring' as never,
-      dedupeKey: 'commitment_expiring:test',
+      type: 'contract_renewal' as never,
+      dedupeKey: 'contract_renewal:test',
       message: {
-        type: 'commitment_expiring' as never,
+        type: 'contract_renewal' as never,
         severity: 'info',
-        title: 'A commitment expires',
+        title: 'A contract renews',
         summary: '',
         facts: [],
         link: '/',
@@ -143,7 +143,7 @@ describe.each(ENGINES)('notification digests on %s', (engine) => {
     expect(mail.text).toContain(`Spend of ${money(spend, 'USD')}`);
     expect(mail.text).toContain(`from ${money(before, 'USD')} the week before`);
     expect(mail.text).toMatch(/Budgets at risk\s+Everything: [\d.]+ % used/);
-    expect(mail.text).toContain('commitment expiring: 1');
+    expect(mail.text).toContain('contract renewal: 1');
     expect(mail.text).toContain('Open in Cloudtally: https://cloudtally.example.test/');
     expect(mail.html).toContain('Weekly digest');
 
@@ -260,6 +260,25 @@ describe.each(ENGINES)('notification digests on %s', (engine) => {
     expect(
       (await call(`/api/v1/notifications/digests/${sub.id}`, 'DELETE', undefined, viewer.token)).status,
     ).toBe(204);
+  });
+
+  it('stops a personal digest when its person leaves the organization', async () => {
+    const engineer = t.users.engineer;
+    const mine = await call(
+      '/api/v1/notifications/digests',
+      'POST',
+      { channel: 'digest mail', frequency: 'weekly', forMe: true },
+      engineer.token,
+    );
+    expect(mine.status).toBe(201);
+    const { id } = (await mine.json()) as { id: string };
+    expect((await call(`/api/v1/members/${engineer.userId}`, 'DELETE')).status).toBe(204);
+    const before = smtp.mails.length;
+    expect(await t.ctx.notifications.digests.runDue()).toBe(0);
+    await t.ctx.notifications.worker.drain();
+    expect(smtp.mails.length).toBe(before);
+    const list = (await (await call('/api/v1/notifications/digests')).json()) as { items: { id: string }[] };
+    expect(list.items.map((d) => d.id)).not.toContain(id);
   });
 
   it('drops a removed channel’s digests', async () => {

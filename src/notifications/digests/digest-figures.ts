@@ -19,6 +19,8 @@ export interface DigestPorts extends Pick<
     previous: number;
     movers: { label: string; current: number; previous: number; change: number }[];
   }>;
+  /** Whether the person is still an active member of the organization (a personal digest stops when not). */
+  isMember(orgId: string, userId: string): Promise<boolean>;
   /** Every budget's current status. */
   budgetStatuses(
     orgId: string,

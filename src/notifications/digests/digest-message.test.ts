@@ -17,7 +17,7 @@ const figures: DigestFigures = {
   syncProblems: [],
   alerts: [
     { type: 'budget_threshold', count: 2 },
-    { type: 'commitment_expiring', count: 1 },
+    { type: 'contract_renewal', count: 1 },
   ],
 };
 
@@ -38,7 +38,7 @@ describe('digest message', () => {
       'New anomalies': 'Amazon EC2 on 2025-06-05 (+$250.00)',
       'Open savings': '$450.00 a month (7 recommendations)',
       'Sync problems': 'None',
-      Alerts: 'Budget threshold crossed: 2; commitment expiring: 1',
+      Alerts: 'Budget threshold crossed: 2; contract renewal: 1',
     });
     expect(m.facts.length).toBeLessThanOrEqual(10);
   });

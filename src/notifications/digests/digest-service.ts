@@ -58,6 +58,15 @@ export function createDigestService(deps: DigestServiceDeps) {
 
   /** Queues one subscription's digest for its newest whole period; false when it was already sent. */
   async function sendDue(p: DigestPorts, d: DigestSubscription): Promise<boolean> {
+    if (d.userId && !(await p.isMember(d.orgId, d.userId))) {
+      // Its person left the organization (or was disabled): the personal digest goes with them.
+      await store.transaction((tx) => digests.remove(tx, d.orgId, d.id));
+      log.info(
+        { digestId: d.id, orgId: d.orgId },
+        'personal digest removed: its person is no longer a member',
+      );
+      return false;
+    }
     const now = clock.now();
     const period = lastCompletePeriod(d.frequency, now);
     const key = digestKey(d.id, period);
