@@ -12,14 +12,24 @@ const isMissing = (err: unknown) => {
   return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
 };
 
+/** Pages of 1,000 keys a listing may take: ten million objects, far beyond any billing export. */
+const MAX_LIST_PAGES = 10_000;
+
 export function s3ObjectStore(s3: S3, bucket: string, endpoint = 'AWS S3'): ObjectStore {
   return {
     where: `s3://${bucket} at ${endpoint}`,
     async list(prefix, signal) {
       const out: StoredObject[] = [];
       let token: string | undefined;
+      const seen = new Set<string>();
       const Prefix = folderPrefix(prefix) || undefined;
       do {
+        // A service that keeps answering "more" with a token it gave before would keep this loop going forever.
+        if (token !== undefined && (seen.has(token) || seen.size >= MAX_LIST_PAGES))
+          throw new Error(
+            `Listing s3://${bucket}/${Prefix ?? ''} at ${endpoint} did not end: the service repeated a continuation token or listed more than ${MAX_LIST_PAGES} pages.`,
+          );
+        if (token !== undefined) seen.add(token);
         const res = await s3.send(
           new ListObjectsV2Command({ Bucket: bucket, Prefix, ContinuationToken: token }),
           { abortSignal: signal },
