@@ -51,19 +51,31 @@ function draftOf(c: SsoConfig | null): Draft {
   };
 }
 
-function SsoForm(props: { config: SsoConfig | null; onSaved: () => void }): ReactNode {
+/**
+ * The settings form. The panel mounts it anew for each saved version (`key`), so whether this version was just saved
+ * here comes from the panel (`justSaved`) and survives that; an edit afterwards hides the message.
+ */
+function SsoForm(props: {
+  config: SsoConfig | null;
+  justSaved: boolean;
+  onSaved: (version: string) => void;
+}): ReactNode {
   const [d, setD] = useState<Draft>(() => draftOf(props.config));
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setD((old) => ({ ...old, [key]: value }));
+  const [edited, setEdited] = useState(false);
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setEdited(true);
+    setD((old) => ({ ...old, [key]: value }));
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setPending(true);
     setError(undefined);
     setSaved(false);
     try {
-      await peopleApi.saveSsoConfig({
+      const stored = await peopleApi.saveSsoConfig({
         issuer: d.issuer.trim(),
         clientId: d.clientId.trim(),
         clientSecret: d.clientSecret || undefined,
@@ -81,9 +93,10 @@ function SsoForm(props: { config: SsoConfig | null; onSaved: () => void }): Reac
         ssoRequired: d.ssoRequired,
         breakGlassEmail: d.breakGlassEmail.trim() || null,
       });
-      set('clientSecret', '');
+      setD((old) => ({ ...old, clientSecret: '' }));
+      setEdited(false);
       setSaved(true);
-      props.onSaved();
+      props.onSaved(stored.updatedAt);
     } catch (err) {
       setError(err);
     } finally {
@@ -194,7 +207,7 @@ function SsoForm(props: { config: SsoConfig | null; onSaved: () => void }): Reac
         />
       </label>
       <ErrorNotice error={error} />
-      {saved ? (
+      {(saved || props.justSaved) && !edited ? (
         <Notice kind="success">Saved. The provider answered with its OpenID configuration.</Notice>
       ) : null}
       <div>
@@ -214,6 +227,7 @@ export function SingleSignOnPanel(): ReactNode {
     allowed ? '/api/v1/organization/sso' : null,
   );
   const [removing, setRemoving] = useState(false);
+  const [savedVersion, setSavedVersion] = useState<string>();
   return (
     <section className="panel" aria-labelledby="sso-title">
       <div className="panel-head">
@@ -235,7 +249,15 @@ export function SingleSignOnPanel(): ReactNode {
             {sso.data.config ? ` Last changed ${dateTime(sso.data.config.updatedAt)}.` : ''}
           </p>
           <CodeBlock title="Redirect URI" text={sso.data.redirectUri} />
-          <SsoForm key={sso.data.config?.updatedAt ?? 'new'} config={sso.data.config} onSaved={sso.reload} />
+          <SsoForm
+            key={sso.data.config?.updatedAt ?? 'new'}
+            config={sso.data.config}
+            justSaved={savedVersion !== undefined && savedVersion === sso.data.config?.updatedAt}
+            onSaved={(version) => {
+              setSavedVersion(version);
+              sso.reload();
+            }}
+          />
         </>
       ) : null}
       {removing ? (
