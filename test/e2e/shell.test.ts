@@ -100,13 +100,13 @@ describe('dashboard shell: sign-in, organizations, settings', { timeout: 120_000
     expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
     await page.getByRole('tab', { name: 'Members' }).focus();
     await page.keyboard.press('ArrowRight');
-    const tokens = page.getByRole('tab', { name: 'API tokens' });
-    await expect.poll(() => tokens.getAttribute('aria-selected')).toBe('true');
-    expect(await tokens.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    const next = page.getByRole('tab', { name: 'Invitations' });
+    await expect.poll(() => next.getAttribute('aria-selected')).toBe('true');
+    expect(await next.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.press('ArrowLeft');
-    await page.getByRole('button', { name: 'Add member' }).focus();
+    await page.getByRole('button', { name: 'Invite member' }).focus();
     await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: 'Add member' });
+    const dialog = page.getByRole('dialog', { name: 'Invite a member' });
     await dialog.waitFor();
     expect(await dialog.getByLabel('E-mail').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(
       true,
@@ -132,7 +132,7 @@ describe('dashboard shell: sign-in, organizations, settings', { timeout: 120_000
     await page.getByText('Organization Org B').waitFor();
     await page.getByRole('cell', { name: t.users.otherManager.email, exact: true }).waitFor();
     // A viewer in Org B: the manager-only controls are disabled with the reason.
-    const add = page.getByRole('button', { name: 'Add member' });
+    const add = page.getByRole('button', { name: 'Invite member' });
     expect(await add.isDisabled()).toBe(true);
     expect(await add.getAttribute('title')).toContain('Organization Manager');
     await b.screenshot('settings-org-switched');
