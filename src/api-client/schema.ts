@@ -1137,6 +1137,47 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/sso/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The identity provider's redirect after sign-in (a browser navigation, not an API call) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The authorization code */
+          code?: string;
+          /** @description The provider's error code, if sign-in failed */
+          error?: string;
+          /** @description The state Cloudtally sent to the provider */
+          state?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Signed in: a redirect into the app with a session cookie. Refused: a redirect to the sign-in page with the reason in ?ssoError=. */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/sso/start': {
     parameters: {
       query?: never;

@@ -188,9 +188,10 @@ describe.each(ENGINES)('notification digests on %s', (engine) => {
     expect((await deliveries()).filter((x) => x.eventType === 'digest')).toHaveLength(3);
   });
 
-  it.runIf(engine === 'postgres')(
-    'a second server process on the same database sends no digest again',
-    async () => {
+  // DuckDB is embedded (one process holds the file): a second server process exists only on PostgreSQL. The test
+  // is declared there only, rather than skipped, since a skipped test reads as a missing component.
+  if (engine === 'postgres')
+    it('a second server process on the same database sends no digest again', async () => {
       const store = await t.db.open();
       const other = await createAppContext(t.ctx.config, { log: silentLog, store });
       try {
@@ -199,8 +200,7 @@ describe.each(ENGINES)('notification digests on %s', (engine) => {
         await other.close();
       }
       expect((await deliveries()).filter((x) => x.eventType === 'digest')).toHaveLength(3);
-    },
-  );
+    });
 
   it('lets anyone opt in to a digest by e-mail for themselves, and only managers and engineers for a channel', async () => {
     const viewer = t.users.viewer;

@@ -167,8 +167,26 @@ export function registerSsoRoutes(app: Api, ctx: AppContext): void {
 
   // The provider's redirect: a browser navigation, answered with a redirect into the app (or back to the
   // sign-in page with the reason), never with JSON.
-  recordRoute('GET', SSO_CALLBACK_PATH, 'public', {
-    302: { description: 'Signed in, or back to the sign-in page' },
+  const callbackResponses = {
+    302: {
+      description:
+        'Signed in: a redirect into the app with a session cookie. Refused: a redirect to the sign-in page with the reason in ?ssoError=.',
+    },
+  };
+  recordRoute('GET', SSO_CALLBACK_PATH, 'public', callbackResponses);
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: SSO_CALLBACK_PATH,
+    summary: "The identity provider's redirect after sign-in (a browser navigation, not an API call)",
+    request: {
+      query: z.object({
+        code: z.string().optional().openapi({ description: 'The authorization code' }),
+        state: z.string().optional().openapi({ description: 'The state Cloudtally sent to the provider' }),
+        error: z.string().optional().openapi({ description: "The provider's error code, if sign-in failed" }),
+      }),
+    },
+    responses: callbackResponses,
+    security: [],
   });
   app.get(SSO_CALLBACK_PATH, async (c) => {
     const browserState = getCookie(c, STATE_COOKIE);

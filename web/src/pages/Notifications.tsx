@@ -38,7 +38,7 @@ function DeliveriesPanel(props: {
       {deliveries.loading && !deliveries.data ? <Loading what="deliveries" /> : null}
       {deliveries.data && items.length === 0 ? <Empty title="Nothing delivered yet" /> : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Delivery history">
           <table className="table">
             <thead>
               <tr>

@@ -56,7 +56,7 @@ export function canonicalTagKeySql(k: string): string {
  * (`resourceTags/user:team`) become `__tag__user:team`. Snake_case headers (CUR 2.0, legacy Parquet)
  * stay as they are, except legacy Parquet tag columns (`resource_tags_user_team`).
  */
-export function canonicalColumnName(header: string): string {
+export function canonicalColumnName(header: string, costCategoryNames: readonly string[] = []): string {
   const slash = header.indexOf('/');
   if (slash > 0) {
     const category = header.slice(0, slash);
@@ -68,9 +68,12 @@ export function canonicalColumnName(header: string): string {
   if (header.startsWith('resource_tags_')) {
     return TAG_COLUMN_PREFIX + canonicalTagKey(header.slice('resource_tags_'.length));
   }
-  // Legacy Parquet (Athena) writes `cost_category_<snake name>`: the original spelling is lost there.
+  // Legacy Parquet (Athena) writes `cost_category_<snake name>`: the original spelling is lost there, and comes
+  // back from the manifest's column list when there is one (`{category: 'costCategory', name: 'CostCenter'}`).
   if (header.startsWith('cost_category_')) {
-    return COST_CATEGORY_COLUMN_PREFIX + header.slice('cost_category_'.length);
+    const snake = header.slice('cost_category_'.length);
+    const named = costCategoryNames.find((n) => snakeName(n) === snake);
+    return COST_CATEGORY_COLUMN_PREFIX + (named ?? snake);
   }
   return header;
 }

@@ -81,10 +81,10 @@ export async function readCsvHeader(file: LocalFile): Promise<string[] | undefin
 }
 
 /** Canonical names for a header, made unique (a repeated column is kept under a suffixed name). */
-function canonicalNames(headers: readonly string[]): string[] {
+function canonicalNames(headers: readonly string[], costCategoryNames?: readonly string[]): string[] {
   const seen = new Map<string, number>();
   return headers.map((h) => {
-    const name = canonicalColumnName(h.trim());
+    const name = canonicalColumnName(h.trim(), costCategoryNames);
     const n = seen.get(name) ?? 0;
     seen.set(name, n + 1);
     return n === 0 ? name : `${name}__dup${n}`;
@@ -122,7 +122,11 @@ async function csvRelation(files: LocalFile[]): Promise<SourceRelation> {
   return { sql: selects.join(' UNION ALL BY NAME '), columns, emptyFiles };
 }
 
-async function parquetRelation(db: DuckDBConnection, files: LocalFile[]): Promise<SourceRelation> {
+async function parquetRelation(
+  db: DuckDBConnection,
+  files: LocalFile[],
+  costCategoryNames?: readonly string[],
+): Promise<SourceRelation> {
   // Each file's footer is read on its own so that a truncated file is named in the diagnostic.
   const emptyFiles: string[] = [];
   const readable: LocalFile[] = [];
@@ -143,7 +147,10 @@ async function parquetRelation(db: DuckDBConnection, files: LocalFile[]): Promis
   const reader = `read_parquet(${pathList(readable)}, union_by_name = true)`;
   const described = await db.runAndReadAll(`DESCRIBE SELECT * FROM ${reader}`);
   const rows = described.getRowObjectsJson() as { column_name: string; column_type: string }[];
-  const names = canonicalNames(rows.map((r) => r.column_name));
+  const names = canonicalNames(
+    rows.map((r) => r.column_name),
+    costCategoryNames,
+  );
   const columns = new Map<string, string>();
   const select = rows.map((r, i) => {
     columns.set(names[i], r.column_type);
@@ -152,12 +159,19 @@ async function parquetRelation(db: DuckDBConnection, files: LocalFile[]): Promis
   return { sql: `SELECT ${select.join(', ')} FROM ${reader}`, columns, emptyFiles };
 }
 
-/** The relation over a period's local files, using `db` (a scratch DuckDB connection) to inspect Parquet. */
-export async function sourceRelation(db: DuckDBConnection, files: LocalFile[]): Promise<SourceRelation> {
+/**
+ * The relation over a period's local files, using `db` (a scratch DuckDB connection) to inspect Parquet.
+ * `costCategoryNames` (from a legacy manifest) give Athena-named cost category columns back their spelling.
+ */
+export async function sourceRelation(
+  db: DuckDBConnection,
+  files: LocalFile[],
+  costCategoryNames?: readonly string[],
+): Promise<SourceRelation> {
   const parquet = files.filter((f) => f.format === 'parquet');
   const csv = files.filter((f) => f.format === 'csv');
   if (parquet.length > 0 && csv.length > 0) {
-    const [p, c] = await Promise.all([parquetRelation(db, parquet), csvRelation(csv)]);
+    const [p, c] = await Promise.all([parquetRelation(db, parquet, costCategoryNames), csvRelation(csv)]);
     const columns = new Map([...c.columns, ...p.columns]);
     const parts = [p.sql, c.sql].filter((s) => s !== '');
     return {
@@ -166,7 +180,7 @@ export async function sourceRelation(db: DuckDBConnection, files: LocalFile[]): 
       emptyFiles: [...p.emptyFiles, ...c.emptyFiles],
     };
   }
-  return parquet.length > 0 ? parquetRelation(db, parquet) : csvRelation(csv);
+  return parquet.length > 0 ? parquetRelation(db, parquet, costCategoryNames) : csvRelation(csv);
 }
 
 /**

@@ -32,6 +32,11 @@ export interface PeriodManifest {
   /** Changes whenever AWS delivers a new refresh of the period. */
   identity: string;
   files: DataFile[];
+  /**
+   * Legacy CUR: the cost categories' names as AWS spells them, from the manifest's `columns`. Athena-named
+   * Parquet columns (`cost_category_cost_center`) are matched back to them.
+   */
+  costCategoryNames?: string[];
 }
 
 /** A period found in the bucket: its manifest, or why it cannot be loaded. */
@@ -126,7 +131,18 @@ export function parseLegacyManifest(
       const ref = parseS3Ref(f, manifestBucket);
       return { ...ref, ...fileKind(ref.key, declared) };
     }),
+    costCategoryNames: legacyCostCategoryNames(json.columns),
   };
+}
+
+/** The names of a legacy manifest's `costCategory` columns; anything malformed is ignored (names are a hint). */
+function legacyCostCategoryNames(columns: unknown): string[] {
+  if (!Array.isArray(columns)) return [];
+  return columns.flatMap((c: unknown) => {
+    if (typeof c !== 'object' || c === null) return [];
+    const { category, name } = c as { category?: unknown; name?: unknown };
+    return category === 'costCategory' && typeof name === 'string' && name !== '' ? [name] : [];
+  });
 }
 
 async function readManifest(

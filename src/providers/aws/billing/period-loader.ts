@@ -207,10 +207,11 @@ async function perFileSelects(
   db: DuckDBConnection,
   files: LocalFile[],
   mapping: MappingOptions,
+  costCategoryNames: readonly string[] | undefined,
 ): Promise<string[]> {
   const out: string[] = [];
   for (const f of files) {
-    const rel = await sourceRelation(db, [f]);
+    const rel = await sourceRelation(db, [f], costCategoryNames);
     if (rel.sql === '') continue;
     const focus = buildFocusSelect(rel.sql, rel.columns, mapping);
     if (focus.missingRequired.length > 0) {
@@ -232,10 +233,11 @@ async function findBadFile(
   mapping: MappingOptions,
   cause: unknown,
   manifestKey: string,
+  costCategoryNames: readonly string[] | undefined,
 ): Promise<Diagnostic> {
   for (const f of files) {
     try {
-      const rel = await sourceRelation(db, [f]);
+      const rel = await sourceRelation(db, [f], costCategoryNames);
       if (rel.sql === '') continue;
       const { sql } = buildFocusSelect(rel.sql, rel.columns, mapping);
       await db.run(`SELECT max(hash(COLUMNS(*))) FROM (${sql})`);
@@ -314,7 +316,7 @@ export async function loadPeriod(req: PeriodLoadRequest): Promise<PeriodResult> 
       progress.phase = 'loading';
       req.onProgress?.({ ...progress });
       scratch = await openScratch(dir, req.scratchMemoryLimit ?? '512MB');
-      const rel = await sourceRelation(scratch.db, files);
+      const rel = await sourceRelation(scratch.db, files, manifest.costCategoryNames);
       if (rel.sql === '') {
         throw loadError(
           'billing_export_empty',
@@ -344,12 +346,21 @@ export async function loadPeriod(req: PeriodLoadRequest): Promise<PeriodResult> 
               req.store,
               scratch.db,
               target,
-              await perFileSelects(scratch.db, files, mapping),
+              await perFileSelects(scratch.db, files, mapping, manifest.costCategoryNames),
               dir,
             );
       } catch (err) {
         if (err instanceof BillingLoadError || isAbort(err, req.signal)) throw err;
-        throw new BillingLoadError(await findBadFile(scratch.db, files, mapping, err, manifest.manifestKey));
+        throw new BillingLoadError(
+          await findBadFile(
+            scratch.db,
+            files,
+            mapping,
+            err,
+            manifest.manifestKey,
+            manifest.costCategoryNames,
+          ),
+        );
       }
       progress.phase = 'done';
       progress.rows = outcome.totals.rows;

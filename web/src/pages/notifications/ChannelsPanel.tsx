@@ -77,7 +77,7 @@ export function ChannelsPanel(props: { channels: Loaded<{ items: Channel[] }> })
       {channels.loading && !channels.data ? <Loading what="channels" /> : null}
       {channels.data && items.length === 0 ? <Empty title="No channels yet" /> : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Channels">
           <table className="table">
             <thead>
               <tr>

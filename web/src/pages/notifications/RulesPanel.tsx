@@ -47,7 +47,7 @@ export function RulesPanel(props: { rules: Loaded<{ items: AlertRule[] }>; chann
       {rules.loading && !rules.data ? <Loading what="alert rules" /> : null}
       {rules.data && items.length === 0 ? <Empty title="No alert rules yet" /> : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Alert rules">
           <table className="table">
             <thead>
               <tr>
