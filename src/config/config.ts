@@ -32,6 +32,11 @@ export const configSchema = z
       .string()
       .regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|user\/.+|role\/.+)$/, 'must be an IAM principal ARN')
       .optional(),
+    /**
+     * A PEM file of one more certificate authority the Azure clients trust (Entra ID, Blob Storage, ARM): a private
+     * endpoint or a TLS-inspecting proxy with its own CA.
+     */
+    azureCaFile: z.string().min(1).optional(),
     syncIntervalMinutes: int(5, 7 * 24 * 60).default(360),
     retentionMonths: int(1, 120).default(13),
     worker: bool.default(true),
@@ -94,6 +99,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   awsEndpointUrl: 'CLOUDTALLY_AWS_ENDPOINT_URL',
   awsRegion: 'CLOUDTALLY_AWS_REGION',
   awsPrincipalArn: 'CLOUDTALLY_AWS_PRINCIPAL_ARN',
+  azureCaFile: 'CLOUDTALLY_AZURE_CA_FILE',
   syncIntervalMinutes: 'CLOUDTALLY_SYNC_INTERVAL_MINUTES',
   retentionMonths: 'CLOUDTALLY_RETENTION_MONTHS',
   worker: 'CLOUDTALLY_WORKER',

@@ -7,6 +7,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Log } from '../lib/log.js';
 import type { SecretVault } from '../accounts/secret-vault.js';
 import { awsProvider } from './aws/aws-provider.js';
+import { createAzureClients } from './azure/sdk/azure-clients.js';
 import { createAwsClients } from './aws/sdk/client-factory.js';
 import { createFocusClients } from './focus/connection/focus-objects.js';
 import { focusProvider } from './focus/focus-provider.js';
@@ -31,7 +32,7 @@ export function createProviderClients(deps: {
   log: Log;
   clock: Clock;
 }): ProviderClients {
-  return { aws: createAwsClients(deps), focus: createFocusClients(deps) };
+  return { aws: createAwsClients(deps), focus: createFocusClients(deps), azure: createAzureClients(deps) };
 }
 
 /** Each provider's account connector, by provider id, for the accounts service. */
