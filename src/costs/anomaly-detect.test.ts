@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeSeries } from './anomalies.js';
+import { judgeSeries } from './anomaly-series.js';
 import { detectAnomalies, median, sameDayMonthsBefore } from './anomaly-detect.js';
 import { addDays, weekday } from './dates.js';
 

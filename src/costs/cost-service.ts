@@ -1,6 +1,7 @@
 /**
  * Cost analysis for one organization at a time: the grouped cost query, month to date against last month, top
- * movers, forecast, and anomalies. Every read is scoped by `orgId`.
+ * movers (cost-comparisons.ts), forecast (cost-forecast.ts), and anomalies (anomalies.ts). Every read is scoped by
+ * `orgId`.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
@@ -11,19 +12,18 @@ import { createAccountNames } from './account-names.js';
 import type {
   ForecastAnswer,
   ForecastOptions,
-  ForecastPeriod,
-  Mover,
   MoversAnswer,
   MoversOptions,
   SummaryAnswer,
 } from './comparison-types.js';
+import { summarize, topMovers, type ComparisonDeps } from './cost-comparisons.js';
+import { forecastCosts } from './cost-forecast.js';
 import { createVersionedCache } from './versioned-cache.js';
 import { createAnomalyEngine, type CostAnomaly, type ListAnomaliesOptions } from './anomalies.js';
 import type { AnomalyOptions } from './anomaly-detect.js';
 import type { AnomalyState } from './anomaly-states.js';
-import { buildAnswer, pickCurrency, round6, type CostAnswer, type Labeler } from './cost-answer.js';
+import { buildAnswer, pickCurrency, type CostAnswer, type Labeler } from './cost-answer.js';
 import {
-  dimensionName,
   parseCostQuery,
   type CostBasis,
   type CostQuery,
@@ -32,10 +32,8 @@ import {
 } from './cost-query.js';
 import { allocationOf, currencySql, groupedSql, type GroupedRow } from './cost-sql.js';
 import { findDimension } from '../allocation/allocation-store.js';
-import { addDays, monthStartAfter, daysBetween, eachMonth, isoDate, monthEnd, monthStart } from './dates.js';
-import { cutAt, dataThrough, monthToDateSpans } from './data-through.js';
-import { describeMethod, FIT_DAYS, fitForecast, nextDays, predictRange } from './forecast.js';
-import { rangeSums } from './period-sums.js';
+import { isoDate } from './dates.js';
+import { dataThrough } from './data-through.js';
 import { filterWarnings } from './filter-warnings.js';
 import {
   checkLookupOptions,
@@ -66,10 +64,6 @@ export interface CostServiceDeps {
 }
 
 const NO_VALUE_LABEL: Record<string, string> = { resource: '(no resource ID)', region: '(no region)' };
-
-function percent(change: number, base: number): number | null {
-  return base === 0 ? null : round6((change / Math.abs(base)) * 100);
-}
 
 export function createCostService({ store, clock, log, anomalyOptions }: CostServiceDeps) {
   const cache = createVersionedCache(store);
@@ -187,6 +181,8 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
     };
   }
 
+  const comparisonDeps: ComparisonDeps = { store, accountNames, through, today };
+
   return {
     query,
     dimensionValues,
@@ -204,185 +200,19 @@ export function createCostService({ store, clock, log, anomalyOptions }: CostSer
       return query(orgId, parseCostQuery(input, today()));
     },
 
-    async summary(
+    summary(
       orgId: string,
       o: { basis?: CostBasis; currency?: string; asOf?: string } = {},
     ): Promise<SummaryAnswer> {
-      const asOf = checkOptionalDate(o.asOf, 'asOf', today()) ?? today();
-      const basis = o.basis ?? 'billed';
-      const newest = await through(orgId, asOf);
-      const { current: mtd, previous: prev } = monthToDateSpans(asOf, newest);
-      const lastFrom = monthStartAfter(asOf, -1);
-      const last = { from: lastFrom, to: monthEnd(lastFrom) };
-      const rows = await rangeSums(store, orgId, [mtd, prev, last], basis);
-      // The currency of this month's spend, else last month's.
-      const period = rows.some((r) => r.sums[0] !== 0) ? 0 : 2;
-      const byMtd = pickCurrency(
-        rows.map((r) => ({ currency: r.currency, total: Math.abs(r.sums[period]) })),
-        o.currency,
-      );
-      const row = rows.find((r) => r.currency === byMtd.currency);
-      const [m, p, l] = (row?.sums ?? [0, 0, 0]).map(round6);
-      return {
-        asOf,
-        dataThrough: newest,
-        basis,
-        currency: byMtd.currency || 'unknown',
-        monthToDate: { ...mtd, total: m },
-        samePeriodLastMonth: { ...prev, total: p },
-        change: round6(m - p),
-        changePercent: percent(m - p, p),
-        lastMonth: { ...last, total: l },
-      };
+      return summarize(comparisonDeps, orgId, o);
     },
 
-    async movers(orgId: string, o: MoversOptions = {}): Promise<MoversAnswer> {
-      const basis = o.basis ?? 'billed';
-      const asked = checkOptionalDate(o.to, 'to', today()) ?? today();
-      const from = checkOptionalDate(o.from, 'from', today()) ?? monthStart(asked);
-      checkDateRange({ from, to: asked }, today());
-      const newest = await through(orgId, asked);
-      const to = cutAt(from, asked, newest);
-      let prevRange: { from: string; to: string };
-      if (o.compareFrom || o.compareTo) {
-        if (!o.compareFrom || !o.compareTo)
-          throw new InputError(
-            o.compareFrom ? 'compareTo' : 'compareFrom',
-            'compareFrom and compareTo go together',
-          );
-        checkDateRange(
-          { from: o.compareFrom, to: o.compareTo, fromField: 'compareFrom', toField: 'compareTo' },
-          today(),
-        );
-        prevRange = { from: o.compareFrom, to: o.compareTo };
-      } else if (from === monthStart(from) && asked.slice(0, 7) === from.slice(0, 7)) {
-        prevRange = monthToDateSpans(asked, newest).previous;
-      } else {
-        const span = daysBetween(from, to) + 1;
-        prevRange = { from: addDays(from, -span), to: addDays(from, -1) };
-      }
-      const limit = o.limit ?? 5;
-      const filters = o.filters ?? [];
-      const ranges = [{ from, to }, prevRange];
-      const out: MoversAnswer['dimensions'] = [];
-      let currency = o.currency;
-      let totals: [number, number] = [0, 0];
-      for (const dim of o.dimensions ?? [{ kind: 'service' }, { kind: 'account' }]) {
-        const dimension = dimensionName(dim);
-        const rows = await rangeSums(store, orgId, ranges, basis, filters, dim);
-        if (currency === undefined) {
-          const period = rows.some((r) => r.sums[0] !== 0) ? 0 : 1;
-          const perCurrency = new Map<string, number>();
-          for (const r of rows)
-            perCurrency.set(r.currency, (perCurrency.get(r.currency) ?? 0) + Math.abs(r.sums[period]));
-          currency = pickCurrency([...perCurrency].map(([c, total]) => ({ currency: c, total }))).currency;
-        }
-        const mine = rows.filter((r) => r.currency === currency);
-        totals = [mine.reduce((s, r) => s + r.sums[0], 0), mine.reduce((s, r) => s + r.sums[1], 0)];
-        const names =
-          dim.kind === 'account'
-            ? await accountNames.lookup(orgId, mine.map((r) => r.key).filter(Boolean))
-            : new Map<string, string>();
-        const all: Mover[] = mine.map((r) => {
-          const key = r.key === '' ? null : r.key;
-          const name = key ? names.get(key) : undefined;
-          const change = r.sums[0] - r.sums[1];
-          return {
-            key,
-            label: key === null ? '(none)' : name ? `${name} (${key})` : key,
-            current: round6(r.sums[0]),
-            previous: round6(r.sums[1]),
-            change: round6(change),
-            changePercent: percent(change, r.sums[1]),
-          };
-        });
-        out.push({
-          dimension,
-          increases: all
-            .filter((m) => m.change > 0)
-            .sort((a, b) => b.change - a.change)
-            .slice(0, limit),
-          decreases: all
-            .filter((m) => m.change < 0)
-            .sort((a, b) => a.change - b.change)
-            .slice(0, limit),
-        });
-      }
-      return {
-        dataThrough: newest,
-        basis,
-        currency: currency || 'USD',
-        current: { from, to, total: round6(totals[0]) },
-        previous: { ...prevRange, total: round6(totals[1]) },
-        dimensions: out,
-      };
+    movers(orgId: string, o: MoversOptions = {}): Promise<MoversAnswer> {
+      return topMovers(comparisonDeps, orgId, o);
     },
 
-    async forecast(orgId: string, o: ForecastOptions = {}): Promise<ForecastAnswer> {
-      const asOf = checkOptionalDate(o.asOf, 'asOf', today()) ?? today();
-      const basis = o.basis ?? 'billed';
-      const months = o.months ?? 3;
-      if (!Number.isInteger(months) || months < 0 || months > 12)
-        throw new InputError('months', 'months: must be a whole number from 0 to 12');
-      // History: enough days before asOf for the fit window even when the data lags by weeks.
-      const historyFrom = addDays(asOf, -(FIT_DAYS + 62));
-      const history = await query(orgId, {
-        from: historyFrom,
-        to: asOf,
-        granularity: 'day',
-        groupBy: [],
-        filters: o.filters ?? [],
-        basis,
-        currency: o.currency,
-        limit: 1,
-      });
-      const points = history.series.map((s) => ({ date: s.period, cost: s.cost }));
-      // Days after the newest with data have no data yet: they are forecast, not zeros in the fit.
-      const lastDataDate = await through(orgId, asOf);
-      const lastIndex = lastDataDate === null ? -1 : points.findIndex((p) => p.date === lastDataDate);
-      const firstIndex = points.findIndex((p) => p.cost !== 0);
-      const used = firstIndex >= 0 && lastIndex >= firstIndex ? points.slice(firstIndex, lastIndex + 1) : [];
-      const fit = fitForecast(used);
-      const start = lastDataDate ? addDays(lastDataDate, 1) : addDays(asOf, 1);
-      const periods: ForecastPeriod[] = [];
-      const horizonEnd = monthEnd(monthStartAfter(asOf, months));
-      for (const m of eachMonth(asOf, horizonEnd)) {
-        const end = monthEnd(m);
-        const remainingFrom = start > m ? start : m;
-        const days = remainingFrom <= end ? nextDays(remainingFrom, daysBetween(remainingFrom, end) + 1) : [];
-        const actual = points
-          .filter((p) => p.date >= m && p.date <= end && p.date <= (lastDataDate ?? ''))
-          .reduce((s, p) => s + p.cost, 0);
-        const r = predictRange(fit, days);
-        periods.push({
-          month: m.slice(0, 7),
-          from: m,
-          to: end,
-          actual: round6(actual),
-          forecast: round6(r.total),
-          total: round6(actual + r.total),
-          lower: round6(actual + r.lower),
-          upper: round6(actual + r.upper),
-        });
-      }
-      const dailyDays = start <= horizonEnd ? nextDays(start, daysBetween(start, horizonEnd) + 1) : [];
-      const daily = dailyDays.map((date) => {
-        const r = predictRange(fit, [date]);
-        return { date, cost: round6(r.total), lower: round6(r.lower), upper: round6(r.upper) };
-      });
-      return {
-        asOf,
-        basis,
-        currency: history.currency,
-        method: describeMethod(fit.model, fit.days),
-        model: fit.model,
-        fittedOn: fit.model === 'none' ? null : { from: fit.firstDate, to: fit.lastDate, days: fit.days },
-        dataThrough: lastDataDate,
-        lastDataDate,
-        periods,
-        daily,
-        otherCurrencies: history.otherCurrencies,
-      };
+    forecast(orgId: string, o: ForecastOptions = {}): Promise<ForecastAnswer> {
+      return forecastCosts({ query, through, today }, orgId, o);
     },
 
     listAnomalies(orgId: string, o: ListAnomaliesOptions = {}): Promise<CostAnomaly[]> {

@@ -9,19 +9,9 @@ import type { Log } from '../../../lib/log.js';
 import type { AccountType } from './aws-schemas.js';
 import type { DiscoveredInput } from '../../../accounts/member-store.js';
 import type { ValidationReport, ValidationStep } from '../../../accounts/account-types.js';
-import {
-  checkBucket,
-  checkCostExplorer,
-  checkDiscovery,
-  checkExport,
-  checkOrganizations,
-  fail,
-  isDenied,
-  pass,
-  skip,
-  DAY_MS,
-  type ExportTarget,
-} from './validation-steps.js';
+import { checkCostExplorer, checkDiscovery, checkOrganizations } from './access-checks.js';
+import { checkBucket, checkExport } from './export-checks.js';
+import { fail, isDenied, pass, skip, DAY_MS, type ExportTarget } from './validation-steps.js';
 
 /** What is validated: a connection as entered (not yet stored) or as stored. */
 export interface ValidationTarget {
