@@ -95,7 +95,7 @@ export function familyOf(service: string): Family {
   if (service === 'ec2') return 'ec2';
   if (service === 's3') return 's3';
   if (service === 'monitoring') return 'monitoring';
-  if (service === 'ce' || service === 'organizations') return 'json';
+  if (service === 'ce' || service === 'organizations' || service === 'savingsplans') return 'json';
   return 'query';
 }
 

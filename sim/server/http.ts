@@ -24,6 +24,8 @@ function operationOf(service: string, req: Omit<SimRequest, 'operation'>): strin
       typeof req.headers.host === 'string' ? req.headers.host : undefined,
     );
   }
+  // restJson1 services name the operation in the path (`POST /DescribeSavingsPlans`).
+  if (service === 'savingsplans') return req.rawPath.replace(/^\/+/, '').split('/')[0];
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
   return req.form.get('Action') ?? '';

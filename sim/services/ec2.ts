@@ -12,6 +12,7 @@ import {
 import type { HandlerContext, ServiceModule } from '../server/types.js';
 import { resourceId } from '../world/ids.js';
 import type { Instance } from '../world/world.js';
+import { describeReservedInstances } from './ec2-reserved.js';
 
 const XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
@@ -418,6 +419,7 @@ const HANDLERS: Record<string, (ctx: HandlerContext) => SimResponse> = {
   DescribeAddresses: describeAddresses,
   DescribeImages: describeImages,
   DescribeRegions: describeRegions,
+  DescribeReservedInstances: describeReservedInstances,
 };
 
 export const ec2: ServiceModule = {

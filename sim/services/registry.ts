@@ -5,6 +5,7 @@ import { cloudwatch } from './cloudwatch.js';
 import { ce } from './ce.js';
 import { organizations } from './organizations.js';
 import { iam } from './iam.js';
+import { savingsplans } from './savingsplans.js';
 
 /** Services beyond STS and S3, by signing name. */
 export const SERVICES_EXTRA: Record<string, ServiceModule> = {
@@ -14,4 +15,5 @@ export const SERVICES_EXTRA: Record<string, ServiceModule> = {
   ce,
   organizations,
   iam,
+  savingsplans,
 };

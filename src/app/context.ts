@@ -199,6 +199,7 @@ export async function createAppContext(config: Config, options: ContextOptions =
               return recomputed;
             },
             evaluateBudgets: (orgId) => budgets.evaluateOrg(orgId),
+            commitments: commitments.sink,
           }),
         ]),
       ),

@@ -5,7 +5,7 @@
  */
 import { InputError } from '../lib/errors.js';
 import type { Clock } from '../lib/clock.js';
-import type { Queryable } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import {
   addMonths,
   cents,
@@ -22,6 +22,7 @@ import { createCommitmentStore, type StoredMonth } from './commitment-store.js';
 import type {
   CommitmentMonth,
   CommitmentReader,
+  CommitmentSink,
   CommitmentTerms,
   CoverageRow,
   CoverageSums,
@@ -35,7 +36,7 @@ export interface PurchaseSettings {
 }
 
 export interface CommitmentServiceDeps {
-  store: Queryable;
+  store: Store;
   clock: Clock;
   /** One reader per provider whose billing sources write commitment lines. */
   readers: readonly CommitmentReader[];
@@ -121,8 +122,16 @@ export function createCommitmentService(deps: CommitmentServiceDeps) {
     return { ...t, daysLeft: left, state, month };
   }
 
+  /** What a provider's sync stage writes Cost Explorer's commitments into. */
+  const sink: CommitmentSink = {
+    now: () => clock.now(),
+    hasMonths: (orgId, cloudAccountId) => stored.hasMonths(orgId, cloudAccountId),
+    save: (input) => deps.store.transaction((tx) => stored.replace(tx, { ...input, loadedAt: clock.now() })),
+  };
+
   return {
     store: stored,
+    sink,
 
     /** Every commitment with its figures of `period` (`YYYY-MM`; the newest month with data by default). */
     async list(

@@ -3,12 +3,9 @@
  * `commitment_coverage`, migration 36): a sync replaces an account's rows of the months it asked about.
  */
 import type { Queryable, SqlParam } from '../store/store.js';
-import type { CommitmentTerms, CoverageSums, MonthSums } from './commitment-types.js';
+import type { CommitmentTerms, CoverageSums, StoredMonth } from './commitment-types.js';
 
-/** One commitment's month as Cost Explorer answered it, with the terms it stated. */
-export interface StoredMonth extends MonthSums {
-  terms: Omit<CommitmentTerms, 'cloudAccountId' | 'id' | 'kind' | 'currency' | 'source'>;
-}
+export type { StoredMonth } from './commitment-types.js';
 
 const text = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v ?? ''));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -195,6 +192,15 @@ export function createCommitmentStore(store: Queryable) {
         onDemand: Number(r.on_demand),
         currency: String(r.currency),
       }));
+    },
+
+    /** Whether the connection has any stored month. */
+    async hasMonths(orgId: string, cloudAccountId: string): Promise<boolean> {
+      const rows = await store.query<{ n: unknown }>(
+        'SELECT COUNT(*) AS n FROM commitment_months WHERE org_id = $1 AND cloud_account_id = $2',
+        [orgId, cloudAccountId],
+      );
+      return Number(rows[0]?.n ?? 0) > 0;
     },
 
     /** Removes a connection's rows (the account is removed). */

@@ -91,6 +91,11 @@ export interface MonthSums {
   currency: string;
 }
 
+/** One commitment's month as Cost Explorer answered it, with the terms it stated (table `commitment_months`). */
+export interface StoredMonth extends MonthSums {
+  terms: Omit<CommitmentTerms, 'cloudAccountId' | 'id' | 'kind' | 'currency' | 'source'>;
+}
+
 /** Raw eligible-usage sums of one month, service, account, region and instance type. */
 export interface CoverageSums {
   cloudAccountId: string;
@@ -123,4 +128,23 @@ export interface CommitmentReader {
   coverage(orgId: string, from: string, to: string): Promise<CoverageSums[]>;
   /** Compute usage per day over `[from, to)` (`YYYY-MM-DD`). */
   onDemandDaily(orgId: string, from: string, to: string): Promise<OnDemandDay[]>;
+}
+
+/**
+ * Where a provider's sync stage puts the commitments it read from an API (AWS: Cost Explorer) rather than from
+ * line items: the commitments domain keeps them in its own tables.
+ */
+export interface CommitmentSink {
+  now(): Date;
+  /** Whether the connection has any stored commitment months (a first sync reads the whole window). */
+  hasMonths(orgId: string, cloudAccountId: string): Promise<boolean>;
+  /** Replaces the connection's months `[from, to]` (`YYYY-MM-01`) with the given rows, in one transaction. */
+  save(input: {
+    orgId: string;
+    cloudAccountId: string;
+    from: string;
+    to: string;
+    months: readonly StoredMonth[];
+    coverage: readonly CoverageSums[];
+  }): Promise<void>;
 }

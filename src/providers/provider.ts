@@ -9,7 +9,7 @@ import type { AccountConnector } from '../accounts/account-connector.js';
 import type { AccountService } from '../accounts/account-service.js';
 import type { BillingService } from '../billing/billing-service.js';
 import type { BillingSource } from '../billing/billing-source.js';
-import type { CommitmentReader } from '../commitments/commitment-types.js';
+import type { CommitmentReader, CommitmentSink } from '../commitments/commitment-types.js';
 import type { InventoryService } from '../inventory/inventory-service.js';
 import type { Rule } from '../recommendations/rule-kit.js';
 import type { Dialect, Queryable, Store } from '../store/store.js';
@@ -104,6 +104,8 @@ export interface ProviderServices {
   afterLoad?: (orgId: string) => Promise<unknown>;
   /** After the anomalies: evaluate budgets over the new figures. */
   evaluateBudgets?: (orgId: string) => Promise<unknown>;
+  /** Where commitments read from a cloud's API (not from line items) are kept. */
+  commitments?: CommitmentSink;
 }
 
 /**

@@ -6,6 +6,8 @@ import {
   GetSavingsPlansCoverageCommand,
   GetSavingsPlansUtilizationDetailsCommand,
 } from '@aws-sdk/client-cost-explorer';
+import { DescribeReservedInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeSavingsPlansCommand, SavingsplansClient } from '@aws-sdk/client-savingsplans';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { startSimulator, type Simulator } from '../../sim/index.js';
 import { cents } from '../../sim/gen/truth.js';
@@ -137,6 +139,54 @@ describe('simulator: reserved instances and savings plans', () => {
       ).rejects.toThrow(/GroupBy AZ is not supported/);
     } finally {
       ce.destroy();
+    }
+  });
+
+  it('Savings Plans DescribeSavingsPlans and EC2 DescribeReservedInstances list the caller’s own commitments', async () => {
+    const sp = new SavingsplansClient(clientConfig(sim, payer));
+    const ec2 = new EC2Client(clientConfig(sim, payer));
+    try {
+      const t = sim.truth.commitments.inventory;
+      const own = t.filter((c) => c.accountId === sim.world.payerAccountId);
+      const plans = (await sp.send(new DescribeSavingsPlansCommand({}))).savingsPlans ?? [];
+      expect(plans.map((p) => p.savingsPlanArn)).toEqual(
+        own.filter((c) => c.kind === 'savings_plan').map((c) => c.arn),
+      );
+      const truthPlan = own.find((c) => c.kind === 'savings_plan')!;
+      expect(plans[0]).toMatchObject({
+        savingsPlanType: truthPlan.type.replace(/SavingsPlans$/, ''),
+        paymentOption: truthPlan.paymentOption,
+        commitment: String(truthPlan.commitmentPerHourUsd),
+        termDurationInSeconds: truthPlan.termYears * 365 * 86_400,
+        state: 'active',
+      });
+      expect(new Date(plans[0].start!).toISOString()).toBe(truthPlan.start);
+      const byArn = await sp.send(new DescribeSavingsPlansCommand({ savingsPlanArns: ['arn:aws:x'] }));
+      expect(byArn.savingsPlans).toEqual([]);
+      await expect(sp.send(new DescribeSavingsPlansCommand({ maxResults: 0 }))).rejects.toThrow(/maxResults/);
+
+      const ri = own.find((c) => c.kind === 'reservation')!;
+      const out = await ec2.send(new DescribeReservedInstancesCommand({}));
+      expect(out.ReservedInstances).toHaveLength(1);
+      expect(out.ReservedInstances![0]).toMatchObject({
+        ReservedInstancesId: ri.id,
+        InstanceType: ri.instanceType,
+        InstanceCount: ri.count,
+        FixedPrice: ri.upfrontUsd,
+        OfferingType: ri.paymentOption,
+        State: 'active',
+        RecurringCharges: [{ Frequency: 'Hourly', Amount: ri.recurringHourlyUsd }],
+      });
+      expect(out.ReservedInstances![0].End!.toISOString()).toBe(ri.end);
+      await expect(
+        ec2.send(new DescribeReservedInstancesCommand({ ReservedInstancesIds: ['nope'] })),
+      ).rejects.toThrow(/does not exist/);
+      const elsewhere = new EC2Client(clientConfig(sim, payer, 'eu-west-1'));
+      expect((await elsewhere.send(new DescribeReservedInstancesCommand({}))).ReservedInstances).toEqual([]);
+      elsewhere.destroy();
+    } finally {
+      sp.destroy();
+      ec2.destroy();
     }
   });
 });

@@ -12,6 +12,7 @@ import { RESOURCE_TYPES } from '../../inventory/inventory-types.js';
 import type { Rule } from '../../recommendations/rule-kit.js';
 import { defineProvider, type ProviderServices } from '../provider.js';
 import { AWS_BILLING_SOURCES } from './billing/aws-billing.js';
+import { costExplorerCommitmentStep } from './commitments/commitment-sync.js';
 import { createCurCommitmentReader } from './commitments/cur-commitments.js';
 import { connectionOf, createAwsConnector } from './connection/aws-connector.js';
 import { awsConnectionDocument } from './connection/connection-document.js';
@@ -87,6 +88,9 @@ export const awsProvider = defineProvider<AwsSession>({
         retentionMonths: services.retentionMonths,
         afterLoad: services.afterLoad,
         evaluateBudgets: services.evaluateBudgets,
+        costExplorerCommitments: services.commitments
+          ? costExplorerCommitmentStep(services.commitments, services.retentionMonths)
+          : undefined,
       }),
       ...inventoryStages(inventory),
       recommendations: recommendationStage(recommendations, inventory),

@@ -79,6 +79,7 @@ const DISCOVERY: PolicyDocument['Statement'][number] = {
     'ec2:DescribeSnapshots',
     'ec2:DescribeImages',
     'ec2:DescribeAddresses',
+    'ec2:DescribeReservedInstances',
     'elasticloadbalancing:DescribeLoadBalancers',
     'elasticloadbalancing:DescribeTargetGroups',
     'elasticloadbalancing:DescribeTargetHealth',
@@ -110,8 +111,13 @@ const COST_EXPLORER: PolicyDocument['Statement'][number] = {
     'ce:GetCostForecast',
     'ce:GetDimensionValues',
     'ce:GetReservationUtilization',
+    'ce:GetReservationCoverage',
     'ce:GetSavingsPlansUtilization',
+    'ce:GetSavingsPlansUtilizationDetails',
+    'ce:GetSavingsPlansCoverage',
     'ce:ListCostCategoryDefinitions',
+    // Terms of the account's own commitments (reserved instances come with the discovery statement).
+    'savingsplans:DescribeSavingsPlans',
   ],
   Resource: '*',
 };

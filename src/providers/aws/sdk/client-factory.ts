@@ -6,6 +6,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SavingsplansClient } from '@aws-sdk/client-savingsplans';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { SecretVault } from '../../../accounts/secret-vault.js';
@@ -55,6 +56,8 @@ export interface AwsClients {
   ce(): CostExplorerClient;
   organizations(): OrganizationsClient;
   iam(): IAMClient;
+  /** The Savings Plans API has one endpoint, in us-east-1. */
+  savingsplans(): SavingsplansClient;
   sts(region?: string): STSClient;
   /**
    * The connection's credentials (assuming the role or reading the vault); throws a ConnectionError whose
@@ -182,6 +185,7 @@ export function createAwsClients(deps: AwsFactoryDeps): AwsClientFactory {
       ce: () => once('ce', () => new CostExplorerClient(base(GLOBAL_REGION, provider))),
       organizations: () => once('org', () => new OrganizationsClient(base(GLOBAL_REGION, provider))),
       iam: () => once('iam', () => new IAMClient(base(GLOBAL_REGION, provider))),
+      savingsplans: () => once('sp', () => new SavingsplansClient(base(GLOBAL_REGION, provider))),
       sts: (region = deps.config.awsRegion) =>
         once(`sts:${region}`, () => new STSClient(base(region, provider))),
       credentials: resolve,

@@ -7,6 +7,7 @@ import type { Queryable } from '../../../store/store.js';
 import type { StatusDetail } from '../../../accounts/account-status.js';
 import type { AwsStage, AwsStageContext, AwsStagePorts } from './aws-stages.js';
 import type { StageOutcome } from '../../../sync/sync-types.js';
+import type { CommitmentStep } from '../commitments/commitment-sync.js';
 
 // Adapters from the domain services to the stages of a run: what each service is asked, and how its answer
 // becomes counts, diagnostics and a stage state. The services are typed as the few methods used.
@@ -168,6 +169,8 @@ export function billingStage(deps: {
   afterLoad?: (orgId: string) => Promise<unknown>;
   /** Runs after the anomalies: evaluates budgets over the new figures (and queues their alerts). */
   evaluateBudgets?: (orgId: string) => Promise<unknown>;
+  /** Cost Explorer connections: reads their commitments (there are no CUR lines to read them from). */
+  costExplorerCommitments?: CommitmentStep;
 }): AwsStage {
   const hooks = [
     {
@@ -224,6 +227,9 @@ export function billingStage(deps: {
         onProgress: (p) => ctx.progress({ done: p.rows, message: `${p.phase} (${p.requests} requests)` }),
       });
       const periodsLoaded = result.periods.filter((p) => p.status === 'loaded').length;
+      const commitments = deps.costExplorerCommitments
+        ? await deps.costExplorerCommitments(ctx)
+        : { counts: {}, diagnostics: [] };
       const recompute = await afterLoad(account, periodsLoaded);
       return {
         state: recompute.length > 0 ? 'failed' : 'succeeded',
@@ -231,8 +237,9 @@ export function billingStage(deps: {
           periodsLoaded,
           rows: result.periods.reduce((s, p) => s + p.rows, 0),
           requests: result.requests,
+          ...commitments.counts,
         },
-        diagnostics: recompute,
+        diagnostics: [...commitments.diagnostics, ...recompute],
       };
     }
     const [stored] = await deps.store.query<Pick<AccountRow, 'connection'>>(
