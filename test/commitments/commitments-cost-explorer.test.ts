@@ -196,4 +196,20 @@ describe.each(ENGINES)('commitments from Cost Explorer (demo payer) on %s', (eng
       truthPlans.map((p) => [p.arn, p.type, p.commitmentPerHourUsd, p.start, p.end]),
     );
   });
+
+  it('a refused Cost Explorer commitment call leaves the costs loaded and names the permissions to add', async () => {
+    const all = sim.truth.commitments.months;
+    const periods = Object.values(all)
+      .flatMap((m) => Object.keys(m))
+      .sort();
+    const figures = await service.utilization(ORG, { from: periods[0], to: periods.at(-1) });
+    sim.injectFault({ service: 'ce', operation: 'GetSavingsPlansCoverage', kind: 'deny', count: 1 });
+    const outcome = await runStage();
+    sim.clearFaults();
+    expect(outcome.state).toBe('succeeded');
+    expect(outcome.diagnostics?.map((d) => d.code)).toEqual(['commitments_not_read']);
+    expect(outcome.diagnostics?.[0].remediation).toMatch(/ce:GetSavingsPlansCoverage/);
+    // Nothing half-written: the stored months are those of the sync before.
+    expect(await service.utilization(ORG, { from: periods[0], to: periods.at(-1) })).toEqual(figures);
+  });
 });
