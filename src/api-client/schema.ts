@@ -6555,7 +6555,7 @@ export interface components {
         /** @enum {string} */
         state: 'healthy' | 'syncing' | 'degraded' | 'failed' | 'pending' | 'disabled';
       };
-      /** @description The kind of connection: aws: assumed_role, root, linked, cost_explorer; focus: s3 */
+      /** @description The kind of connection: aws: assumed_role, root, linked, cost_explorer; focus: s3; azure: cost_export */
       type: string;
       updatedAt: string;
       validation: components['schemas']['ValidationReport'];

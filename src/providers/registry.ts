@@ -7,6 +7,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Log } from '../lib/log.js';
 import type { SecretVault } from '../accounts/secret-vault.js';
 import { awsProvider } from './aws/aws-provider.js';
+import { azureProvider } from './azure/azure-provider.js';
 import { createAzureClients } from './azure/sdk/azure-clients.js';
 import { createAwsClients } from './aws/sdk/client-factory.js';
 import { createFocusClients } from './focus/connection/focus-objects.js';
@@ -14,7 +15,7 @@ import { focusProvider } from './focus/focus-provider.js';
 import type { AccountConnector } from '../accounts/account-connector.js';
 import type { ConnectorDeps, Provider, ProviderClients } from './provider.js';
 
-export const PROVIDERS: readonly Provider[] = [awsProvider, focusProvider];
+export const PROVIDERS: readonly Provider[] = [awsProvider, focusProvider, azureProvider];
 
 export type { Provider };
 
