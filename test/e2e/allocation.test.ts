@@ -115,6 +115,19 @@ describe('allocation page', { timeout: 240_000 }, () => {
     expect(await preview.innerText()).toMatch(/would change value/);
     expect(await preview.locator('tbody tr').count()).toBeGreaterThan(0);
 
+    // Saved: the editor is mounted anew for version 2, and the message stays until the next edit.
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByTestId('dimension-status')
+      .filter({ hasText: /version \d of 2/ })
+      .waitFor();
+    const saved = page.getByRole('status').filter({ hasText: 'Saved team' });
+    await saved.waitFor();
+    const stored = JSON.parse(await editor.inputValue()) as { rules: Record<string, unknown>[] };
+    expect(stored.rules[0]).toMatchObject({ value: 'platform' });
+    await editor.fill(JSON.stringify({ ...stored, description: 'edited' }));
+    await saved.waitFor({ state: 'detached' });
+
     // Bad JSON is named, and nothing is sent.
     await editor.fill('{ not json');
     await page.getByRole('button', { name: 'Save' }).click();

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { addMonths, monthStart } from '../../../src/lib/dates';
 import { ErrorNotice, Loading, PageHeader } from '../components/Feedback';
@@ -25,6 +25,8 @@ const STATUS: Record<Dimension['status'], string> = {
  */
 export default function AllocationPage(): ReactNode {
   const [params, setParams] = useSearchParams();
+  // The version just saved from the editor: its "Saved" message outlives the editor's remount for that version.
+  const [saved, setSaved] = useState<{ name: string; version: number }>();
   const dims = useApi<{ items: Dimension[] }>('/api/v1/allocation/dimensions', undefined, {
     keepPrevious: true,
   });
@@ -99,8 +101,12 @@ export default function AllocationPage(): ReactNode {
           key={selected ? `${selected.name}@${selected.version}` : 'new'}
           dimension={selected}
           basis={basis}
-          onSaved={(name) => {
-            set({ dimension: name });
+          justSaved={
+            saved !== undefined && saved.name === selected?.name && saved.version === selected.version
+          }
+          onSaved={(d) => {
+            setSaved({ name: d.name, version: d.version });
+            set({ dimension: d.name });
             dims.reload();
           }}
         />

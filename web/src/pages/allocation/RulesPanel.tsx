@@ -21,17 +21,25 @@ const TEMPLATE: Definition = {
   ],
 };
 
-/** The rules in order, the shared-cost splits among them, and an editor that previews a change before saving it. */
+const savedText = (name: string) => `Saved ${name}: it is being applied to all retained data.`;
+
+/**
+ * The rules in order, the shared-cost splits among them, and an editor that previews a change before saving it.
+ * The page mounts the panel afresh per dimension and version (its key), so the editor starts from the saved one;
+ * whether this version was just saved here comes from the page (`justSaved`) and survives that remount, until an
+ * edit hides it.
+ */
 export function RulesPanel(props: {
   dimension: Dimension | undefined;
   basis: CostBasis;
-  onSaved: (name: string) => void;
+  justSaved: boolean;
+  onSaved: (saved: Dimension) => void;
 }): ReactNode {
   const def = props.dimension?.definition;
-  // The page mounts the panel afresh per dimension and version (its key), so the editor starts from the saved one.
   const [text, setText] = useState(() => JSON.stringify(def ?? TEMPLATE, null, 2));
   const [preview, setPreview] = useState<Preview>();
   const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string }>();
+  const [edited, setEdited] = useState(false);
   const [busy, setBusy] = useState(false);
 
   const parsed = (): Definition | undefined => {
@@ -64,11 +72,16 @@ export function RulesPanel(props: {
   const save = () =>
     run(async (d) => {
       const existing = props.dimension && props.dimension.name === d.name;
-      if (existing) await api.put(`/api/v1/allocation/dimensions/${encodeURIComponent(d.name)}`, d);
-      else await api.post('/api/v1/allocation/dimensions', d);
-      setMessage({ kind: 'ok', text: `Saved ${d.name}: it is being applied to all retained data.` });
-      props.onSaved(d.name);
+      const stored = existing
+        ? await api.put<Dimension>(`/api/v1/allocation/dimensions/${encodeURIComponent(d.name)}`, d)
+        : await api.post<Dimension>('/api/v1/allocation/dimensions', d);
+      setEdited(false);
+      setMessage({ kind: 'ok', text: savedText(stored.name) });
+      props.onSaved(stored);
     });
+  const shown =
+    message ??
+    (props.justSaved && !edited && def ? { kind: 'ok' as const, text: savedText(def.name) } : undefined);
 
   const shares = (def?.rules ?? []).map((r, i) => ({ r, i })).filter(({ r }) => r.share);
   return (
@@ -124,7 +137,11 @@ export function RulesPanel(props: {
           rows={14}
           spellCheck={false}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setEdited(true);
+            setMessage(undefined);
+            setText(e.target.value);
+          }}
           className="allocation-editor"
         />
       </label>
@@ -136,12 +153,12 @@ export function RulesPanel(props: {
           Save
         </ActionButton>
       </div>
-      {message ? (
+      {shown ? (
         <p
-          role={message.kind === 'error' ? 'alert' : 'status'}
-          className={message.kind === 'error' ? 'allocation-error' : ''}
+          role={shown.kind === 'error' ? 'alert' : 'status'}
+          className={shown.kind === 'error' ? 'allocation-error' : ''}
         >
-          {message.text}
+          {shown.text}
         </p>
       ) : null}
       {preview ? (
