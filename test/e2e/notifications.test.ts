@@ -179,4 +179,87 @@ describe('notifications page', { timeout: 180_000 }, () => {
     );
     expect(await page.getByRole('button', { name: 'Add channel' }).isDisabled()).toBe(true);
   });
+  it('lets anyone take their own digest by e-mail and a manager subscribe a channel; lists and removes them', async () => {
+    const post = async (body: unknown) =>
+      t.request('/api/v1/notifications/channels', { method: 'POST', token: t.users.manager.token, body });
+    await post({
+      kind: 'email',
+      name: 'finops-mail',
+      config: { host: '127.0.0.1', port: 2525, security: 'none', from: 'ct@a.test', to: ['finops@a.test'] },
+    });
+    await post({ kind: 'slack', name: 'digest-slack', url: `${http.url}/services/T0/B0/digest` });
+    const listed = async () =>
+      (
+        (await (
+          await t.request('/api/v1/notifications/digests', { token: t.users.manager.token })
+        ).json()) as {
+          items: { id: string; userId: string | null; recipient: string | null; frequency: string }[];
+        }
+      ).items;
+    const { page } = b;
+    await page.setViewportSize(DESKTOP);
+    await page.context().clearCookies();
+    await signIn(page, t.url, t.users.manager.email, t.users.manager.password);
+    await page.goto(`${t.url}/notifications`);
+    const panel = page.locator('section[aria-labelledby="digests-title"]');
+    await panel.getByText('No digests yet').waitFor();
+
+    // The manager's own daily digest, through the e-mail channel.
+    const mine = panel.getByRole('form', { name: `Your own digest, to ${t.users.manager.email}` });
+    await mine.getByLabel('Mail server (e-mail channel)').selectOption({ label: 'finops-mail' });
+    await mine.getByLabel('Frequency').selectOption('daily');
+    await mine.getByRole('button', { name: 'Subscribe me' }).click();
+    await panel
+      .getByRole('row')
+      .filter({ hasText: `You (${t.users.manager.email})` })
+      .waitFor();
+    // A channel's weekly digest: the Slack channel.
+    const channel = panel.getByRole('form', { name: "A channel's digest" });
+    await channel.getByLabel('Channel').selectOption({ label: 'digest-slack' });
+    await channel.getByRole('button', { name: 'Subscribe channel' }).click();
+    const slackRow = panel.getByRole('row').filter({ hasText: 'Channel digest-slack' });
+    await slackRow.waitFor();
+    expect(await slackRow.innerText()).toContain('Weekly');
+    expect(
+      (await listed()).map((d) => ({ user: d.userId, recipient: d.recipient, frequency: d.frequency })),
+    ).toEqual(
+      expect.arrayContaining([
+        { user: t.users.manager.userId, recipient: t.users.manager.email, frequency: 'daily' },
+        { user: null, recipient: null, frequency: 'weekly' },
+      ]),
+    );
+    // The same subscription again is refused, with the reason shown.
+    await channel.getByRole('button', { name: 'Subscribe channel' }).click();
+    await panel.getByText('"digest-slack" already gets the weekly digest.').waitFor();
+    await noSidewaysScroll(page);
+    await page.setViewportSize(PHONE);
+    await slackRow.waitFor();
+    await noSidewaysScroll(page);
+    await page.setViewportSize(DESKTOP);
+
+    // Removed: the channel's digest goes, the personal one stays.
+    await panel.getByRole('button', { name: 'Remove the weekly digest to Channel digest-slack' }).click();
+    await page.getByRole('dialog', { name: 'Remove digest' }).getByRole('button', { name: 'Remove' }).click();
+    await slackRow.waitFor({ state: 'detached' });
+    expect((await listed()).map((d) => d.recipient)).toEqual([t.users.manager.email]);
+
+    // A viewer takes a digest for themselves only: no channel form, and no way to remove the manager's.
+    await page.context().clearCookies();
+    await signIn(page, t.url, t.users.viewer.email, t.users.viewer.password);
+    await page.goto(`${t.url}/notifications`);
+    await panel.getByRole('row').filter({ hasText: t.users.manager.email }).waitFor();
+    expect(await panel.getByRole('form', { name: "A channel's digest" }).count()).toBe(0);
+    expect(await panel.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+    const viewers = panel.getByRole('form', { name: `Your own digest, to ${t.users.viewer.email}` });
+    await viewers.getByRole('button', { name: 'Subscribe me' }).click();
+    const own = panel.getByRole('row').filter({ hasText: `You (${t.users.viewer.email})` });
+    await own.waitFor();
+    expect(await own.innerText()).toContain('Weekly');
+    await panel
+      .getByRole('button', { name: `Remove the weekly digest to You (${t.users.viewer.email})` })
+      .click();
+    await page.getByRole('dialog', { name: 'Remove digest' }).getByRole('button', { name: 'Remove' }).click();
+    await own.waitFor({ state: 'detached' });
+    expect((await listed()).map((d) => d.recipient)).toEqual([t.users.manager.email]);
+  });
 });

@@ -4,6 +4,7 @@ import { dateTime, relative } from '../format';
 import { useApi, type Loaded } from '../hooks';
 import { notificationsApi, type AlertRule, type Channel, type Delivery } from '../notifications-api';
 import { ChannelsPanel } from './notifications/ChannelsPanel';
+import { DIGESTS_PATH, DigestsPanel, type Digest } from './notifications/DigestsPanel';
 import { RulesPanel } from './notifications/RulesPanel';
 import './notifications/notifications.css';
 
@@ -76,12 +77,13 @@ export default function NotificationsPage(): ReactNode {
   const channels = useApi<{ items: Channel[] }>(notificationsApi.channelsPath);
   const rules = useApi<{ items: AlertRule[] }>(notificationsApi.rulesPath);
   const deliveries = useApi<{ items: Delivery[] }>(notificationsApi.deliveriesPath, { limit: 50 });
+  const digests = useApi<{ items: Digest[] }>(DIGESTS_PATH);
   const channelList = channels.data?.items ?? [];
   return (
     <div className="page">
       <PageHeader
         title="Notifications"
-        subtitle="Channels that alerts go to, the rules that route events to them, and what was delivered"
+        subtitle="Channels that alerts go to, the rules that route events to them, digests, and what was delivered"
       />
       <ChannelsPanel
         channels={{
@@ -90,10 +92,12 @@ export default function NotificationsPage(): ReactNode {
             channels.reload();
             rules.reload();
             deliveries.reload();
+            digests.reload();
           },
         }}
       />
       <RulesPanel rules={rules} channels={channelList} />
+      <DigestsPanel digests={digests} channels={channelList} />
       <DeliveriesPanel deliveries={deliveries} channels={channelList} />
     </div>
   );
