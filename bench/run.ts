@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BENCHES = ['ingest', 'query', 'sync', 'cli'];
+const BENCHES = ['ingest', 'query', 'sync', 'cli', 'load'];
 
 function runOne(name: string): Promise<{ lines: string[]; code: number }> {
   const script = path.join(root, 'bench', name, 'run.ts');

@@ -17,8 +17,12 @@ const SMALLEST: Record<string, string> = {
   BENCH_SYNC_LATENCY_MS: '1',
   BENCH_CLI_RUNS: '1',
   BENCH_CLI_TSX_RUNS: '0',
+  BENCH_LOAD_ROWS: '20000',
+  BENCH_LOAD_SECONDS: '1',
+  BENCH_LOAD_CLIENTS: '2',
+  BENCH_LOAD_SYNC_ROWS: '3000',
 };
-const ALL = ['ingest', 'query', 'sync', 'cli'];
+const ALL = ['ingest', 'query', 'sync', 'cli', 'load'];
 const LINE = /^BENCH (\S.*?) \| (.+?) \| (.+?) \| (met|not met)$/;
 
 const benchCommands = readmeCommands(['sh']).filter((c) =>
