@@ -964,7 +964,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** End the session */
+    /** End the session. A single sign-on session whose provider publishes an end_session_endpoint is answered with the provider's sign-out URL to open, so that the provider ends its session too */
     post: {
       parameters: {
         query?: never;
@@ -974,6 +974,18 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
+        /** @description Signed out here; sign out at the provider next */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Signed out here; open this URL to sign out at the provider too (it sends the browser back to this server's start page) */
+              endSessionUrl: string;
+            };
+          };
+        };
         /** @description Signed out */
         204: {
           headers: {

@@ -36,3 +36,8 @@ export function clientIp(c: Context<ApiEnv>, settings: ProxySettings): string {
     return 'unknown';
   }
 }
+
+/** Where browsers reach this server: the public URL when one is set, else this request's origin (no trailing /). */
+export function appBaseUrl(c: Context<ApiEnv>, settings: Pick<Config, 'publicUrl'>): string {
+  return (settings.publicUrl ?? new URL(c.req.url).origin).replace(/\/$/, '');
+}

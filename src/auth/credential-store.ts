@@ -10,6 +10,8 @@ export interface SessionRow {
   revoked_at: Date | null;
   /** How the session was opened: password, invitation or sso (null for sessions older than migration 39). */
   via: string | null;
+  /** The ID token a single sign-on session was opened with (for signing out at the provider); else null. */
+  id_token_hint: string | null;
 }
 
 export async function insertSession(
@@ -24,11 +26,13 @@ export async function insertSession(
     ip?: string;
     userAgent?: string;
     via: 'password' | 'invitation' | 'sso';
+    idTokenHint?: string;
   },
 ): Promise<void> {
   await q.execute(
-    `INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, created_at, expires_at, ip, user_agent, via)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    `INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, created_at, expires_at, ip, user_agent, via,
+       id_token_hint)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
       s.idHash,
       s.userId,
@@ -39,6 +43,7 @@ export async function insertSession(
       s.ip ?? null,
       s.userAgent?.slice(0, 300) ?? null,
       s.via,
+      s.idTokenHint ?? null,
     ],
   );
 }
@@ -71,7 +76,7 @@ export async function activeSessions(q: Queryable, userId: string, now: Date): P
 
 export async function sessionByHash(q: Queryable, idHash: string): Promise<SessionRow | undefined> {
   const [s] = await q.query<SessionRow & Record<string, unknown>>(
-    'SELECT user_id, org_id, csrf_token, expires_at, revoked_at, via FROM sessions WHERE id_hash = $1',
+    'SELECT user_id, org_id, csrf_token, expires_at, revoked_at, via, id_token_hint FROM sessions WHERE id_hash = $1',
     [idHash],
   );
   return s;

@@ -62,7 +62,7 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
     user: { id: string; email: string; name: string | null },
     organizations: OrganizationView[],
     orgId: string,
-    how: { ip: string; userAgent?: string; how: 'password' | 'invitation' | 'sso' },
+    how: { ip: string; userAgent?: string; how: 'password' | 'invitation' | 'sso'; idTokenHint?: string },
   ): Promise<LoginResult> {
     const sessionToken = randomToken(32);
     const csrfToken = randomToken(24);
@@ -79,6 +79,7 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
         ip: how.ip,
         userAgent: how.userAgent,
         via: how.how,
+        idTokenHint: how.idTokenHint,
       });
       await people.setLastOrganization(tx, user.id, orgId);
       for (const org of organizations) {
@@ -164,8 +165,16 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
       return principal ? { principal, csrfToken: s.csrf_token } : null;
     },
 
-    async logout(token: string, principal: Principal): Promise<void> {
-      await store.transaction(async (tx) => {
+    /**
+     * Ends the session. Answers how it was opened, and for a single sign-on session the ID token it was opened
+     * with, so that the caller can send the browser to the provider to end its session there too.
+     */
+    async logout(
+      token: string,
+      principal: Principal,
+    ): Promise<{ via: string | null; orgId: string; idTokenHint: string | null }> {
+      return store.transaction(async (tx) => {
+        const session = await credentials.sessionByHash(tx, sha256Hex(token));
         await credentials.revokeSession(tx, sha256Hex(token), clock.now());
         await audit(tx, {
           orgId: principal.orgId,
@@ -174,6 +183,11 @@ export function createSessionService({ store, clock, sessionTtlHours, users, thr
           action: 'auth.logout',
           objectType: 'session',
         });
+        return {
+          via: session?.via ?? null,
+          orgId: session?.org_id ?? principal.orgId,
+          idTokenHint: session?.id_token_hint ?? null,
+        };
       });
     },
 

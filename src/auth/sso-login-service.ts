@@ -14,6 +14,7 @@ import type { SsoConfigDeps } from './sso-config-service.js';
 import {
   authorizationUrl,
   discover,
+  endSessionUrl,
   exchangeCode,
   exchangeProblem,
   newNonce,
@@ -241,14 +242,15 @@ export function createSsoLoginService({ store, clock, vault, clientSettings, ses
         );
       }
       let claims: Claims;
+      let idToken: string | undefined;
       try {
-        claims = await exchangeCode(await providerOf(config), callbackUrl, {
+        ({ claims, idToken } = await exchangeCode(await providerOf(config), callbackUrl, {
           state,
           nonce: pending.nonce,
           codeVerifier: pending.codeVerifier,
           redirectUri,
           roleClaim: config.roleClaim,
-        });
+        }));
       } catch (err) {
         const reason = err instanceof InputError ? err.message : exchangeProblem(err);
         return fail(org.id, `Single sign-on failed: ${reason}.`, undefined, client.ip);
@@ -281,7 +283,26 @@ export function createSsoLoginService({ store, clock, vault, clientSettings, ses
       // The provider vouches for this organization only: the session stays in it.
       const { organizations } = await people.acceptedOrganizations(store, user.id);
       const here = organizations.filter((o) => o.id === org.id);
-      return sessions.startSession(user, here, org.id, { ...client, how: 'sso' });
+      return sessions.startSession(user, here, org.id, { ...client, how: 'sso', idTokenHint: idToken });
+    },
+
+    /**
+     * The provider's sign-out page for a single sign-on session that has just ended here, or null when the
+     * organization has no provider any more, the provider publishes no end_session_endpoint or cannot be reached
+     * (the local session is over either way).
+     */
+    async providerSignOutUrl(
+      orgId: string,
+      idTokenHint: string | null,
+      postLogoutRedirectUri: string,
+    ): Promise<string | null> {
+      const config = await sso.configOf(store, orgId);
+      if (!config) return null;
+      try {
+        return endSessionUrl(await providerOf(config), { idTokenHint, postLogoutRedirectUri })?.href ?? null;
+      } catch {
+        return null;
+      }
     },
   };
 }

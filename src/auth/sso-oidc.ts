@@ -142,7 +142,7 @@ export async function exchangeCode(
     redirectUri: string;
     roleClaim: string | null;
   },
-): Promise<Claims> {
+): Promise<{ claims: Claims; idToken: string | undefined }> {
   const tokens = await oidc.authorizationCodeGrant(
     config,
     callbackUrl,
@@ -159,10 +159,27 @@ export async function exchangeCode(
   const rootClaim = checks.roleClaim?.split('.')[0];
   const missing =
     idClaims.email === undefined || (rootClaim !== undefined && idClaims[rootClaim] === undefined);
-  if (!missing || !config.serverMetadata().userinfo_endpoint) return idClaims;
+  if (!missing || !config.serverMetadata().userinfo_endpoint)
+    return { claims: idClaims, idToken: tokens.id_token };
   const info = await oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub as string);
   // The ID token's claims win where both say something; UserInfo fills in what it left out.
-  return { ...info, ...idClaims };
+  return { claims: { ...info, ...idClaims }, idToken: tokens.id_token };
+}
+
+/**
+ * Where to send the browser to sign out at the provider too (OpenID Connect RP-Initiated Logout): the provider's
+ * end_session_endpoint with the session's ID token as hint and the page to come back to. Null when the provider
+ * publishes no such endpoint (signing out then ends the local session only).
+ */
+export function endSessionUrl(
+  config: oidc.Configuration,
+  p: { idTokenHint: string | null; postLogoutRedirectUri: string },
+): URL | null {
+  if (!config.serverMetadata().end_session_endpoint) return null;
+  return oidc.buildEndSessionUrl(config, {
+    post_logout_redirect_uri: p.postLogoutRedirectUri,
+    ...(p.idTokenHint ? { id_token_hint: p.idTokenHint } : {}),
+  });
 }
 
 /** Words for a failed exchange: which check failed, without the library's internals. */

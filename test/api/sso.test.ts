@@ -73,15 +73,21 @@ describe.each(ENGINES)('single sign-on (OpenID Connect) on %s', (engine) => {
   const configure = (body: unknown) =>
     t.request('/api/v1/organization/sso', { method: 'PUT', token: manager(), body });
 
-  /** Plays the browser: Cloudtally's start, the provider's login, and the callback back to Cloudtally. */
-  async function ssoSignIn(account: TestAccount, start: Record<string, string> = { email: account.email }) {
+  /**
+   * Plays the browser: Cloudtally's start, the provider's login, and the callback back to Cloudtally. `jar` holds
+   * the browser's cookies at the provider; a new one each time unless the test keeps one (the same browser).
+   */
+  async function ssoSignIn(
+    account: TestAccount,
+    start: Record<string, string> = { email: account.email },
+    jar: Record<string, string> = {},
+  ) {
     idp.nextLogin(account);
     const started = await t.request('/api/v1/auth/sso/start', { method: 'POST', body: start });
     expect(started.status, await started.clone().text()).toBe(200);
     const stateCookie = cookiesOf(started).ct_sso_state;
     expect(stateCookie).toBeTruthy();
     let url = ((await started.json()) as { url: string }).url;
-    const jar: Record<string, string> = {};
     for (let hop = 0; hop < 10 && url.startsWith(idp.issuer); hop++) {
       const cookie = Object.entries(jar)
         .map(([k, v]) => `${k}=${v}`)
@@ -240,6 +246,75 @@ describe.each(ENGINES)('single sign-on (OpenID Connect) on %s', (engine) => {
     expect(otherBrowser.error).toBe(
       'This sign-in was started in another browser tab or has expired. Start again.',
     );
+  });
+
+  /** Plays the browser at the provider's sign-out page: it confirms, and answers where the provider sends it. */
+  async function providerSignOut(endSessionUrl: string, jar: Record<string, string>): Promise<string> {
+    const cookie = () =>
+      Object.entries(jar)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('; ');
+    const page = await fetch(endSessionUrl, { headers: { cookie: cookie() } });
+    Object.assign(jar, cookiesOf(page));
+    const html = await page.text();
+    expect(page.status, html).toBe(200);
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+    expect(action && xsrf, html).toBeTruthy();
+    const confirmed = await fetch(new URL(action!, endSessionUrl), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
+    });
+    Object.assign(jar, cookiesOf(confirmed));
+    expect(confirmed.status, await confirmed.clone().text()).toBeGreaterThanOrEqual(300);
+    return confirmed.headers.get('location') ?? '';
+  }
+
+  it('signs out at the provider too, so that the next sign-in in the same browser asks who signs in', async () => {
+    const browser: Record<string, string> = {};
+    const ana = await ssoSignIn(
+      { sub: 'u-ana', email: 'ana@acme.test', groups: ['devs'] },
+      undefined,
+      browser,
+    );
+    expect((await me(ana.session!)).user.email).toBe('ana@acme.test');
+    // While the provider still holds Ana's session it asks nobody: a sign-in started for Bo in this browser comes
+    // back as Ana. (A browser test that signed out here only and then waited for Bo's page waited for ever.)
+    const bo = { sub: 'u-bo', email: 'bo@acme.test', groups: ['devs'] };
+    const again = await ssoSignIn(bo, undefined, browser);
+    expect((await me(again.session!)).user.email).toBe('ana@acme.test');
+
+    // Signing out ends the session here and answers the provider's sign-out page, with the session's ID token as
+    // hint and this server's start page to come back to.
+    const session = { cookie: `ct_session=${again.session!}` };
+    const { csrfToken } = (await (await fetch(`${t.url}/api/v1/auth/me`, { headers: session })).json()) as {
+      csrfToken: string;
+    };
+    const out = await t.request('/api/v1/auth/logout', {
+      method: 'POST',
+      headers: { ...session, 'x-csrf-token': csrfToken },
+    });
+    expect(out.status, await out.clone().text()).toBe(200);
+    const { endSessionUrl } = (await out.json()) as { endSessionUrl: string };
+    const url = new URL(endSessionUrl);
+    expect(`${url.origin}${url.pathname}`.startsWith(idp.issuer)).toBe(true);
+    expect(url.searchParams.get('post_logout_redirect_uri')).toBe(`${t.url}/`);
+    expect(url.searchParams.get('id_token_hint')).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect((await fetch(`${t.url}/api/v1/auth/me`, { headers: session })).status).toBe(401);
+
+    // The browser follows it: the provider ends its own session and sends the browser back to the start page.
+    expect(await providerSignOut(endSessionUrl, browser)).toBe(`${t.url}/`);
+    // The next sign-in in this browser goes through the provider's login again, and Bo is who signs in.
+    const next = await ssoSignIn(bo, undefined, browser);
+    expect((await me(next.session!)).user.email).toBe('bo@acme.test');
+  });
+
+  it('signs a password session out here only (nothing to end at a provider)', async () => {
+    const session = await signIn(t, t.users.engineer);
+    const out = await t.request('/api/v1/auth/logout', { method: 'POST', headers: session.headers });
+    expect(out.status).toBe(204);
   });
 
   it('refuses an ID token issued to another client (wrong audience)', async () => {

@@ -10,7 +10,8 @@ import { demoApi, demoPost, startDemoWithData, type DemoData } from './demo.js';
  * Accessibility of every signed-in page on the demo's data, in Chromium at a desktop and a phone width: axe-core
  * (WCAG 2.0/2.1/2.2 A and AA rules, colour contrast included) finds no serious or critical violation, every page
  * has its own document title, and the keyboard focus is visible. The pages are the main navigation's links (a
- * page added there is covered too), the connect wizard, an account's detail page and an anomaly's detail page.
+ * page added there is covered too), each Settings tab, the connect wizard, an account's detail page and an
+ * anomaly's detail page.
  * It also measures the overview's first paint and prints it (a figure to report, not asserted as a timing).
  */
 
@@ -106,8 +107,13 @@ describe('accessibility of every signed-in page', { timeout: 600_000 }, () => {
       pinned: true,
       query: { range: { relative: 'last_3_full_months' }, groupBy: ['service'] },
     });
+    // The Settings tabs are pages of their own (each with its own title); the navigation links the first.
+    const settingsTabs = ['invitations', 'sessions', 'tokens', 'sso', 'cloud', 'audit'].map(
+      (tab) => `/settings?tab=${tab}`,
+    );
     pages = [
       ...links,
+      ...settingsTabs,
       '/accounts/connect/aws',
       detail as string,
       `/anomalies/${encodeURIComponent(a.id)}?date=${a.date}`,

@@ -25,7 +25,10 @@ declare module 'oidc-provider' {
     claims: Record<string, string[]>;
     scopes: string[];
     pkce: { required: () => boolean };
-    features: Record<string, { enabled: boolean }>;
+    features: Record<
+      string,
+      { enabled: boolean; logoutSource?: (ctx: { body: unknown }, form: string) => void | Promise<void> }
+    >;
     interactions: { url: (ctx: KoaContextWithOIDC, interaction: { uid: string }) => string };
     findAccount: (ctx: KoaContextWithOIDC, sub: string) => Account | undefined;
     loadExistingGrant: (ctx: KoaContextWithOIDC) => Promise<Grant>;

@@ -2,6 +2,9 @@
  * A real OpenID provider in this process (`oidc-provider`, the certified Node implementation) for the single
  * sign-on tests. Whoever the test names with `nextLogin` signs in at its (automatic) login step; the consent step
  * is skipped. Its signing key is the test's, so a test can also sign a token the provider would never issue.
+ * Signing out there (RP-initiated logout) needs no click: its confirmation page submits itself, as a person
+ * pressing "Yes, sign me out" would, and the provider then sends the browser to the post-logout redirect URI
+ * (each redirect URI's origin with "/", where Cloudtally's start page is).
  */
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import http from 'node:http';
@@ -52,6 +55,7 @@ export async function startOidcProvider(redirectUris: string[]): Promise<TestPro
         client_id: clientId,
         client_secret: clientSecret,
         redirect_uris: redirectUris,
+        post_logout_redirect_uris: [...new Set(redirectUris.map((u) => `${new URL(u).origin}/`))],
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_post',
@@ -67,7 +71,19 @@ export async function startOidcProvider(redirectUris: string[]): Promise<TestPro
     },
     scopes: ['openid', 'email', 'profile', 'groups'],
     pkce: { required: () => true },
-    features: { devInteractions: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          const confirmed = form.replace(
+            '</form>',
+            '<input type="hidden" name="logout" value="yes"/></form>',
+          );
+          ctx.body = `<!DOCTYPE html><html><head><title>Signing out</title></head><body>${confirmed}<script>document.forms[0].submit()</script></body></html>`;
+        },
+      },
+    },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx, sub) => {
       const account = accounts.get(sub);

@@ -87,12 +87,15 @@ export function SessionProvider(props: {
         setState({ status: 'signed-in', me: await loadMe() });
       },
       async signOut() {
+        let ended: { endSessionUrl?: string } | undefined;
         try {
-          await api.post('/api/v1/auth/logout');
+          ended = await api.post<{ endSessionUrl?: string } | undefined>('/api/v1/auth/logout');
         } finally {
           setCsrfToken(undefined);
           setState({ status: 'signed-out' });
         }
+        // A single sign-on session: the provider ends its own session too, then sends the browser back here.
+        if (ended?.endSessionUrl) window.location.assign(ended.endSessionUrl);
       },
       refresh,
     };

@@ -6,7 +6,7 @@ import type { LoginResult } from '../../auth/auth-service.js';
 import { ROLES } from '../../auth/permissions.js';
 import { InputError } from '../../lib/errors.js';
 import { SESSION_COOKIE } from '../middleware.js';
-import { clientIp, isHttpsRequest } from '../request-origin.js';
+import { appBaseUrl, clientIp, isHttpsRequest } from '../request-origin.js';
 import {
   defineRoute,
   errorResponses,
@@ -54,8 +54,21 @@ const logout = defineRoute('member', {
   method: 'post',
   path: '/api/v1/auth/logout',
   tags: ['auth'],
-  summary: 'End the session',
-  responses: { 204: { description: 'Signed out' }, 401: errorResponses[401] },
+  summary:
+    "End the session. A single sign-on session whose provider publishes an end_session_endpoint is answered with the provider's sign-out URL to open, so that the provider ends its session too",
+  responses: {
+    200: jsonResponse(
+      z.object({
+        endSessionUrl: z.string().openapi({
+          description:
+            "Signed out here; open this URL to sign out at the provider too (it sends the browser back to this server's start page)",
+        }),
+      }),
+      'Signed out here; sign out at the provider next',
+    ),
+    204: { description: 'Signed out' },
+    401: errorResponses[401],
+  },
 });
 
 const me = defineRoute('member', {
@@ -116,8 +129,17 @@ export function registerAuthRoutes(app: Api, ctx: AppContext): void {
 
   app.openapi(logout, async (c) => {
     const token = c.get('sessionToken');
-    if (token) await ctx.auth.logout(token, principalOf(c));
+    const ended = token ? await ctx.auth.logout(token, principalOf(c)) : undefined;
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttpsRequest(c, ctx.config) });
+    if (ended?.via === 'sso') {
+      // The local session is over; the provider's own session ends when the browser visits its sign-out page.
+      const endSessionUrl = await ctx.sso.providerSignOutUrl(
+        ended.orgId,
+        ended.idTokenHint,
+        `${appBaseUrl(c, ctx.config)}/`,
+      );
+      if (endSessionUrl) return c.json({ endSessionUrl }, 200);
+    }
     return c.body(null, 204);
   });
 

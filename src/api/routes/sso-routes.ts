@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppContext } from '../../app/context.js';
 import { ROLES } from '../../auth/permissions.js';
 import { SSO_CALLBACK_PATH, SSO_LOGIN_TTL_MINUTES, SsoLoginError } from '../../auth/sso-service.js';
-import { clientIp, isHttpsRequest } from '../request-origin.js';
+import { appBaseUrl, clientIp, isHttpsRequest } from '../request-origin.js';
 import {
   defineRoute,
   errorResponses,
@@ -137,7 +137,7 @@ const start = defineRoute('public', {
 
 /** The redirect URI: below the public URL when one is set, else this server's own origin. */
 export function ssoRedirectUri(c: Context<ApiEnv>, ctx: AppContext): string {
-  return `${(ctx.config.publicUrl ?? new URL(c.req.url).origin).replace(/\/$/, '')}${SSO_CALLBACK_PATH}`;
+  return `${appBaseUrl(c, ctx.config)}${SSO_CALLBACK_PATH}`;
 }
 
 export function registerSsoRoutes(app: Api, ctx: AppContext): void {

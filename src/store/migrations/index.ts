@@ -22,6 +22,7 @@ import { digestsMigration } from './038-digests.js';
 import { ssoMigration } from './039-sso.js';
 import { savedViewsMigration } from './040-saved-views.js';
 import type { Migration } from './types.js';
+import { ssoLogoutMigration } from './044-sso-logout.js';
 
 /** Every migration, in the order it runs. Add new files with the next free id; never edit a landed one. */
 export const migrations: readonly Migration[] = [
@@ -48,4 +49,5 @@ export const migrations: readonly Migration[] = [
   digestsMigration,
   ssoMigration,
   savedViewsMigration,
+  ssoLogoutMigration,
 ];

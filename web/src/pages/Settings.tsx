@@ -24,10 +24,16 @@ const TABS = [
 export default function SettingsPage(): ReactNode {
   const [params, setParams] = useSearchParams();
   const { me } = useSession();
-  const tab = TABS.some((t) => t.id === params.get('tab')) ? (params.get('tab') as string) : 'members';
+  const current = TABS.find((t) => t.id === params.get('tab')) ?? TABS[0];
+  const tab = current.id;
   return (
     <div className="page">
-      <PageHeader title="Settings" subtitle={`Organization ${me.organization.name}`} />
+      {/* Each tab is a page of its own to a screen reader and in the browser's history: its own window title. */}
+      <PageHeader
+        title="Settings"
+        documentTitle={`${current.label} · Settings`}
+        subtitle={`Organization ${me.organization.name}`}
+      />
       <Tabs
         tabs={TABS}
         active={tab}

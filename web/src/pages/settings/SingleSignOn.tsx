@@ -249,6 +249,11 @@ export function SingleSignOnPanel(): ReactNode {
             {sso.data.config ? ` Last changed ${dateTime(sso.data.config.updatedAt)}.` : ''}
           </p>
           <CodeBlock title="Redirect URI" text={sso.data.redirectUri} />
+          <p className="muted">
+            Register this page as the post-logout redirect URI too, so that signing out here also signs out at
+            the provider and comes back:
+          </p>
+          <CodeBlock title="Post-logout redirect URI" text={`${new URL(sso.data.redirectUri).origin}/`} />
           <SsoForm
             key={sso.data.config?.updatedAt ?? 'new'}
             config={sso.data.config}

@@ -2,9 +2,10 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../api';
 import { CodeBlock } from '../../components/CopyButton';
 import { Empty, ErrorNotice, Loading, Notice } from '../../components/Feedback';
-import { ConfirmDialog } from '../../components/Modal';
+import { ConfirmedRowAction } from '../../components/ConfirmedRowAction';
 import { dateTime, relative } from '../../format';
-import { useApi } from '../../hooks';
+import { useApi, type Loaded } from '../../hooks';
+import { useSession } from '../../session';
 import type { ApiToken } from '../../types';
 
 function tokenState(t: ApiToken): string {
@@ -13,15 +14,119 @@ function tokenState(t: ApiToken): string {
   return 'Active';
 }
 
+/** Tokens in a table, each active one with a Revoke button; `withOwner` adds whose token it is. */
+function TokenTable(props: {
+  label: string;
+  tokens: ApiToken[];
+  withOwner?: boolean;
+  onRevoked: () => void;
+}): ReactNode {
+  return (
+    <div className="table-wrap" tabIndex={0} aria-label={props.label}>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Name</th>
+            {props.withOwner ? <th>Member</th> : null}
+            <th>State</th>
+            <th>Scope</th>
+            <th>Created</th>
+            <th>Last used</th>
+            <th>Expires</th>
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.tokens.map((t) => (
+            <tr key={t.id}>
+              <td>{t.name}</td>
+              {props.withOwner ? <td>{t.owner}</td> : null}
+              <td>{tokenState(t)}</td>
+              <td>{t.readOnly ? 'Read-only' : 'Read and write'}</td>
+              <td title={dateTime(t.createdAt)}>{relative(t.createdAt)}</td>
+              <td title={dateTime(t.lastUsedAt)}>{t.lastUsedAt ? relative(t.lastUsedAt) : 'never'}</td>
+              <td>{t.expiresAt ? dateTime(t.expiresAt) : 'never'}</td>
+              <td className="actions">
+                {tokenState(t) === 'Active' ? (
+                  <ConfirmedRowAction
+                    label="Revoke"
+                    accessibleName={props.withOwner ? `Revoke ${t.owner}’s token ${t.name}` : undefined}
+                    title="Revoke token"
+                    onConfirm={async () => {
+                      await api.del(`/api/v1/tokens/${t.id}`);
+                      props.onRevoked();
+                    }}
+                  >
+                    <p>
+                      Anything using the token “{t.name}”{props.withOwner ? ` of ${t.owner}` : ''} stops
+                      working at once.
+                    </p>
+                  </ConfirmedRowAction>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Every member's tokens in the organization, for its managers: any of them can be revoked here. */
+function OrganizationTokens(props: {
+  tokens: Loaded<{ items: ApiToken[] }>;
+  onRevoked: () => void;
+}): ReactNode {
+  const { tokens } = props;
+  return (
+    <section className="panel" aria-labelledby="org-tokens-title">
+      <div className="panel-head">
+        <h2 id="org-tokens-title">The organization’s API tokens</h2>
+      </div>
+      <p className="muted">
+        Every member’s tokens in this organization. Revoke one a member no longer needs.
+      </p>
+      <ErrorNotice error={tokens.error} onRetry={tokens.reload} />
+      {tokens.loading && !tokens.data ? <Loading what="the organization’s tokens" /> : null}
+      {tokens.data?.items.length === 0 ? <Empty title="No tokens in this organization" /> : null}
+      {tokens.data && tokens.data.items.length > 0 ? (
+        <TokenTable
+          label="The organization’s API tokens"
+          tokens={tokens.data.items}
+          withOwner
+          onRevoked={() => {
+            tokens.reload();
+            props.onRevoked();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
+
 export function TokensPanel(): ReactNode {
-  const tokens = useApi<{ items: ApiToken[] }>('/api/v1/tokens');
+  const session = useSession();
+  const manager = session.can('org:manage');
+  const own = useApi<{ items: ApiToken[] }>('/api/v1/tokens');
+  const organization = useApi<{ items: ApiToken[] }>(manager ? '/api/v1/organization/tokens' : null);
+  return (
+    <>
+      <OwnTokens tokens={own} onChanged={organization.reload} />
+      {manager ? <OrganizationTokens tokens={organization} onRevoked={own.reload} /> : null}
+    </>
+  );
+}
+
+function OwnTokens(props: { tokens: Loaded<{ items: ApiToken[] }>; onChanged: () => void }): ReactNode {
+  const { tokens } = props;
   const [name, setName] = useState('');
   const [days, setDays] = useState('90');
   const [readOnly, setReadOnly] = useState(false);
   const [created, setCreated] = useState<{ name: string; token: string }>();
   const [error, setError] = useState<unknown>();
   const [pending, setPending] = useState(false);
-  const [revoking, setRevoking] = useState<ApiToken>();
   const create = async (e: FormEvent) => {
     e.preventDefault();
     setPending(true);
@@ -35,6 +140,7 @@ export function TokensPanel(): ReactNode {
       setCreated(t);
       setName('');
       tokens.reload();
+      props.onChanged();
     } catch (err) {
       setError(err);
     } finally {
@@ -93,58 +199,14 @@ export function TokensPanel(): ReactNode {
       {tokens.loading && !tokens.data ? <Loading what="tokens" /> : null}
       {tokens.data?.items.length === 0 ? <Empty title="No tokens yet" /> : null}
       {tokens.data && tokens.data.items.length > 0 ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>State</th>
-              <th>Scope</th>
-              <th>Created</th>
-              <th>Last used</th>
-              <th>Expires</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.items.map((t) => (
-              <tr key={t.id}>
-                <td>{t.name}</td>
-                <td>{tokenState(t)}</td>
-                <td>{t.readOnly ? 'Read-only' : 'Read and write'}</td>
-                <td title={dateTime(t.createdAt)}>{relative(t.createdAt)}</td>
-                <td title={dateTime(t.lastUsedAt)}>{t.lastUsedAt ? relative(t.lastUsedAt) : 'never'}</td>
-                <td>{t.expiresAt ? dateTime(t.expiresAt) : 'never'}</td>
-                <td className="actions">
-                  {tokenState(t) === 'Active' ? (
-                    <button
-                      type="button"
-                      className="btn btn-small btn-ghost-danger"
-                      onClick={() => setRevoking(t)}
-                    >
-                      Revoke
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      {revoking ? (
-        <ConfirmDialog
-          title="Revoke token"
-          confirmLabel="Revoke"
-          danger
-          onClose={() => setRevoking(undefined)}
-          onConfirm={async () => {
-            await api.del(`/api/v1/tokens/${revoking.id}`);
+        <TokenTable
+          label="Your API tokens"
+          tokens={tokens.data.items}
+          onRevoked={() => {
             tokens.reload();
+            props.onChanged();
           }}
-        >
-          <p>Anything using the token “{revoking.name}” stops working at once.</p>
-        </ConfirmDialog>
+        />
       ) : null}
     </section>
   );
