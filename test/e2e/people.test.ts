@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ensureWebBuilt, launchBrowser, signIn, signOut, type Browser } from './browser.js';
 
 // People and access in Chromium: the Settings tabs for invitations (invite, copy the link, withdraw), sessions,
-// API tokens (a read-only token shown once, revoked) and single sign-on (set against a real OpenID provider in
+// API tokens (a read-only token shown once, revoked; a manager revoking another member's) and single sign-on (set against a real OpenID provider in
 // this process, the secret never shown), the Members page inviting instead of asking for a password, and the
 // sign-in page's single sign-on through that provider — at 1440×900 and 390×844, each tab without a serious axe
 // violation and without sideways scrolling.
@@ -101,7 +101,11 @@ describe('people and access pages', { timeout: 240_000 }, () => {
       await page.getByLabel(/^Read-only/).check();
       await page.getByRole('button', { name: 'Create token' }).click();
       await page.getByText('Copy it now: it is not shown again.').waitFor();
-      const tokenRow = page.getByRole('row').filter({ hasText: `assistant-${size.width}` });
+      // A manager's own tokens show in the organization's list too: this is the list of their own.
+      const tokenRow = page
+        .getByRole('region', { name: 'Your API tokens' })
+        .getByRole('row')
+        .filter({ hasText: `assistant-${size.width}` });
       expect(await tokenRow.innerText()).toContain('Read-only');
       await checkLayout(page);
       await tokenRow.getByRole('button', { name: 'Revoke' }).click();
@@ -110,6 +114,32 @@ describe('people and access pages', { timeout: 240_000 }, () => {
         .getByRole('button', { name: 'Revoke' })
         .click();
       await tokenRow.getByText('Revoked').waitFor();
+
+      // A manager sees every member's tokens and revokes another member's.
+      const engineerToken = `eng-${size.width}`;
+      const made = await t.request('/api/v1/tokens', {
+        method: 'POST',
+        token: t.users.engineer.token,
+        body: { name: engineerToken },
+      });
+      expect(made.status).toBe(201);
+      await settingsTab(page, t, 'tokens', 'The organization’s API tokens');
+      const orgTokens = page.getByRole('region', { name: 'The organization’s API tokens' });
+      const engineerRow = orgTokens.getByRole('row').filter({ hasText: engineerToken });
+      expect(await engineerRow.innerText()).toContain(t.users.engineer.email);
+      await checkLayout(page);
+      await engineerRow
+        .getByRole('button', { name: `Revoke ${t.users.engineer.email}’s token ${engineerToken}` })
+        .click();
+      await page
+        .getByRole('dialog', { name: 'Revoke token' })
+        .getByRole('button', { name: 'Revoke' })
+        .click();
+      await engineerRow.getByText('Revoked').waitFor();
+      const used = await t.request('/api/v1/auth/me', {
+        token: ((await made.json()) as { token: string }).token,
+      });
+      expect(used.status).toBe(401);
 
       // Single sign-on: saved against the real provider; the secret never comes back to the page.
       await settingsTab(page, t, 'sso', 'Single sign-on (OpenID Connect)');
@@ -162,11 +192,15 @@ describe('people and access pages', { timeout: 240_000 }, () => {
     };
     expect(me.user.email).toBe('ana@acme.test');
     expect(me.role).toBe('engineer');
-    await signOut(page);
+    // Signing out ends the provider's session too: the browser passes its sign-out page and comes back here.
+    const atProvider = page.waitForRequest((r) => r.url().startsWith(`${idp.issuer}/`));
+    const backHome = page.waitForRequest((r) => r.url() === `${t.url}/` && r.isNavigationRequest());
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await atProvider;
+    await backHome;
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 
-    // A fresh browser profile's worth of cookies: the provider would otherwise keep Ana signed in.
-    await b.context.clearCookies();
-    await page.goto(`${t.url}/`);
+    // The same browser, cookies kept: the provider asks who signs in now instead of sending Ana back.
     idp.nextLogin({ sub: 'browser-bo', email: 'bo@acme.test', email_verified: false });
     await page.getByLabel('E-mail').fill('bo@acme.test');
     await page.getByRole('button', { name: 'Continue with single sign-on' }).click();
