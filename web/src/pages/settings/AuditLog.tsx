@@ -41,35 +41,37 @@ function AuditTable(): ReactNode {
       <ErrorNotice error={error} onRetry={() => void load()} />
       {!loading && !error && items.length === 0 ? <Empty title="Nothing recorded yet" /> : null}
       {items.length > 0 ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Who</th>
-              <th>Action</th>
-              <th>Object</th>
-              <th>Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((r) => (
-              <tr key={r.id}>
-                <td className="nowrap" title={dateTimeUtc(r.createdAt)}>
-                  {dateTime(r.createdAt)}
-                </td>
-                <td>{r.actor}</td>
-                <td>
-                  <code>{r.action}</code>
-                </td>
-                <td>
-                  {r.objectType}
-                  {r.objectId ? <span className="muted small"> {r.objectId}</span> : null}
-                </td>
-                <td className="small wrap">{details(r.details)}</td>
+        <div className="table-wrap" tabIndex={0} aria-label="Audit log entries">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Who</th>
+                <th>Action</th>
+                <th>Object</th>
+                <th>Details</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((r) => (
+                <tr key={r.id}>
+                  <td className="nowrap" title={dateTimeUtc(r.createdAt)}>
+                    {dateTime(r.createdAt)}
+                  </td>
+                  <td>{r.actor}</td>
+                  <td>
+                    <code>{r.action}</code>
+                  </td>
+                  <td>
+                    {r.objectType}
+                    {r.objectId ? <span className="muted small"> {r.objectId}</span> : null}
+                  </td>
+                  <td className="small wrap">{details(r.details)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {loading ? <Loading what="audit log" /> : null}
       {next && !loading ? (
