@@ -82,10 +82,6 @@ export const ALLOWED: readonly Allowed[] = [
   // Pending: the AWS external ID lives on organizations; it moves with the provider's connection data.
   { table: 'organizations', file: 'accounts/account-store.ts', kind: 'pending', why: 'AWS external ID' },
   { table: 'organizations', file: 'sync/aws-stages.ts', kind: 'pending', why: 'AWS external ID' },
-  // Pending: the provider's billing sources keep billing_periods themselves; src/billing should export its
-  // period bookkeeping (read the loaded identity, record a load) for them to call.
-  { table: 'billing_periods', file: 'billing/period-loader.ts', kind: 'pending', why: 'period bookkeeping' },
-  { table: 'billing_periods', file: 'billing/cost-explorer.ts', kind: 'pending', why: 'period bookkeeping' },
   // Pending: the AWS provider's sync stages still read and write cloud_accounts (the connection document, the
   // connected account IDs, status details); they should go through the accounts port.
   ...['sync/aws-stages.ts', 'sync/stage-wiring.ts'].map((file) => ({

@@ -18,6 +18,7 @@ import { assignCostCategories, costCategoriesJson, fetchCategoryShares } from '.
 import { addDays, addMonths, isoDate, monthStart } from '../../../lib/dates.js';
 import type { Store } from '../../../store/store.js';
 import { LINE_ITEM_COLUMNS } from '../../../billing/line-item-columns.js';
+import { recordApiMonthLoaded } from '../../../billing/period-bookkeeping.js';
 import {
   accountsSql,
   DAILY_COLUMNS,
@@ -332,29 +333,15 @@ export async function replaceCeMonth(
     if (lines.length > 0) await store.copyCsvInto(tx, 'cost_line_items', LINE_ITEM_COLUMNS, file);
     await tx.execute(`INSERT INTO cost_daily (${DAILY_COLUMNS.join(', ')}) ${dailyRollupSql(groups)}`);
     const totals = toTotals(await tx.query(totalsSql(groups)), await tx.query(accountsSql(groups)));
-    await tx.execute(
-      `DELETE FROM billing_periods WHERE cloud_account_id = $1 AND billing_period = CAST($2 AS DATE) AND export_key <> $3`,
-      [m.cloudAccountId, m.month, COST_EXPLORER_EXPORT_KEY],
-    );
-    await tx.execute(
-      `INSERT INTO billing_periods (org_id, cloud_account_id, export_key, billing_period, manifest_key,
-         manifest_identity, row_count, totals, not_imported, newest_usage_date, state, error, loaded_at)
-       VALUES ($1, $2, $3, CAST($4 AS DATE), NULL, $5, $6, $7, '{}', CAST($8 AS DATE), 'loaded', NULL, $9)
-       ON CONFLICT (cloud_account_id, export_key, billing_period) DO UPDATE SET
-         manifest_identity = excluded.manifest_identity, row_count = excluded.row_count, totals = excluded.totals,
-         newest_usage_date = excluded.newest_usage_date, state = 'loaded', error = NULL, loaded_at = excluded.loaded_at`,
-      [
-        m.orgId,
-        m.cloudAccountId,
-        COST_EXPLORER_EXPORT_KEY,
-        m.month,
-        m.identity,
-        totals.rows,
-        JSON.stringify(totals),
-        totals.newestUsageDate,
-        m.now,
-      ],
-    );
+    await recordApiMonthLoaded(tx, {
+      orgId: m.orgId,
+      cloudAccountId: m.cloudAccountId,
+      exportKey: COST_EXPLORER_EXPORT_KEY,
+      month: m.month,
+      identity: m.identity,
+      totals,
+      now: m.now,
+    });
     return { rows: totals.rows, newestUsageDate: totals.newestUsageDate };
   });
 }

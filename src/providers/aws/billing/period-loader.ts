@@ -21,6 +21,7 @@ import {
 import { buildFocusSelect, type MappingOptions } from './focus-mapping.js';
 import { sourceRelation, unzipFirstEntry, type LocalFile } from './local-files.js';
 import type { PeriodManifest } from './manifests.js';
+import { currentPeriod } from '../../../billing/period-bookkeeping.js';
 import { withPeriodLock } from '../../../billing/period-lock.js';
 import {
   recordFailure,
@@ -270,24 +271,14 @@ export async function loadPeriod(req: PeriodLoadRequest): Promise<PeriodResult> 
   };
   const lockKey = `${req.cloudAccountId}|${req.exportKey}|${manifest.period}`;
   return withPeriodLock(req.store, lockKey, async () => {
-    const [current] = await req.store.query<{
-      manifest_identity: string | null;
-      state: string;
-      row_count: number;
-      totals: string;
-      not_imported: string;
-    }>(
-      `SELECT manifest_identity, state, row_count, totals, not_imported FROM billing_periods
-       WHERE cloud_account_id = $1 AND export_key = $2 AND billing_period = CAST($3 AS DATE)`,
-      [req.cloudAccountId, req.exportKey, manifest.period],
-    );
+    const current = await currentPeriod(req.store, req.cloudAccountId, req.exportKey, manifest.period);
     if (
       !req.force &&
       current?.state === 'loaded' &&
-      current.manifest_identity === identity &&
-      keptAccountsUnchanged(current.totals, current.not_imported, req.keep)
+      current.identity === identity &&
+      keptAccountsUnchanged(current.totals, current.notImported, req.keep)
     ) {
-      return { period: month, status: 'skipped', rows: Number(current.row_count) };
+      return { period: month, status: 'skipped', rows: current.rowCount };
     }
     const progress: LoadProgress = {
       period: month,
