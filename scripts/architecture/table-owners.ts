@@ -21,7 +21,8 @@ export interface Allowed {
 
 /**
  * Other domains' tables named in SQL outside their owner. `read-join`: accepted, a read the owner's data is
- * joined into (the owner keeps every write). `pending`: to be replaced by a port of the owner's.
+ * joined into (the owner keeps every write). `pending`: to be replaced by a port of the owner's (none is left;
+ * a new one needs a reason and a plan).
  */
 export const ALLOWED: readonly Allowed[] = [
   // The cost tables are written by the billing loaders, in one transaction with billing_periods; the costs
@@ -79,17 +80,6 @@ export const ALLOWED: readonly Allowed[] = [
     kind: 'read-join',
     why: 'removal cascade',
   },
-  // Pending: the AWS external ID lives on organizations; it moves with the provider's connection data.
-  { table: 'organizations', file: 'accounts/account-store.ts', kind: 'pending', why: 'AWS external ID' },
-  { table: 'organizations', file: 'sync/aws-stages.ts', kind: 'pending', why: 'AWS external ID' },
-  // Pending: the AWS provider's sync stages still read and write cloud_accounts (the connection document, the
-  // connected account IDs, status details); they should go through the accounts port.
-  ...['sync/aws-stages.ts', 'sync/stage-wiring.ts'].map((file) => ({
-    table: 'cloud_accounts',
-    file,
-    kind: 'pending' as const,
-    why: 'accounts port',
-  })),
 ];
 
 /** `table → src/<folder>` from the owner table of src/store/README.md (rows `| \`table\` | \`src/x\` | … |`). */

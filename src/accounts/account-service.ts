@@ -4,6 +4,7 @@
  * the row, the vault secret, the audit log, the events the sync engine listens to.
  */
 import type { Clock } from '../lib/clock.js';
+import type { Diagnostic } from '../lib/errors.js';
 import type { Log } from '../lib/log.js';
 import type { Store } from '../store/store.js';
 import type { AccountConnector } from './account-connector.js';
@@ -13,6 +14,7 @@ import type { AccountEvents } from './account-events.js';
 import { createAccountKit } from './account-kit.js';
 import { removeAccount, type DataCleaner } from './account-removal.js';
 import * as db from './account-store.js';
+import type { ProviderId } from './account-schemas.js';
 import type { AccountRecord, Actor, CloudAccount, MemberAccount, ValidationReport } from './account-types.js';
 import type { SecretVault } from './secret-vault.js';
 
@@ -99,6 +101,21 @@ export function createAccountService(deps: AccountServiceDeps) {
       const account = await kit.mustGet(store, orgId, id);
       const { externalId } = await db.externalIdOf(store, orgId);
       return { account, externalId };
+    },
+
+    /** For a provider's sync stages: the stored account, or null once it is removed. */
+    find(orgId: string, id: string): Promise<AccountRecord | null> {
+      return db.getAccount(store, orgId, id);
+    },
+
+    /** For a provider's sync stages: the IDs in its cloud of the organization's accounts of that provider. */
+    nativeIds(orgId: string, provider: ProviderId): Promise<string[]> {
+      return db.nativeIdsOf(store, orgId, provider);
+    },
+
+    /** For a provider's sync stages: what the account shows, the status before a sync in progress included. */
+    shownDiagnostics(orgId: string, id: string): Promise<Diagnostic[]> {
+      return db.shownDiagnostics(store, orgId, id);
     },
 
     /** The organization's external ID (the one its AWS roles require). */

@@ -1,4 +1,5 @@
-import { accountStatusFromRow } from './account-status.js';
+import { accountStatusFromRow, type StatusDetail } from './account-status.js';
+import type { Diagnostic } from '../lib/errors.js';
 import type { Queryable, SqlParam } from '../store/store.js';
 import type { AccountRow } from './account-row.js';
 import type { ProviderId } from './account-schemas.js';
@@ -234,31 +235,41 @@ export async function orphanLinkedAccounts(q: Queryable, orgId: string): Promise
 
 // ---- external ID
 
-export async function externalIdOf(
-  q: Queryable,
-  orgId: string,
-): Promise<{ externalId: string; previousExternalId: string | null; rotatedAt: string | null }> {
-  const [row] = await q.query<{
-    external_id: string;
-    previous_external_id: string | null;
-    external_id_rotated_at: Date | string | null;
-  }>('SELECT external_id, previous_external_id, external_id_rotated_at FROM organizations WHERE id = $1', [
-    orgId,
-  ]);
-  if (!row) throw new Error(`Organization ${orgId} is missing`);
-  return {
-    externalId: row.external_id,
-    previousExternalId: row.previous_external_id,
-    rotatedAt: isoTimestamp(row.external_id_rotated_at),
-  };
+// The organization's external ID (the one its AWS roles require) is kept on `organizations`, owned by src/auth.
+export { externalIdOf, rotateExternalId } from '../auth/organization-directory.js';
+
+// ---- for the providers' sync stages
+
+/** The IDs in their cloud (AWS account IDs) of the organization's accounts of a provider. */
+export async function nativeIdsOf(q: Queryable, orgId: string, provider: ProviderId): Promise<string[]> {
+  const rows = await q.query<{ aws_account_id: string }>(
+    `SELECT DISTINCT aws_account_id FROM cloud_accounts
+     WHERE org_id = $1 AND provider = $2 AND aws_account_id IS NOT NULL`,
+    [orgId, provider],
+  );
+  return rows.map((r) => r.aws_account_id);
 }
 
-export async function rotateExternalId(tx: Queryable, orgId: string, next: string, now: Date): Promise<void> {
-  await tx.execute(
-    `UPDATE organizations SET previous_external_id = external_id, external_id = $2, external_id_rotated_at = $3
-     WHERE id = $1`,
-    [orgId, next, now],
+/**
+ * The diagnostics an account shows, with those of the status before the sync in progress (a running sync keeps
+ * it in its status detail); none for an account that is gone.
+ */
+export async function shownDiagnostics(q: Queryable, orgId: string, id: string): Promise<Diagnostic[]> {
+  const [row] = await q.query<{ status_detail: string | null; diagnostics: string | null }>(
+    'SELECT status_detail, diagnostics FROM cloud_accounts WHERE id = $1 AND org_id = $2',
+    [id, orgId],
   );
+  const parse = <T>(text: string | null | undefined, fallback: T): T => {
+    try {
+      return text ? (JSON.parse(text) as T) : fallback;
+    } catch {
+      return fallback;
+    }
+  };
+  return [
+    ...parse<Diagnostic[]>(row?.diagnostics, []),
+    ...(parse<StatusDetail>(row?.status_detail, {}).previous?.diagnostics ?? []),
+  ];
 }
 
 // ---- removal

@@ -3,6 +3,7 @@
  * auth area's `organizations` and `memberships` tables for code outside src/auth. The functions take a Queryable,
  * so that they join the caller's transaction.
  */
+import { isoTimestamp } from '../lib/dates.js';
 import type { Queryable } from '../store/store.js';
 import type { Role } from './permissions.js';
 
@@ -67,4 +68,36 @@ export async function acceptedMemberByEmail(
     [email, orgId],
   );
   return m && { userId: m.user_id, email: m.email, role: m.role, manageCloudCredentials: Boolean(m.mcc) };
+}
+
+/**
+ * The organization's external ID (the one its AWS roles require), the one it replaced and when; the accounts
+ * area reads it for the AWS provider's connections.
+ */
+export async function externalIdOf(
+  q: Queryable,
+  orgId: string,
+): Promise<{ externalId: string; previousExternalId: string | null; rotatedAt: string | null }> {
+  const [row] = await q.query<{
+    external_id: string;
+    previous_external_id: string | null;
+    external_id_rotated_at: Date | string | null;
+  }>('SELECT external_id, previous_external_id, external_id_rotated_at FROM organizations WHERE id = $1', [
+    orgId,
+  ]);
+  if (!row) throw new Error(`Organization ${orgId} is missing`);
+  return {
+    externalId: row.external_id,
+    previousExternalId: row.previous_external_id,
+    rotatedAt: isoTimestamp(row.external_id_rotated_at),
+  };
+}
+
+/** Replaces the external ID, keeping the one it replaces as the previous one, in the caller's transaction. */
+export async function rotateExternalId(tx: Queryable, orgId: string, next: string, now: Date): Promise<void> {
+  await tx.execute(
+    `UPDATE organizations SET previous_external_id = external_id, external_id = $2, external_id_rotated_at = $3
+     WHERE id = $1`,
+    [orgId, next, now],
+  );
 }

@@ -87,7 +87,7 @@ export interface ProviderServices {
   clients: ProviderClients;
   /** Months of billing history kept and loaded. */
   retentionMonths: number;
-  accounts: Pick<AccountService, 'validate' | 'connectionFor'>;
+  accounts: Pick<AccountService, 'validate' | 'connectionFor' | 'find' | 'nativeIds' | 'shownDiagnostics'>;
   billing: Pick<BillingService, 'syncSource'>;
   inventory: Pick<InventoryService, 'scanAccount' | 'collectMetrics' | 'linkCosts'>;
   /** The recommendation engine (typed here by shape: the engine itself finds rules through the registry). */

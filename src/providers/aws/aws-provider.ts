@@ -75,7 +75,6 @@ export const awsProvider = defineProvider<AwsSession>({
   createStages(services: ProviderServices) {
     const { accounts, billing, inventory, recommendations } = services;
     return createAwsStages({
-      store: services.store,
       aws: services.clients.aws,
       connectionFor: async (a) => {
         const c = await accounts.connectionFor(a.orgId, a.id);
@@ -84,7 +83,7 @@ export const awsProvider = defineProvider<AwsSession>({
       validate: validateStage(accounts),
       billing: billingStage({
         billing,
-        store: services.store,
+        accounts,
         retentionMonths: services.retentionMonths,
         afterLoad: services.afterLoad,
         evaluateBudgets: services.evaluateBudgets,

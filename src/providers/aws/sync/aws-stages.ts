@@ -1,10 +1,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { roleArnOf } from '../sdk/arns.js';
 import type { AwsClientFactory, AwsClients, AwsConnection } from '../sdk/client-factory.js';
 import { diagnose } from '../sdk/diagnostics.js';
-import { readAwsConnection } from '../connection/connection-document.js';
 import { ConnectionError, type Diagnostic } from '../../../lib/errors.js';
-import type { Queryable } from '../../../store/store.js';
 import type { StageContext, StageOutcome, SyncAccount, SyncStages } from '../../../sync/sync-types.js';
 
 /** What every AWS stage gets from validate: the account's clients and how to reach it. */
@@ -22,51 +19,15 @@ export type AwsStage = (ctx: AwsStageContext) => Promise<StageOutcome>;
  * note, so that a build without one of them still syncs the rest.
  */
 export interface AwsStagePorts {
-  store: Queryable;
   aws: AwsClientFactory;
-  /** How to reach a stored account (the accounts service); default: read from cloud_accounts. */
-  connectionFor?: (account: SyncAccount) => Promise<{ connection: AwsConnection; externalId: string | null }>;
+  /** How to reach a stored account, and the organization's external ID for its role (the accounts service). */
+  connectionFor: (account: SyncAccount) => Promise<{ connection: AwsConnection; externalId: string | null }>;
   /** Step-by-step access check of a stored account (the accounts validator); default: the credentials work. */
   validate?: (ctx: StageContext<undefined>, session: AwsSession) => Promise<StageOutcome>;
   billing?: AwsStage;
   inventory?: AwsStage;
   metrics?: AwsStage;
   recommendations?: AwsStage;
-}
-
-interface ConnectionRow {
-  connection: string | null;
-  secret_id: string | null;
-  aws_account_id: string | null;
-  external_id: string | null;
-  [key: string]: unknown;
-}
-
-/** How to reach a stored account, and the organization's external ID for its role. */
-export async function connectionOf(
-  q: Queryable,
-  account: SyncAccount,
-): Promise<{ connection: AwsConnection; externalId: string | null }> {
-  const rows = await q.query<ConnectionRow>(
-    `SELECT a.connection, a.secret_id, a.aws_account_id, o.external_id
-     FROM cloud_accounts a JOIN organizations o ON o.id = a.org_id WHERE a.id = $1 AND a.org_id = $2`,
-    [account.id, account.orgId],
-  );
-  const row = rows[0];
-  if (!row) {
-    throw new ConnectionError({
-      code: 'account_removed',
-      message: 'The cloud account was removed.',
-      remediation: 'Nothing to do.',
-    });
-  }
-  const doc = readAwsConnection(row.connection);
-  const roleArn =
-    doc.roleArn ?? (doc.roleName && row.aws_account_id ? roleArnOf(row.aws_account_id, doc.roleName) : null);
-  return {
-    connection: { id: account.id, orgId: account.orgId, secretId: row.secret_id, roleArn },
-    externalId: row.external_id,
-  };
 }
 
 /** The minimal access check: the credentials work and reach the account the connection names. */
@@ -105,9 +66,7 @@ const notWired =
 export function createAwsStages(ports: AwsStagePorts): SyncStages<AwsSession> {
   return {
     async validate(ctx) {
-      const { connection, externalId } = await (ports.connectionFor ?? ((a) => connectionOf(ports.store, a)))(
-        ctx.account,
-      );
+      const { connection, externalId } = await ports.connectionFor(ctx.account);
       const session: AwsSession = {
         clients: ports.aws.clientsFor(connection, externalId),
         connection,

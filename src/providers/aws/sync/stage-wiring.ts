@@ -1,10 +1,8 @@
-import type { AccountRow } from '../../../accounts/account-store.js';
-import { readAwsConnection } from '../connection/connection-document.js';
+import type { AccountService } from '../../../accounts/account-service.js';
+import { awsDocumentOf } from '../connection/connection-document.js';
 import type { BillingService } from '../../../billing/billing-service.js';
 import { awsBillingOf } from '../billing/aws-billing.js';
 import { ConnectionError, type Diagnostic } from '../../../lib/errors.js';
-import type { Queryable } from '../../../store/store.js';
-import type { StatusDetail } from '../../../accounts/account-status.js';
 import type { AwsStage, AwsStageContext, AwsStagePorts } from './aws-stages.js';
 import type { StageOutcome } from '../../../sync/sync-types.js';
 import type { CommitmentStep } from '../commitments/commitment-sync.js';
@@ -47,6 +45,8 @@ interface RecommendationPort {
 }
 
 type BillingPort = Pick<BillingService, 'syncSource'>;
+
+type AccountsPort = Pick<AccountService, 'find' | 'nativeIds' | 'shownDiagnostics'>;
 
 /** Accounts without credentials of their own (a member connected for billing only) have nothing to scan. */
 function hasAccess(ctx: AwsStageContext): boolean {
@@ -130,36 +130,12 @@ export function recommendationStage(
 
 const RECOMPUTE_FAILED = 'anomaly_recompute_failed';
 
-/**
- * Whether the account showed a failed anomaly recompute before this run (its status while syncing keeps the one
- * before): then the next run recomputes even when no period changed, so the account does not turn healthy over
- * stale anomalies.
- */
-async function recomputeFailedBefore(store: Queryable, accountId: string): Promise<boolean> {
-  const [row] = await store.query<{ status_detail: string | null; diagnostics: string | null }>(
-    'SELECT status_detail, diagnostics FROM cloud_accounts WHERE id = $1',
-    [accountId],
-  );
-  const parse = <T>(text: string | null | undefined, fallback: T): T => {
-    try {
-      return text ? (JSON.parse(text) as T) : fallback;
-    } catch {
-      return fallback;
-    }
-  };
-  const shown = [
-    ...parse<Diagnostic[]>(row?.diagnostics, []),
-    ...(parse<StatusDetail>(row?.status_detail, {}).previous?.diagnostics ?? []),
-  ];
-  return shown.some((d) => d.code === RECOMPUTE_FAILED);
-}
-
 // The billing package's code for an export that holds no period yet: nothing to fix, AWS has not delivered.
 const NOT_DELIVERED = new Set(['billing_manifest_missing']);
 
 export function billingStage(deps: {
   billing: BillingPort;
-  store: Queryable;
+  accounts: AccountsPort;
   retentionMonths: number;
   /**
    * Runs after periods were (re)loaded, e.g. to recompute cost anomalies over the new figures. When it fails the
@@ -191,7 +167,15 @@ export function billingStage(deps: {
     account: { id: string; orgId: string },
     periodsLoaded: number,
   ): Promise<Diagnostic[]> => {
-    if (periodsLoaded === 0 && !(await recomputeFailedBefore(deps.store, account.id))) return [];
+    // An account that showed a failed anomaly recompute before this run (its status while syncing keeps the one
+    // before) recomputes even when no period changed, so that it does not turn healthy over stale anomalies.
+    if (
+      periodsLoaded === 0 &&
+      !(await deps.accounts.shownDiagnostics(account.orgId, account.id)).some(
+        (d) => d.code === RECOMPUTE_FAILED,
+      )
+    )
+      return [];
     const out: Diagnostic[] = [];
     for (const h of hooks) {
       if (!h.run) continue;
@@ -242,20 +226,13 @@ export function billingStage(deps: {
         diagnostics: [...commitments.diagnostics, ...recompute],
       };
     }
-    const [stored] = await deps.store.query<Pick<AccountRow, 'connection'>>(
-      'SELECT connection FROM cloud_accounts WHERE id = $1 AND org_id = $2',
-      [account.id, account.orgId],
-    );
-    const row = stored ? readAwsConnection(stored.connection) : null;
+    const stored = await deps.accounts.find(account.orgId, account.id);
+    const row = stored ? awsDocumentOf(stored.connection) : null;
     if (!row?.bucket || !row.exportName) {
       return { state: 'skipped', note: 'No billing export is set for this account.' };
     }
     // Costs are imported only for connected accounts (the payer included) unless the payer imports all members.
-    const connected = await deps.store.query<{ aws_account_id: string }>(
-      `SELECT DISTINCT aws_account_id FROM cloud_accounts
-       WHERE org_id = $1 AND provider = 'aws' AND aws_account_id IS NOT NULL`,
-      [account.orgId],
-    );
+    const connected = await deps.accounts.nativeIds(account.orgId, 'aws');
     const region = row.exportRegion ?? 'us-east-1';
     const result = await billing.syncExport({
       orgId: account.orgId,
@@ -270,7 +247,7 @@ export function billingStage(deps: {
       },
       edp: Boolean(row.edp),
       memberImport: row.memberImport === 'all' ? 'all' : 'connected-only',
-      connectedAccountIds: connected.map((c) => c.aws_account_id),
+      connectedAccountIds: connected,
       retentionMonths: deps.retentionMonths,
       force,
       s3: ctx.session.clients.s3(region),
