@@ -68,11 +68,7 @@ export default {
       name: 'provider-neutral-domains',
       severity: 'error',
       comment: 'Provider-neutral domains reach a cloud only through the provider seam (src/providers).',
-      from: {
-        path: PROVIDER_NEUTRAL,
-        // Pending (h20-providers): the sync engine's retry still classifies errors with the AWS SDK helpers.
-        pathNot: '^src/sync/retry\\.ts$',
-      },
+      from: { path: PROVIDER_NEUTRAL },
       to: { path: '^src/providers/aws/' },
     },
   ],

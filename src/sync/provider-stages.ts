@@ -23,5 +23,6 @@ export function stagesByProvider(byProvider: Readonly<Record<string, SyncStages>
     inventory: (ctx) => of(ctx).inventory(ctx),
     metrics: (ctx) => of(ctx).metrics(ctx),
     recommendations: (ctx) => of(ctx).recommendations(ctx),
+    failures: (account) => byProvider[account.provider]?.failures?.(account),
   };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, InputError, RateLimitError, UnavailableError } from '../lib/errors.js';
+import { AWS_FAILURES } from '../providers/aws/sdk/aws-failures.js';
+import { CONNECTION_FAILURES } from './failure-classifier.js';
 import { backoffMs, diagnosticsOf, isTransient, RunAborted, sleep, withRetry } from './retry.js';
 
 const sdkError = (name: string, status?: number, extra: Record<string, unknown> = {}) =>
@@ -40,18 +42,18 @@ describe('isTransient', () => {
     ['a plain bug', new TypeError('x is undefined'), false],
     [
       'throttling the call layer already retried to the end of its budget',
-      Object.assign(sdkError('SlowDown', 503), { [Symbol.for('cloudtally.awsRetriesSpent')]: 5 }),
+      Object.assign(sdkError('SlowDown', 503), { [Symbol.for('cloudtally.callRetriesSpent')]: 5 }),
       false,
     ],
     [
       'its diagnostic, made from the spent failure (its cause)',
       new ConnectionError({ code: 'aws_throttled', message: 'm', remediation: 'r' }, undefined, {
-        cause: Object.assign(sdkError('SlowDown', 503), { [Symbol.for('cloudtally.awsRetriesSpent')]: 5 }),
+        cause: Object.assign(sdkError('SlowDown', 503), { [Symbol.for('cloudtally.callRetriesSpent')]: 5 }),
       }),
       false,
     ],
   ])('%s → %s', (_what, err, expected) => {
-    expect(isTransient(err)).toBe(expected);
+    expect(isTransient(err, AWS_FAILURES)).toBe(expected);
   });
 });
 
@@ -73,6 +75,8 @@ describe('backoff and retry', () => {
       },
       policy,
       signal,
+      undefined,
+      AWS_FAILURES,
     );
     expect(ok).toEqual({ value: 'done', tries: 3 });
 
@@ -84,6 +88,8 @@ describe('backoff and retry', () => {
       },
       policy,
       signal,
+      undefined,
+      AWS_FAILURES,
     );
     await expect(always).rejects.toMatchObject({ name: 'ThrottlingException', syncTries: 3 });
     expect(calls).toBe(3);
@@ -115,35 +121,65 @@ describe('backoff and retry', () => {
 describe('diagnosticsOf', () => {
   it('keeps the diagnostics of an access problem and names the stage', () => {
     const err = new ConnectionError({ code: 'bucket_access_denied', message: 'm', remediation: 'r' });
-    expect(diagnosticsOf(err, 'billing', 'run_1')).toEqual([
+    expect(diagnosticsOf(err, 'billing', 'run_1', AWS_FAILURES)).toEqual([
       { code: 'bucket_access_denied', message: 'm', remediation: 'r', step: 'billing' },
     ]);
   });
 
   it('says a transient failure outlasted the retries, throttling apart from AWS-side faults', () => {
     const err = Object.assign(sdkError('ThrottlingException', 400), { syncTries: 4 });
-    const [d] = diagnosticsOf(err, 'inventory', 'run_1');
+    const [d] = diagnosticsOf(err, 'inventory', 'run_1', AWS_FAILURES);
     expect(d.code).toBe('aws_throttled');
     expect(d.message).toContain('ThrottlingException');
     expect(d.message).toContain('4 tries');
     const fault = Object.assign(sdkError('InternalError', 500), { syncTries: 2 });
-    expect(diagnosticsOf(fault, 'billing', 'run_1')[0].code).toBe('aws_unavailable');
+    expect(diagnosticsOf(fault, 'billing', 'run_1', AWS_FAILURES)[0].code).toBe('aws_unavailable');
   });
 
   it('names a failure the call layer gave up on, which the stage did not retry, by its kind', () => {
     const spent = Object.assign(sdkError('SlowDown', 503), {
       syncTries: 1,
-      [Symbol.for('cloudtally.awsRetriesSpent')]: 5,
+      [Symbol.for('cloudtally.callRetriesSpent')]: 5,
     });
-    const [d] = diagnosticsOf(spent, 'billing', 'run_1');
+    const [d] = diagnosticsOf(spent, 'billing', 'run_1', AWS_FAILURES);
     expect(d.code).toBe('aws_throttled');
     expect(d.message).toContain('each call tried 5 times');
   });
 
   it('never shows the text of an internal error, only where to find it', () => {
-    const [d] = diagnosticsOf(new Error('relation "x" does not exist at character 12'), 'metrics', 'run_9');
+    const [d] = diagnosticsOf(
+      new Error('relation "x" does not exist at character 12'),
+      'metrics',
+      'run_9',
+      AWS_FAILURES,
+    );
     expect(d.code).toBe('internal_error');
     expect(d.message).not.toContain('relation');
     expect(d.remediation).toContain('run_9');
+  });
+});
+
+describe("the classifier of the account's provider", () => {
+  const throttling = sdkError('ThrottlingException', 400);
+  const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+
+  it('decides what passes: a provider without one has only dropped connections retried', () => {
+    expect(isTransient(throttling, AWS_FAILURES)).toBe(true);
+    expect(isTransient(throttling, CONNECTION_FAILURES)).toBe(false);
+    expect(isTransient(reset, CONNECTION_FAILURES)).toBe(true);
+    expect(isTransient(denied('aws_throttled'), CONNECTION_FAILURES)).toBe(false);
+  });
+
+  it('words the diagnostic of a stage that gave up', () => {
+    const [d] = diagnosticsOf(
+      Object.assign(reset, { syncTries: 4 }),
+      'billing',
+      'run_1',
+      CONNECTION_FAILURES,
+    );
+    expect(d).toMatchObject({ code: 'connection_unavailable', step: 'billing' });
+    expect(d.message).toContain('ECONNRESET');
+    expect(d.message).toContain('4 tries');
+    expect(diagnosticsOf(throttling, 'billing', 'run_1', CONNECTION_FAILURES)[0].code).toBe('internal_error');
   });
 });

@@ -1,3 +1,9 @@
+/**
+ * The sync engine's layer of retries: a whole stage is tried again while it fails transiently, within the stage
+ * budget. What is transient is the provider's to say (its classifier, failure-classifier.ts); the retry itself is
+ * the one helper of src/lib/retry.ts, and a failure a provider's call layer already retried to the end of its
+ * budget is not retried again here.
+ */
 import {
   AppError,
   ConnectionError,
@@ -5,14 +11,8 @@ import {
   UnavailableError,
   type Diagnostic,
 } from '../lib/errors.js';
-import { awsErrorName, classifyAwsError, isRetryableKind } from '../providers/aws/sdk/errors.js';
-import {
-  backoffMs,
-  retriesSpent,
-  retryWithBackoff,
-  RETRY_BUDGETS,
-  sleep,
-} from '../providers/aws/sdk/retry.js';
+import { backoffMs, retriesSpent, retryWithBackoff, sleep } from '../lib/retry.js';
+import { CONNECTION_FAILURES, type FailureClassifier } from './failure-classifier.js';
 import type { StageName } from './sync-types.js';
 
 /** Why a run's signal was aborted. */
@@ -38,28 +38,26 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-/** The `stage` layer's budget of src/providers/aws/sdk/retry.ts, which says what each layer retries. */
-export const DEFAULT_RETRY: RetryPolicy = {
-  tries: RETRY_BUDGETS.stage.attempts,
-  baseDelayMs: RETRY_BUDGETS.stage.baseDelayMs,
-  maxDelayMs: RETRY_BUDGETS.stage.maxDelayMs,
-};
-
-// Diagnostic codes of src/providers/aws/sdk/diagnostics.ts that describe a passing condition rather than something to fix.
-const TRANSIENT_CODES = new Set(['aws_throttled', 'aws_unreachable', 'aws_unavailable']);
+/**
+ * The `stage` layer's budget: a whole stage, for transient failures that no call layer retried (a role
+ * assumption throttled while validating, our own 503). The layers below it are a provider's (AWS: the SDK's
+ * 3 attempts and the call layer's 5, src/providers/aws/sdk/retry.ts).
+ */
+export const DEFAULT_RETRY: RetryPolicy = { tries: 4, baseDelayMs: 1_000, maxDelayMs: 30_000 };
 
 /**
- * Throttling, 5xx answers and network failures pass; access problems (denied, wrong trust policy, missing
- * bucket) do not, and retrying them only delays the diagnostic. A failure the call layer already retried to the
- * end of its budget is not transient any more at this layer: retrying the stage would only multiply the calls.
+ * Throttling, the provider's faults and network failures pass; access problems (denied, wrong trust policy,
+ * missing bucket) do not, and retrying them only delays the diagnostic. A failure the call layer already retried
+ * to the end of its budget is not transient any more at this layer: retrying the stage would only multiply the
+ * calls.
  */
-export function isTransient(err: unknown): boolean {
+export function isTransient(err: unknown, failures: FailureClassifier = CONNECTION_FAILURES): boolean {
   if (err instanceof RunAborted) return false;
   if (retriesSpent(err) !== undefined) return false;
   if (err instanceof RateLimitError || err instanceof UnavailableError) return true;
-  if (err instanceof ConnectionError) return TRANSIENT_CODES.has(err.diagnostic.code);
+  if (err instanceof ConnectionError) return failures.transientCodes.has(err.diagnostic.code);
   if (err instanceof AppError) return false;
-  return isRetryableKind(classifyAwsError(err));
+  return failures.transient(err) !== undefined;
 }
 
 export { backoffMs, sleep };
@@ -70,12 +68,13 @@ export async function withRetry<T>(
   policy: RetryPolicy,
   signal: AbortSignal,
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void,
+  failures: FailureClassifier = CONNECTION_FAILURES,
 ): Promise<{ value: T; tries: number }> {
   let tries = 0;
   try {
     const { value, attempts } = await retryWithBackoff(fn, {
       budget: { attempts: policy.tries, baseDelayMs: policy.baseDelayMs, maxDelayMs: policy.maxDelayMs },
-      retryable: isTransient,
+      retryable: (err) => isTransient(err, failures),
       signal,
       onRetry,
       onGiveUp: (_err, n) => {
@@ -92,32 +91,22 @@ export async function withRetry<T>(
  * The diagnostics a failed stage shows. Access problems carry their own (code, message, remediation); other
  * failures get one that names the stage without leaking internal text (the log has the details).
  */
-export function diagnosticsOf(err: unknown, stage: StageName, runId: string): Diagnostic[] {
+export function diagnosticsOf(
+  err: unknown,
+  stage: StageName,
+  runId: string,
+  failures: FailureClassifier = CONNECTION_FAILURES,
+): Diagnostic[] {
   if (err instanceof ConnectionError) return err.diagnostics.map((d) => ({ ...d, step: d.step ?? stage }));
-  const kind = err instanceof AppError ? undefined : classifyAwsError(err);
-  if (isTransient(err) || (kind !== undefined && isRetryableKind(kind))) {
+  const transient = err instanceof AppError ? undefined : failures.transient(err);
+  if (isTransient(err, failures) || transient !== undefined) {
     const tries = Number((err as { syncTries?: unknown }).syncTries) || 1;
     const calls = retriesSpent(err);
     const attempts = `${tries} tr${tries === 1 ? 'y' : 'ies'} of the stage${
       calls ? `, each call tried ${calls} times` : ''
     }`;
-    return [
-      kind === 'throttled'
-        ? {
-            code: 'aws_throttled',
-            step: stage,
-            message: `AWS kept throttling the requests of ${stage} (${awsErrorName(err)}) after ${attempts}.`,
-            remediation:
-              'Nothing to change in the connection: the next scheduled sync tries again. If it persists, lower the number of concurrent syncs (CLOUDTALLY_MAX_CONCURRENT_SYNCS) or raise the API request quotas of the account.',
-          }
-        : {
-            code: 'aws_unavailable',
-            step: stage,
-            message: `AWS kept failing transiently during ${stage} (${awsErrorName(err)}) after ${attempts}.`,
-            remediation:
-              'Nothing to change in the connection: the next scheduled sync tries again. If it persists, check the AWS Health Dashboard and the API request quotas of the account.',
-          },
-    ];
+    const name = err instanceof Error && err.name ? err.name : 'Error';
+    return [failures.gaveUp(transient ?? { kind: 'unavailable', name }, stage, attempts)];
   }
   if (err instanceof AppError) {
     return [

@@ -1,6 +1,7 @@
 import type { Clock } from '../lib/clock.js';
 import type { Diagnostic } from '../lib/errors.js';
 import type { Log } from '../lib/log.js';
+import { CONNECTION_FAILURES } from './failure-classifier.js';
 import { diagnosticsOf, RunAborted, withRetry, type AbortKind, type RetryPolicy } from './retry.js';
 import {
   STAGE_NAMES,
@@ -79,6 +80,7 @@ export async function executeRun<S>(
   const completed = new Set<StageName>();
   let progress: StageProgress = {};
   const snapshot = () => records.map((r) => ({ ...r }));
+  const failures = deps.stages.failures?.(input.account) ?? CONNECTION_FAILURES;
 
   for (const record of records) {
     const aborted = abortKindOf(input.signal);
@@ -126,6 +128,7 @@ export async function executeRun<S>(
         input.signal,
         (err, attempt, delayMs) =>
           log.warn({ stage: record.name, attempt, delayMs, err }, 'transient failure; retrying the stage'),
+        failures,
       );
       record.tries = tries;
       record.state = value.state ?? 'succeeded';
@@ -145,7 +148,7 @@ export async function executeRun<S>(
         record.state = kind === 'cancel' ? 'cancelled' : 'interrupted';
       } else {
         record.state = 'failed';
-        record.diagnostics = diagnosticsOf(err, record.name, input.runId);
+        record.diagnostics = diagnosticsOf(err, record.name, input.runId, failures);
         log.warn({ stage: record.name, err }, 'sync stage failed');
       }
     }

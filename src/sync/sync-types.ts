@@ -1,3 +1,4 @@
+import type { FailureClassifier } from './failure-classifier.js';
 import type { Log } from '../lib/log.js';
 import type { Diagnostic } from '../lib/errors.js';
 
@@ -123,6 +124,11 @@ export interface SyncStages<S = unknown> {
   inventory: StageFn<S>;
   metrics: StageFn<S>;
   recommendations: StageFn<S>;
+  /**
+   * How the account's provider tells its transient failures (throttling, its faults) from the rest, for the
+   * engine's stage retries; without one, only a dropped connection is transient (failure-classifier.ts).
+   */
+  failures?(account: SyncAccount): FailureClassifier | undefined;
 }
 
 export interface SyncRun {

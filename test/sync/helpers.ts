@@ -1,4 +1,5 @@
 import { newId } from '../../src/lib/ids.js';
+import { AWS_FAILURES } from '../../src/providers/aws/sdk/aws-failures.js';
 import { silentLog } from '../../src/lib/log.js';
 import type { Store } from '../../src/store/store.js';
 import {
@@ -61,6 +62,8 @@ export function fakeStages(overrides: Partial<Record<StageName, FakeStage>> = {}
       inventory: make('inventory'),
       metrics: make('metrics'),
       recommendations: make('recommendations'),
+      // The accounts seeded are AWS accounts: their failures are told apart as the AWS provider's stages do.
+      failures: () => AWS_FAILURES,
     },
   };
 }

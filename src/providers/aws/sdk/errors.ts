@@ -56,24 +56,6 @@ export const UNAVAILABLE_NAMES: ReadonlySet<string> = new Set([
   'IncompleteBody',
 ]);
 
-/** Node and undici codes of a connection that failed or dropped. */
-export const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ERR_STREAM_PREMATURE_CLOSE',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
-
 export const DENIED_NAMES: ReadonlySet<string> = new Set([
   'AccessDenied',
   'AccessDeniedException',
@@ -104,19 +86,13 @@ export class IncompleteBodyError extends Error {
   }
 }
 
+import { NETWORK_CODES, networkCodeOf } from '../../../lib/network-errors.js';
+
+// Connection failures are the same whichever service is called: src/lib/network-errors.ts knows them.
+export { NETWORK_CODES, networkCodeOf };
+
 type Bag = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
-
-/** The error and its causes (the SDK and undici wrap the network error that started it). */
-function chain(err: unknown): Bag[] {
-  const out: Bag[] = [];
-  let e: unknown = err;
-  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
-    out.push(e as Bag);
-    e = (e as Bag).cause;
-  }
-  return out;
-}
 
 /** The AWS error code: the SDK names its exceptions after it; parsed plain errors may carry it in `Code`. */
 export function awsErrorName(err: unknown): string {
@@ -129,17 +105,6 @@ export function awsErrorName(err: unknown): string {
 export function httpStatusOf(err: unknown): number | undefined {
   const meta = (err as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata;
   return typeof meta?.httpStatusCode === 'number' ? meta.httpStatusCode : undefined;
-}
-
-/** The Node network code of the failure or one of its causes (ECONNRESET, …), if any. */
-export function networkCodeOf(err: unknown): string | undefined {
-  for (const e of chain(err)) {
-    for (const c of [e.code, e.errno].map(str)) if (c && NETWORK_CODES.has(c)) return c;
-    if (awsErrorName(e) === 'TimeoutError') return 'ETIMEDOUT';
-  }
-  // Node's http client says only this when a response is cut short.
-  if (err instanceof Error && /^(aborted|socket hang up)$/i.test(err.message)) return 'ECONNRESET';
-  return undefined;
 }
 
 export function classifyAwsError(err: unknown): AwsFaultKind {

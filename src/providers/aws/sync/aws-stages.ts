@@ -1,5 +1,6 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClientFactory, AwsClients, AwsConnection } from '../sdk/client-factory.js';
+import { AWS_FAILURES } from '../sdk/aws-failures.js';
 import { diagnose } from '../sdk/diagnostics.js';
 import { ConnectionError, type Diagnostic } from '../../../lib/errors.js';
 import type { StageContext, StageOutcome, SyncAccount, SyncStages } from '../../../sync/sync-types.js';
@@ -76,6 +77,7 @@ export function createAwsStages(ports: AwsStagePorts): SyncStages<AwsSession> {
       return { ...outcome, session };
     },
     billing: ports.billing ?? notWired('billing'),
+    failures: () => AWS_FAILURES,
     inventory: ports.inventory ?? notWired('inventory'),
     metrics: ports.metrics ?? notWired('metrics'),
     recommendations: ports.recommendations ?? notWired('recommendations'),
