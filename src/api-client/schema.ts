@@ -5302,6 +5302,67 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/resources/detail': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One resource with its daily cost in the bill, its line item types, and why it cost nothing
+     * @description `bill` covers the bill’s last 30 days (`from` included, `to` excluded) and its `history` the last `days` days. `zeroReason` says why the billed cost is zero: no_bill (no bill loaded for its account), not_in_bill_yet (it appeared on or after the bill’s newest day; AWS bills a day or two late), covered_by_commitment (a reservation or savings plan paid its usage: see `effective`), free_tier, zero_priced, not_billed (no line names it).
+     */
+    get: {
+      parameters: {
+        query: {
+          cloudAccountId?: string;
+          days?: number;
+          resourceId: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The resource and its bill */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ResourceDetail'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/resources/metrics': {
     parameters: {
       query?: never;
@@ -7124,6 +7185,49 @@ export interface components {
       };
       /** @enum {string} */
       type: 'ec2_instance' | 'ebs_volume' | 'ebs_snapshot' | 'ami' | 'elastic_ip' | 'load_balancer';
+    };
+    ResourceDetail: {
+      bill: {
+        /** @description Rounded to the cent */
+        billed: number;
+        currency: string;
+        /** @description Rounded to the cent */
+        effective: number;
+        from: string;
+        history: {
+          /** @description Rounded to the cent */
+          billed: number;
+          date: string;
+          /** @description Rounded to the cent */
+          effective: number;
+        }[];
+        historyFrom: string;
+        lineTypes: {
+          /** @description Rounded to the cent */
+          billed: number;
+          /** @description Lines naming a reservation or savings plan */
+          committed: number;
+          /** @description Rounded to the cent */
+          effective: number;
+          /** @description Lines described as free tier */
+          freeTier: number;
+          lines: number;
+          /** @description AWS line item type, e.g. DiscountedUsage */
+          lineType: string;
+        }[];
+        newestDay: string;
+        to: string;
+      } | null;
+      resource: components['schemas']['Resource'];
+      /** @enum {string|null} */
+      zeroReason:
+        | 'no_bill'
+        | 'not_in_bill_yet'
+        | 'covered_by_commitment'
+        | 'free_tier'
+        | 'zero_priced'
+        | 'not_billed'
+        | null;
     };
     SavedView: {
       /** @description The caller may change or remove it */

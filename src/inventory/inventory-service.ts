@@ -10,6 +10,7 @@
  *   await inventory.list(orgId, filters)                 // GET /api/v1/resources
  *   await inventory.scanStatus(orgId, cloudAccountId)    // per region and kind, with diagnostics
  *   await inventory.metricSeries(orgId, resourceId, days?)
+ *   await inventory.detail(orgId, resourceId, cloudAccountId?)   // cost history and why it cost nothing
  *
  * A scan runs regions × resource kinds in parallel within a bound; throttling is absorbed by backoff; a region or
  * kind that fails (denied, not enabled) becomes a diagnostic and keeps its previous resources, while the rest goes on.
@@ -42,6 +43,7 @@ import {
 import { loadSeries, newestPoints, pruneMetrics, saveMetricPoints } from './metric-store.js';
 import { fetchMetrics, seriesFor, wantsMetrics } from '../providers/aws/inventory/metrics-collector.js';
 import { linkResourceCosts } from './resource-costs.js';
+import { resourceDetail } from './resource-detail.js';
 import { accountInOrg, listResources, type ResourceFilters } from './resource-query.js';
 import {
   loadResources,
@@ -440,6 +442,10 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 
     /** The organization's resources with their bill cost (GET /api/v1/resources). */
     list: (orgId: string, filters: ResourceFilters = {}) => listResources(store, orgId, filters),
+
+    /** One resource with its daily bill over `historyDays` days, its line types, and why it cost nothing. */
+    detail: (orgId: string, resourceId: string, cloudAccountId?: string, historyDays = 90) =>
+      resourceDetail(store, { orgId, resourceId, cloudAccountId, historyDays, today: clock.now() }),
 
     /** How the last scan of each region and kind went for one connection, with diagnostics. */
     async scanStatus(orgId: string, cloudAccountId: string): Promise<ScanStatus[]> {

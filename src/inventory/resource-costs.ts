@@ -189,3 +189,87 @@ export async function linkResourceCosts(
   });
   return { linked: rows.length, window };
 }
+
+/** One day of a resource's bill. */
+export interface ResourceBillDay {
+  date: string;
+  billed: number;
+  effective: number;
+}
+
+/** A resource's lines of one AWS line item type over a window (Usage, DiscountedUsage, SavingsPlanCoveredUsage…). */
+export interface ResourceBillLines {
+  lineType: string;
+  lines: number;
+  billed: number;
+  effective: number;
+  /** Lines that name a reservation or savings plan. */
+  committed: number;
+  /** Lines whose description says free tier. */
+  freeTier: number;
+}
+
+/** The days and the line item types of a resource's bill IDs over `[from, to)`. */
+export async function resourceBill(
+  q: Queryable,
+  input: {
+    orgId: string;
+    bill: BillWindow;
+    awsAccountId: string;
+    from: string;
+    to: string;
+    billIds: string[];
+  },
+): Promise<{ days: ResourceBillDay[]; lineTypes: ResourceBillLines[] }> {
+  const params: SqlParam[] = [
+    input.orgId,
+    input.bill.sourceCloudAccountId,
+    input.awsAccountId,
+    input.from,
+    input.to,
+  ];
+  const ids = [...new Set(input.billIds)]
+    .slice(0, 500)
+    .map((id) => `$${params.push(id)}`)
+    .join(', ');
+  if (!ids) return { days: [], lineTypes: [] };
+  const where = `org_id = $1 AND cloud_account_id = $2 AND sub_account_id = $3
+    AND usage_date >= $4::DATE AND usage_date < $5::DATE AND resource_id IN (${ids})`;
+  const days = await q.query<{ day: unknown; billed: number; effective: number }>(
+    `SELECT usage_date AS day, CAST(sum(billed_cost) AS DOUBLE PRECISION) AS billed,
+            CAST(sum(COALESCE(effective_cost, billed_cost)) AS DOUBLE PRECISION) AS effective
+     FROM cost_line_items WHERE ${where} GROUP BY usage_date ORDER BY usage_date`,
+    params,
+  );
+  const types = await q.query<{
+    line_type: string | null;
+    n: number;
+    billed: number;
+    effective: number;
+    committed: number;
+    free_tier: number;
+  }>(
+    `SELECT x_line_item_type AS line_type, count(*) AS n, CAST(sum(billed_cost) AS DOUBLE PRECISION) AS billed,
+            CAST(sum(COALESCE(effective_cost, billed_cost)) AS DOUBLE PRECISION) AS effective,
+            sum(CASE WHEN COALESCE(commitment_discount_id, '') <> '' THEN 1 ELSE 0 END) AS committed,
+            sum(CASE WHEN strpos(lower(COALESCE(charge_description, '')), 'free tier') > 0 THEN 1 ELSE 0 END) AS free_tier
+     FROM cost_line_items WHERE ${where} GROUP BY x_line_item_type ORDER BY count(*) DESC, x_line_item_type`,
+    params,
+  );
+  const cents = (v: unknown) => Math.round(Number(v ?? 0) * 100) / 100;
+  return {
+    days: days.map((d) => ({
+      date: d.day instanceof Date ? isoDate(d.day) : String(d.day).slice(0, 10),
+      billed: cents(d.billed),
+      effective: cents(d.effective),
+    })),
+    lineTypes: types.map((t) => ({
+      lineType: t.line_type ?? 'Usage',
+      lines: Number(t.n),
+      billed: cents(t.billed),
+      effective: cents(t.effective),
+      committed: Number(t.committed),
+      freeTier: Number(t.free_tier),
+    })),
+  };
+}

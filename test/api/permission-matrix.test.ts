@@ -525,6 +525,15 @@ const MATRIX: Record<string, Row> = {
     }),
     expect: READ(200),
   },
+  'GET /api/v1/resources/detail': {
+    request: async (fx) => ({
+      query: {
+        resourceId: (await fx.once('rec', () => seedRecommendation(fx.t.ctx.store, fx.t.users.manager.orgId)))
+          .resourceId,
+      },
+    }),
+    expect: READ(200),
+  },
   'GET /api/v1/cloud-accounts/:id/inventory-status': {
     request: async (fx) => ({
       params: {

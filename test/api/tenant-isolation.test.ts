@@ -91,7 +91,10 @@ const KINDS: ObjectKind[] = [
   {
     name: 'resource',
     create: async (t) => (await seedRecommendation(t.ctx.store, t.users.manager.orgId)).resourceId,
-    requests: (id) => [{ method: 'GET', path: `/api/v1/resources/metrics?resourceId=${id}` }],
+    requests: (id) => [
+      { method: 'GET', path: `/api/v1/resources/metrics?resourceId=${id}` },
+      { method: 'GET', path: `/api/v1/resources/detail?resourceId=${id}` },
+    ],
     lists: ['/api/v1/resources?includeGone=true'],
   },
   {

@@ -10,8 +10,8 @@ import { demoApi, demoPost, startDemoWithData, type DemoData } from './demo.js';
  * Accessibility of every signed-in page on the demo's data, in Chromium at a desktop and a phone width: axe-core
  * (WCAG 2.0/2.1/2.2 A and AA rules, colour contrast included) finds no serious or critical violation, every page
  * has its own document title, and the keyboard focus is visible. The pages are the main navigation's links (a
- * page added there is covered too), each Settings tab, the connect wizard, an account's detail page and an
- * anomaly's detail page.
+ * page added there is covered too), each Settings tab, the connect wizard, an account's detail page, an
+ * anomaly's and a resource's detail page.
  * It also measures the overview's first paint and prints it (a figure to report, not asserted as a timing).
  */
 
@@ -111,9 +111,16 @@ describe('accessibility of every signed-in page', { timeout: 600_000 }, () => {
     const settingsTabs = ['invitations', 'sessions', 'tokens', 'sso', 'cloud', 'audit'].map(
       (tab) => `/settings?tab=${tab}`,
     );
+    const resources = await demoApi<{ items: { id: string; cloudAccountId: string }[] }>(
+      demo,
+      '/api/v1/resources?limit=1',
+    );
+    expect(resources.items.length, 'the demo has resources').toBeGreaterThan(0);
+    const r = resources.items[0];
     pages = [
       ...links,
       ...settingsTabs,
+      `/resources/detail?${new URLSearchParams({ id: r.id, account: r.cloudAccountId }).toString()}`,
       '/accounts/connect/aws',
       detail as string,
       `/anomalies/${encodeURIComponent(a.id)}?date=${a.date}`,

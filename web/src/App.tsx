@@ -33,6 +33,7 @@ const router = createBrowserRouter([
       { path: 'saved-views', lazy: page(() => import('./pages/SavedViews')) },
       { path: 'recommendations', lazy: page(() => import('./pages/Recommendations')) },
       { path: 'resources', lazy: page(() => import('./pages/Resources')) },
+      { path: 'resources/detail', lazy: page(() => import('./pages/ResourceDetail')) },
       { path: 'budgets', lazy: page(() => import('./pages/Budgets')) },
       { path: 'commitments', lazy: page(() => import('./pages/Commitments')) },
       { path: 'allocation', lazy: page(() => import('./pages/Allocation')) },

@@ -55,3 +55,4 @@ export type RecommendationList = JsonAnswer<'/api/v1/recommendations', 'get'>;
 export type Resource = Schemas['Resource'];
 export type ResourceList = JsonAnswer<'/api/v1/resources', 'get'>;
 export type MetricSeries = JsonAnswer<'/api/v1/resources/metrics', 'get'>;
+export type ResourceDetail = JsonAnswer<'/api/v1/resources/detail', 'get'>;

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app/context.js';
 import { RESOURCE_TYPES } from '../../inventory/inventory-types.js';
+import { ZERO_REASONS } from '../../inventory/resource-detail.js';
 import { defineRoute, errorResponses, jsonResponse, principalOf, type Api } from '../route-kit.js';
 
 const CostSchema = z
@@ -122,6 +123,64 @@ const metrics = defineRoute('accounts:read', {
   },
 });
 
+const money = z.number().openapi({ description: 'Rounded to the cent' });
+
+const detail = defineRoute('accounts:read', {
+  method: 'get',
+  path: '/api/v1/resources/detail',
+  tags: ['resources'],
+  summary: 'One resource with its daily cost in the bill, its line item types, and why it cost nothing',
+  description:
+    '`bill` covers the bill’s last 30 days (`from` included, `to` excluded) and its `history` the last `days` days. ' +
+    '`zeroReason` says why the billed cost is zero: no_bill (no bill loaded for its account), not_in_bill_yet (it ' +
+    'appeared on or after the bill’s newest day; AWS bills a day or two late), covered_by_commitment (a reservation ' +
+    'or savings plan paid its usage: see `effective`), free_tier, zero_priced, not_billed (no line names it).',
+  request: {
+    query: z.object({
+      resourceId: z.string().min(1).max(2048),
+      cloudAccountId: z.string().optional(),
+      days: z.coerce.number().int().min(7).max(400).default(90),
+    }),
+  },
+  responses: {
+    200: jsonResponse(
+      z
+        .object({
+          resource: ResourceSchema,
+          bill: z
+            .object({
+              newestDay: z.string(),
+              currency: z.string(),
+              from: z.string(),
+              to: z.string(),
+              billed: money,
+              effective: money,
+              lineTypes: z.array(
+                z.object({
+                  lineType: z.string().openapi({ description: 'AWS line item type, e.g. DiscountedUsage' }),
+                  lines: z.number(),
+                  billed: money,
+                  effective: money,
+                  committed: z
+                    .number()
+                    .openapi({ description: 'Lines naming a reservation or savings plan' }),
+                  freeTier: z.number().openapi({ description: 'Lines described as free tier' }),
+                }),
+              ),
+              history: z.array(z.object({ date: z.string(), billed: money, effective: money })),
+              historyFrom: z.string(),
+            })
+            .nullable(),
+          zeroReason: z.enum(ZERO_REASONS).nullable(),
+        })
+        .openapi('ResourceDetail'),
+      'The resource and its bill',
+    ),
+    400: errorResponses[400],
+    404: errorResponses[404],
+  },
+});
+
 const DiagnosticSchema = z.object({
   code: z.string(),
   message: z.string(),
@@ -162,6 +221,11 @@ export function registerResourceRoutes(app: Api, ctx: AppContext): void {
     const q = c.req.valid('query');
     const result = await ctx.inventory.list(principalOf(c).orgId, q);
     return c.json({ ...result, limit: q.limit, offset: q.offset }, 200);
+  });
+  app.openapi(detail, async (c) => {
+    const q = c.req.valid('query');
+    const found = await ctx.inventory.detail(principalOf(c).orgId, q.resourceId, q.cloudAccountId, q.days);
+    return c.json(found, 200);
   });
   app.openapi(metrics, async (c) => {
     const { resourceId, days } = c.req.valid('query');

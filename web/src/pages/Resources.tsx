@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { Empty, ErrorNotice, Loading, PageHeader } from '../components/Feedback';
 import { UtilizationSparkline } from '../components/UtilizationSparkline';
 import { money, relative } from '../format';
@@ -210,7 +210,11 @@ export default function ResourcesPage(): ReactNode {
                   <tr key={`${r.cloudAccountId}/${r.type}/${r.id}`} data-resource={r.id}>
                     <td>
                       <div className="wrap">
-                        <strong>{r.name ?? r.id}</strong>
+                        <Link
+                          to={`/resources/detail?${new URLSearchParams({ id: r.id, account: r.cloudAccountId }).toString()}`}
+                        >
+                          <strong>{r.name ?? r.id}</strong>
+                        </Link>
                       </div>
                       {r.name ? <div className="muted small wrap">{r.id}</div> : null}
                     </td>
