@@ -1,5 +1,6 @@
 /** The cost explorer's state, kept in the URL so that a view can be shared by its address. */
 import { addDays, addMonths, isIsoDate, isoDate, monthStart } from '../../src/lib/dates';
+import { RELATIVE_RANGES } from '../../src/saved-views/relative-ranges';
 import type { CostBasis } from './types';
 
 export type Granularity = 'day' | 'month';
@@ -56,34 +57,12 @@ export interface RangePreset {
   range: (today: string) => { from: string; to: string; granularity: Granularity };
 }
 
-export const PRESETS: RangePreset[] = [
-  { id: '7d', label: 'Last 7 days', range: (t) => ({ from: addDays(t, -6), to: t, granularity: 'day' }) },
-  { id: '30d', label: 'Last 30 days', range: (t) => ({ from: addDays(t, -29), to: t, granularity: 'day' }) },
-  { id: 'mtd', label: 'Month to date', range: (t) => ({ from: monthStart(t), to: t, granularity: 'day' }) },
-  {
-    id: 'lm',
-    label: 'Last month',
-    range: (t) => {
-      const end = addDays(monthStart(t), -1);
-      return { from: monthStart(end), to: end, granularity: 'day' };
-    },
-  },
-  {
-    id: '3m',
-    label: 'Last 3 months',
-    range: (t) => ({ from: monthsBack(t, 2), to: t, granularity: 'month' }),
-  },
-  {
-    id: '6m',
-    label: 'Last 6 months',
-    range: (t) => ({ from: monthsBack(t, 5), to: t, granularity: 'month' }),
-  },
-  {
-    id: '12m',
-    label: 'Last 12 months',
-    range: (t) => ({ from: monthsBack(t, 11), to: t, granularity: 'month' }),
-  },
-];
+/** The explorer's ranges: the saved views' relative ranges ("last 3 full months" among them), one list. */
+export const PRESETS: RangePreset[] = RELATIVE_RANGES.map((r) => ({
+  id: r.id,
+  label: r.label,
+  range: (t) => ({ ...r.resolve(t), granularity: r.granularity }),
+}));
 
 /** The first day of the month `n` months before the month of `ymd`. */
 export function monthsBack(ymd: string, n: number): string {

@@ -11,7 +11,7 @@ import {
   YAxis,
 } from 'recharts';
 import { day, money, moneyCompact, month } from '../format';
-import { seriesColor, type StackedSeries } from './chart-data';
+import { seriesColors, type StackedSeries } from './chart-data';
 
 interface TooltipEntry {
   dataKey?: unknown;
@@ -69,6 +69,7 @@ export default function CostChart(props: {
   marker?: { period: string; label: string };
 }): ReactNode {
   const { data, currency, granularity } = props;
+  const colors = seriesColors(data.series);
   return (
     <figure className="chart" aria-label={props.label} role="img">
       <ResponsiveContainer width="100%" height={props.height ?? 300}>
@@ -108,13 +109,13 @@ export default function CostChart(props: {
             wrapperStyle={{ fontSize: 12 }}
             formatter={(value) => <span className="chart-legend-text">{String(value)}</span>}
           />
-          {data.series.map((s, i) => (
+          {data.series.map((s) => (
             <Bar
               key={s}
               dataKey={s}
               name={s}
               stackId="cost"
-              fill={seriesColor(s, i)}
+              fill={colors.get(s)}
               isAnimationActive={false}
               maxBarSize={48}
             />

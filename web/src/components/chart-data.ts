@@ -16,8 +16,31 @@ export const PALETTE = [
 export const OTHER = 'Other';
 const OTHER_COLOR = '#a3a9b5';
 
-export function seriesColor(name: string, index: number): string {
-  return name === OTHER ? OTHER_COLOR : PALETTE[index % PALETTE.length];
+/** The palette slot a name prefers: a hash of the name, so that a service has its colour on every chart and page. */
+export function colorSlot(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h % PALETTE.length;
+}
+
+/**
+ * One colour per series of a chart: each name takes the colour of its own slot (the same on every chart and page);
+ * when a larger series of the same chart already has it, the next free one. "Other" is always grey.
+ */
+export function seriesColors(series: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const taken = new Set<number>();
+  for (const name of series) {
+    if (name === OTHER) {
+      out.set(name, OTHER_COLOR);
+      continue;
+    }
+    let slot = colorSlot(name);
+    for (let n = 0; n < PALETTE.length && taken.has(slot); n++) slot = (slot + 1) % PALETTE.length;
+    taken.add(slot);
+    out.set(name, PALETTE[slot]);
+  }
+  return out;
 }
 
 export interface ChartRow {

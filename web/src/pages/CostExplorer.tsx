@@ -6,6 +6,7 @@ import { stackSeries } from '../components/chart-data';
 import { LazyCostChart, preloadChart } from '../components/LazyCostChart';
 import { CostTable } from '../components/CostTable';
 import { Empty, ErrorNotice, PageHeader, Skeleton } from '../components/Feedback';
+import { DateRangeFields } from '../components/DateRangeFields';
 import { FilterBar } from '../components/FilterBar';
 import {
   DIMENSIONS,
@@ -164,24 +165,13 @@ export default function CostExplorerPage(): ReactNode {
               <option value="custom">Custom</option>
             </select>
           </label>
-          <label className="field">
-            <span>From</span>
-            <input
-              type="date"
-              value={view.from}
-              max={view.to}
-              onChange={(e) => e.target.value && set({ from: e.target.value })}
-            />
-          </label>
-          <label className="field">
-            <span>To (included)</span>
-            <input
-              type="date"
-              value={view.to}
-              min={view.from}
-              onChange={(e) => e.target.value && set({ to: e.target.value })}
-            />
-          </label>
+          <DateRangeFields
+            from={view.from}
+            to={view.to}
+            today={today()}
+            granularity={view.granularity}
+            onApply={(r) => set(r)}
+          />
           <div className="field">
             <span>Granularity</span>
             <div className="segmented" role="group" aria-label="Granularity">
