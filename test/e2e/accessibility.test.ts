@@ -59,7 +59,7 @@ describe('accessibility of every signed-in page', { timeout: 600_000 }, () => {
     demo = data.demo;
     b = await launchBrowser();
     page = b.page;
-  }, 300_000);
+  }, 420_000);
 
   afterAll(async () => {
     await b?.close();

@@ -21,6 +21,7 @@ import {
 import { day, money } from '../format';
 import { useApi } from '../hooks';
 import { BasisPicker, basisLabel } from '../components/BasisPicker';
+import { LineItemExport } from './explorer/LineItemExport';
 import { SaveViewDialog } from './saved-views/SaveViewDialog';
 import type { SavedView } from './saved-views/saved-view-query';
 import type { CostAnswer, CostGroup } from '../types';
@@ -268,6 +269,7 @@ export default function CostExplorerPage(): ReactNode {
           ) : null}
         </section>
       ) : null}
+      <LineItemExport view={view} />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { useApi } from '../hooks';
 import { RESOURCE_TYPE_LABELS, RULE_TITLES } from '../labels';
 import type { Recommendation, RecommendationList, RecommendationState } from '../types';
 import { RecommendationActions } from './recommendations/RecommendationActions';
+import { RuleThresholds } from './recommendations/RuleThresholds';
 
 const STATES: { id: RecommendationState; label: string }[] = [
   { id: 'open', label: 'Open' },
@@ -237,6 +238,7 @@ export default function RecommendationsPage(): ReactNode {
           </div>
         </details>
       ))}
+      <RuleThresholds />
     </div>
   );
 }
