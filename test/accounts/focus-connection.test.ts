@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFocusExport, type FocusExport } from '../../sim/gen/focus-export.js';
+import { runCli, scratchDir, type Scratch } from '../cli/cli-support.js';
 import { ENGINES } from '../helpers/stores.js';
 import { KEYS, SECRETS, startAccountsWorld, stepsOf, type AccountsWorld } from './fixture.js';
 
@@ -19,6 +20,7 @@ const TO = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0)).toISOS
 describe.each(ENGINES)('FOCUS export connection on %s', (engine) => {
   let w: AccountsWorld;
   let exp: FocusExport;
+  let scratch: Scratch;
   const body = (extra: Record<string, unknown> = {}) => ({
     provider: 'focus',
     name: 'Multi-cloud FOCUS',
@@ -32,6 +34,7 @@ describe.each(ENGINES)('FOCUS export connection on %s', (engine) => {
 
   beforeAll(async () => {
     w = await startAccountsWorld(engine);
+    scratch = scratchDir('focus-cli');
     await w.t.ctx.sync.start({ worker: true, scheduler: false });
     exp = await generateFocusExport({
       // Inside the months a sync keeps: the two months before this one.
@@ -44,6 +47,7 @@ describe.each(ENGINES)('FOCUS export connection on %s', (engine) => {
   }, 120_000);
   afterAll(async () => {
     await w?.close();
+    scratch?.remove();
   });
 
   async function settled(): Promise<void> {
@@ -150,6 +154,57 @@ describe.each(ENGINES)('FOCUS export connection on %s', (engine) => {
     expect(cur.status).toBe(201);
     expect(stepsOf(cur.body).header).toMatchObject({ state: 'fail', code: 'focus_export_is_cur' });
     expect(stepsOf(cur.body).header.remediation).toMatch(/AWS account/);
+    await settled();
+  }, 120_000);
+
+  it('connects from the command line with the secret on standard input, and exits 7 with the fix when a step fails', async () => {
+    const cli = (args: string[], input?: string) =>
+      runCli(['accounts', 'connect', 'focus', ...args], {
+        cwd: scratch.dir,
+        env: { CLOUDTALLY_URL: w.t.url, CLOUDTALLY_TOKEN: w.t.users.manager.token },
+        timeoutMs: 60_000,
+        input,
+      });
+    const where = ['--endpoint', w.sim.url, '--region', 'us-east-1', '--bucket', BUCKET];
+    const key = ['--access-key-id', KEYS.payer.accessKeyId, '--secret-access-key-stdin'];
+    const good = await cli(
+      ['--name', 'FOCUS from the CLI', ...where, '--prefix', 'focus', ...key, '--json'],
+      KEYS.payer.secretAccessKey,
+    );
+    expect(good.code, good.stderr).toBe(0);
+    const made = JSON.parse(good.stdout) as { id: string; provider: string; type: string; bucket: string };
+    expect(made).toMatchObject({ provider: 'focus', type: 's3', bucket: BUCKET });
+    expect(good.stdout).not.toContain(KEYS.payer.secretAccessKey);
+
+    const shown = await runCli(['accounts', 'show', made.id], {
+      cwd: scratch.dir,
+      env: { CLOUDTALLY_URL: w.t.url, CLOUDTALLY_TOKEN: w.t.users.manager.token },
+    });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`files        s3://${BUCKET}/focus/ at ${w.sim.url} (us-east-1)`);
+    expect(shown.stdout).toMatch(/✓ header\s+focus_header_ok/);
+
+    const cur = await cli(
+      ['--name', 'CUR as FOCUS', ...where, '--prefix', 'cur2', ...key],
+      KEYS.payer.secretAccessKey,
+    );
+    expect(cur.code).toBe(7);
+    expect(cur.stdout).toMatch(/✗ header\s+focus_export_is_cur/);
+    expect(cur.stdout).toMatch(/fix: .*AWS account/);
+
+    const refused = await cli(
+      ['--name', 'Wrong key', ...where, ...key],
+      'wrongSecret0000000000000000000000000000',
+    );
+    expect(refused.code).toBe(7);
+    expect(refused.stderr).toMatch(/rejected the key[^]*fix: Check accessKeyId and secretAccessKey/);
+
+    const bad = await cli(
+      ['--name', 'Bad bucket', ...where.slice(0, 4), '--bucket', 's3://x/y', ...key],
+      'x'.repeat(40),
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bucket/);
     await settled();
   }, 120_000);
 });

@@ -122,6 +122,7 @@ describe('accessibility of every signed-in page', { timeout: 600_000 }, () => {
       ...settingsTabs,
       `/resources/detail?${new URLSearchParams({ id: r.id, account: r.cloudAccountId }).toString()}`,
       '/accounts/connect/aws',
+      '/accounts/connect/focus',
       detail as string,
       `/anomalies/${encodeURIComponent(a.id)}?date=${a.date}`,
     ];

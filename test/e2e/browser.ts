@@ -23,6 +23,7 @@ const SHARED_SOURCES = [
   'src/auth/permissions.ts',
   'src/accounts/account-schemas.ts',
   'src/providers/aws/connection/aws-schemas.ts',
+  'src/providers/focus/connection/focus-schemas.ts',
   'src/providers/aws/sdk/regions.ts',
   'src/providers/aws/sdk/arns.ts',
   'src/lib/errors.ts',

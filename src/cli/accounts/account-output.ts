@@ -39,14 +39,20 @@ export function printAccount(a: CloudAccount): void {
   const lines: [string, unknown][] = [
     ['id', a.id],
     ['name', a.name],
-    ['type', a.type],
-    ['AWS account', a.awsAccountId],
+    ['type', a.provider === 'aws' ? a.type : `${a.provider} ${a.type}`],
+    [a.provider === 'aws' ? 'AWS account' : 'account', a.awsAccountId],
     ['role', a.roleArn],
     ['access key', a.accessKeyId],
     [
       'export',
       a.exportType
         ? `${a.exportType} ${a.exportName} in s3://${a.bucket}/${a.prefix ? `${a.prefix}/` : ''} (${a.exportRegion})`
+        : null,
+    ],
+    [
+      'files',
+      a.provider === 'focus'
+        ? `s3://${a.bucket}/${a.prefix ? `${a.prefix}/` : ''} at ${a.endpoint ?? 'AWS S3'} (${a.region})`
         : null,
     ],
     ['payer', a.parentId ?? a.payerAccountId],

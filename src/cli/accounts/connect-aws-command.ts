@@ -46,7 +46,8 @@ function withConnectionFlags(cmd: Command): Command {
     .option('--member-import <policy>', 'payers: connected-only (default) or all');
 }
 
-async function readStdin(): Promise<string> {
+/** Standard input, whole and trimmed (a secret piped in). */
+export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').trim();

@@ -10,6 +10,9 @@ const STEP_LABELS: Record<string, string> = {
   discovery: 'Permissions to discover resources',
   organizations: 'AWS Organizations member accounts',
   cost_explorer: 'Cost Explorer access',
+  access: 'The key lists the export’s folder',
+  files: 'Export files are there',
+  header: 'The files have the FOCUS columns',
 };
 
 export function stepTitle(step: string): string {

@@ -11,6 +11,19 @@ import { SyncButton } from './accounts/SyncButton';
 
 const COLUMNS = 6;
 
+/** The providers in the order their groups are shown; a provider the page does not know follows by its id. */
+const PROVIDERS: { id: string; title: string }[] = [
+  { id: 'aws', title: 'Amazon Web Services' },
+  { id: 'azure', title: 'Microsoft Azure' },
+  { id: 'focus', title: 'FOCUS exports' },
+];
+
+function subtitleOf(a: CloudAccount): string {
+  if (a.provider === 'focus')
+    return `FOCUS export · s3://${a.bucket ?? ''}/${a.prefix ?? ''}${a.billingAccountId ? ` · ${a.billingAccountId}` : ''}`;
+  return `${TYPE_LABELS[a.type] ?? a.type}${a.awsAccountId ? ` · ${a.awsAccountId}` : ''}`;
+}
+
 function AccountRow(props: { account: CloudAccount; child?: boolean; onChanged: () => void }): ReactNode {
   const a = props.account;
   return (
@@ -19,10 +32,7 @@ function AccountRow(props: { account: CloudAccount; child?: boolean; onChanged: 
         <Link className="account-name" to={`/accounts/${a.id}`}>
           {a.name}
         </Link>
-        <div className="muted small">
-          {TYPE_LABELS[a.type] ?? a.type}
-          {a.awsAccountId ? ` · ${a.awsAccountId}` : ''}
-        </div>
+        <div className="muted small">{subtitleOf(a)}</div>
       </td>
       <td>
         <AccountStatusCell status={a.status} />
@@ -49,6 +59,15 @@ export default function AccountsPage(): ReactNode {
   const ids = new Set(accounts.map((a) => a.id));
   const top = accounts.filter((a) => !a.parentId || !ids.has(a.parentId));
   const childrenOf = (id: string) => accounts.filter((a) => a.parentId === id);
+  const known = [
+    ...PROVIDERS,
+    ...[...new Set(top.map((a) => a.provider as string))]
+      .filter((p) => !PROVIDERS.some((k) => k.id === p))
+      .map((id) => ({ id, title: id })),
+  ];
+  const groups = known
+    .map((p) => ({ ...p, accounts: top.filter((a) => a.provider === p.id) }))
+    .filter((g) => g.accounts.length > 0);
   return (
     <div className="page">
       <PageHeader
@@ -56,9 +75,14 @@ export default function AccountsPage(): ReactNode {
         subtitle="Cloud accounts, their sync status and how fresh their billing data is."
         actions={
           session.can('accounts:write') ? (
-            <Link className="btn btn-primary" to="/accounts/connect/aws">
-              Connect cloud account
-            </Link>
+            <>
+              <Link className="btn" to="/accounts/connect/focus">
+                Connect a FOCUS export
+              </Link>
+              <Link className="btn btn-primary" to="/accounts/connect/aws">
+                Connect cloud account
+              </Link>
+            </>
           ) : null
         }
       />
@@ -68,17 +92,25 @@ export default function AccountsPage(): ReactNode {
       {list.data && accounts.length === 0 ? (
         <Empty title="No cloud accounts yet">
           {session.can('accounts:write') ? (
-            <Link className="btn btn-primary" to="/accounts/connect/aws">
-              Connect an AWS account
-            </Link>
+            <div className="row">
+              <Link className="btn btn-primary" to="/accounts/connect/aws">
+                Connect an AWS account
+              </Link>
+              <Link className="btn" to="/accounts/connect/focus">
+                Connect a FOCUS export
+              </Link>
+            </div>
           ) : (
-            'Ask an Organization Manager to connect your AWS accounts.'
+            'Ask an Organization Manager to connect your cloud accounts.'
           )}
         </Empty>
       ) : null}
-      {accounts.length > 0 ? (
-        <section className="panel">
-          <div className="table-wrap" tabIndex={0}>
+      {groups.map((g) => (
+        <section className="panel" key={g.id} aria-labelledby={`provider-${g.id}`} data-provider={g.id}>
+          <h2 id={`provider-${g.id}`}>
+            {g.title} <span className="muted small">({g.accounts.length})</span>
+          </h2>
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={`${g.title} accounts`}>
             <table className="table">
               <thead>
                 <tr>
@@ -93,7 +125,7 @@ export default function AccountsPage(): ReactNode {
                 </tr>
               </thead>
               <tbody>
-                {top.map((a) => (
+                {g.accounts.map((a) => (
                   <Fragment key={a.id}>
                     <AccountRow account={a} onChanged={list.reload} />
                     {childrenOf(a.id).map((c) => (
@@ -108,7 +140,7 @@ export default function AccountsPage(): ReactNode {
             </table>
           </div>
         </section>
-      ) : null}
+      ))}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import type { CloudAccount, ConnectionType, Diagnostic, ValidationReport } from 
 import { AccountForm } from './connect/AccountForm';
 import { EMPTY, valuesOf, type FormValues } from './connect/account-form-model';
 import { RoleSetupStep } from './connect/RoleSetupStep';
+import { Stepper } from './connect/Stepper';
 import { SyncButton } from './accounts/SyncButton';
 import { CONNECTION_TYPES, TypeStep } from './connect/TypeStep';
 
@@ -23,23 +24,6 @@ const STEPS: { id: Step; label: string }[] = [
   { id: 'validate', label: 'Validation' },
   { id: 'sync', label: 'First sync' },
 ];
-
-function Stepper(props: { current: Step }): ReactNode {
-  const index = STEPS.findIndex((s) => s.id === props.current);
-  return (
-    <ol className="steps" aria-label="Progress">
-      {STEPS.map((s, i) => (
-        <li
-          key={s.id}
-          data-state={i < index ? 'done' : i === index ? 'current' : 'todo'}
-          aria-current={i === index ? 'step' : undefined}
-        >
-          {s.label}
-        </li>
-      ))}
-    </ol>
-  );
-}
 
 /** The created account, or what the API answered for a connection it refused to create (422 with diagnostics). */
 interface Outcome {
@@ -142,7 +126,7 @@ export default function ConnectAwsPage(): ReactNode {
             : 'Read-only access to billing data, resources and utilization.'
         }
       />
-      <Stepper current={step} />
+      <Stepper steps={STEPS} current={step} />
       {step === 'type' ? <TypeStep value={type} onChange={setType} onNext={() => setStep('setup')} /> : null}
       {step === 'setup' ? (
         <RoleSetupStep

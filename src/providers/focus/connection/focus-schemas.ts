@@ -67,6 +67,16 @@ const secretSchema = z
   .max(256, 'is too long to be a secret key')
   .refine((v) => !/\s/.test(v), 'must not contain spaces');
 
+/** Each field's own rule, for a form that checks a field as it is left (the web connect page). */
+export const FOCUS_FIELD_SCHEMAS = {
+  endpoint: endpointSchema,
+  region: regionSchema,
+  bucket: bucketSchema,
+  prefix: prefixSchema,
+  accessKeyId: accessKeyIdSchema,
+  secretAccessKey: secretSchema,
+} as const;
+
 const fields = {
   name: nameSchema,
   provider: z.literal('focus', { message: 'must be "focus" for these fields' }),
