@@ -206,5 +206,5 @@ describe.each(ENGINES)('FOCUS export connection on %s', (engine) => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bucket/);
     await settled();
-  }, 120_000);
+  }, 300_000);
 });
