@@ -6,6 +6,7 @@
  * month — the same assertions as the CUR path's test — on both engines.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as accountStore from '../../src/accounts/account-store.js';
 import { startSimulator, type Simulator } from '../../sim/index.js';
 import { createCommitmentService, type CommitmentService } from '../../src/commitments/commitment-service.js';
 import { silentLog } from '../../src/lib/log.js';
@@ -58,7 +59,12 @@ describe.each(ENGINES)('commitments from Cost Explorer (demo payer) on %s', (eng
     const clients = factory.clientsFor({ orgId: ORG, accessKeys: payerCredentials(sim) }, null);
     const stage = billingStage({
       billing: fx.billing,
-      store: fx.store,
+      // The accounts owner's reads, over the fixture's store (the stage asks what the account showed before).
+      accounts: {
+        find: (orgId, id) => accountStore.getAccount(fx.store, orgId, id),
+        nativeIds: (orgId, provider) => accountStore.nativeIdsOf(fx.store, orgId, provider),
+        shownDiagnostics: (orgId, id) => accountStore.shownDiagnostics(fx.store, orgId, id),
+      },
       retentionMonths: 13,
       costExplorerCommitments: costExplorerCommitmentStep(service.sink, 13),
     });
