@@ -242,7 +242,8 @@ describe('web dashboard against the simulator', { timeout: 180_000 }, () => {
   it('shows the overview with the month-to-date total of the bill and the daily chart', async () => {
     await navigate(page, 'Overview');
     const mtd = page.getByTestId('mtd-total');
-    await expect.poll(() => mtd.innerText()).toMatch(/\d/);
+    // The figure arrives with the summary request: on a busy machine that takes longer than expect.poll's 1 s.
+    await expect.poll(() => mtd.innerText(), { timeout: 15_000 }).toMatch(/\d/);
     const summary = await api<{ monthToDate: { from: string; to: string; total: number } }>(
       '/api/v1/costs/summary',
     );
