@@ -106,7 +106,7 @@ function RuleForm(props: {
       {saved ? <Notice kind="success">Saved. The next sync applies them.</Notice> : null}
       <div>
         <ActionButton action="org:manage" type="submit" variant="primary" disabled={busy}>
-          Save {title.toLowerCase()}
+          Save
         </ActionButton>
       </div>
     </form>
