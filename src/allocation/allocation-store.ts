@@ -1,6 +1,7 @@
 // SQL over the allocation tables, which this module owns: `allocation_dimensions` and `cost_allocations`.
 import type { Queryable } from '../store/store.js';
 import { definitionSchema, type Definition } from './allocation-schemas.js';
+import { isoTimestamp } from '../lib/dates.js';
 
 export interface AllocationDimension {
   id: string;
@@ -31,8 +32,6 @@ type Row = {
   updated_at: Date | string;
 };
 
-const iso = (d: Date | string) => new Date(d).toISOString();
-
 function fromRow(r: Row): AllocationDimension {
   return {
     id: r.id,
@@ -41,10 +40,10 @@ function fromRow(r: Row): AllocationDimension {
     definition: definitionSchema.parse(JSON.parse(r.definition)),
     version: Number(r.version),
     appliedVersion: r.applied_version === null ? null : Number(r.applied_version),
-    appliedAt: r.applied_at === null ? null : iso(r.applied_at),
+    appliedAt: isoTimestamp(r.applied_at),
     applyError: r.apply_error,
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
+    createdAt: isoTimestamp(r.created_at) ?? '',
+    updatedAt: isoTimestamp(r.updated_at) ?? '',
   };
 }
 

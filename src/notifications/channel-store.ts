@@ -1,5 +1,6 @@
 import type { Queryable } from '../store/store.js';
 import type { Channel, ChannelKind } from './channel-schemas.js';
+import { isoTimestamp } from '../lib/dates.js';
 
 // SQL over `notification_channels`, which this module owns.
 
@@ -21,8 +22,6 @@ type ChannelRow = {
 const COLUMNS = `id, org_id, name, kind, config, secret_id, last_success_at, last_error, last_error_at, created_by,
   created_at, updated_at`;
 
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-
 function fromRow(r: ChannelRow): Channel {
   return {
     id: r.id,
@@ -31,9 +30,9 @@ function fromRow(r: ChannelRow): Channel {
     kind: r.kind as ChannelKind,
     config: JSON.parse(r.config) as Record<string, unknown>,
     secretId: r.secret_id,
-    lastSuccessAt: iso(r.last_success_at),
+    lastSuccessAt: isoTimestamp(r.last_success_at),
     lastError: r.last_error,
-    lastErrorAt: iso(r.last_error_at),
+    lastErrorAt: isoTimestamp(r.last_error_at),
     createdBy: r.created_by,
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),

@@ -1,5 +1,6 @@
 import type { Queryable, SqlParam } from '../store/store.js';
 import type { Finding, SavingsBasis } from './rule-kit.js';
+import { isoTimestamp } from '../lib/dates.js';
 
 export const RECOMMENDATION_STATES = ['open', 'dismissed', 'snoozed', 'closed'] as const;
 export type RecommendationState = (typeof RECOMMENDATION_STATES)[number];
@@ -71,8 +72,6 @@ type Row = {
   closed_at: Date | null;
 };
 
-const isoOrNull = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-
 function toView(r: Row): RecommendationView {
   return {
     id: r.id,
@@ -92,13 +91,13 @@ function toView(r: Row): RecommendationView {
     currency: r.currency,
     state: r.eff_state as RecommendationState,
     stateReason: r.state_reason,
-    snoozedUntil: isoOrNull(r.snoozed_until),
+    snoozedUntil: isoTimestamp(r.snoozed_until),
     stateUserId: r.state_user_id,
-    stateUpdatedAt: isoOrNull(r.state_updated_at),
+    stateUpdatedAt: isoTimestamp(r.state_updated_at),
     closedReason: r.closed_reason,
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
-    closedAt: isoOrNull(r.closed_at),
+    closedAt: isoTimestamp(r.closed_at),
   };
 }
 
