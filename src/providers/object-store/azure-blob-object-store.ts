@@ -40,7 +40,17 @@ export function azureBlobObjectStore(container: ContainerClient): ObjectStore {
       return props.contentLength ?? 0;
     },
     async readStart(key, bytes, signal) {
-      return container.getBlobClient(key).downloadToBuffer(0, bytes, { abortSignal: signal });
+      // A ranged GET answers the bytes there are when the blob is shorter than the range (downloadToBuffer would
+      // insist on `bytes`); an empty blob has no byte 0 to start at (416).
+      try {
+        const res = await container.getBlobClient(key).download(0, bytes, { abortSignal: signal });
+        const chunks: Buffer[] = [];
+        for await (const chunk of res.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
+        return Buffer.concat(chunks).subarray(0, bytes);
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 416) return Buffer.alloc(0);
+        throw err;
+      }
     },
   };
 }

@@ -4,15 +4,10 @@
  * run (`export`: a `manifest.json`), and the newest run's manifest and first blob are an export Cloudtally loads
  * (`manifest`: its type, format and the columns of its first file).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import type { TokenCredential } from '@azure/identity';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { ValidationReport, ValidationStep } from '../../../accounts/account-types.js';
 import { errorMessage } from '../../../billing/diagnostics.js';
-import { relationOf } from '../../focus/focus-source.js';
+import { fileColumns, PARQUET_HEADER_MAX_BYTES } from '../../focus/file-columns.js';
 import type { ObjectStore } from '../../object-store/object-store.js';
 import { datasetHeaderProblem } from '../billing/azure-export-source.js';
 import {
@@ -129,42 +124,6 @@ function containerFailure(err: unknown, doc: AzureConnectionDocument, where: str
     `Listing ${where} failed: ${errorMessage(err)}`,
     'Check storageAccount (or blobEndpoint) and that Cloudtally can reach the storage account (firewall: allow its address, or a private endpoint).',
   );
-}
-
-const CSV_HEAD_BYTES = 1 << 20;
-const PARQUET_HEADER_MAX_BYTES = 256 << 20;
-
-async function headerOf(
-  objects: ObjectStore,
-  key: string,
-  size: number,
-  format: 'csv' | 'parquet',
-  signal?: AbortSignal,
-): Promise<string[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cloudtally-azure-header-'));
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  try {
-    let local: string;
-    if (format === 'csv') {
-      const read = await objects.readStart(key, Math.min(CSV_HEAD_BYTES, size), signal);
-      const head = /\.gz$/i.test(key)
-        ? gunzipSync(read, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 64 << 20 })
-        : read;
-      const end = read.length >= CSV_HEAD_BYTES ? head.lastIndexOf(0x0a) : -1;
-      local = path.join(dir, 'head.csv');
-      await writeFile(local, end > 0 ? head.subarray(0, end + 1) : head);
-    } else {
-      local = path.join(dir, 'head.parquet');
-      await objects.download(key, local, signal);
-    }
-    const reader = await db.runAndReadAll(`DESCRIBE ${relationOf([local], format)}`);
-    return (reader.getRowObjectsJson() as { column_name: string }[]).map((r) => r.column_name);
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 export async function checkAzureConnection(
@@ -308,7 +267,7 @@ export async function checkAzureConnection(
   try {
     const problem = datasetHeaderProblem(
       dataset,
-      await headerOf(objects, first.key, first.size, first.format!, signal),
+      await fileColumns(objects, { key: first.key, format: first.format! }, signal),
       first.key,
     );
     if (problem)

@@ -3,7 +3,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { ObjectStore } from '../../object-store/object-store.js';
 import { REQUIRED_FOCUS_COLUMNS } from '../focus-columns.js';
-import { checkFocusExport, PARQUET_HEADER_MAX_BYTES } from './focus-checks.js';
+import { PARQUET_HEADER_MAX_BYTES } from '../file-columns.js';
+import { checkFocusExport } from './focus-checks.js';
 
 const HEADER = [...REQUIRED_FOCUS_COLUMNS.map((alts) => alts[0]), 'ResourceId'];
 

@@ -3,16 +3,12 @@
  * prefix (`access`), data files are there (`files`), and the first file's header is FOCUS (`header`: a CUR
  * pointed at as FOCUS is recognized, missing FOCUS columns are named).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { ValidationReport, ValidationStep } from '../../../accounts/account-types.js';
 import { errorMessage } from '../../../billing/diagnostics.js';
 import type { ObjectStore } from '../../object-store/object-store.js';
 import { classifyFocusHeader } from '../focus-columns.js';
-import { headerDiagnostic, listFocusFiles, relationOf, type FocusFile } from '../focus-source.js';
+import { fileColumns, PARQUET_HEADER_MAX_BYTES } from '../file-columns.js';
+import { headerDiagnostic, listFocusFiles, type FocusFile } from '../focus-source.js';
 
 export const FOCUS_VALIDATION_STEPS = ['access', 'files', 'header'] as const;
 
@@ -77,48 +73,6 @@ function accessFailure(err: unknown, where: string, prefix: string): ValidationS
   );
 }
 
-/** How much of a CSV file the header check reads: its header line is far shorter. */
-const CSV_HEAD_BYTES = 1 << 20;
-/** A gzip CSV's first MiB unpacks to at most this much (a bound on what a crafted file can make it hold). */
-const CSV_HEAD_UNPACKED_MAX = 64 << 20;
-/** A Parquet file keeps its schema at its end, so the check downloads it whole, up to this size. */
-export const PARQUET_HEADER_MAX_BYTES = 256 << 20;
-
-/**
- * The columns of a data file, read by DuckDB from a local copy: of a CSV only its first lines (a ranged read, never
- * the whole file), of a Parquet file the whole file (callers keep it under PARQUET_HEADER_MAX_BYTES).
- */
-async function headerOf(objects: ObjectStore, file: FocusFile, signal?: AbortSignal): Promise<string[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cloudtally-focus-header-'));
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  try {
-    let local: string;
-    if (file.format === 'csv') {
-      const read = await objects.readStart(file.key, CSV_HEAD_BYTES, signal);
-      const head = /\.gz$/i.test(file.key)
-        ? gunzipSync(read, {
-            finishFlush: zlibConstants.Z_SYNC_FLUSH,
-            maxOutputLength: CSV_HEAD_UNPACKED_MAX,
-          })
-        : read;
-      // Whole lines only: when the read stopped short of the file's end, its last line may be cut.
-      const end = read.length >= CSV_HEAD_BYTES ? head.lastIndexOf(0x0a) : -1;
-      local = path.join(dir, 'head.csv');
-      await writeFile(local, end > 0 ? head.subarray(0, end + 1) : head);
-    } else {
-      local = path.join(dir, path.basename(file.key).replace(/[^A-Za-z0-9._-]/g, '_'));
-      await objects.download(file.key, local, signal);
-    }
-    const reader = await db.runAndReadAll(`DESCRIBE ${relationOf([local], file.format)}`);
-    return (reader.getRowObjectsJson() as { column_name: string }[]).map((r) => r.column_name);
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 export async function checkFocusExport(
   objects: ObjectStore,
   loc: { endpoint: string; bucket: string; prefix: string },
@@ -174,7 +128,7 @@ export async function checkFocusExport(
     return done();
   }
   try {
-    const header = classifyFocusHeader(await headerOf(objects, probe, signal));
+    const header = classifyFocusHeader(await fileColumns(objects, probe, signal));
     if (header.kind !== 'focus' || header.missing.length > 0) {
       const d = headerDiagnostic(header, probe.key);
       steps.push(fail('header', d.code, d.message, d.remediation, { key: probe.key }));
