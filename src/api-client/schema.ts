@@ -3733,7 +3733,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Add a person by e-mail. The answer does not say whether the address has an account: the membership is pending until the person accepts (a new user, created with the initial password, by signing in). An instance administrator adds existing users at once. */
+    /** Add an existing user to the organization at once (instance administrators only). Managers invite people by e-mail instead: POST /api/v1/invitations. */
     post: {
       parameters: {
         query?: never;
@@ -3747,15 +3747,13 @@ export interface paths {
             /** Format: email */
             email: string;
             manageCloudCredentials?: boolean;
-            name?: string;
-            password?: string;
             /** @enum {string} */
             role: 'manager' | 'engineer' | 'viewer';
           };
         };
       };
       responses: {
-        /** @description Added (pending until accepted) */
+        /** @description Added */
         201: {
           headers: {
             [name: string]: unknown;

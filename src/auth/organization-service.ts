@@ -7,16 +7,12 @@ import * as people from './auth-store.js';
 import { EMAIL, normalizeEmail, type MemberView, type OrganizationView } from './auth-types.js';
 import { revokeMemberTokens } from './credential-store.js';
 import { acceptedMemberByEmail, allOrganizations } from './organization-directory.js';
-import { hashPassword, passwordProblem } from './passwords.js';
 import { can, ROLES, type Principal, type Role } from './permissions.js';
 import { newExternalId } from './user-service.js';
 
 export interface AddMemberInput {
   email: string;
   role: Role;
-  /** The initial password, used only if the address has no account yet. */
-  password?: string;
-  name?: string;
   manageCloudCredentials?: boolean;
 }
 
@@ -92,52 +88,29 @@ export function createOrganizationService({ store, clock }: { store: Store; cloc
     },
 
     /**
-     * A manager adds a person by e-mail. The answer is the same whether or not the address has an account: a
-     * pending membership either way, accepted by the person (a new user by signing in with the initial password,
-     * an existing one through the invitations of the people-and-access issue). The password is required and
-     * checked either way, and hashed either way, so that neither the answer nor its time tells the two apart.
-     * An instance administrator, who sees every account anyway, adds people at once.
+     * An instance administrator adds an existing user to the organization at once. Managers invite people by
+     * e-mail instead (invitation-service.ts): nobody types another person's password, and a manager never learns
+     * whether an address has an account. Administrators see every account anyway, so "no such user" is no leak.
      */
     async addMember(principal: Principal, input: AddMemberInput): Promise<MemberView> {
       requireManager(principal);
+      if (principal.instanceAdmin !== true)
+        throw new PermissionError(
+          'Only an instance administrator adds a member at once; invite people by e-mail instead (POST /api/v1/invitations).',
+        );
       const email = normalizeEmail(input.email);
       if (!EMAIL.test(email)) throw new InputError('email', `"${input.email}" is not an e-mail address`);
       if (!ROLES.includes(input.role))
         throw new InputError('role', `The role must be one of ${ROLES.join(', ')}`);
-      const admin = principal.instanceAdmin === true;
-      if (!admin || input.password !== undefined) {
-        const problem = passwordProblem(input.password ?? '');
-        if (problem) throw new InputError('password', problem);
-      }
-      const passwordHash = await hashPassword(input.password ?? '');
       const manageCloudCredentials = input.manageCloudCredentials ?? false;
       return store.transaction(async (tx) => {
         const now = clock.now();
-        let user = await people.userByEmail(tx, email);
-        const createdUser = !user;
-        if (!user) {
-          // Without a password an administrator adds existing accounts only.
-          if (input.password === undefined)
-            throw new InputError('password', 'A new user needs an initial password');
-          const id = newId('usr');
-          await people.insertUser(tx, {
-            id,
-            email,
-            name: input.name ?? null,
-            passwordHash,
-            instanceAdmin: false,
-            now,
-          });
-          user = {
-            id,
-            email,
-            name: null,
-            password_hash: passwordHash,
-            disabled: false,
-            instance_admin: false,
-            last_org_id: null,
-          };
-        }
+        const user = await people.userByEmail(tx, email);
+        if (!user)
+          throw new InputError(
+            'email',
+            `No user has the address ${email}: invite them (POST /api/v1/invitations), and they create their account when they accept`,
+          );
         if (await people.membership(tx, principal.orgId, user.id))
           throw new ConflictError(`${email} is already a member of this organization`);
         await people.insertMembership(tx, {
@@ -146,8 +119,7 @@ export function createOrganizationService({ store, clock }: { store: Store; cloc
           role: input.role,
           manageCloudCredentials,
           now,
-          acceptedAt: admin ? now : null,
-          acceptOnSignIn: !admin && createdUser,
+          acceptedAt: now,
         });
         await audit(tx, {
           orgId: principal.orgId,
@@ -156,8 +128,7 @@ export function createOrganizationService({ store, clock }: { store: Store; cloc
           action: 'membership.create',
           objectType: 'user',
           objectId: user.id,
-          // Nothing here may say whether the account existed: managers read this log.
-          details: { email, role: input.role, manageCloudCredentials, status: admin ? 'active' : 'pending' },
+          details: { email, role: input.role, manageCloudCredentials, status: 'active' },
         });
         return memberOf(tx, principal.orgId, user.id);
       });

@@ -116,13 +116,15 @@ function registerUserCommands(program: Command): void {
     withStoreFlags(
       users
         .command('create')
-        .description('Create a user (and the organization if it does not exist) with a role')
+        .description(
+          'Create a user (and the organization if it does not exist) with a role; through a server: invite the address by e-mail',
+        )
         .option('--org <name>', 'organization name (created if new; through a server: the token’s)')
         .requiredOption('--email <email>', 'e-mail address used to sign in')
         .option('--role <role>', `one of ${ROLES.join(', ')}`, 'manager')
         .option(
           '--password <password>',
-          'initial password (when omitted: asked for on a terminal, otherwise generated and printed)',
+          'initial password, on the database only (when omitted: asked for on a terminal, otherwise generated and printed)',
         )
         .option('--name <name>', 'display name')
         .option('--manage-cloud-credentials', 'grant the Manage Cloud Credentials permission')
@@ -156,37 +158,33 @@ function registerUserCommands(program: Command): void {
               'admin',
               '--admin is an instance-level action: run it on the database (--data-dir or --database-url), not through a server',
             );
+          if (flags.password !== undefined)
+            throw new InputError(
+              'password',
+              '--password works on the database only: through a server the person is invited by e-mail and chooses their own password',
+            );
           const me = await checkClientIdentity(client, { org: flags.org });
-          const { password, generated } = await initialPassword(flags.password);
-          const member = await ok(
-            client.POST('/api/v1/members', {
+          // Through a server nobody types another person's password: the person is invited, and the answer does
+          // not say whether the address has an account.
+          const sent = await ok(
+            client.POST('/api/v1/invitations', {
               body: {
                 email: flags.email,
                 role,
-                password,
-                ...(flags.name ? { name: flags.name } : {}),
                 ...(flags.manageCloudCredentials ? { manageCloudCredentials: true } : {}),
               },
             }),
           );
-          // Through the API it is not known whether the user is new; an existing user keeps their password, and
-          // joins once they accept (a new one: by signing in with this password).
-          if (flags.json)
-            printJson({
-              user: member,
-              organization: me.organization,
-              ...(generated ? { password } : {}),
-            });
+          if (flags.json) printJson({ ...sent, organization: me.organization });
           else {
             process.stdout.write(
-              `added ${member.email} as ${role} of ${me.organization.name}` +
-                (member.status === 'pending'
-                  ? ' (pending until they accept: a new user by signing in)'
-                  : '') +
-                '\n',
+              `invited ${sent.invitation.email} as ${role} of ${me.organization.name} (valid until ${sent.invitation.expiresAt})\n`,
             );
-            if (generated)
-              process.stdout.write(`password: ${password} (if the address has no account yet)\n`);
+            process.stdout.write(
+              sent.delivery === 'email'
+                ? 'the one-time link went by e-mail\n'
+                : `no e-mail channel: pass on this one-time link yourself\n${sent.link ?? ''}\n`,
+            );
           }
           return;
         }

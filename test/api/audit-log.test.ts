@@ -31,11 +31,19 @@ describe.each(ENGINES)('audit log on %s', (engine) => {
 
   it('records who did what to which member and token', async () => {
     const m = t.users.manager;
+    // An existing user (of another organization), added at once by the instance administrator (Org A's manager).
+    await t.ctx.auth.createUser({
+      org: 'Audit Other',
+      email: 'audited@a.test',
+      role: 'viewer',
+      password: 'audited-password',
+    });
     const added = await t.request('/api/v1/members', {
       method: 'POST',
       token: m.token,
-      body: { email: 'audited@a.test', role: 'viewer', password: 'audited-password' },
+      body: { email: 'audited@a.test', role: 'viewer' },
     });
+    expect(added.status).toBe(201);
     const member = (await added.json()) as { id: string };
     await t.request(`/api/v1/members/${member.id}`, {
       method: 'PATCH',

@@ -68,11 +68,19 @@ describe('sign-in, sessions and tokens', () => {
   });
 
   it('refuses a common password for a new member, naming the field and why', async () => {
+    // A new member chooses their password when they accept the invitation; nobody types it for them.
+    const invited = await t.request('/api/v1/invitations', {
+      method: 'POST',
+      token: t.users.manager.token,
+      body: { email: 'common-password@a.test', role: 'viewer' },
+    });
+    expect(invited.status).toBe(201);
+    const { link } = (await invited.json()) as { link: string };
+    const token = link.slice(link.indexOf('#') + 1);
     for (const password of ['qwertyuiop', 'Password2024!']) {
-      const res = await t.request('/api/v1/members', {
+      const res = await t.request('/api/v1/invitations/accept', {
         method: 'POST',
-        token: t.users.manager.token,
-        body: { email: 'common-password@a.test', role: 'viewer', password },
+        body: { token, password },
       });
       expect(res.status).toBe(400);
       const { error } = (await res.json()) as { error: { field: string; message: string } };
@@ -80,6 +88,37 @@ describe('sign-in, sessions and tokens', () => {
       expect(error.message).toMatch(/most commonly used/);
     }
     const rows = await t.ctx.store.query("SELECT id FROM users WHERE email = 'common-password@a.test'");
+    expect(rows).toEqual([]);
+  });
+
+  it('adds a member at once only for an instance administrator, and never with a typed password', async () => {
+    const typed = await t.request('/api/v1/members', {
+      method: 'POST',
+      token: t.users.manager.token,
+      body: { email: 'typed@a.test', role: 'viewer', password: 'a-typed-password' },
+    });
+    expect(typed.status).toBe(400);
+    expect(((await typed.json()) as { error: { field?: string } }).error.field).toBe('password');
+    // Org B's manager is no instance administrator: invitations are the way in.
+    const byManager = await t.request('/api/v1/members', {
+      method: 'POST',
+      token: t.users.otherManager.token,
+      body: { email: t.users.viewer.email, role: 'viewer' },
+    });
+    expect(byManager.status).toBe(403);
+    expect(((await byManager.json()) as { error: { message: string } }).error.message).toContain(
+      '/api/v1/invitations',
+    );
+    const unknown = await t.request('/api/v1/members', {
+      method: 'POST',
+      token: t.users.manager.token,
+      body: { email: 'nobody-here@a.test', role: 'viewer' },
+    });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: { field?: string } }).error.field).toBe('email');
+    const rows = await t.ctx.store.query(
+      "SELECT id FROM users WHERE email IN ('typed@a.test', 'nobody-here@a.test')",
+    );
     expect(rows).toEqual([]);
   });
 

@@ -318,11 +318,15 @@ const MATRIX: Record<string, Row> = {
   // A snapshot of the embedded database for `cloudtally backup` (each call writes one into the data directory).
   'POST /api/v1/instance/snapshots': { expect: INSTANCE_ADMIN(201) },
   'GET /api/v1/members': { expect: READ(200) },
+  // An existing user of another organization, added at once: instance administrators only (managers invite).
   'POST /api/v1/members': {
-    request: (fx) => ({
-      body: { email: `${fx.unique('new')}@a.test`, role: 'viewer', password: 'a-long-password' },
+    request: async (fx) => ({
+      body: {
+        email: (await addUser(fx.t, { role: 'viewer', org: 'Matrix Other', prefix: 'join' })).email,
+        role: 'viewer',
+      },
     }),
-    expect: MANAGER(201),
+    expect: INSTANCE_ADMIN(201),
   },
   'PATCH /api/v1/members/:userId': {
     request: async (fx) => ({
@@ -881,13 +885,13 @@ describe('permission matrix', () => {
         expect: { viewer: 403, engineer: 403, manager: 403 },
       },
       {
-        // Accepted (201) only as a pending membership: checked below to give Org B nothing.
+        // Adding a member at once is the instance administrator's; Org B's manager invites instead.
         path: {
           method: 'POST',
           path: '/api/v1/members',
-          body: { email: victim.email, role: 'manager', password: 'a-long-password' },
+          body: { email: victim.email, role: 'manager' },
         },
-        expect: { viewer: 403, engineer: 403, manager: 201 },
+        expect: { viewer: 403, engineer: 403, manager: 403 },
       },
       {
         path: { method: 'PATCH', path: `/api/v1/members/${other.userId}`, body: { role: 'viewer' } },

@@ -168,19 +168,30 @@ describe('cloudtally on the embedded engine: bootstrap, serve, client mode, shut
   it('goes through the server API when CLOUDTALLY_URL and CLOUDTALLY_TOKEN are set', async () => {
     if (!server) throw new Error('the server runs');
     const env = { CLOUDTALLY_URL: server.url, CLOUDTALLY_TOKEN: token };
-    const added = await cli(
+    // Through a server nobody types another person's password: `users create` invites the address.
+    const typed = await cli(
       ['users', 'create', '--email', 'viewer@acme.test', '--role', 'viewer', '--password', 'viewer-password'],
       env,
     );
+    expect(typed.code).toBe(ERROR_MAP.input.exit);
+    expect(typed.stderr).toContain('--password works on the database only');
+    const added = await cli(['users', 'create', '--email', 'viewer@acme.test', '--role', 'viewer'], env);
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
-    // The owner is the instance's administrator (its first user), whose additions need no acceptance.
-    expect(added.stdout).toBe('added viewer@acme.test as viewer of Acme\n');
+    const lines = added.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^invited viewer@acme\.test as viewer of Acme \(valid until \d{4}-\d\d-\d\dT/);
+    expect(lines[1]).toBe('no e-mail channel: pass on this one-time link yourself');
+    const linkToken = /\/accept-invitation#(ct_inv_\S+)$/.exec(lines[2])?.[1];
+    expect(linkToken).toBeDefined();
+    // The person accepts with the link and chooses their own password.
+    const accepted = await fetch(`${server.url}/api/v1/invitations/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: linkToken, password: 'viewer-chosen-password' }),
+    });
+    expect(accepted.status).toBe(200);
 
-    const wrongOrg = await cli(
-      ['users', 'create', '--org', 'Other', '--email', 'x@acme.test', '--password', 'some-password'],
-      env,
-    );
+    const wrongOrg = await cli(['users', 'create', '--org', 'Other', '--email', 'x@acme.test'], env);
     expect(wrongOrg.code).toBe(ERROR_MAP.input.exit);
     expect(wrongOrg.stderr).toContain('belongs to organization "Acme"');
 

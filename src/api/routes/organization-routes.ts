@@ -53,22 +53,20 @@ const addMember = defineRoute('org:manage', {
   path: '/api/v1/members',
   tags: ['organizations'],
   summary:
-    'Add a person by e-mail. The answer does not say whether the address has an account: the membership is pending until the person accepts (a new user, created with the initial password, by signing in). An instance administrator adds existing users at once.',
+    'Add an existing user to the organization at once (instance administrators only). Managers invite people by e-mail instead: POST /api/v1/invitations.',
   request: {
     body: jsonBody(
       z
         .object({
           email: z.string().email(),
           role: z.enum(ROLES),
-          password: z.string().min(10).max(1024).optional(),
-          name: z.string().max(200).optional(),
           manageCloudCredentials: z.boolean().optional(),
         })
         .strict(),
     ),
   },
   responses: {
-    201: jsonResponse(MemberSchema, 'Added (pending until accepted)'),
+    201: jsonResponse(MemberSchema, 'Added'),
     400: errorResponses[400],
     403: errorResponses[403],
   },
