@@ -11,6 +11,8 @@ export type AccountRow = {
   connection: string | null;
   parent_id: string | null;
   disabled: boolean;
+  /** The account's own minutes between scheduled syncs; null follows the organization. */
+  sync_interval_minutes: number | null;
   status_state: string;
   status_detail: string | null;
   diagnostics: string | null;

@@ -44,6 +44,7 @@ function recordOf(r: AccountRow): AccountRecord {
     secretId: r.secret_id,
     parentId: r.parent_id,
     enabled: !r.disabled,
+    syncIntervalMinutes: r.sync_interval_minutes === null ? null : Number(r.sync_interval_minutes),
     status: statusOf(r),
     validation: json<ValidationReport | null>(r.validation, null),
     createdAt: isoTimestamp(r.created_at) ?? '',

@@ -95,6 +95,8 @@ export interface AccountCommon {
   /** A member account's payer connection in Cloudtally. */
   parentId: string | null;
   enabled: boolean;
+  /** The account's own minutes between scheduled syncs; null: it follows the organization's schedule. */
+  syncIntervalMinutes: number | null;
   status: AccountStatus;
   validation: ValidationReport | null;
   createdAt: string;

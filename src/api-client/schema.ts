@@ -6626,6 +6626,8 @@ export interface components {
         /** @enum {string} */
         state: 'healthy' | 'syncing' | 'degraded' | 'failed' | 'pending' | 'disabled';
       };
+      /** @description The account's own minutes between scheduled syncs; null: it follows the organization's schedule (`PATCH /api/v1/cloud-accounts/{id}/sync-settings` changes it) */
+      syncIntervalMinutes: number | null;
       /** @description The kind of connection: aws: assumed_role, root, linked, cost_explorer; focus: s3; azure: cost_export */
       type: string;
       updatedAt: string;

@@ -8,7 +8,8 @@ import { demoApi, NO_SIDEWAYS_OVERFLOW, startDemoWithData, type DemoData } from 
 /**
  * Settings that were API- or CLI-only, in the dashboard on the demo, in Chromium: a rule's thresholds changed on
  * the Recommendations page are what the API then answers (and a bad value is refused naming the field); the cost
- * explorer downloads the view's line items in FOCUS columns as CSV and as Parquet. Screenshots in
+ * explorer downloads the view's line items in FOCUS columns as CSV and as Parquet; an account's own sync schedule
+ * is set (a bad interval named at its field) and given back to the organization's. Screenshots in
  * test-results/screenshots/settings-*.png at 390×844 and 1440×900.
  */
 
@@ -76,15 +77,59 @@ describe('settings reachable in the dashboard', { timeout: 600_000 }, () => {
     expect(parquet.subarray(0, 4).toString()).toBe('PAR1');
   });
 
+  it("sets an account's own sync schedule, names a bad interval at its field, and follows the organization again", async () => {
+    const { items } = await demoApi<{ items: { id: string; name: string }[] }>(
+      demo,
+      '/api/v1/cloud-accounts',
+    );
+    const account = items[0];
+    await page.goto(`${demo.url}/accounts/${account.id}?tab=settings`);
+    await settle(page);
+    const form = page.getByRole('form', { name: 'Sync schedule' });
+    await form.getByLabel('Its own interval').check();
+    const every = form.getByLabel('Sync every');
+    await every.fill('3');
+    await form.getByLabel('Unit').selectOption('minutes');
+    await form.getByRole('button', { name: 'Save schedule' }).click();
+    await expect
+      .poll(async () => (await every.getAttribute('aria-invalid')) === 'true' && (await every.isVisible()))
+      .toBe(true);
+    await form.getByRole('alert').filter({ hasText: 'Choose from 5 minutes to 7 days' }).waitFor();
+
+    await every.fill('2');
+    await form.getByLabel('Unit').selectOption('hours');
+    await form.getByRole('button', { name: 'Save schedule' }).click();
+    await form.getByText('Saved. The next scheduled sync moved to match.').waitFor();
+    expect(await every.getAttribute('aria-invalid')).toBeNull();
+    const own = await demoApi<{ syncIntervalMinutes: number | null }>(
+      demo,
+      `/api/v1/cloud-accounts/${account.id}`,
+    );
+    expect(own.syncIntervalMinutes).toBe(120);
+    await page.getByText('Now every 2 h.').waitFor();
+    await b.screenshot('settings-sync-schedule');
+
+    await form.getByLabel(/^Follow the organization/).check();
+    await form.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText('Now following the organization.').waitFor();
+    const back = await demoApi<{ syncIntervalMinutes: number | null }>(
+      demo,
+      `/api/v1/cloud-accounts/${account.id}`,
+    );
+    expect(back.syncIntervalMinutes).toBeNull();
+  });
+
   for (const size of [
     { width: 390, height: 844 },
     { width: 1440, height: 900 },
   ]) {
     it(`draws both at ${size.width}×${size.height} without sideways overflow`, async () => {
       await page.setViewportSize(size);
+      const { items } = await demoApi<{ items: { id: string }[] }>(demo, '/api/v1/cloud-accounts');
       for (const [name, href] of [
         ['recommendations', '/recommendations'],
         ['explorer', '/costs'],
+        ['account', `/accounts/${items[0].id}?tab=settings`],
       ]) {
         await page.goto(demo.url + href);
         await settle(page);

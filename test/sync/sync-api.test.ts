@@ -208,5 +208,7 @@ describe('sync API', () => {
       [accountId],
     );
     expect(row.sync_interval_minutes).toBe(30);
+    const shown = await t.request(`/api/v1/cloud-accounts/${accountId}`, { token: t.users.viewer.token });
+    expect(((await shown.json()) as { syncIntervalMinutes: number | null }).syncIntervalMinutes).toBe(30);
   });
 });

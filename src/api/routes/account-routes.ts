@@ -103,6 +103,10 @@ export const CloudAccountSchema = z
       .openapi({ description: 'FOCUS: the billing account the export covers, when given' }),
     parentId: z.string().nullable(),
     enabled: z.boolean(),
+    syncIntervalMinutes: z.number().int().nullable().openapi({
+      description:
+        "The account's own minutes between scheduled syncs; null: it follows the organization's schedule (`PATCH /api/v1/cloud-accounts/{id}/sync-settings` changes it)",
+    }),
     status: z.object({
       state: z.enum(['healthy', 'syncing', 'degraded', 'failed', 'pending', 'disabled']),
       stage: z.string().nullable().optional(),

@@ -8,6 +8,7 @@ import { useSession } from '../../session';
 import type { CloudAccount } from '../../types';
 import { AccountForm } from '../connect/AccountForm';
 import { valuesOf } from '../connect/account-form-model';
+import { SyncSchedule } from './SyncSchedule';
 
 /** Edit the connection, disable or enable it, or remove it with its data (after a typed confirmation). */
 export function AccountSettings(props: { account: CloudAccount; onChanged: () => void }): ReactNode {
@@ -52,6 +53,7 @@ export function AccountSettings(props: { account: CloudAccount; onChanged: () =>
           />
         </fieldset>
       </section>
+      <SyncSchedule account={account} onChanged={props.onChanged} />
       <section className="panel danger-zone" aria-labelledby="danger-title">
         <h2 id="danger-title">Disable or remove</h2>
         <div className="row">
