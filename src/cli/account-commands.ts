@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerAccountManagement } from './accounts/manage-commands.js';
-import { registerAwsConnectCommands } from './accounts/connect-aws-command.js';
+import { registerAwsConnectCommand } from './accounts/connect-aws-command.js';
+import { registerAzureConnectCommand } from './accounts/connect-azure-command.js';
+import { registerEditCommand } from './accounts/edit-command.js';
 import { registerAwsSetupCommand } from './accounts/setup-aws-command.js';
 import { registerFocusConnectCommand } from './accounts/connect-focus-command.js';
 
@@ -11,7 +13,9 @@ export function registerAccountCommands(program: Command): void {
     program.command('accounts').description('Connected cloud accounts');
   const connect = accounts.command('connect').description('Connect a cloud account');
   registerAccountManagement(accounts);
-  registerAwsConnectCommands(accounts, connect);
+  registerAwsConnectCommand(connect);
+  registerAzureConnectCommand(connect);
   registerFocusConnectCommand(connect);
+  registerEditCommand(accounts);
   registerAwsSetupCommand(accounts);
 }

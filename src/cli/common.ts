@@ -123,7 +123,8 @@ export function action<A extends unknown[]>(
       const message = err instanceof AppError || err instanceof Error ? err.message : String(err);
       process.stderr.write(`error: ${message}\n`);
       if (err instanceof AppError && 'diagnostic' in err) {
-        const d = (err as { diagnostic?: { remediation?: string } }).diagnostic;
+        const d = (err as { diagnostic?: { code?: string; step?: string; remediation?: string } }).diagnostic;
+        if (d?.code) process.stderr.write(`code: ${d.code}${d.step ? ` (step ${d.step})` : ''}\n`);
         if (d?.remediation) process.stderr.write(`fix: ${d.remediation}\n`);
       }
       if (kind === 'internal' && process.env.CLOUDTALLY_DEBUG && err instanceof Error)

@@ -35,6 +35,19 @@ export function printValidation(report: ValidationReport): void {
   );
 }
 
+/** An Azure connection's own fields (the API answers them beside the common ones). */
+function azureLines(a: CloudAccount): [string, unknown][] {
+  if (a.provider !== 'azure') return [];
+  const z = a as CloudAccount & Record<string, string | null | undefined>;
+  const folder = `${z.container}/${z.directory ? `${z.directory}/` : ''}`;
+  return [
+    ['scope', z.scope],
+    ['tenant', z.tenantId],
+    ['client', z.clientId],
+    ['export', `${z.exportName}${z.dataset ? ` (${z.dataset})` : ''} in ${z.blobEndpoint}/${folder}`],
+  ];
+}
+
 export function printAccount(a: CloudAccount): void {
   const lines: [string, unknown][] = [
     ['id', a.id],
@@ -55,6 +68,7 @@ export function printAccount(a: CloudAccount): void {
         ? `s3://${a.bucket}/${a.prefix ? `${a.prefix}/` : ''} at ${a.endpoint ?? 'AWS S3'} (${a.region})`
         : null,
     ],
+    ...azureLines(a),
     ['payer', a.parentId ?? a.payerAccountId],
     ['status', `${a.status.state}${a.status.message ? ` — ${a.status.message}` : ''}`],
     ['last sync', a.status.lastSyncAt],

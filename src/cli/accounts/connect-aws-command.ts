@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { InputError } from '../../lib/errors.js';
 import { action, printJson, promptHidden, type StoreFlags } from '../common.js';
-import { accountIdOf, withBackend, withFlags, type ClientFlags } from './account-backend.js';
-import { printAccount, printValidation, reportOutcome } from './account-output.js';
+import { withBackend, withFlags, type ClientFlags } from './account-backend.js';
+import { printValidation, reportOutcome } from './account-output.js';
 
-interface ConnectFlags {
+export interface ConnectFlags {
   type?: string;
   name?: string;
   accountId?: string;
@@ -25,7 +25,7 @@ interface ConnectFlags {
   json?: boolean;
 }
 
-function withConnectionFlags(cmd: Command): Command {
+export function withConnectionFlags(cmd: Command): Command {
   return cmd
     .option('--name <name>', 'a name to recognise the account by')
     .option('--account-id <id>', '12-digit AWS account ID')
@@ -65,7 +65,7 @@ async function secretFrom(flags: ConnectFlags): Promise<string | undefined> {
   return promptHidden('Secret access key: ');
 }
 
-async function bodyFrom(flags: ConnectFlags, forCreate: boolean): Promise<Record<string, unknown>> {
+export async function awsBodyOf(flags: ConnectFlags, forCreate: boolean): Promise<Record<string, unknown>> {
   const body: Record<string, unknown> = {
     name: flags.name,
     awsAccountId: flags.accountId,
@@ -92,8 +92,8 @@ async function bodyFrom(flags: ConnectFlags, forCreate: boolean): Promise<Record
   return body;
 }
 
-/** `accounts connect aws` and `accounts edit` (the AWS flags). */
-export function registerAwsConnectCommands(accounts: Command, connect: Command): void {
+/** `accounts connect aws` (`accounts edit` takes the same flags for an AWS account). */
+export function registerAwsConnectCommand(connect: Command): void {
   withFlags(
     withConnectionFlags(
       connect
@@ -109,7 +109,7 @@ export function registerAwsConnectCommands(accounts: Command, connect: Command):
     ),
   ).action(
     action(async (flags: StoreFlags & ClientFlags & ConnectFlags) => {
-      const body = await bodyFrom(flags, true);
+      const body = await awsBodyOf(flags, true);
       await withBackend(flags, async (b) => {
         const a = await b.create(body);
         if (flags.json) printJson(a);
@@ -118,26 +118,6 @@ export function registerAwsConnectCommands(accounts: Command, connect: Command):
           if (a.validation) printValidation(a.validation);
         }
         reportOutcome(a.validation);
-      });
-    }),
-  );
-
-  withFlags(
-    withConnectionFlags(
-      accounts
-        .command('edit <id>')
-        .description('Change an account; the connection is validated again when it changes'),
-    ).option('--json', 'print the account as JSON'),
-  ).action(
-    action(async (ref: string, flags: StoreFlags & ClientFlags & ConnectFlags) => {
-      const body = await bodyFrom(flags, false);
-      if (Object.keys(body).length === 0)
-        throw new InputError('edit', 'Nothing to change: give at least one flag (see --help)');
-      await withBackend(flags, async (b) => {
-        const a = await b.update(await accountIdOf(b, ref), body);
-        if (flags.json) return printJson(a);
-        process.stdout.write(`updated ${a.name} (${a.id})\n`);
-        printAccount(a);
       });
     }),
   );
