@@ -1,6 +1,7 @@
 import type { World } from '../world/world.js';
 import type { CeRow } from './generate.js';
 import { cents } from './truth.js';
+import { serviceOfProduct } from '../world/reservation-services.js';
 
 /** A commitment as the bill and the Savings Plans / EC2 APIs describe it. */
 export interface TruthCommitment {
@@ -8,7 +9,7 @@ export interface TruthCommitment {
   id: string;
   arn: string;
   kind: 'savings_plan' | 'reservation';
-  /** `ComputeSavingsPlans`, `EC2InstanceSavingsPlans`, or `EC2` for a reserved instance. */
+  /** `ComputeSavingsPlans`, `EC2InstanceSavingsPlans`; reserved instances `EC2`, `RDS`, `ElastiCache`, … */
   type: string;
   accountId: string;
   /** '' for a savings plan (they apply in every region). */
@@ -51,12 +52,14 @@ export interface TruthCommitmentMonth {
 }
 
 /**
- * Coverage of EC2 instance usage (`*BoxUsage:*`) per month, usage account, region and instance family, at
- * on-demand prices: covered = usage a reservation or savings plan paid for, onDemand = the uncovered usage
- * (the coverage gap), total = both, coverage = covered / total in %.
+ * Coverage of instance usage a commitment can cover — EC2 (`*BoxUsage:*`) and the instance (node) usage of RDS,
+ * ElastiCache, OpenSearch and Redshift — per month, service (product code), usage account, region and instance
+ * family, at on-demand prices: covered = usage a reservation or savings plan paid for, onDemand = the uncovered
+ * usage (the coverage gap), total = both, coverage = covered / total in %.
  */
 export interface TruthCoverageRow {
   period: string;
+  service: string;
   accountId: string;
   region: string;
   instanceFamily: string;
@@ -102,7 +105,7 @@ export function commitmentInventory(world: World): TruthCommitment[] {
       id: r.id,
       arn: r.arn,
       kind: 'reservation',
-      type: 'EC2',
+      type: r.service,
       accountId: r.accountId,
       region: r.region,
       instanceType: r.instanceType,
@@ -197,13 +200,25 @@ export function monthOf(a: Acc, kind: TruthCommitment['kind']): TruthCommitmentM
 
 export const COVERED_LINE_TYPES = ['DiscountedUsage', 'SavingsPlanCoveredUsage'];
 
+/** The family of an instance type: `m5.large` → `m5`, `db.r6g.xlarge` → `db.r6g`, `cache.r6g.large` → `cache.r6g`. */
+export function familyOf(instanceType: string): string {
+  const parts = instanceType.split('.');
+  return ['db', 'cache'].includes(parts[0]) && parts.length > 2 ? `${parts[0]}.${parts[1]}` : parts[0];
+}
+
+const isReservable = (r: CeRow): boolean =>
+  r.instanceType !== '' &&
+  (r.productCode === 'AmazonEC2'
+    ? r.usageType.includes('BoxUsage:')
+    : serviceOfProduct(r.productCode) !== undefined);
+
 export function coverageRows(ce: readonly CeRow[]): TruthCoverageRow[] {
   const acc = new Map<string, { covered: number; onDemand: number }>();
   for (const r of ce) {
-    if (r.productCode !== 'AmazonEC2' || !r.usageType.includes('BoxUsage:') || !r.instanceType) continue;
+    if (!isReservable(r)) continue;
     const covered = COVERED_LINE_TYPES.includes(r.lineType);
     if (!covered && r.lineType !== 'Usage') continue;
-    const key = [r.day.slice(0, 7), r.accountId, r.region, r.instanceType.split('.')[0]].join('|');
+    const key = [r.day.slice(0, 7), r.productCode, r.accountId, r.region, familyOf(r.instanceType)].join('|');
     const a = acc.get(key) ?? { covered: 0, onDemand: 0 };
     acc.set(key, a);
     if (covered) a.covered += r.onDemand;
@@ -211,9 +226,10 @@ export function coverageRows(ce: readonly CeRow[]): TruthCoverageRow[] {
   }
   return [...acc.entries()]
     .map(([key, a]) => {
-      const [period, accountId, region, instanceFamily] = key.split('|');
+      const [period, service, accountId, region, instanceFamily] = key.split('|');
       return {
         period,
+        service,
         accountId,
         region,
         instanceFamily,
@@ -224,9 +240,9 @@ export function coverageRows(ce: readonly CeRow[]): TruthCoverageRow[] {
       };
     })
     .sort((a, b) =>
-      [a.period, a.accountId, a.region, a.instanceFamily]
+      [a.period, a.service, a.accountId, a.region, a.instanceFamily]
         .join('|')
-        .localeCompare([b.period, b.accountId, b.region, b.instanceFamily].join('|')),
+        .localeCompare([b.period, b.service, b.accountId, b.region, b.instanceFamily].join('|')),
     );
 }
 

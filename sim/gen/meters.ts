@@ -55,6 +55,9 @@ export const PRODUCT_NAMES: Record<string, string> = {
   AWSELB: 'Elastic Load Balancing',
   AmazonS3: 'Amazon Simple Storage Service',
   AmazonRDS: 'Amazon Relational Database Service',
+  AmazonElastiCache: 'Amazon ElastiCache',
+  AmazonES: 'Amazon OpenSearch Service',
+  AmazonRedshift: 'Amazon Redshift',
   AWSLambda: 'AWS Lambda',
   AmazonCloudWatch: 'AmazonCloudWatch',
   AWSDataTransfer: 'AWS Data Transfer',
@@ -300,6 +303,8 @@ export function buildMeters(world: World, scenario: Scenario, accounts: Set<stri
     }
   }
   for (const s of scenario.services) {
+    // Instance usage of RDS, ElastiCache, OpenSearch or Redshift a reservation covers (load.ts checks the match).
+    const ri = s.coveredBy ? reservations.get(s.coveredBy) : undefined;
     add({
       account_id: s.accountId,
       region: s.region,
@@ -310,7 +315,16 @@ export function buildMeters(world: World, scenario: Scenario, accounts: Set<stri
       usage_type: s.usageType,
       operation: s.operation,
       resource_id: s.resourceId ?? '',
-      instance_type: '',
+      instance_type: s.instanceType ?? '',
+      ...(ri
+        ? {
+            cover_kind: 'ri' as const,
+            cover_arn: ri.arn,
+            cover_start_s: ri.start,
+            cover_end_s: ri.end,
+            cover_rate: ri.effectiveHourlyUsd,
+          }
+        : {}),
       pricing_unit: s.unit,
       description: s.description ?? `$${s.rateUsd} per ${s.unit}`,
       sku: skuOf('svc', s.productCode, s.usageType, s.region),

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Scenario } from '../scenario/schema.js';
 import { DAY, type World } from '../world/world.js';
 import { productName } from './meters.js';
+import { RESERVATION_FACTS } from '../world/reservation-services.js';
 import {
   addEdpRows,
   addSavingsPlanFees,
@@ -54,20 +55,24 @@ export async function buildPeriod(
     const to = Math.min(ri.end, cutEnd);
     const termHours = (ri.end - ri.start) / 3600;
     const upfrontHourly = ri.upfrontUsd / ri.count / termHours;
+    const facts = RESERVATION_FACTS[ri.service];
+    const product = { product_code: facts.productCode, product_name: productName(facts.productCode) };
     if (to > from) {
       const hours = (ri.count * (to - from)) / 3600;
       const unused = Math.max(0, hours - (used.get(ri.arn) ?? 0));
       row({
         account_id: ri.accountId,
         line_type: 'RIFee',
-        product_code: 'AmazonEC2',
-        product_name: productName('AmazonEC2'),
+        ...product,
         region: ri.region,
         usage_type: `HeavyUsage:${ri.instanceType}`,
-        operation: 'RunInstances',
+        operation: facts.operation,
         pricing_unit: 'Hrs',
         instance_type: ri.instanceType,
-        description: `Linux/UNIX (Amazon VPC), ${ri.instanceType} reserved instance applied`,
+        description:
+          ri.service === 'EC2'
+            ? `Linux/UNIX (Amazon VPC), ${ri.instanceType} reserved instance applied`
+            : `${ri.service} ${ri.instanceType} reserved instance applied`,
         usage_amount: hours,
         unblended_rate: ri.recurringHourlyUsd,
         unblended: ri.recurringHourlyUsd * hours,
@@ -86,11 +91,10 @@ export async function buildPeriod(
         ts1: ri.start + DAY,
         account_id: ri.accountId,
         line_type: 'Fee',
-        product_code: 'AmazonEC2',
-        product_name: productName('AmazonEC2'),
+        ...product,
         region: ri.region,
         usage_type: `HeavyUsage:${ri.instanceType}`,
-        operation: 'RunInstances',
+        operation: facts.operation,
         description: `Sign up charge for subscription: ${ri.id}, planId: ${ri.instanceType}`,
         usage_amount: ri.count,
         unblended: ri.upfrontUsd,

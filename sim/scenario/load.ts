@@ -159,9 +159,41 @@ function checkReferences(s: Scenario): void {
   s.reservations.forEach((r, i) => need(r.accountId, `reservations[${i}].accountId`));
   s.savingsPlans.forEach((p, i) => need(p.accountId, `savingsPlans[${i}].accountId`));
   s.services.forEach((p, i) => need(p.accountId, `services[${i}].accountId`));
+  const reservations = new Map(s.reservations.map((r) => [r.name, r]));
+  s.services.forEach((x, i) => {
+    if (!x.coveredBy) return;
+    const r = reservations.get(x.coveredBy);
+    if (!r) throw new ScenarioError(`unknown reservation ${x.coveredBy}`, `services[${i}].coveredBy`);
+    if (r.service === 'EC2' || x.instanceType !== r.instanceType || x.region !== r.region) {
+      throw new ScenarioError(
+        `the usage does not match the ${r.service} reservation's type/region`,
+        `services[${i}].coveredBy`,
+      );
+    }
+    if (x.variability !== 0 || x.dailyUsage / 24 > r.count) {
+      throw new ScenarioError(
+        `covered usage must be flat (variability 0) and at most ${r.count} per hour`,
+        `services[${i}].dailyUsage`,
+      );
+    }
+  });
+  s.reservations.forEach((r, i) => {
+    if (r.service !== 'EC2' && r.onDemandHourlyUsd === undefined && r.recurringHourlyUsd === undefined) {
+      throw new ScenarioError(
+        `a ${r.service} reservation needs onDemandHourlyUsd or recurringHourlyUsd`,
+        `reservations[${i}].onDemandHourlyUsd`,
+      );
+    }
+  });
   for (const r of s.reservations) {
     const covered = s.instances.filter((x) => x.coveredBy === r.name);
     const idx = s.reservations.indexOf(r);
+    if (r.service !== 'EC2' && covered.length > 0) {
+      throw new ScenarioError(
+        `a ${r.service} reservation cannot cover EC2 instances`,
+        `reservations[${idx}]`,
+      );
+    }
     if (covered.length > r.count) {
       throw new ScenarioError(
         `covers ${covered.length} instances but has count ${r.count}`,

@@ -152,11 +152,18 @@ export const LoadBalancerSchema = z.object({
   tags,
 });
 
+/** Services that sell reserved instances (or nodes), as the CUR's product code names them. */
+export const RESERVATION_SERVICES = ['EC2', 'RDS', 'ElastiCache', 'OpenSearch', 'Redshift'] as const;
+
 export const ReservationSchema = z.object({
   name: z.string().min(1),
   accountId,
   region,
+  /** The service whose usage it covers (RDS `db.*`, ElastiCache `cache.*`, OpenSearch `*.search`, Redshift nodes). */
+  service: z.enum(RESERVATION_SERVICES).default('EC2'),
   instanceType: z.string(),
+  /** On-demand price per instance-hour; EC2 types default to the bundled price table. */
+  onDemandHourlyUsd: z.number().positive().optional(),
   count: z.number().int().min(1),
   termYears: z.union([z.literal(1), z.literal(3)]).default(1),
   upfrontUsd: z.number().min(0).default(0),
@@ -190,6 +197,13 @@ export const ServiceSpendSchema = z.object({
   variability: z.number().min(0).max(1).default(0.2),
   resourceId: z.string().optional(),
   description: z.string().optional(),
+  /** The instance (node) type of instance usage (`db.m5.large`), which a reservation can cover. */
+  instanceType: z.string().optional(),
+  /**
+   * Name of a reservation that covers this usage (hourly units, flat: `variability` 0); the usage per hour must
+   * not exceed the reservation's count.
+   */
+  coveredBy: z.string().optional(),
   tags,
   /**
    * Planted cost anomalies: on the day `daysAgo` before `now`, the usage is `factor` times the usual (an extra

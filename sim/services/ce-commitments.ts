@@ -4,6 +4,11 @@ import type { HandlerContext } from '../server/types.js';
 import type { CeRow } from '../gen/generate.js';
 import type { Reservation, SavingsPlan } from '../world/world.js';
 import { buckets, CT, payerRows, periodOf } from './ce-common.js';
+import {
+  reservationServiceOf,
+  serviceOfProduct,
+  type ReservationService,
+} from '../world/reservation-services.js';
 
 // Cost Explorer's commitment operations, answered from the same daily rows as GetCostAndUsage (each row carries
 // the savings plan or reservation ARN it belongs to), so they agree with the CUR to the cent.
@@ -32,6 +37,24 @@ function groupKeys(body: Record<string, unknown>, allowed: readonly string[]): s
     }
     return key;
   });
+}
+
+/**
+ * The services a reservation request asks about: a Filter on the SERVICE dimension (its values OR'd), else EC2 —
+ * Cost Explorer's default for reservations.
+ */
+function reservationServices(body: Record<string, unknown>): Set<ReservationService> {
+  const dims = (body.Filter as { Dimensions?: { Key?: string; Values?: string[] } } | undefined)?.Dimensions;
+  if (body.Filter !== undefined && dims?.Key !== 'SERVICE') {
+    throw new SimError('ValidationException', 'Filter supports the SERVICE dimension only here', 400);
+  }
+  if (!dims) return new Set<ReservationService>(['EC2']);
+  const out = new Set<ReservationService>();
+  for (const v of dims.Values ?? []) {
+    const s = reservationServiceOf(v);
+    if (s) out.add(s);
+  }
+  return out;
 }
 
 /** Instance-hours a reservation offered in [from, to) (days), within the billed history. */
@@ -125,7 +148,8 @@ export function getReservationUtilization(ctx: HandlerContext): SimResponse {
   const granularity = String(b.Granularity ?? 'MONTHLY');
   const bySubscription = groupKeys(b, ['SUBSCRIPTION_ID']).length > 0;
   const rows = payerRows(ctx);
-  const ris = visible(ctx, ctx.state.world.reservations);
+  const services = reservationServices(b);
+  const ris = visible(ctx, ctx.state.world.reservations).filter((ri) => services.has(ri.service));
   const by = buckets(start, end, granularity).map((p) => ({
     TimePeriod: { Start: p.start, End: p.end },
     Groups: bySubscription
@@ -238,6 +262,13 @@ export function getSavingsPlansUtilizationDetails(ctx: HandlerContext): SimRespo
 const isInstanceUsage = (r: CeRow): boolean =>
   r.productCode === 'AmazonEC2' && r.usageType.includes('BoxUsage:') && r.instanceType !== '';
 
+/** Instance (node) usage of one of `services` that a reservation could cover. */
+function isReservable(r: CeRow, services: Set<ReservationService>): boolean {
+  const service = serviceOfProduct(r.productCode);
+  if (!service || !services.has(service) || r.instanceType === '') return false;
+  return service !== 'EC2' || isInstanceUsage(r);
+}
+
 function attributesOf(r: CeRow, keys: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of keys) {
@@ -268,15 +299,18 @@ function grouped<T>(
 }
 
 /**
- * GetReservationCoverage: EC2 instance hours run by reservations vs on demand (savings-plan-covered hours are on
- * demand to a reservation), GroupBy LINKED_ACCOUNT, REGION, INSTANCE_TYPE.
+ * GetReservationCoverage: instance hours of the filtered services (EC2 by default) run by reservations vs on demand
+ * (savings-plan-covered hours are on demand to a reservation), GroupBy LINKED_ACCOUNT, REGION, INSTANCE_TYPE.
  */
 export function getReservationCoverage(ctx: HandlerContext): SimResponse {
   const b = ctx.req.json;
   const { start, end } = periodOf(b);
   const keys = groupKeys(b, ['LINKED_ACCOUNT', 'REGION', 'INSTANCE_TYPE']);
+  const services = reservationServices(b);
   const rows = payerRows(ctx).filter(
-    (r) => isInstanceUsage(r) && ['Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage'].includes(r.lineType),
+    (r) =>
+      isReservable(r, services) &&
+      ['Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage'].includes(r.lineType),
   );
   type Acc = { reserved: number; onDemand: number; onDemandCost: number };
   const init = (): Acc => ({ reserved: 0, onDemand: 0, onDemandCost: 0 });

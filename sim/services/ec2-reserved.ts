@@ -22,7 +22,7 @@ export function describeReservedInstances(ctx: HandlerContext): SimResponse {
   const ids = queryList(ctx.req.form, 'ReservedInstancesId');
   const filters = queryFilters(ctx.req.form);
   const mine = world.reservations
-    .filter((r) => r.accountId === ctx.caller.accountId && r.region === ctx.req.region)
+    .filter((r) => r.service === 'EC2' && r.accountId === ctx.caller.accountId && r.region === ctx.req.region)
     .sort((a, b) => a.id.localeCompare(b.id));
   for (const id of ids) {
     if (!mine.some((r) => r.id === id))

@@ -1,6 +1,7 @@
 import type { Scenario } from '../scenario/schema.js';
 import { resourceId, uuidFrom, publicIpFrom, hexId } from './ids.js';
 import { priceOf } from './prices.js';
+import { RESERVATION_FACTS, type ReservationService } from './reservation-services.js';
 
 export const DAY = 86_400;
 
@@ -123,6 +124,8 @@ export interface Reservation {
   name: string;
   id: string;
   arn: string;
+  /** EC2, RDS, ElastiCache, OpenSearch or Redshift. */
+  service: ReservationService;
   accountId: string;
   region: string;
   instanceType: string;
@@ -345,14 +348,15 @@ export function buildWorld(s: Scenario, now: Date): World {
     const id = uuidFrom(seed, 'ri', r.name);
     const start = ago(r.startDaysAgo);
     const termHours = r.termYears * 365 * 24;
-    const onDemand = priceOf(r.instanceType).hourlyUsd;
+    const onDemand = r.onDemandHourlyUsd ?? (r.service === 'EC2' ? priceOf(r.instanceType).hourlyUsd : 0);
     const upfrontHourly = r.upfrontUsd / r.count / termHours;
     const recurring =
       r.recurringHourlyUsd ?? Math.max(0, Math.round((onDemand * 0.62 - upfrontHourly) * 1e6) / 1e6);
     return {
       name: r.name,
       id,
-      arn: `arn:aws:ec2:${r.region}:${r.accountId}:reserved-instances/${id}`,
+      arn: RESERVATION_FACTS[r.service].arn(r.region, r.accountId, id),
+      service: r.service,
       accountId: r.accountId,
       region: r.region,
       instanceType: r.instanceType,

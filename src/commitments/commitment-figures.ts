@@ -56,13 +56,17 @@ export function onePerKey<T extends { cloudAccountId: string }>(
   return rows.filter((r) => owner.get(key(r)) === r.cloudAccountId);
 }
 
-/** The family of an instance type: `m5.large` → `m5`, `db.r6g.xlarge` → `db.r6g`; '' without one. */
+/**
+ * The family of an instance type: `m5.large` → `m5`, `db.r6g.xlarge` → `db.r6g`; a family stays itself (`m5`,
+ * `db.r6g`: Cost Explorer's coverage is grouped by family); '' without one.
+ */
 export function instanceFamily(instanceType: string): string {
   const parts = instanceType.split('.');
   if (parts.length < 2) return instanceType;
-  return ['db', 'cache', 'search', 'ml', 'ra3', 'dc2'].includes(parts[0]) && parts.length > 2
-    ? `${parts[0]}.${parts[1]}`
-    : parts[0];
+  if (['db', 'cache', 'ml'].includes(parts[0])) {
+    return parts.length > 2 ? `${parts[0]}.${parts[1]}` : instanceType;
+  }
+  return parts[0];
 }
 
 export const COVERAGE_DIMENSIONS = ['service', 'account', 'region', 'family'] as const;

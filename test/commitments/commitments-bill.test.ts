@@ -1,7 +1,8 @@
 /**
  * Commitments read from the demo's CUR 2.0 and legacy CUR exports equal the simulator's truth to the cent: each
  * reserved instance's and savings plan's terms, its committed, used and unused cost, utilization, on-demand
- * equivalent and net savings per month, and the EC2 coverage per account, region and family — on both engines.
+ * equivalent and net savings per month (EC2, RDS and ElastiCache reservations, savings plans), and the coverage of
+ * EC2, RDS and ElastiCache instance usage per account, region and family — on both engines.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -93,7 +94,7 @@ describe.each(ENGINES)('commitments from the demo bill on %s', (engine) => {
       recurringHourlyUsd: c.recurringHourlyUsd,
     }));
     expect(got.sort((a, b) => a.id.localeCompare(b.id))).toEqual(want);
-    const ri = items.find((c) => c.kind === 'reservation')!;
+    const ri = items.find((c) => c.type === 'EC2')!;
     expect(ri.state).toBe('expiring');
     expect(ri.daysLeft).toBeLessThan(60);
   });
@@ -123,7 +124,7 @@ describe.each(ENGINES)('commitments from the demo bill on %s', (engine) => {
   );
 
   it.each(['acme-cur2', 'acme-legacy'])(
-    '%s: EC2 coverage per account, region and family equals the truth to the cent',
+    '%s: coverage of EC2, RDS and ElastiCache per account, region and family equals the truth to the cent',
     async (name) => {
       const truth = sim.truth.commitments.coverage;
       const periods = [...new Set(truth.map((r) => r.period))].sort();
@@ -132,9 +133,10 @@ describe.each(ENGINES)('commitments from the demo bill on %s', (engine) => {
         to: periods.at(-1),
       });
       const got = items
-        .filter((r) => r.service === 'AmazonEC2' && r.instanceFamily !== '')
+        .filter((r) => r.instanceFamily !== '')
         .map((r) => ({
           period: r.period,
+          service: r.service,
           accountId: r.awsAccountId,
           region: r.region,
           instanceFamily: r.instanceFamily,
@@ -144,9 +146,9 @@ describe.each(ENGINES)('commitments from the demo bill on %s', (engine) => {
           coverage: r.coverage,
         }))
         .sort((a, b) =>
-          [a.period, a.accountId, a.region, a.instanceFamily]
+          [a.period, a.service, a.accountId, a.region, a.instanceFamily]
             .join('|')
-            .localeCompare([b.period, b.accountId, b.region, b.instanceFamily].join('|')),
+            .localeCompare([b.period, b.service, b.accountId, b.region, b.instanceFamily].join('|')),
         );
       expect(got).toEqual(truth);
       expect(got.some((r) => r.onDemand > 0 && r.period === periods.at(-1))).toBe(true);
@@ -156,7 +158,7 @@ describe.each(ENGINES)('commitments from the demo bill on %s', (engine) => {
   it('expirations: the RI ending in 45 days is within 60 days, with its monthly savings at stake', async () => {
     const svc = services['acme-cur2'];
     const soon = await svc.expiring('org-acme-cur2', 60);
-    const ri = sim.truth.commitments.inventory.find((c) => c.kind === 'reservation')!;
+    const ri = sim.truth.commitments.inventory.find((c) => c.type === 'EC2')!;
     expect(soon.map((c) => c.id)).toEqual([ri.arn]);
     expect(soon[0].monthlySavingsAtStake).toBeGreaterThan(0);
     expect(await svc.expiring('org-acme-cur2', 30)).toEqual([]);

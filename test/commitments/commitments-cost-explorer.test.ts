@@ -135,7 +135,7 @@ describe.each(ENGINES)('commitments from Cost Explorer (demo payer) on %s', (eng
       source: 'cost_explorer',
     }));
     expect(got.sort((a, b) => a.id.localeCompare(b.id))).toEqual(want);
-    const ri = items.find((c) => c.kind === 'reservation')!;
+    const ri = items.find((c) => c.type === 'EC2')!;
     expect(ri.state).toBe('expiring');
     expect(ri.daysLeft).toBeLessThan(60);
   });
@@ -158,14 +158,15 @@ describe.each(ENGINES)('commitments from Cost Explorer (demo payer) on %s', (eng
     expect(last?.utilization).toBeLessThan(100);
   });
 
-  it('EC2 coverage per account, region and family equals the truth to the cent', async () => {
+  it('coverage of EC2, RDS and ElastiCache per account, region and family equals the truth to the cent', async () => {
     const truth = sim.truth.commitments.coverage;
     const periods = [...new Set(truth.map((r) => r.period))].sort();
     const { items } = await service.coverage(ORG, { from: periods[0], to: periods.at(-1) });
     const got = items
-      .filter((r) => r.service === 'AmazonEC2' && r.instanceFamily !== '')
+      .filter((r) => r.instanceFamily !== '')
       .map((r) => ({
         period: r.period,
+        service: r.service,
         accountId: r.awsAccountId,
         region: r.region,
         instanceFamily: r.instanceFamily,
@@ -175,9 +176,9 @@ describe.each(ENGINES)('commitments from Cost Explorer (demo payer) on %s', (eng
         coverage: r.coverage,
       }))
       .sort((a, b) =>
-        [a.period, a.accountId, a.region, a.instanceFamily]
+        [a.period, a.service, a.accountId, a.region, a.instanceFamily]
           .join('|')
-          .localeCompare([b.period, b.accountId, b.region, b.instanceFamily].join('|')),
+          .localeCompare([b.period, b.service, b.accountId, b.region, b.instanceFamily].join('|')),
       );
     expect(got).toEqual(truth);
     expect(got.some((r) => r.onDemand > 0 && r.period === periods.at(-1))).toBe(true);

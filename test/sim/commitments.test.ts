@@ -35,6 +35,8 @@ describe('simulator: reserved instances and savings plans', () => {
       'ComputeSavingsPlans',
       'EC2',
       'EC2InstanceSavingsPlans',
+      'ElastiCache',
+      'RDS',
     ]);
     const plans = t.inventory.filter((c) => c.kind === 'savings_plan');
     const use = plans.map((p) => [p.type, t.months[p.arn]['2025-05'].utilization]);
@@ -45,7 +47,7 @@ describe('simulator: reserved instances and savings plans', () => {
       expect(Math.abs(may.unused - (may.committed - may.used))).toBeLessThanOrEqual(0.011);
       expect(Math.abs(may.netSavings - (may.onDemandEquivalent - may.amortized))).toBeLessThanOrEqual(0.011);
     }
-    const ri = t.inventory.find((c) => c.kind === 'reservation');
+    const ri = t.inventory.find((c) => c.type === 'EC2');
     const daysLeft = (Date.parse(ri!.end) - NOW.getTime()) / 86_400_000;
     expect(daysLeft).toBeGreaterThan(0);
     expect(daysLeft).toBeLessThan(60);
@@ -94,6 +96,66 @@ describe('simulator: reserved instances and savings plans', () => {
     }
   });
 
+  it('RDS and ElastiCache reservations: CUR truth, and Cost Explorer answers them when the SERVICE filter asks', async () => {
+    const t = sim.truth.commitments;
+    const db = t.inventory.find((c) => c.type === 'RDS')!;
+    const cache = t.inventory.find((c) => c.type === 'ElastiCache')!;
+    expect(db).toMatchObject({ instanceType: 'db.m5.large', count: 1, paymentOption: 'Partial Upfront' });
+    expect(db.arn).toBe(`arn:aws:rds:us-east-1:200000000002:ri:${db.id}`);
+    expect(t.months[db.arn]['2025-05']).toMatchObject({ utilization: 100, purchasedHours: 31 * 24 });
+    expect(t.months[cache.arn]['2025-05']).toMatchObject({ utilization: 95, purchasedHours: 20 * 31 * 24 });
+    expect(t.months[cache.arn]['2025-05'].unused).toBeGreaterThan(0);
+    const gaps = t.coverage.filter((r) => r.period === '2025-05' && r.service !== 'AmazonEC2');
+    expect(gaps.map((r) => [r.service, r.instanceFamily, r.coverage])).toEqual([
+      ['AmazonElastiCache', 'cache.t4g', 100],
+      ['AmazonRDS', 'db.m5', 100],
+    ]);
+    const ce = new CostExplorerClient(clientConfig(sim, payer));
+    try {
+      const ri = await ce.send(
+        new GetReservationUtilizationCommand({
+          TimePeriod: MAY,
+          Granularity: 'MONTHLY',
+          GroupBy: [{ Type: 'DIMENSION', Key: 'SUBSCRIPTION_ID' }],
+          Filter: {
+            Dimensions: {
+              Key: 'SERVICE',
+              Values: ['Amazon Relational Database Service', 'Amazon ElastiCache'],
+            },
+          },
+        }),
+      );
+      const groups = ri.UtilizationsByTime![0].Groups ?? [];
+      expect(groups.map((g) => g.Value).sort()).toEqual([db.id, cache.id].sort());
+      for (const g of groups) {
+        const inv = t.inventory.find((c) => c.id === g.Value)!;
+        const truth = t.months[inv.arn]['2025-05'];
+        const u = g.Utilization!;
+        expect(cents(Number(u.TotalAmortizedFee))).toBe(truth.amortized);
+        expect(cents(Number(u.RICostForUnusedHours))).toBe(truth.unused);
+        expect(cents(Number(u.OnDemandCostOfRIHoursUsed))).toBe(truth.onDemandEquivalent);
+        expect(cents(Number(u.NetRISavings))).toBe(truth.netSavings);
+        expect(Number(u.TotalActualHours)).toBe(truth.usedHours);
+        expect(g.Attributes?.instanceType).toBe(inv.instanceType);
+      }
+      const cov = await ce.send(
+        new GetReservationCoverageCommand({
+          TimePeriod: MAY,
+          Granularity: 'MONTHLY',
+          GroupBy: [{ Type: 'DIMENSION', Key: 'INSTANCE_TYPE' }],
+          Filter: { Dimensions: { Key: 'SERVICE', Values: ['Amazon ElastiCache'] } },
+        }),
+      );
+      const types = cov.CoveragesByTime![0].Groups!.map((g) => [
+        g.Attributes?.INSTANCE_TYPE,
+        g.Coverage?.CoverageHours?.ReservedHours,
+      ]);
+      expect(types).toEqual([['cache.t4g.small', (19 * 31 * 24).toFixed(2)]]);
+    } finally {
+      ce.destroy();
+    }
+  });
+
   it('Cost Explorer coverage: savings plan spend and reservation hours by account, region and family', async () => {
     const ce = new CostExplorerClient(clientConfig(sim, payer));
     try {
@@ -110,7 +172,7 @@ describe('simulator: reserved instances and savings plans', () => {
       );
       const rows = sim.truth.commitments.coverage.filter((r) => r.period === '2025-05');
       const cov = sp.SavingsPlansCoverages ?? [];
-      for (const r of rows.filter((x) => x.onDemand > 0)) {
+      for (const r of rows.filter((x) => x.onDemand > 0 && x.service === 'AmazonEC2')) {
         const c = cov.find(
           (x) =>
             x.Attributes?.LINKED_ACCOUNT === r.accountId &&

@@ -1,20 +1,33 @@
 /**
- * Coverage of EC2 instance usage from the Cost Explorer API, per month, usage account, region and instance family,
- * at on-demand prices:
- * - `GetSavingsPlansCoverage` (GroupBy LINKED_ACCOUNT, REGION, INSTANCE_FAMILY) gives the spend savings plans
+ * Coverage of instance usage from the Cost Explorer API, per month, service, usage account, region and instance
+ * family, at on-demand prices:
+ * - `GetSavingsPlansCoverage` (GroupBy LINKED_ACCOUNT, REGION, INSTANCE_FAMILY) gives the EC2 spend savings plans
  *   covered and the spend that ran on demand (usage a reservation covered is not eligible to a plan);
- * - `GetReservationCoverage` (GroupBy LINKED_ACCOUNT, REGION, INSTANCE_TYPE) gives the hours reservations
- *   covered, but no money for them: those hours are priced at the on-demand rate of the reservations of that
- *   region and type (OnDemandCostOfRIHoursUsed ÷ TotalActualHours, from the utilization), else at the group's own
- *   on-demand rate (OnDemandCost ÷ OnDemandHours).
+ * - `GetReservationCoverage` (GroupBy LINKED_ACCOUNT, REGION, INSTANCE_TYPE, filtered on every service that sells
+ *   reservations) gives the hours reservations covered, but no money for them: those hours are priced at the
+ *   on-demand rate of the reservations of that region and type (OnDemandCostOfRIHoursUsed ÷ TotalActualHours,
+ *   from the utilization), else at the group's own on-demand rate (OnDemandCost ÷ OnDemandHours). For RDS,
+ *   ElastiCache, OpenSearch and Redshift (no savings plan covers them here) it also gives the on-demand spend.
  */
 import { GetReservationCoverageCommand, GetSavingsPlansCoverageCommand } from '@aws-sdk/client-cost-explorer';
 import type { CoverageSums, StoredMonth } from '../../../commitments/commitment-types.js';
-import { amount, type CeRange } from './ce-utilization.js';
+import {
+  amount,
+  RESERVATION_PRODUCT,
+  RESERVATION_SERVICES_FILTER,
+  reservationTypeOf,
+  type CeRange,
+} from './ce-utilization.js';
 import { withAwsRetry } from '../sdk/retry.js';
 
 const SERVICE = 'AmazonEC2';
-const familyOf = (instanceType: string): string => instanceType.split('.')[0] ?? '';
+/** `m5.large` → `m5`, `db.r6g.xlarge` → `db.r6g`, `cache.t4g.medium` → `cache.t4g` (as the CUR path groups). */
+export function familyOf(instanceType: string): string {
+  const parts = instanceType.split('.');
+  return ['db', 'cache'].includes(parts[0]) && parts.length > 2
+    ? `${parts[0]}.${parts[1]}`
+    : (parts[0] ?? '');
+}
 
 async function call<T>(r: CeRange, run: () => Promise<T>): Promise<T> {
   return withAwsRetry(
@@ -49,14 +62,20 @@ export async function coverageFromCostExplorer(
   reservations: readonly StoredMonth[],
 ): Promise<CoverageSums[]> {
   const rows = new Map<string, CoverageSums>();
-  const row = (period: string, account: string, region: string, family: string): CoverageSums => {
-    const k = [period, account, region, family].join('|');
+  const row = (
+    period: string,
+    account: string,
+    region: string,
+    family: string,
+    service = SERVICE,
+  ): CoverageSums => {
+    const k = [period, service, account, region, family].join('|');
     let c = rows.get(k);
     if (!c) {
       c = {
         cloudAccountId: '',
         period,
-        service: SERVICE,
+        service,
         awsAccountId: account,
         region,
         instanceType: family,
@@ -114,6 +133,7 @@ export async function coverageFromCostExplorer(
             { Type: 'DIMENSION', Key: 'REGION' },
             { Type: 'DIMENSION', Key: 'INSTANCE_TYPE' },
           ],
+          Filter: RESERVATION_SERVICES_FILTER,
           NextPageToken: token,
         }),
         { abortSignal: r.signal },
@@ -125,13 +145,22 @@ export async function coverageFromCostExplorer(
         const a = g.Attributes ?? {};
         const hours = g.Coverage?.CoverageHours;
         const reserved = amount(hours?.ReservedHours);
-        if (!a.INSTANCE_TYPE || reserved <= 0) continue;
-        const ownRate = amount(hours?.OnDemandHours)
-          ? amount(g.Coverage?.CoverageCost?.OnDemandCost) / amount(hours?.OnDemandHours)
-          : 0;
+        if (!a.INSTANCE_TYPE) continue;
+        const service = RESERVATION_PRODUCT[reservationTypeOf(a.INSTANCE_TYPE)] ?? SERVICE;
+        const onDemandCost = amount(g.Coverage?.CoverageCost?.OnDemandCost);
+        // EC2's on-demand spend came from the savings plans' coverage (which knows what plans covered).
+        if (reserved <= 0 && (service === SERVICE || onDemandCost <= 0)) continue;
+        const ownRate = amount(hours?.OnDemandHours) ? onDemandCost / amount(hours?.OnDemandHours) : 0;
         const rate = rates.get(`${period}|${a.REGION ?? ''}|${a.INSTANCE_TYPE}`) ?? ownRate;
-        row(period, a.LINKED_ACCOUNT ?? '', a.REGION ?? '', familyOf(a.INSTANCE_TYPE)).covered +=
-          reserved * rate;
+        const target = row(
+          period,
+          a.LINKED_ACCOUNT ?? '',
+          a.REGION ?? '',
+          familyOf(a.INSTANCE_TYPE),
+          service,
+        );
+        target.covered += reserved * rate;
+        if (service !== SERVICE) target.onDemand += onDemandCost;
       }
     }
     token = page.NextPageToken;

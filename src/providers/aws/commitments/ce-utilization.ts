@@ -2,8 +2,9 @@
  * Commitment utilization from the Cost Explorer API, for connections whose bill comes from it (no CUR lines):
  * - savings plans: `GetSavingsPlansUtilization` (one request, to find the months with plans) and
  *   `GetSavingsPlansUtilizationDetails` per such month (one entry per plan, with its attributes);
- * - reserved instances: `GetReservationUtilization` grouped by SUBSCRIPTION_ID, monthly (one group per
- *   reservation and month, with its attributes and amortized fees).
+ * - reserved instances: `GetReservationUtilization` grouped by SUBSCRIPTION_ID, monthly, filtered on the services
+ *   that sell reservations (EC2, RDS, ElastiCache, OpenSearch, Redshift; without the filter it answers EC2 only):
+ *   one group per reservation and month, with its attributes and amortized fees.
  * Used, unused and on-demand equivalent follow AWS's definitions (commitment-types.ts, CommitmentMonth).
  */
 import {
@@ -161,8 +162,36 @@ export function reservationTypeOf(instanceType: string): string {
 export function reservationArn(type: string, region: string, accountId: string, id: string): string {
   if (type === 'RDS') return `arn:aws:rds:${region}:${accountId}:ri:${id}`;
   if (type === 'ElastiCache') return `arn:aws:elasticache:${region}:${accountId}:reserved-instance:${id}`;
+  if (type === 'OpenSearch') return `arn:aws:es:${region}:${accountId}:reserved-instance/${id}`;
+  if (type === 'Redshift') return `arn:aws:redshift:${region}:${accountId}:reserved-node/${id}`;
   return `arn:aws:ec2:${region}:${accountId}:reserved-instances/${id}`;
 }
+
+/** The product code (as the CUR writes it) of a reservation type's usage. */
+export const RESERVATION_PRODUCT: Record<string, string> = {
+  EC2: 'AmazonEC2',
+  RDS: 'AmazonRDS',
+  ElastiCache: 'AmazonElastiCache',
+  OpenSearch: 'AmazonES',
+  Redshift: 'AmazonRedshift',
+};
+
+/**
+ * Cost Explorer's reservation calls answer EC2 only unless a SERVICE filter names the services (its values are
+ * OR'd): every service that sells reservations, in one request.
+ */
+export const RESERVATION_SERVICES_FILTER = {
+  Dimensions: {
+    Key: 'SERVICE' as const,
+    Values: [
+      'Amazon Elastic Compute Cloud - Compute',
+      'Amazon Relational Database Service',
+      'Amazon ElastiCache',
+      'Amazon OpenSearch Service',
+      'Amazon Redshift',
+    ],
+  },
+};
 
 function reservationMonth(period: string, a: Record<string, string>, u: ReservationAggregates): StoredMonth {
   const instanceType = a.instanceType ?? '';
@@ -209,6 +238,7 @@ export async function reservationMonths(r: CeRange): Promise<StoredMonth[]> {
           TimePeriod: { Start: r.from, End: r.to },
           Granularity: 'MONTHLY',
           GroupBy: [{ Type: 'DIMENSION', Key: 'SUBSCRIPTION_ID' }],
+          Filter: RESERVATION_SERVICES_FILTER,
           NextPageToken: token,
         }),
         { abortSignal: r.signal },
