@@ -2,7 +2,8 @@ import { useState, type ReactNode } from 'react';
 import { ActionButton } from '../../components/Allowed';
 import { CodeBlock } from '../../components/CopyButton';
 import { Empty, ErrorNotice, Loading, Notice } from '../../components/Feedback';
-import { ConfirmDialog, FormDialog } from '../../components/Modal';
+import { ConfirmedRowAction } from '../../components/ConfirmedRowAction';
+import { FormDialog } from '../../components/Modal';
 import { dateTime } from '../../format';
 import { useApi } from '../../hooks';
 import { peopleApi, type Invitation, type InviteResult } from '../../people-api';
@@ -106,7 +107,6 @@ export function InvitationsPanel(): ReactNode {
   const invitations = useApi<{ items: Invitation[] }>(allowed ? '/api/v1/invitations' : null);
   const [inviting, setInviting] = useState(false);
   const [sent, setSent] = useState<InviteResult>();
-  const [withdrawing, setWithdrawing] = useState<Invitation>();
   return (
     <section className="panel" aria-labelledby="invitations-title">
       <div className="panel-head">
@@ -145,14 +145,17 @@ export function InvitationsPanel(): ReactNode {
                   <td>{i.invitedBy}</td>
                   <td>{dateTime(i.expiresAt)}</td>
                   <td className="actions">
-                    <button
-                      type="button"
-                      className="btn btn-small btn-ghost-danger"
-                      onClick={() => setWithdrawing(i)}
-                      aria-label={`Withdraw the invitation of ${i.email}`}
+                    <ConfirmedRowAction
+                      label="Withdraw"
+                      accessibleName={`Withdraw the invitation of ${i.email}`}
+                      title="Withdraw invitation"
+                      onConfirm={async () => {
+                        await peopleApi.revokeInvitation(i.id);
+                        invitations.reload();
+                      }}
                     >
-                      Withdraw
-                    </button>
+                      <p>The link sent to {i.email} stops working at once.</p>
+                    </ConfirmedRowAction>
                   </td>
                 </tr>
               ))}
@@ -168,20 +171,6 @@ export function InvitationsPanel(): ReactNode {
             invitations.reload();
           }}
         />
-      ) : null}
-      {withdrawing ? (
-        <ConfirmDialog
-          title="Withdraw invitation"
-          confirmLabel="Withdraw"
-          danger
-          onClose={() => setWithdrawing(undefined)}
-          onConfirm={async () => {
-            await peopleApi.revokeInvitation(withdrawing.id);
-            invitations.reload();
-          }}
-        >
-          <p>The link sent to {withdrawing.email} stops working at once.</p>
-        </ConfirmDialog>
       ) : null}
     </section>
   );

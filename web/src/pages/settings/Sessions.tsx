@@ -1,6 +1,6 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Empty, ErrorNotice, Loading } from '../../components/Feedback';
-import { ConfirmDialog } from '../../components/Modal';
+import { ConfirmedRowAction } from '../../components/ConfirmedRowAction';
 import { dateTime, relative } from '../../format';
 import { useApi } from '../../hooks';
 import { peopleApi, type SessionItem } from '../../people-api';
@@ -34,7 +34,6 @@ function browserOf(userAgent: string | null): string {
 /** The caller's own signed-in browsers, each of which can be signed out from here. */
 export function SessionsPanel(): ReactNode {
   const sessions = useApi<{ items: SessionItem[] }>('/api/v1/auth/sessions');
-  const [ending, setEnding] = useState<SessionItem>();
   return (
     <section className="panel" aria-labelledby="sessions-title">
       <div className="panel-head">
@@ -72,13 +71,18 @@ export function SessionsPanel(): ReactNode {
                   <td>{dateTime(s.expiresAt)}</td>
                   <td className="actions">
                     {s.current ? null : (
-                      <button
-                        type="button"
-                        className="btn btn-small btn-ghost-danger"
-                        onClick={() => setEnding(s)}
+                      <ConfirmedRowAction
+                        label="End session"
+                        title="End this session"
+                        onConfirm={async () => {
+                          await peopleApi.endSession(s.id);
+                          sessions.reload();
+                        }}
                       >
-                        End session
-                      </button>
+                        <p>
+                          {browserOf(s.userAgent)} ({s.ip ?? 'unknown address'}) is signed out at once.
+                        </p>
+                      </ConfirmedRowAction>
                     )}
                   </td>
                 </tr>
@@ -86,22 +90,6 @@ export function SessionsPanel(): ReactNode {
             </tbody>
           </table>
         </div>
-      ) : null}
-      {ending ? (
-        <ConfirmDialog
-          title="End this session"
-          confirmLabel="End session"
-          danger
-          onClose={() => setEnding(undefined)}
-          onConfirm={async () => {
-            await peopleApi.endSession(ending.id);
-            sessions.reload();
-          }}
-        >
-          <p>
-            {browserOf(ending.userAgent)} ({ending.ip ?? 'unknown address'}) is signed out at once.
-          </p>
-        </ConfirmDialog>
       ) : null}
     </section>
   );
