@@ -5939,6 +5939,59 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/setup/azure': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What to create in Azure: the service principal's role assignments (Cost Management Reader and Reader on the scope, Storage Blob Data Reader on the container), the `az` commands and a Bicep template, with the given values filled in */
+    get: {
+      parameters: {
+        query?: {
+          clientId?: string;
+          container?: string;
+          resourceGroup?: string;
+          scopeId?: string;
+          scopeType?: 'billingAccount' | 'subscription' | 'managementGroup';
+          storageAccount?: string;
+          storageSubscriptionId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Setup */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AzureSetup'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/sync-runs/{id}': {
     parameters: {
       query?: never;
@@ -6480,6 +6533,25 @@ export interface components {
         }[];
         Version: string;
       };
+    };
+    AzureSetup: {
+      bicep: {
+        /** @description `az` commands that deploy the template */
+        deploy: string[];
+        /** @description The role assignments as Bicep: the template of the scope and its storage module */
+        files: {
+          content: string;
+          name: string;
+        }[];
+        note?: string;
+      };
+      /** @description `az` commands that create the principal and its roles */
+      commands: string[];
+      roles: {
+        role: string;
+        scope: string;
+        why: string;
+      }[];
     };
     Budget: {
       amount: number;

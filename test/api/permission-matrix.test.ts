@@ -767,6 +767,7 @@ const MATRIX: Record<string, Row> = {
   },
   'GET /api/v1/setup/aws': { expect: READ(200) },
   'POST /api/v1/setup/aws/external-id/rotate': { expect: MANAGER(200) },
+  'GET /api/v1/setup/azure': { expect: READ(200) },
 
   // ---- cloud accounts, setup, sync, costs, resources, recommendations: add your rows here ----
 };

@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app/context.js';
 import { bucketSchema, prefixSchema, roleNameSchema } from '../../providers/aws/connection/aws-schemas.js';
+import { SCOPE_TYPES } from '../../providers/azure/connection/azure-schemas.js';
+import { azureSetup } from '../../providers/azure/connection/setup-help.js';
 import { defineRoute, errorResponses, jsonResponse, principalOf, type Api } from '../route-kit.js';
 import { actorOf } from './account-routes.js';
 
@@ -68,10 +70,55 @@ const rotate = defineRoute('org:manage', {
   },
 });
 
+const AzureSetupSchema = z
+  .object({
+    roles: z.array(z.object({ role: z.string(), scope: z.string(), why: z.string() })),
+    commands: z
+      .array(z.string())
+      .openapi({ description: '`az` commands that create the principal and its roles' }),
+    bicep: z.object({
+      files: z.array(z.object({ name: z.string(), content: z.string() })).openapi({
+        description: 'The role assignments as Bicep: the template of the scope and its storage module',
+      }),
+      deploy: z.array(z.string()).openapi({ description: '`az` commands that deploy the template' }),
+      note: z.string().optional(),
+    }),
+  })
+  .openapi('AzureSetup');
+
+/** Values filled into commands and the template: identifiers only (no quotes, spaces or shell characters). */
+const azureValue = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._:()-]{1,200}$/, `must be a ${what}: letters, digits and . _ : ( ) -`)
+    .optional();
+
+const azureSetupRoute = defineRoute('accounts:read', {
+  method: 'get',
+  path: '/api/v1/setup/azure',
+  tags: ['setup'],
+  summary:
+    "What to create in Azure: the service principal's role assignments (Cost Management Reader and Reader on the scope, Storage Blob Data Reader on the container), the `az` commands and a Bicep template, with the given values filled in",
+  request: {
+    query: z.object({
+      scopeType: z.enum(SCOPE_TYPES).optional(),
+      scopeId: azureValue('scope ID'),
+      clientId: azureValue('application (client) ID'),
+      storageAccount: azureValue('storage account name'),
+      resourceGroup: azureValue('resource group name'),
+      storageSubscriptionId: azureValue('subscription ID'),
+      container: azureValue('container name'),
+    }),
+  },
+  responses: { 200: jsonResponse(AzureSetupSchema, 'Setup'), 400: errorResponses[400] },
+});
+
 export function registerSetupRoutes(app: Api, ctx: AppContext): void {
   app.openapi(setup, async (c) => {
     const q = c.req.valid('query');
     return c.json(await ctx.awsSetup.setup(principalOf(c).orgId, q), 200);
   });
+  app.openapi(azureSetupRoute, (c) => c.json(azureSetup(c.req.valid('query')), 200));
   app.openapi(rotate, async (c) => c.json(await ctx.awsSetup.rotateExternalId(actorOf(c)), 200));
 }

@@ -4,6 +4,7 @@
  */
 import type { SetupHelp } from '../../provider.js';
 import { armScopeOf, SCOPE_TYPES, type ScopeType } from './azure-schemas.js';
+import { azureBicep, type AzureBicep } from './setup-bicep.js';
 
 export interface AzureRoleAssignment {
   role: string;
@@ -14,6 +15,8 @@ export interface AzureRoleAssignment {
 export interface AzureSetup {
   roles: AzureRoleAssignment[];
   commands: string[];
+  /** The same role assignments as a Bicep template (with its module) and the commands that deploy it. */
+  bicep: AzureBicep;
 }
 
 const pick = (o: Record<string, unknown>, k: string, fallback: string) =>
@@ -24,7 +27,8 @@ export function azureSetup(options: Record<string, unknown> = {}): AzureSetup {
   const scopeType = (SCOPE_TYPES as readonly string[]).includes(String(options.scopeType))
     ? (options.scopeType as ScopeType)
     : 'subscription';
-  const scope = armScopeOf({ scopeType, scopeId: pick(options, 'scopeId', 'SCOPE_ID') });
+  const scopeId = pick(options, 'scopeId', 'SCOPE_ID');
+  const scope = armScopeOf({ scopeType, scopeId });
   const account = pick(options, 'storageAccount', 'STORAGE_ACCOUNT');
   const group = pick(options, 'resourceGroup', 'RESOURCE_GROUP');
   const container = pick(options, 'container', 'CONTAINER');
@@ -56,6 +60,18 @@ export function azureSetup(options: Record<string, unknown> = {}): AzureSetup {
       `az role assignment create --assignee ${clientId} --role "Storage Blob Data Reader" --scope "${storageScope}"`,
       `az role assignment create --assignee ${clientId} --role "Reader" --scope ${scope}`,
     ],
+    bicep: azureBicep(scopeType, {
+      scopeId,
+      storageAccount: account,
+      resourceGroup: group,
+      container,
+      clientId,
+      storageSubscription: pick(
+        options,
+        'storageSubscriptionId',
+        scopeType === 'subscription' ? scopeId : 'STORAGE_SUBSCRIPTION_ID',
+      ),
+    }),
   };
 }
 
