@@ -5228,6 +5228,317 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/report-schedules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Scheduled e-mail reports of the organization */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Schedules */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['ReportSchedule'][];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Schedule a showback report or a saved view as an e-mail with its CSV attached
+     * @description `kind: "showback"` with a `dimension` (an allocation dimension), a `period` (`last_full_month`, the default, or `month_to_date`: the month of the day before it is sent) and a `basis`; or `kind: "saved_view"` with a `viewId` (the view runs over its own range, resolved on the day it is sent, as the person who scheduled it). `frequency`: `weekly` with a `weekday`, or `monthly` with a `dayOfMonth` (1–28); it goes out at the start of that day (UTC). `channel` names an e-mail channel; `recipients` sends to these addresses instead of the channel’s. The attached CSV is what `format=csv` of the showback or saved-view route answers for the same period. Anyone may schedule a report to their own address only; other recipients need the permission to manage alerts.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            basis?: 'billed' | 'net' | 'amortized' | 'net_amortized';
+            channel: string;
+            dayOfMonth?: number;
+            dimension?: string;
+            /** @enum {string} */
+            frequency: 'weekly' | 'monthly';
+            /** @enum {string} */
+            kind: 'showback' | 'saved_view';
+            /** @enum {string} */
+            period?: 'last_full_month' | 'month_to_date';
+            recipients?: string[];
+            viewId?: string;
+            /** @enum {string} */
+            weekday?: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+          };
+        };
+      };
+      responses: {
+        /** @description Scheduled */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ReportSchedule'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/report-schedules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A scheduled e-mail report */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Schedule */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ReportSchedule'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Stop a scheduled report (your own, or any as a manager or engineer) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change when a report goes out, to whom, and (showback) its period and basis
+     * @description Its person, or anyone who manages alerts, may change it.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            basis?: 'billed' | 'net' | 'amortized' | 'net_amortized';
+            channel?: string;
+            dayOfMonth?: number;
+            /** @enum {string} */
+            frequency?: 'weekly' | 'monthly';
+            /** @enum {string} */
+            period?: 'last_full_month' | 'month_to_date';
+            recipients?: string[];
+            /** @enum {string} */
+            weekday?: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+          };
+        };
+      };
+      responses: {
+        /** @description Changed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ReportSchedule'];
+          };
+        };
+        /** @description Invalid input; `error.field` names the field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/report-schedules/{id}/send': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send the report now (as of today) and say how it went; when it is next due stays */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Sent (ok), or why not (error): the mail server’s answer, or a saved view that was removed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: string | null;
+              ok: boolean;
+            };
+          };
+        };
+        /** @description Not allowed for this role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found in this organization */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/resources': {
     parameters: {
       query?: never;
@@ -7225,6 +7536,45 @@ export interface components {
       stateUserId: string | null;
       title: string;
       updatedAt: string;
+    };
+    ReportSchedule: {
+      /**
+       * @description Showback: the cost basis
+       * @enum {string|null}
+       */
+      basis: 'billed' | 'net' | 'amortized' | 'net_amortized' | null;
+      /** @description In words: "weekly on Monday", "monthly on day 1" */
+      cadence: string;
+      /** @description The e-mail channel that sends it */
+      channelId: string;
+      createdAt: string;
+      createdBy: string;
+      dayOfMonth: number | null;
+      /** @description The allocation dimension (showback) */
+      dimension: string | null;
+      /** @enum {string} */
+      frequency: 'weekly' | 'monthly';
+      id: string;
+      /** @enum {string} */
+      kind: 'showback' | 'saved_view';
+      /** @description Why the last run sent nothing (e.g. its saved view was removed) */
+      lastError: string | null;
+      lastSentAt: string | null;
+      /** @description When it goes out next (the start of that day, UTC) */
+      nextDueAt: string;
+      /**
+       * @description Showback: the last full month, or the month of the day before it is sent
+       * @enum {string|null}
+       */
+      period: 'last_full_month' | 'month_to_date' | null;
+      /** @description Addresses it goes to; empty: the channel's own recipients */
+      recipients: string[];
+      /** @description What the report is called in its e-mail */
+      title: string;
+      /** @description The saved view (saved_view) */
+      viewId: string | null;
+      /** @enum {string|null} */
+      weekday: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday' | null;
     };
     Resource: {
       arn: string | null;

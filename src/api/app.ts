@@ -37,6 +37,7 @@ import { registerDimensionRoutes } from './routes/dimension-routes.js';
 import { registerRecommendationRoutes } from './routes/recommendation-routes.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
 import { registerSavedViewRoutes } from './routes/saved-view-routes.js';
+import { registerReportScheduleRoutes } from './routes/report-schedule-routes.js';
 import { registerMcpEndpoint } from '../mcp/http-endpoint.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerInstanceRoutes } from './routes/instance-routes.js';
@@ -74,6 +75,7 @@ const REGISTRARS: RouteRegistrar[] = [
   registerBackupRoutes,
   registerAllocationRoutes,
   registerSavedViewRoutes,
+  registerReportScheduleRoutes,
   registerCommitmentRoutes,
 ];
 

@@ -24,6 +24,7 @@ import {
 import { SEND_TIMEOUT_MS } from '../notifications/channels/delivery-error.js';
 import type { EventSourcePorts } from '../notifications/events/event-sources.js';
 import { digestPorts } from './digest-ports.js';
+import { reportPorts } from './report-ports.js';
 import { createInventoryService, type InventoryService } from '../inventory/inventory-service.js';
 import {
   createRecommendationService,
@@ -225,6 +226,9 @@ export async function createAppContext(config: Config, options: ContextOptions =
       budgets,
       async (orgId, userId) => (await auth.principalFor(userId, orgId, 'session')) !== null,
     ),
+  );
+  notifications.reports.setPorts(
+    reportPorts(allocation, savedViews, (orgId, userId) => auth.principalFor(userId, orgId, 'session')),
   );
   closers.push(() => sync.stop());
   const ctx: AppContext = {

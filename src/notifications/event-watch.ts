@@ -24,7 +24,7 @@ export interface EventWatchDeps {
   clock: Clock;
   log: Log;
   raise(e: RaisedEvent): Promise<number>;
-  /** Runs after the checks on the same schedule (the digests); returns how many deliveries it queued. */
+  /** Runs after the checks on the same schedule (digests, reports); returns how many deliveries it queued. */
   afterChecks?(): Promise<number>;
 }
 
@@ -64,7 +64,7 @@ export function createEventWatch(deps: EventWatchDeps) {
     }
     if (deps.afterChecks)
       queued += await deps.afterChecks().catch((err: unknown) => {
-        deps.log.error({ err }, 'scheduled digests failed');
+        deps.log.error({ err }, 'scheduled digests or reports failed');
         return 0;
       });
     return queued;

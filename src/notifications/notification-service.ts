@@ -17,6 +17,10 @@ import { createAccountMailer } from './account-mail.js';
 import { createDeliveryWorker, type DeliverySettings } from './delivery-worker.js';
 import { createDigestStore } from './digest-store.js';
 import { createDigestService } from './digests/digest-service.js';
+import { createReportScheduleStore } from './report-schedule-store.js';
+import type { ReportPorts } from './reports/report-ports.js';
+import { createReportRunner } from './reports/report-runner.js';
+import { createReportService } from './reports/report-service.js';
 import { createDirectRouter, createEventRouter } from './event-router.js';
 import { createEventWatch } from './event-watch.js';
 import { budgetThresholdEvent } from './events/budget-events.js';
@@ -55,6 +59,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     forgetChannel: async (tx, orgId, id) => {
       await rules.forgetChannel(tx, orgId, id);
       await digests.forgetChannel(tx, orgId, id);
+      await reports.forgetChannel(tx, orgId, id);
     },
   });
   const route = createEventRouter({ rules: ruleStore, channels: channelStore, outbox, clock, baseUrl });
@@ -86,13 +91,34 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     kick: () => setImmediate(() => worker.kick()),
   });
 
+  let reportPorts: ReportPorts | undefined;
+  const reportSchedules = createReportScheduleStore(store);
+  const reports = createReportService({
+    store,
+    clock,
+    schedules: reportSchedules,
+    channels,
+    ports: () => reportPorts,
+  });
+  const reportRunner = createReportRunner({
+    store,
+    clock,
+    log,
+    schedules: reportSchedules,
+    raiseDirect,
+    ports: () => reportPorts,
+    kick: () => setImmediate(() => worker.kick()),
+    sendNow: (orgId, id) => worker.sendNow(orgId, id),
+    leaseFrom: (now) => worker.leaseFrom(now),
+  });
+
   const watch = createEventWatch({
     rules: ruleStore,
     outbox,
     clock,
     log,
     raise: (e) => store.transaction((tx) => raise(tx, e)),
-    afterChecks: () => digests.runDue(),
+    afterChecks: async () => (await digests.runDue()) + (await reportRunner.runDue()),
   });
 
   const budgetSink: BudgetAlertSink = {
@@ -106,6 +132,16 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     rules,
     /** Daily and weekly digests: subscriptions, and the run (on the check schedule) that sends them. */
     digests,
+    /** Scheduled e-mail reports (showback, saved views): schedules, the run that sends them, send now. */
+    reports: {
+      ...reports,
+      runDue: reportRunner.runDue,
+      sendNow: reportRunner.sendNow,
+      /** The other domains' reads (set once by the composition root). */
+      setPorts(p: ReportPorts): void {
+        reportPorts = p;
+      },
+    },
     /** Sends account e-mail (invitations) with the organization's e-mail channel. */
     accountMailer: createAccountMailer({
       channels: channelStore,

@@ -27,8 +27,11 @@ export const EVENT_LABELS: Record<EventType, string> = {
   commitment_expiring: 'Commitment ending soon',
 };
 
-/** What a message is: an event an alert rule routed, a channel's test message, or a periodic digest. */
-export type MessageType = EventType | 'test' | 'digest';
+/**
+ * What a message is: an event an alert rule routed, a channel's test message, a periodic digest or a scheduled
+ * report.
+ */
+export type MessageType = EventType | 'test' | 'digest' | 'report';
 
 export type Severity = 'info' | 'warning' | 'critical';
 
@@ -48,6 +51,14 @@ export interface NotificationMessage {
   data: Record<string, unknown>;
   /** E-mail only: these addresses instead of the channel's own (a digest someone opted in to for themselves). */
   recipients?: string[];
+  /** E-mail only: files attached (a scheduled report's CSV). */
+  attachments?: MessageAttachment[];
+}
+
+export interface MessageAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
 }
 
 /** An event as a source raises it; the dedupe key names what it is about, once. */
@@ -65,7 +76,7 @@ export interface RaisedEvent {
 /** A message for one channel, not routed by rules (a test message, a digest); once per dedupe key too. */
 export interface DirectEvent {
   orgId: string;
-  type: 'test' | 'digest';
+  type: 'test' | 'digest' | 'report';
   dedupeKey: string;
   channelId: string;
   message: Omit<NotificationMessage, 'type' | 'link'> & { path: string };

@@ -125,11 +125,11 @@ export function createOutboxStore(db: Queryable, claimLock: string) {
       return rows[0] ? { type: rows[0].event_type, dedupeKey: rows[0].dedupe_key } : undefined;
     },
 
-    /** How many events of each type were raised in [from, to) (test messages and digests left out). */
+    /** How many events of each type were raised in [from, to) (test messages, digests and reports left out). */
     async eventCounts(orgId: string, from: Date, to: Date): Promise<{ type: string; count: number }[]> {
       const rows = await db.query<{ event_type: string; n: number | bigint }>(
         `SELECT event_type, COUNT(*) AS n FROM notification_events
-         WHERE org_id = $1 AND created_at >= $2 AND created_at < $3 AND event_type NOT IN ('test', 'digest')
+         WHERE org_id = $1 AND created_at >= $2 AND created_at < $3 AND event_type NOT IN ('test', 'digest', 'report')
          GROUP BY event_type ORDER BY event_type`,
         [orgId, from, to],
       );

@@ -66,6 +66,10 @@ export function costQueryOf(query: SavedQuery, today: IsoDate, limit?: number): 
   };
 }
 
+/** The file name of a view's CSV: `cloudtally-NAME-FROM-to-TO.csv`. */
+export const viewFileName = (name: string, from: string, to: string): string =>
+  `cloudtally-${name.replace(/[^\w.-]+/g, '-').slice(0, 60) || 'view'}-${from}-to-${to}.csv`;
+
 function parse<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
   const r = schema.safeParse(raw);
   if (!r.success) throw inputErrorOf(r.error);

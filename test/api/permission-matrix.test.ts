@@ -262,6 +262,38 @@ async function matrixChannel(fx: Fixture): Promise<string> {
   return c.id;
 }
 
+/** An e-mail channel of Org A (its mail server a closed local port), created by its manager. */
+async function matrixMailChannel(fx: Fixture): Promise<string> {
+  const m = fx.t.users.manager;
+  const c = await fx.t.ctx.notifications.channels.create(managerOf(m), {
+    kind: 'email',
+    name: fx.unique('matrix mail'),
+    config: { host: '127.0.0.1', port: 9, security: 'none', from: 'a@a.test', to: ['b@a.test'] },
+  });
+  return c.id;
+}
+
+/** A scheduled report of Org A's manager: a shared saved view, by e-mail. */
+async function matrixReport(fx: Fixture): Promise<string> {
+  const s = await fx.t.ctx.notifications.reports.create(managerOf(fx.t.users.manager), {
+    kind: 'saved_view',
+    viewId: await fx.once('view', () => matrixView(fx)),
+    frequency: 'weekly',
+    weekday: 'friday',
+    channel: await fx.once('mail channel', () => matrixMailChannel(fx)),
+  });
+  return s.id;
+}
+
+const managerOf = (m: TestUser) => ({
+  userId: m.userId,
+  email: m.email,
+  orgId: m.orgId,
+  role: 'manager' as const,
+  manageCloudCredentials: false,
+  via: 'token' as const,
+});
+
 async function matrixRule(fx: Fixture): Promise<string> {
   const m = fx.t.users.manager;
   const r = await fx.t.ctx.notifications.rules.create(
@@ -700,6 +732,43 @@ const MATRIX: Record<string, Row> = {
     },
     expect: ENGINEER_UP(204),
   },
+
+  // ---- scheduled reports ----
+  'GET /api/v1/report-schedules': { expect: READ(200) },
+  'POST /api/v1/report-schedules': {
+    // To an e-mail channel's recipients; anyone may schedule one to their own address (tested with the reports).
+    request: async (fx) => ({
+      body: {
+        kind: 'saved_view',
+        viewId: await fx.once('view', () => matrixView(fx)),
+        frequency: 'weekly',
+        weekday: 'monday',
+        channel: await fx.once('mail channel', () => matrixMailChannel(fx)),
+      },
+    }),
+    expect: ENGINEER_UP(201),
+  },
+  'GET /api/v1/report-schedules/:id': {
+    request: async (fx) => ({ params: { id: await fx.once('report', () => matrixReport(fx)) } }),
+    expect: READ(200),
+  },
+  'PATCH /api/v1/report-schedules/:id': {
+    request: async (fx) => ({
+      params: { id: await fx.once('report', () => matrixReport(fx)) },
+      body: { frequency: 'monthly', dayOfMonth: 2 },
+    }),
+    expect: ENGINEER_UP(200),
+  },
+  'DELETE /api/v1/report-schedules/:id': {
+    request: async (fx) => ({ params: { id: await matrixReport(fx) } }),
+    expect: ENGINEER_UP(204),
+  },
+  'POST /api/v1/report-schedules/:id/send': {
+    // The mail server is a closed local port: the answer says it was not sent.
+    request: async (fx) => ({ params: { id: await fx.once('report', () => matrixReport(fx)) } }),
+    expect: ENGINEER_UP(200),
+  },
+
   'GET /api/v1/alert-rules': { expect: READ(200) },
   'POST /api/v1/alert-rules': {
     request: async (fx) => ({

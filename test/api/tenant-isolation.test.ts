@@ -164,6 +164,46 @@ const KINDS: ObjectKind[] = [
     requests: () => [],
     lists: ['/api/v1/costs/anomalies'],
   },
+  {
+    name: 'report schedule',
+    create: async (t) => {
+      const post = async (path: string, body: unknown) => {
+        const res = await t.request(path, { method: 'POST', token: t.users.manager.token, body });
+        expect(res.status, await res.clone().text()).toBe(201);
+        return ((await res.json()) as { id: string }).id;
+      };
+      const viewId = await post('/api/v1/saved-views', {
+        name: 'isolated report view',
+        query: { range: { relative: 'last_month' } },
+      });
+      await post('/api/v1/notifications/channels', {
+        kind: 'email',
+        name: 'isolated report mail',
+        config: { host: '127.0.0.1', port: 9, security: 'none', from: 'a@a.test', to: ['b@a.test'] },
+      });
+      return post('/api/v1/report-schedules', {
+        kind: 'saved_view',
+        viewId,
+        frequency: 'monthly',
+        dayOfMonth: 1,
+        channel: 'isolated report mail',
+      });
+    },
+    requests: (id) => [
+      { method: 'GET', path: `/api/v1/report-schedules/${id}` },
+      { method: 'PATCH', path: `/api/v1/report-schedules/${id}`, body: { recipients: ['b@b.test'] } },
+      { method: 'POST', path: `/api/v1/report-schedules/${id}/send` },
+      { method: 'DELETE', path: `/api/v1/report-schedules/${id}` },
+    ],
+    lists: ['/api/v1/report-schedules'],
+    intact: async (t, id) => {
+      const [row] = await t.ctx.store.query<{ recipients: string }>(
+        'SELECT recipients FROM report_schedules WHERE id = $1',
+        [id],
+      );
+      return row?.recipients === '[]';
+    },
+  },
 ];
 
 describe('tenant isolation', () => {

@@ -8,7 +8,7 @@ import {
   updateSavedViewSchema,
   VISIBILITIES,
 } from '../../saved-views/saved-view-schemas.js';
-import type { SavedViewFor } from '../../saved-views/saved-view-service.js';
+import { viewFileName, type SavedViewFor } from '../../saved-views/saved-view-service.js';
 import { defineRoute, errorResponses, jsonBody, jsonResponse, principalOf, type Api } from '../route-kit.js';
 import { CostAnswerSchema, csvResponse } from './cost-routes.js';
 
@@ -167,8 +167,7 @@ export function registerSavedViewRoutes(app: Api, ctx: AppContext): void {
     const q = c.req.valid('query');
     const r = await views.run(principalOf(c), c.req.valid('param').id, { limit: q.limit });
     if (q.format === 'csv') {
-      const name = r.view.name.replace(/[^\w.-]+/g, '-').slice(0, 60) || 'view';
-      return csvResponse(costAnswerCsv(r.answer), `cloudtally-${name}-${r.from}-to-${r.to}.csv`);
+      return csvResponse(costAnswerCsv(r.answer), viewFileName(r.view.name, r.from, r.to));
     }
     return c.json({ ...r, view: view(r.view) }, 200);
   });

@@ -12,6 +12,8 @@ function reason(m: NotificationMessage): string {
     return m.recipients?.length
       ? 'Sent by Cloudtally because you subscribed to this digest (Notifications page).'
       : 'Sent by Cloudtally because this channel is subscribed to this digest (Notifications page).';
+  if (m.type === 'report')
+    return 'Sent by Cloudtally because this report is scheduled to be sent by e-mail (Notifications page).';
   return 'Sent by Cloudtally because an alert rule routes this event to this channel.';
 }
 

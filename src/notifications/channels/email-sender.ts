@@ -47,6 +47,11 @@ export async function sendEmail(
       subject: body.subject,
       text: body.text,
       html: body.html,
+      attachments: m.attachments?.map((a) => ({
+        filename: a.filename,
+        content: a.content,
+        contentType: a.contentType,
+      })),
       // One Message-ID per delivery: a mail sent again after a crash is recognised as the same by mail clients.
       messageId: `<${messageId}@cloudtally>`,
       headers: { 'X-Cloudtally-Event': m.type },

@@ -21,6 +21,7 @@ import { costCategoriesMigration } from './037-cost-categories.js';
 import { digestsMigration } from './038-digests.js';
 import { ssoMigration } from './039-sso.js';
 import { savedViewsMigration } from './040-saved-views.js';
+import { reportSchedulesMigration } from './042-report-schedules.js';
 import type { Migration } from './types.js';
 import { ssoLogoutMigration } from './044-sso-logout.js';
 
@@ -49,5 +50,6 @@ export const migrations: readonly Migration[] = [
   digestsMigration,
   ssoMigration,
   savedViewsMigration,
+  reportSchedulesMigration,
   ssoLogoutMigration,
 ];
