@@ -1,4 +1,4 @@
-/** The Azure simulator: Entra ID over HTTPS, and the Cost Management export generator with its ground truth. */
+/** The Azure simulator: Entra ID, Resource Manager and Monitor over HTTPS, and the Cost Management export generator with its ground truth. */
 export { startAzureSimulator, type AzureSimulator } from './server.js';
 export { issueToken, readToken, type ServicePrincipal } from './entra.js';
 export {
@@ -17,4 +17,6 @@ export {
   type AzureExportTruth,
   type GeneratedAzureExports,
 } from './cost-export.js';
-export { azureSmallScenario, AZURE_SMALL_SUBSCRIPTIONS } from './scenarios.js';
+export { azureSmallScenario, azureSmallWorld, AZURE_SMALL_SUBSCRIPTIONS } from './scenarios.js';
+export { armIdOf, armWorldOf, type ArmWorld, type ArmVm, type PowerState } from './arm-world.js';
+export { ARM_API_VERSIONS } from './arm.js';

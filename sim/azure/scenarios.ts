@@ -2,7 +2,11 @@
  * Bundled Azure scenarios. `azureSmall`: three subscriptions of one billing account billed in EUR, VMs, managed
  * disks, a public IP, a load balancer and storage, and a one-year VM reservation bought 40 days before `now` that
  * covers one VM at 75 % use (so the amortized view has covered usage and unused-reservation rows).
+ * `azureSmallWorld`: the same resources as ARM shows them — a busy VM, an idle one, one stopped but not
+ * deallocated (still billed for compute), one deallocated (not in the bill but for its disk), an unattached disk,
+ * an unassociated public IP and one on the load balancer's frontend.
  */
+import { armWorldOf, type ArmWorld } from './arm-world.js';
 import type { AzureCostScenario, AzureMeter } from './cost-lines.js';
 
 export const AZURE_SMALL_SUBSCRIPTIONS = [
@@ -41,6 +45,7 @@ function meter(
 
 const VM = 'Microsoft.Compute/virtualMachines';
 const DISK = 'Microsoft.Compute/disks';
+const PIP = 'Microsoft.Network/publicIPAddresses';
 
 export function azureSmallScenario(): AzureCostScenario {
   return {
@@ -54,6 +59,8 @@ export function azureSmallScenario(): AzureCostScenario {
       meter(0, 'rg-web', 'vm-web-1', VM, 'Virtual Machines', 'D4s v5', 0.2112, 24, { coveredBy: 'ri-d4sv5' }),
       meter(0, 'rg-web', 'vm-web-2', VM, 'Virtual Machines', 'D4s v5', 0.2112, 24),
       meter(0, 'rg-web', 'vm-web-1-osdisk', DISK, 'Storage', 'P10 LRS Disk', 0.7488, 1),
+      meter(0, 'rg-web', 'vm-web-2-osdisk', DISK, 'Storage', 'P10 LRS Disk', 0.7488, 1),
+      meter(0, 'rg-web', 'pip-lb-web', PIP, 'Virtual Network', 'Standard IPv4 Static Public IP', 0.0046, 24),
       meter(
         0,
         'rg-web',
@@ -65,17 +72,10 @@ export function azureSmallScenario(): AzureCostScenario {
         24,
       ),
       meter(1, 'rg-stage', 'vm-stage-1', VM, 'Virtual Machines', 'B2s', 0.0456, 24),
+      meter(1, 'rg-stage', 'vm-stage-1-osdisk', DISK, 'Storage', 'P10 LRS Disk', 0.7488, 1),
       meter(1, 'rg-stage', 'disk-orphan', DISK, 'Storage', 'P20 LRS Disk', 1.4467, 1),
-      meter(
-        1,
-        'rg-stage',
-        'pip-old',
-        'Microsoft.Network/publicIPAddresses',
-        'Virtual Network',
-        'Standard IPv4 Static Public IP',
-        0.0046,
-        24,
-      ),
+      meter(1, 'rg-stage', 'pip-old', PIP, 'Virtual Network', 'Standard IPv4 Static Public IP', 0.0046, 24),
+      meter(2, 'rg-data', 'vm-batch-1-osdisk', DISK, 'Storage', 'P10 LRS Disk', 0.7488, 1),
       meter(
         2,
         'rg-data',
@@ -101,4 +101,32 @@ export function azureSmallScenario(): AzureCostScenario {
       },
     ],
   };
+}
+
+export function azureSmallWorld(tenantId: string): ArmWorld {
+  return armWorldOf(
+    azureSmallScenario(),
+    {
+      vms: {
+        'vm-web-1': { power: 'running', cpu: 46, vmSize: 'Standard_D4s_v5', osDisk: 'vm-web-1-osdisk' },
+        'vm-web-2': { power: 'running', cpu: 1.8, vmSize: 'Standard_D4s_v5', osDisk: 'vm-web-2-osdisk' },
+        'vm-stage-1': { power: 'stopped', cpu: 0, vmSize: 'Standard_B2s', osDisk: 'vm-stage-1-osdisk' },
+        'vm-batch-1': {
+          power: 'deallocated',
+          cpu: 0,
+          vmSize: 'Standard_E8s_v5',
+          osDisk: 'vm-batch-1-osdisk',
+        },
+      },
+      diskAttachedTo: {
+        'vm-web-1-osdisk': 'vm-web-1',
+        'vm-web-2-osdisk': 'vm-web-2',
+        'vm-stage-1-osdisk': 'vm-stage-1',
+        'vm-batch-1-osdisk': 'vm-batch-1',
+      },
+      ipOnLoadBalancer: { 'pip-lb-web': 'lb-web' },
+      unbilledVms: [{ subscription: 2, resourceGroup: 'rg-data', name: 'vm-batch-1' }],
+    },
+    tenantId,
+  );
 }

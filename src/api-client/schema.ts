@@ -4766,7 +4766,11 @@ export interface paths {
             | 'old_snapshot'
             | 'previous_generation'
             | 'savings_plan_commitment'
-            | 'low_commitment_utilization';
+            | 'low_commitment_utilization'
+            | 'azure_stopped_vm'
+            | 'azure_idle_vm'
+            | 'azure_unattached_disk'
+            | 'azure_unassociated_public_ip';
           state?: 'open' | 'dismissed' | 'snoozed' | 'closed' | 'all';
         };
         header?: never;
@@ -7521,7 +7525,7 @@ export interface components {
       resourceId: string;
       resourceName: string | null;
       resourceType: string | null;
-      /** @description One of idle_instance, rightsizing, stopped_instance_volumes, unattached_volume, gp2_to_gp3, unassociated_eip, idle_load_balancer, old_snapshot, previous_generation, savings_plan_commitment, low_commitment_utilization */
+      /** @description One of idle_instance, rightsizing, stopped_instance_volumes, unattached_volume, gp2_to_gp3, unassociated_eip, idle_load_balancer, old_snapshot, previous_generation, savings_plan_commitment, low_commitment_utilization, azure_stopped_vm, azure_idle_vm, azure_unattached_disk, azure_unassociated_public_ip */
       rule: string;
       /**
        * @description bill: from what the resource cost in the bill over the last 30 days; estimate: list prices

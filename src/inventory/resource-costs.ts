@@ -9,7 +9,18 @@ export interface BillWindow {
   /** Newest usage day in the bill, `YYYY-MM-DD`. */
   newestDay: string;
   currency: string;
+  /** The connection's lines of every sub account (an Azure connection over several subscriptions). */
+  allSubAccounts?: boolean;
+  /** Resource IDs compared without case (Azure spells the same ID with different cases). */
+  ignoreCase?: boolean;
 }
+
+/**
+ * How a provider's resources are found in the bill. Default: the lines of the account's ID in its cloud
+ * (`sub_account_id`, from whichever connection delivers them), resource IDs compared exactly. `connection`: the
+ * connection's own lines, whatever their sub account, resource IDs compared without case.
+ */
+export type BillMatch = 'sub_account' | 'connection';
 
 /** The `days`-day range that ends with the bill's newest day: `[from, to)` as `YYYY-MM-DD`. */
 export function windowOf(bill: BillWindow, days: number): { from: string; to: string } {
@@ -26,7 +37,24 @@ export async function findBill(
   orgId: string,
   awsAccountId: string,
   today: Date,
+  match: { by: BillMatch; cloudAccountId: string } = { by: 'sub_account', cloudAccountId: '' },
 ): Promise<BillWindow | null> {
+  if (match.by === 'connection') {
+    const own = await q.query<{ newest: string | Date | null; currency: string | null }>(
+      `SELECT max(usage_date) AS newest, min(billing_currency) AS currency FROM cost_line_items
+       WHERE org_id = $1 AND cloud_account_id = $2 AND usage_date <= $3::DATE`,
+      [orgId, match.cloudAccountId, isoDate(today)],
+    );
+    const o = own[0];
+    if (!o || o.newest === null) return null;
+    return {
+      sourceCloudAccountId: match.cloudAccountId,
+      newestDay: o.newest instanceof Date ? isoDate(o.newest) : String(o.newest).slice(0, 10),
+      currency: o.currency ?? 'USD',
+      allSubAccounts: true,
+      ignoreCase: true,
+    };
+  }
   const rows = await q.query<{
     cloud_account_id: string;
     newest: string | Date | null;
@@ -62,26 +90,23 @@ export async function costsByBillId(
   },
 ): Promise<Map<string, BilledCost>> {
   const out = new Map<string, BilledCost>();
-  const ids = [...new Set(input.billIds)];
+  const { allSubAccounts, ignoreCase } = input.bill;
+  const ids = [...new Set(ignoreCase ? input.billIds.map((id) => id.toLowerCase()) : input.billIds)];
+  const idColumn = ignoreCase ? 'lower(resource_id)' : 'resource_id';
   for (let i = 0; i < ids.length; i += 500) {
-    const params: SqlParam[] = [
-      input.orgId,
-      input.bill.sourceCloudAccountId,
-      input.awsAccountId,
-      input.from,
-      input.to,
-    ];
+    const params: SqlParam[] = [input.orgId, input.bill.sourceCloudAccountId, input.from, input.to];
+    const sub = allSubAccounts ? '' : `AND sub_account_id = $${params.push(input.awsAccountId)}`;
     const list = ids
       .slice(i, i + 500)
       .map((id) => `$${params.push(id)}`)
       .join(', ');
     const rows = await q.query<{ resource_id: string; billed: number; effective: number; n: number }>(
-      `SELECT resource_id, CAST(sum(billed_cost) AS DOUBLE PRECISION) AS billed,
+      `SELECT ${idColumn} AS resource_id, CAST(sum(billed_cost) AS DOUBLE PRECISION) AS billed,
               CAST(sum(COALESCE(effective_cost, billed_cost)) AS DOUBLE PRECISION) AS effective, count(*) AS n
        FROM cost_line_items
-       WHERE org_id = $1 AND cloud_account_id = $2 AND sub_account_id = $3
-         AND usage_date >= $4::DATE AND usage_date < $5::DATE AND resource_id IN (${list})
-       GROUP BY resource_id`,
+       WHERE org_id = $1 AND cloud_account_id = $2 ${sub}
+         AND usage_date >= $3::DATE AND usage_date < $4::DATE AND ${idColumn} IN (${list})
+       GROUP BY ${idColumn}`,
       params,
     );
     for (const r of rows) {
@@ -106,7 +131,7 @@ export function costOf(
   let found = false;
   const total: BilledCost = { billed: 0, effective: 0, lines: 0 };
   for (const id of ids) {
-    const c = costs.get(id);
+    const c = costs.get(id) ?? costs.get(id.toLowerCase());
     if (!c) continue;
     found = true;
     total.billed += c.billed;
@@ -136,9 +161,14 @@ export async function linkResourceCosts(
     today: Date;
     now: Date;
     days?: number;
+    /** How the provider's resources are found in the bill (default: by sub account). */
+    billMatch?: BillMatch;
   },
 ): Promise<{ linked: number; window: { from: string; to: string } | null }> {
-  const bill = await findBill(store, input.orgId, input.awsAccountId, input.today);
+  const bill = await findBill(store, input.orgId, input.awsAccountId, input.today, {
+    by: input.billMatch ?? 'sub_account',
+    cloudAccountId: input.cloudAccountId,
+  });
   if (!bill) {
     await store.execute('DELETE FROM resource_costs WHERE org_id = $1 AND cloud_account_id = $2', [
       input.orgId,

@@ -11,6 +11,7 @@ import type { BillingService } from '../billing/billing-service.js';
 import type { BillingSource } from '../billing/billing-source.js';
 import type { CommitmentReader, CommitmentSink } from '../commitments/commitment-types.js';
 import type { InventoryService } from '../inventory/inventory-service.js';
+import type { BillMatch } from '../inventory/resource-costs.js';
 import type { Rule } from '../recommendations/rule-kit.js';
 import type { Dialect, Queryable, Store } from '../store/store.js';
 import type { Clock } from '../lib/clock.js';
@@ -119,6 +120,12 @@ export interface Provider<Session = unknown> {
   connection: ConnectionSpec;
   billingSources: readonly BillingSource[];
   inventoryScanners: readonly InventoryScanner[];
+  /**
+   * How its resources are found in the bill (src/inventory/resource-costs.ts): by default the lines of the
+   * account's ID in its cloud with the same resource ID; `connection` (Azure): the connection's own lines over
+   * every subscription, resource IDs compared without case.
+   */
+  billMatch?: BillMatch;
   /** Recommendation rules, in the order they run (one file per rule). */
   recommendationRules: readonly Rule[];
   /** Reads the reserved instances and savings plans in the line items its billing sources wrote. */

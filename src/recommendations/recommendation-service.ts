@@ -77,6 +77,15 @@ export type RecommendationService = ReturnType<typeof createRecommendationServic
 
 const MAX_REASON = 1000;
 
+/** How the provider's resources are found in the bill; an unregistered provider (tests) matches by sub account. */
+function billMatchOf(provider: string) {
+  try {
+    return providerOf(provider).billMatch;
+  } catch {
+    return undefined;
+  }
+}
+
 function require(principal: Principal, action: Action): void {
   if (!can(principal, action)) throw new PermissionError(ACTION_REASONS[action]);
 }
@@ -139,6 +148,7 @@ export function createRecommendationService(deps: RecommendationServiceDeps) {
         awsAccountId,
         now,
         costExplorer: account.type === 'cost_explorer' ? input.costExplorer : undefined,
+        billMatch: billMatchOf(account.provider),
         signal,
       });
 

@@ -1,6 +1,6 @@
 import { addDays, isoDate } from '../lib/dates.js';
 import { costOf, costsByBillId, billIdsOf, findBill, windowOf } from '../inventory/resource-costs.js';
-import type { BilledCost } from '../inventory/resource-costs.js';
+import type { BilledCost, BillMatch } from '../inventory/resource-costs.js';
 import { summarizeMetrics, type MetricSummary } from '../inventory/metric-store.js';
 import { loadResources, loadScanStatus } from '../inventory/resource-store.js';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
@@ -25,6 +25,8 @@ export async function buildRuleContext(
     awsAccountId: string;
     now: Date;
     savingsDays?: number;
+    /** How the provider's resources are found in the bill (Provider.billMatch; default by sub account). */
+    billMatch?: BillMatch;
     /** For Cost Explorer sources: commitment utilization comes from its API instead of CUR fee lines. */
     costExplorer?: Pick<CostExplorerClient, 'send'>;
     signal?: AbortSignal;
@@ -32,7 +34,10 @@ export async function buildRuleContext(
 ): Promise<RuleContext> {
   const { orgId, cloudAccountId, awsAccountId, now } = input;
   const resources = await loadResources(q, orgId, cloudAccountId);
-  const bill = await findBill(q, orgId, awsAccountId, now);
+  const bill = await findBill(q, orgId, awsAccountId, now, {
+    by: input.billMatch ?? 'sub_account',
+    cloudAccountId,
+  });
   const savingsWindow = bill ? windowOf(bill, input.savingsDays ?? 30) : null;
   let costs = new Map<string, BilledCost>();
   if (bill && savingsWindow) {

@@ -57,6 +57,23 @@ export const RULE_SETTINGS = {
     days: z.number().int().min(1).max(90).default(30),
     minUtilizationPercent: z.number().min(0).max(100).default(90),
   }),
+  azure_stopped_vm: z.object({
+    enabled: z.boolean().default(true),
+  }),
+  azure_idle_vm: z.object({
+    enabled: z.boolean().default(true),
+    days: z.number().int().min(1).max(14).default(7),
+    maxAvgCpuPercent: z.number().min(0).max(100).default(5),
+    /** Share of the window's hours that must have CPU data. */
+    minCoverage: z.number().min(0).max(1).default(0.8),
+  }),
+  azure_unattached_disk: z.object({
+    enabled: z.boolean().default(true),
+    minDays: z.number().min(0).default(1),
+  }),
+  azure_unassociated_public_ip: z.object({
+    enabled: z.boolean().default(true),
+  }),
 } as const;
 
 export type RuleName = keyof typeof RULE_SETTINGS;

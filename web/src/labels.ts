@@ -17,6 +17,10 @@ export const RULE_TITLES: Record<string, string> = {
   previous_generation: 'Previous-generation instance types',
   savings_plan_commitment: 'Savings Plan commitment',
   low_commitment_utilization: 'Underused commitments',
+  azure_stopped_vm: 'Azure VMs stopped but not deallocated',
+  azure_idle_vm: 'Idle Azure VMs',
+  azure_unattached_disk: 'Unattached Azure managed disks',
+  azure_unassociated_public_ip: 'Unassociated Azure public IPs',
 };
 
 export const RESOURCE_TYPE_LABELS: Record<string, string> = {
@@ -26,4 +30,8 @@ export const RESOURCE_TYPE_LABELS: Record<string, string> = {
   ami: 'AMI',
   elastic_ip: 'Elastic IP',
   load_balancer: 'Load balancer',
+  azure_vm: 'Azure VM',
+  azure_disk: 'Azure managed disk',
+  azure_public_ip: 'Azure public IP',
+  azure_load_balancer: 'Azure load balancer',
 };

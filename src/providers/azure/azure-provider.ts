@@ -15,6 +15,7 @@ import {
   azureUpdateSchema,
 } from './connection/azure-schemas.js';
 import { azureSetupHelp } from './connection/setup-help.js';
+import { AZURE_RULES } from './recommendations/rules.js';
 import { createAzureStages } from './sync/azure-stages.js';
 
 export const azureProvider = defineProvider({
@@ -30,7 +31,8 @@ export const azureProvider = defineProvider({
   },
   billingSources: [azureExportSource],
   inventoryScanners: [],
-  recommendationRules: [],
+  billMatch: 'connection',
+  recommendationRules: AZURE_RULES,
   setupHelp: azureSetupHelp,
   createStages: (services: ProviderServices) => createAzureStages(services),
 });

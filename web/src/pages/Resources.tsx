@@ -8,7 +8,7 @@ import { RESOURCE_TYPE_LABELS } from '../labels';
 import type { CloudAccount, Page, Resource, ResourceList } from '../types';
 
 const PAGE = 50;
-const WITH_METRICS = new Set(['ec2_instance', 'load_balancer']);
+const WITH_METRICS = new Set(['ec2_instance', 'load_balancer', 'azure_vm']);
 
 function keyFacts(r: Resource): string {
   const d = r.details;
