@@ -44,6 +44,12 @@ export const ALLOWED: readonly Allowed[] = [
     kind: 'read-join',
     why: 'rule evidence',
   },
+  {
+    table: 'cost_line_items',
+    file: 'recommendations/realized-savings.ts',
+    kind: 'read-join',
+    why: 'savings observed in the bill',
+  },
   { table: 'cost_daily', file: 'accounts/account-status.ts', kind: 'read-join', why: 'data freshness' },
   { table: 'sync_runs', file: 'accounts/account-status.ts', kind: 'read-join', why: 'last sync per account' },
   { table: 'cost_line_items', file: 'allocation/materialize.ts', kind: 'read-join', why: 'costs allocated' },

@@ -5112,6 +5112,42 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/recommendations/realized': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Savings realized: recommendations acted on, with the saving observed in the bill since */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Each one acted on, and the totals */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RealizedSavings'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/recommendations/settings': {
     parameters: {
       query?: never;
@@ -7504,6 +7540,42 @@ export interface components {
       name: string;
       /** @enum {string} */
       role: 'manager' | 'engineer' | 'viewer';
+    };
+    RealizedSavings: {
+      currency: string;
+      items: {
+        after: {
+          from: string;
+          to: string;
+        };
+        awsAccountId: string;
+        before: {
+          from: string;
+          to: string;
+        };
+        closedAt: string;
+        /** @description Why the engine closed it: the resource is gone, or the condition no longer holds */
+        closedReason: string;
+        cloudAccountId: string;
+        currency: string;
+        daysObserved: number;
+        /** @description What the recommendation expected per month */
+        estimatedMonthlySavings: number;
+        id: string;
+        /** @description Its billed cost per day since the closing day (up to 30 days), times 30; null: no billed day since yet */
+        monthlyCostAfter: number | null;
+        /** @description The resource’s billed cost in the 30 days before the closing day */
+        monthlyCostBefore: number;
+        /** @description Before minus after, per month */
+        observedMonthlySavings: number | null;
+        region: string | null;
+        resourceId: string;
+        resourceType: string | null;
+        rule: string;
+        title: string;
+      }[];
+      totalEstimatedMonthlySavings: number;
+      totalObservedMonthlySavings: number;
     };
     Recommendation: {
       action: string;

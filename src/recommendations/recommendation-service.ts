@@ -24,6 +24,7 @@ import type { Clock } from '../lib/clock.js';
 import { ConflictError, InputError, NotFoundError, PermissionError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Store } from '../store/store.js';
+import { ACTED_ON, realizedSavings, type RealizedSavings } from './realized-savings.js';
 import {
   clearUserState,
   closeRecommendation,
@@ -221,10 +222,10 @@ export function createRecommendationService(deps: RecommendationServiceDeps) {
           const rule = e.rule as RuleName;
           let reason: string | undefined;
           const goneAt = gone.get(e.resourceId);
-          if (goneAt) reason = `The resource is gone (not seen since ${goneAt.toISOString().slice(0, 16)}Z).`;
+          if (goneAt) reason = `${ACTED_ON.gone} (not seen since ${goneAt.toISOString().slice(0, 16)}Z).`;
           else if (disabled.has(rule)) reason = 'The rule is turned off in the recommendation settings.';
           else if (evaluated.has(rule))
-            reason = `No longer applies: ${noLonger.get(rule) ?? 'the condition is no longer met'}.`;
+            reason = `${ACTED_ON.noLonger}: ${noLonger.get(rule) ?? 'the condition is no longer met'}.`;
           else if (!isRuleName(e.rule)) reason = 'The rule no longer exists.';
           if (!reason) continue;
           await closeRecommendation(tx, { orgId, id: e.id, reason, now });
@@ -247,6 +248,11 @@ export function createRecommendationService(deps: RecommendationServiceDeps) {
     },
 
     get: findOrThrow,
+
+    /** Savings realized: the recommendations acted on, with the saving the bill shows since. */
+    realized(orgId: string): Promise<RealizedSavings> {
+      return realizedSavings(store, orgId, clock.now());
+    },
 
     async dismiss(principal: Principal, id: string, input: { reason: string }): Promise<RecommendationView> {
       require(principal, 'recommendations:act');

@@ -581,6 +581,7 @@ const MATRIX: Record<string, Row> = {
   },
   'GET /api/v1/recommendations': { request: () => ({ query: { state: 'all' } }), expect: READ(200) },
   'GET /api/v1/recommendations/settings': { expect: READ(200) },
+  'GET /api/v1/recommendations/realized': { expect: READ(200) },
   'PATCH /api/v1/recommendations/settings/:rule': {
     request: () => ({ params: { rule: 'old_snapshot' }, body: { minAgeDays: 90 } }),
     expect: MANAGER(200),

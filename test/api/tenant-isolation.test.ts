@@ -118,6 +118,20 @@ const KINDS: ObjectKind[] = [
         .length === 0,
   },
   {
+    name: 'recommendation acted on (savings realized)',
+    create: async (t) => {
+      const { recommendationId } = await seedRecommendation(t.ctx.store, t.users.manager.orgId);
+      await t.ctx.store.execute(
+        `UPDATE recommendations SET status = 'closed', closed_reason = 'No longer applies: attached.', closed_at = $2
+         WHERE id = $1`,
+        [recommendationId, new Date()],
+      );
+      return recommendationId;
+    },
+    requests: (id) => [{ method: 'GET', path: `/api/v1/recommendations/${id}` }],
+    lists: ['/api/v1/recommendations/realized'],
+  },
+  {
     name: 'cloud account',
     create: async (t) => {
       const m = t.users.manager;

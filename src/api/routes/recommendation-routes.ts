@@ -116,6 +116,57 @@ const patchSettings = defineRoute('org:manage', {
   },
 });
 
+const Window = z.object({ from: z.string(), to: z.string() });
+const RealizedSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        rule: z.string(),
+        title: z.string(),
+        resourceId: z.string(),
+        resourceType: z.string().nullable(),
+        awsAccountId: z.string(),
+        cloudAccountId: z.string(),
+        region: z.string().nullable(),
+        closedReason: z.string().openapi({
+          description: 'Why the engine closed it: the resource is gone, or the condition no longer holds',
+        }),
+        closedAt: z.string(),
+        estimatedMonthlySavings: z
+          .number()
+          .openapi({ description: 'What the recommendation expected per month' }),
+        monthlyCostBefore: z
+          .number()
+          .openapi({ description: 'The resource’s billed cost in the 30 days before the closing day' }),
+        monthlyCostAfter: z.number().nullable().openapi({
+          description:
+            'Its billed cost per day since the closing day (up to 30 days), times 30; null: no billed day since yet',
+        }),
+        observedMonthlySavings: z
+          .number()
+          .nullable()
+          .openapi({ description: 'Before minus after, per month' }),
+        daysObserved: z.number().int(),
+        before: Window,
+        after: Window,
+        currency: z.string(),
+      }),
+    ),
+    totalObservedMonthlySavings: z.number(),
+    totalEstimatedMonthlySavings: z.number(),
+    currency: z.string(),
+  })
+  .openapi('RealizedSavings');
+
+const realized = defineRoute('accounts:read', {
+  method: 'get',
+  path: '/api/v1/recommendations/realized',
+  tags: ['recommendations'],
+  summary: 'Savings realized: recommendations acted on, with the saving observed in the bill since',
+  responses: { 200: jsonResponse(RealizedSchema, 'Each one acted on, and the totals') },
+});
+
 const get = defineRoute('accounts:read', {
   method: 'get',
   path: '/api/v1/recommendations/{id}',
@@ -173,6 +224,7 @@ export function registerRecommendationRoutes(app: Api, ctx: AppContext): void {
     return c.json({ ...result, limit: q.limit, offset: q.offset }, 200);
   });
   app.openapi(getSettings, async (c) => c.json(await recs.getSettings(principalOf(c).orgId), 200));
+  app.openapi(realized, async (c) => c.json(await recs.realized(principalOf(c).orgId), 200));
   app.openapi(patchSettings, async (c) => {
     const p = principalOf(c);
     await recs.updateSettings(p, c.req.valid('param').rule, c.req.valid('json'));

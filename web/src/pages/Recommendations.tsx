@@ -9,6 +9,7 @@ import { RESOURCE_TYPE_LABELS, RULE_TITLES } from '../labels';
 import type { Recommendation, RecommendationList, RecommendationState } from '../types';
 import { RecommendationActions } from './recommendations/RecommendationActions';
 import { RuleThresholds } from './recommendations/RuleThresholds';
+import { SavingsRealized } from './recommendations/SavingsRealized';
 
 const STATES: { id: RecommendationState; label: string }[] = [
   { id: 'open', label: 'Open' },
@@ -238,6 +239,7 @@ export default function RecommendationsPage(): ReactNode {
           </div>
         </details>
       ))}
+      <SavingsRealized />
       <RuleThresholds />
     </div>
   );
