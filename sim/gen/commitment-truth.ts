@@ -2,6 +2,7 @@ import type { World } from '../world/world.js';
 import type { CeRow } from './generate.js';
 import { cents } from './truth.js';
 import { serviceOfProduct } from '../world/reservation-services.js';
+import { commitmentDays, type TruthCommitmentDay } from './commitment-days.js';
 
 /** A commitment as the bill and the Savings Plans / EC2 APIs describe it. */
 export interface TruthCommitment {
@@ -73,6 +74,8 @@ export interface TruthCommitments {
   inventory: TruthCommitment[];
   /** By commitment ARN, then billing period (YYYY-MM). */
   months: Record<string, Record<string, TruthCommitmentMonth>>;
+  /** By commitment ARN, then day (YYYY-MM-DD): see commitment-days.ts. */
+  days: Record<string, Record<string, TruthCommitmentDay>>;
   coverage: TruthCoverageRow[];
 }
 
@@ -258,5 +261,5 @@ export function commitmentTruth(world: World, ce: readonly CeRow[]): TruthCommit
       [...byPeriod.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, a]) => [p, monthOf(a, kind)]),
     );
   }
-  return { inventory, months, coverage: coverageRows(ce) };
+  return { inventory, months, days: commitmentDays(world, ce), coverage: coverageRows(ce) };
 }

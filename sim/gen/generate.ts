@@ -153,7 +153,7 @@ async function generateWith(
         savingsWindow: { from: isoDay(today - 30 * DAY), to: isoDay(today) },
         exports: {},
         waste: [],
-        commitments: { inventory: [], months: {}, coverage: [] },
+        commitments: { inventory: [], months: {}, days: {}, coverage: [] },
       };
   const onlyPeriods = opts.periods ? new Set(opts.periods) : undefined;
   let ce: CeRow[] = prev ? prev.ce.filter((r) => !onlyPeriods?.has(r.day.slice(0, 7))) : [];

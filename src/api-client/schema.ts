@@ -2520,14 +2520,19 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Utilization, unused cost and net savings per commitment and month, and the total of each month */
+    /**
+     * Utilization, unused cost and net savings per commitment and month (or day), and the total of each month (or day)
+     * @description With `granularity=daily`: one item per commitment and day of the months `from`–`to` (at most 3; `from` defaults to `to`), `period` being the day (YYYY-MM-DD). Daily figures come from the bills’ line items: a savings plan’s from its hourly fee lines; a reserved instance’s committed cost is its purchased instance-hours of the day at the month’s amortized cost per hour (its RIFee line is monthly), unused = committed − used. Commitments of Cost Explorer connections have monthly figures only.
+     */
     get: {
       parameters: {
         query?: {
           /** @description Only this commitment */
           commitmentId?: string;
-          /** @description First month (default: 11 months before to), YYYY-MM */
+          /** @description First month (default: 11 months before to; daily: to), YYYY-MM */
           from?: string;
+          /** @description monthly (default) or daily */
+          granularity?: 'monthly' | 'daily';
           /** @description Last month (default: the newest with data), YYYY-MM */
           to?: string;
         };
@@ -2545,6 +2550,8 @@ export interface paths {
           content: {
             'application/json': {
               from: string;
+              /** @enum {string} */
+              granularity: 'monthly' | 'daily';
               items: components['schemas']['CommitmentMonth'][];
               to: string;
               totals: {
@@ -2556,7 +2563,7 @@ export interface paths {
                 netSavings: number;
                 /** @description What the covered usage would have cost on demand */
                 onDemandEquivalent: number;
-                /** @description YYYY-MM */
+                /** @description YYYY-MM (daily: the day, YYYY-MM-DD) */
                 period: string;
                 /** @description committed − used: the waste */
                 unused: number;
@@ -7086,7 +7093,7 @@ export interface components {
       end: string | null;
       /** @description Savings plans: the commitment per hour */
       hourlyCommitment: number | null;
-      /** @description ARN (or the reservation’s subscription ID from Cost Explorer) */
+      /** @description The commitment’s ARN, the same from the CUR and from Cost Explorer: a savings plan’s ARN (`arn:aws:savingsplans::<account>:savingsplan/<id>`); a reserved instance’s reservation ARN as the CUR’s `reservation_reservation_a_r_n` writes it, ending in its reservation (lease) ID — EC2 `arn:aws:ec2:<region>:<account>:reserved-instances/<id>`, RDS `arn:aws:rds:<region>:<account>:ri:<id>`, ElastiCache `arn:aws:elasticache:<region>:<account>:reserved-instance:<id>`, OpenSearch `arn:aws:es:<region>:<account>:reserved-instance/<id>`, Redshift `arn:aws:redshift:<region>:<account>:reserved-node/<id>` (from Cost Explorer built from the subscription’s lease ID, account and region) */
       id: string;
       instanceType: string | null;
       /** @enum {string} */
@@ -7101,7 +7108,7 @@ export interface components {
         netSavings: number;
         /** @description What the covered usage would have cost on demand */
         onDemandEquivalent: number;
-        /** @description YYYY-MM */
+        /** @description YYYY-MM (daily: the day, YYYY-MM-DD) */
         period: string;
         purchasedHours: number | null;
         /** @description committed − used: the waste */
@@ -7154,7 +7161,7 @@ export interface components {
       netSavings: number;
       /** @description What the covered usage would have cost on demand */
       onDemandEquivalent: number;
-      /** @description YYYY-MM */
+      /** @description YYYY-MM (daily: the day, YYYY-MM-DD) */
       period: string;
       purchasedHours: number | null;
       /** @description committed − used: the waste */

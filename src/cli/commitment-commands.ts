@@ -67,24 +67,33 @@ export function registerCommitmentCommands(program: Command): void {
   orgOptions(
     commitments
       .command('utilization')
-      .description('Utilization, unused cost and net savings per month (the total, or one commitment)')
-      .option('--from <YYYY-MM>', 'first month (default: 11 months before --to)')
+      .description('Utilization, unused cost and net savings per month or day (the total, or one commitment)')
+      .option('--from <YYYY-MM>', 'first month (default: 11 months before --to; --daily: --to)')
       .option('--to <YYYY-MM>', 'last month (default: the newest with data)')
-      .option('--commitment <id>', 'one commitment’s ARN or ID'),
+      .option('--commitment <id>', 'one commitment’s ARN or ID')
+      .option('--daily', 'per day (at most 3 months, from the bills)'),
   ).action(
-    action(async (flags: RangeFlags & { commitment?: string }) => {
+    action(async (flags: RangeFlags & { commitment?: string; daily?: boolean }) => {
       const answer = await withApi(flags, ({ api }) =>
         ok(
           api.GET('/api/v1/commitments/utilization', {
-            params: { query: { from: flags.from, to: flags.to, commitmentId: flags.commitment } },
+            params: {
+              query: {
+                from: flags.from,
+                to: flags.to,
+                commitmentId: flags.commitment,
+                granularity: flags.daily ? 'daily' : undefined,
+              },
+            },
           }),
         ),
       );
       if (flags.json) return printJson(answer);
       const rows = flags.commitment ? answer.items : answer.totals;
+      const when = flags.daily ? 'day' : 'month';
       printTable(
         rows.map((m) => ({
-          month: m.period,
+          [when]: m.period,
           committed: money(m.committed),
           used: money(m.used),
           unused: money(m.unused),
@@ -93,16 +102,7 @@ export function registerCommitmentCommands(program: Command): void {
           netSavings: money(m.netSavings),
           currency: m.currency,
         })),
-        [
-          'month',
-          'committed',
-          'used',
-          'unused',
-          'utilization',
-          'onDemandEquivalent',
-          'netSavings',
-          'currency',
-        ],
+        [when, 'committed', 'used', 'unused', 'utilization', 'onDemandEquivalent', 'netSavings', 'currency'],
       );
     }),
   );

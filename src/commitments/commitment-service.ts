@@ -17,6 +17,7 @@ import {
   percent,
   type CoverageDimension,
 } from './commitment-figures.js';
+import { dailyTotals, dailyUtilization } from './commitment-daily.js';
 import { suggestPurchases, type PurchaseSuggestion } from './commitment-purchase.js';
 import { createCommitmentStore, type StoredMonth } from './commitment-store.js';
 import type {
@@ -153,18 +154,36 @@ export function createCommitmentService(deps: CommitmentServiceDeps) {
 
     /**
      * Utilization per commitment and month over the range, and the total of each month (utilization of the total:
-     * used over committed, in money).
+     * used over committed, in money); with `granularity: 'daily'`, per day of the months (at most 3), from the
+     * bills' line items (commitment-daily.ts) — Cost Explorer connections have monthly figures only.
      */
     async utilization(
       orgId: string,
-      range: Partial<PeriodRange> & { commitmentId?: string } = {},
+      range: Partial<PeriodRange> & { commitmentId?: string; granularity?: 'monthly' | 'daily' } = {},
     ): Promise<{
       from: string;
       to: string;
+      granularity: 'monthly' | 'daily';
       items: CommitmentMonth[];
       totals: Omit<CommitmentMonth, 'commitmentId' | 'purchasedHours' | 'usedHours'>[];
     }> {
       const to = range.to ?? (await newestMonth(orgId));
+      if (range.granularity === 'daily') {
+        const from = range.from ?? to;
+        checkRange({ from, to });
+        if (addMonths(from, 2) < to)
+          throw new InputError('from', 'from: at most 3 months of days (to − 2 months)');
+        const dayFrom = `${from}-01`;
+        const dayTo = `${addMonths(to, 1)}-01`;
+        const [days, sums, terms] = await Promise.all([
+          Promise.all(deps.readers.map((r) => r.days(orgId, dayFrom, dayTo))).then((x) => x.flat()),
+          monthSums(orgId, { from, to }),
+          allTerms(orgId),
+        ]);
+        let items = dailyUtilization({ days, months: sums, terms, from: dayFrom, to: dayTo });
+        if (range.commitmentId) items = items.filter((i) => i.commitmentId === range.commitmentId);
+        return { from, to, granularity: 'daily', items, totals: dailyTotals(items) };
+      }
       const from = range.from ?? addMonths(to, -11);
       checkRange({ from, to });
       let sums = await monthSums(orgId, { from, to });
@@ -194,7 +213,7 @@ export function createCommitmentService(deps: CommitmentServiceDeps) {
           };
         })
         .sort((a, b) => a.period.localeCompare(b.period));
-      return { from, to, items, totals };
+      return { from, to, granularity: 'monthly', items, totals };
     },
 
     /** Coverage of eligible usage per month, grouped by the given dimensions (all by default). */

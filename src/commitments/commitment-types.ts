@@ -109,6 +109,29 @@ export interface CoverageSums {
   currency: string;
 }
 
+/**
+ * One commitment's line sums of one day, as a provider's reader sums them (unrounded): usage it paid for, and for
+ * savings plans the unused part of the day's recurring fees. A reserved instance's unused cost is not on any
+ * daily line (its RIFee line is monthly): the service derives it from the purchased hours (commitment-daily.ts).
+ */
+export interface DaySums {
+  cloudAccountId: string;
+  commitmentId: string;
+  kind: CommitmentKind;
+  /** `YYYY-MM-DD`. */
+  day: string;
+  used: number;
+  /** Savings plans: the unused commitment of the day's fee lines; reserved instances: 0. */
+  unused: number;
+  onDemandEquivalent: number;
+  /** Reserved instances: instance-hours used; savings plans: 0. */
+  usedHours: number;
+  currency: string;
+}
+
+/** One commitment over one day (see CommitmentMonth; `period` is the day `YYYY-MM-DD`). */
+export type CommitmentDay = CommitmentMonth;
+
 /** Uncovered eligible usage of one day at on-demand prices, per account (for what to buy). */
 export interface OnDemandDay {
   awsAccountId: string;
@@ -126,6 +149,8 @@ export interface CommitmentReader {
   terms(orgId: string): Promise<CommitmentTerms[]>;
   months(orgId: string, from: string, to: string): Promise<MonthSums[]>;
   coverage(orgId: string, from: string, to: string): Promise<CoverageSums[]>;
+  /** Commitment line sums per day over `[from, to)` (`YYYY-MM-DD`). */
+  days(orgId: string, from: string, to: string): Promise<DaySums[]>;
   /** Compute usage per day over `[from, to)` (`YYYY-MM-DD`). */
   onDemandDaily(orgId: string, from: string, to: string): Promise<OnDemandDay[]>;
 }

@@ -111,6 +111,46 @@ describe('commitments API', () => {
     expect(one.body.items).toHaveLength(1);
   });
 
+  it('daily utilization: each day of the month, a reserved instance’s unused cost from its purchased hours', async () => {
+    const { status, body } = await get<{
+      granularity: string;
+      items: Array<Record<string, unknown> & { commitmentId: string; period: string }>;
+      totals: Array<Record<string, unknown> & { period: string }>;
+    }>(`/api/v1/commitments/utilization?from=2025-05&to=2025-05&granularity=daily`);
+    expect(status).toBe(200);
+    expect(body.granularity).toBe('daily');
+    const ri = body.items.filter((d) => d.commitmentId === RI_ARN);
+    const sp = body.items.filter((d) => d.commitmentId === SP_ARN);
+    expect(ri).toHaveLength(31);
+    expect(sp).toHaveLength(31);
+    expect(ri[0]).toMatchObject({
+      period: '2025-05-01',
+      committed: 2.4,
+      used: 1.8,
+      unused: 0.6,
+      utilization: 75,
+      purchasedHours: 48,
+      usedHours: 36,
+    });
+    expect(sp[30]).toMatchObject({
+      period: '2025-05-31',
+      committed: 24,
+      used: 14.4,
+      unused: 9.6,
+      utilization: 60,
+    });
+    expect(body.totals).toHaveLength(31);
+    expect(body.totals[0]).toMatchObject({ committed: 26.4, used: 16.2, unused: 10.2, utilization: 61.36 });
+    const bad = await get<{ error: { field?: string } }>(
+      '/api/v1/commitments/utilization?from=2025-01&to=2025-05&granularity=daily',
+    );
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/from/);
+    const wrong = await get('/api/v1/commitments/utilization?granularity=hourly');
+    expect(wrong.status).toBe(400);
+    expect(JSON.stringify(wrong.body)).toMatch(/granularity/);
+  });
+
   it('coverage by family and the coverage gap', async () => {
     const { status, body } = await get<{
       items: Record<string, unknown>[];
@@ -187,6 +227,10 @@ describe('cloudtally commitments (through the server)', () => {
         '--json',
       ]);
       expect(JSON.parse(json.stdout).totals[0]).toMatchObject({ committed: 818.4, utilization: 61.36 });
+      const daily = await run(['commitments', 'utilization', '--to', '2025-05', '--daily']);
+      expect(daily.code, daily.stderr).toBe(0);
+      expect(daily.stdout).toMatch(/2025-05-01 .*26\.40 .*16\.20 .*10\.20 .*61\.36%/);
+      expect(daily.stdout).toMatch(/2025-05-31 /);
       const coverage = await run([
         'commitments',
         'coverage',
@@ -235,6 +279,15 @@ describe('commitments MCP tools', () => {
     );
     expect(cov).toContain('2025-05: 82.43% covered');
     expect(cov).toMatch(/us-east-1 .*727\.14 USD .*155\.00 USD/);
+    const daily = textOf(
+      await mcp.client.callTool({
+        name: 'get_commitment_utilization',
+        arguments: { to: '2025-05', daily: true, commitment: RI_ARN },
+      }),
+    );
+    expect(daily).toMatch(/\| day \|/);
+    expect(daily).toMatch(/2025-05-01 .*2\.40 USD .*1\.80 USD .*0\.60 USD .*75%/);
+    expect(daily).toContain('2025-05-31');
     const bad = await mcp.client.callTool({ name: 'get_commitment_utilization', arguments: { from: 'May' } });
     expect(bad.isError).toBe(true);
     expect(textOf(bad)).toContain('from');

@@ -155,6 +155,48 @@ describe.each(ENGINES)('commitments from the demo bill on %s', (engine) => {
     },
   );
 
+  it.each(['acme-cur2', 'acme-legacy'])(
+    '%s: daily utilization per commitment and day (RIs from purchased hours) equals the truth to the cent',
+    async (name) => {
+      const months = Object.values(sim.truth.commitments.months)
+        .flatMap((m) => Object.keys(m))
+        .sort();
+      // The last whole month and the month in progress.
+      const [from, to] = [months.at(-2)!, months.at(-1)!];
+      const r = await services[name].utilization(`org-${name}`, { from, to, granularity: 'daily' });
+      expect(r.granularity).toBe('daily');
+      const got: Record<string, Record<string, unknown>> = {};
+      for (const d of r.items) {
+        got[d.commitmentId] ??= {};
+        got[d.commitmentId][d.period] = {
+          committed: d.committed,
+          used: d.used,
+          unused: d.unused,
+          utilization: d.utilization,
+          onDemandEquivalent: d.onDemandEquivalent,
+          netSavings: d.netSavings,
+        };
+      }
+      const want: Record<string, Record<string, unknown>> = {};
+      for (const [arn, days] of Object.entries(sim.truth.commitments.days)) {
+        for (const [day, figures] of Object.entries(days)) {
+          if (day.slice(0, 7) < from || day.slice(0, 7) > to) continue;
+          want[arn] ??= {};
+          want[arn][day] = figures;
+        }
+      }
+      expect(got).toEqual(want);
+      expect(Object.keys(want)).toHaveLength(sim.truth.commitments.inventory.length);
+      // A day's total is the sum of its commitments; the cache reservation leaves a twentieth unused each day.
+      const cache = sim.truth.commitments.inventory.find((c) => c.type === 'ElastiCache')!;
+      expect(r.items.find((d) => d.commitmentId === cache.arn)?.utilization).toBe(95);
+      expect(r.totals.map((t) => t.period)).toEqual([...new Set(r.items.map((d) => d.period))].sort());
+      await expect(
+        services[name].utilization(`org-${name}`, { from: months[0], to, granularity: 'daily' }),
+      ).rejects.toThrow(/from: at most 3 months/);
+    },
+  );
+
   it('expirations: the RI ending in 45 days is within 60 days, with its monthly savings at stake', async () => {
     const svc = services['acme-cur2'];
     const soon = await svc.expiring('org-acme-cur2', 60);

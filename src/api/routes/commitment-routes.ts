@@ -13,7 +13,7 @@ const month = (what: string) =>
 
 const MonthFields = z.object({
   commitmentId: z.string(),
-  period: z.string().openapi({ description: 'YYYY-MM' }),
+  period: z.string().openapi({ description: 'YYYY-MM (daily: the day, YYYY-MM-DD)' }),
   committed: z.number().openapi({ description: 'The month’s commitment, amortized' }),
   used: z.number(),
   unused: z.number().openapi({ description: 'committed − used: the waste' }),
@@ -31,7 +31,10 @@ const MonthSchema = MonthFields.openapi('CommitmentMonth');
 
 const CommitmentSchema = z
   .object({
-    id: z.string().openapi({ description: 'ARN (or the reservation’s subscription ID from Cost Explorer)' }),
+    id: z.string().openapi({
+      description:
+        'The commitment’s ARN, the same from the CUR and from Cost Explorer: a savings plan’s ARN (`arn:aws:savingsplans::<account>:savingsplan/<id>`); a reserved instance’s reservation ARN as the CUR’s `reservation_reservation_a_r_n` writes it, ending in its reservation (lease) ID — EC2 `arn:aws:ec2:<region>:<account>:reserved-instances/<id>`, RDS `arn:aws:rds:<region>:<account>:ri:<id>`, ElastiCache `arn:aws:elasticache:<region>:<account>:reserved-instance:<id>`, OpenSearch `arn:aws:es:<region>:<account>:reserved-instance/<id>`, Redshift `arn:aws:redshift:<region>:<account>:reserved-node/<id>` (from Cost Explorer built from the subscription’s lease ID, account and region)',
+    }),
     kind: z.enum(COMMITMENT_KINDS),
     type: z.string().openapi({ example: 'ComputeSavingsPlans' }),
     cloudAccountId: z.string(),
@@ -127,12 +130,19 @@ const utilization = defineRoute('org:read', {
   method: 'get',
   path: '/api/v1/commitments/utilization',
   tags: ['commitments'],
-  summary: 'Utilization, unused cost and net savings per commitment and month, and the total of each month',
+  summary:
+    'Utilization, unused cost and net savings per commitment and month (or day), and the total of each month (or day)',
+  description:
+    'With `granularity=daily`: one item per commitment and day of the months `from`–`to` (at most 3; `from` defaults to `to`), `period` being the day (YYYY-MM-DD). Daily figures come from the bills’ line items: a savings plan’s from its hourly fee lines; a reserved instance’s committed cost is its purchased instance-hours of the day at the month’s amortized cost per hour (its RIFee line is monthly), unused = committed − used. Commitments of Cost Explorer connections have monthly figures only.',
   request: {
     query: z.object({
-      from: month('First month (default: 11 months before to)'),
+      from: month('First month (default: 11 months before to; daily: to)'),
       to: month('Last month (default: the newest with data)'),
       commitmentId: z.string().optional().openapi({ description: 'Only this commitment' }),
+      granularity: z
+        .enum(['monthly', 'daily'])
+        .optional()
+        .openapi({ description: 'monthly (default) or daily' }),
     }),
   },
   responses: {
@@ -140,6 +150,7 @@ const utilization = defineRoute('org:read', {
       z.object({
         from: z.string(),
         to: z.string(),
+        granularity: z.enum(['monthly', 'daily']),
         items: z.array(MonthSchema),
         totals: z.array(TotalSchema),
       }),

@@ -9,6 +9,7 @@
 import type {
   CommitmentReader,
   CoverageSums,
+  DaySums,
   MonthSums,
   OnDemandDay,
 } from '../../../commitments/commitment-types.js';
@@ -170,6 +171,36 @@ export function createCurCommitmentReader(store: Queryable & { dialect: Dialect 
         instanceType: String(r.x_instance_type ?? ''),
         covered: Number(r.covered),
         onDemand: Number(r.on_demand),
+        currency: String(r.currency ?? 'USD'),
+      }));
+    },
+
+    async days(orgId, from, to) {
+      const rows = await store.query<Record<string, unknown>>(
+        `SELECT cloud_account_id, commitment_discount_id AS id, max(commitment_discount_type) AS kind,
+           CAST(usage_date AS VARCHAR) AS day,
+           ${num(`sum(CASE WHEN ${COVERED} THEN effective_cost ELSE 0 END)`)} AS used,
+           ${num(`sum(CASE WHEN x_line_item_type = 'SavingsPlanRecurringFee' THEN effective_cost ELSE 0 END)`)} AS unused,
+           ${num(`sum(CASE WHEN ${COVERED} THEN ${ON_DEMAND} ELSE 0 END)`)} AS on_demand,
+           ${num(`sum(CASE WHEN x_line_item_type = 'DiscountedUsage' THEN consumed_quantity ELSE 0 END)`)} AS used_hours,
+           min(billing_currency) AS currency
+         FROM cost_line_items
+         WHERE org_id = $1 AND commitment_discount_id IS NOT NULL
+           AND usage_date >= CAST($2 AS DATE) AND usage_date < CAST($3 AS DATE)
+           AND x_line_item_type IN ('DiscountedUsage', 'SavingsPlanCoveredUsage', 'SavingsPlanRecurringFee')
+         GROUP BY cloud_account_id, commitment_discount_id, usage_date
+         ORDER BY 1, 2, 4`,
+        [orgId, from, to],
+      );
+      return rows.map((r): DaySums => ({
+        cloudAccountId: String(r.cloud_account_id),
+        commitmentId: String(r.id),
+        kind: kindOf(r.kind as string | null),
+        day: text(r.day).slice(0, 10),
+        used: Number(r.used),
+        unused: Number(r.unused),
+        onDemandEquivalent: Number(r.on_demand),
+        usedHours: Number(r.used_hours),
         currency: String(r.currency ?? 'USD'),
       }));
     },
