@@ -23,6 +23,7 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   group(['commitments'], () => import('./commitment-commands.js'), 'registerCommitmentCommands'),
   group(['channels', 'alerts'], () => import('./notification-commands.js'), 'registerNotificationCommands'),
   group(['digests'], () => import('./digest-commands.js'), 'registerDigestCommands'),
+  group(['reports'], () => import('./report-commands.js'), 'registerReportCommands'),
   group(['sso'], () => import('./sso-commands.js'), 'registerSsoCommands'),
   group(['mcp'], () => import('./mcp-command.js'), 'registerMcpCommand'),
   group(['backup', 'restore'], () => import('./ops-commands.js'), 'registerOpsCommands'),

@@ -11,6 +11,7 @@ import type { ShowbackAnswer } from '../../src/allocation/showback.js';
 import { createAppContext } from '../../src/app/context.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { silentLog } from '../../src/lib/log.js';
+import { runCli } from '../cli/cli-support.js';
 import { insertItems, makeItems } from '../costs/fixtures.js';
 import { startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
 import { ENGINES } from '../helpers/stores.js';
@@ -363,6 +364,68 @@ describe.each(ENGINES)('scheduled e-mail reports on %s', (engine) => {
     expect(res).toEqual({ ok: true, error: null });
     await eventually(async () => reportMails().length >= 4, 'the report sent now');
     expect((await schedule(showbackId)).nextDueAt).toBe(before.nextDueAt);
+  });
+
+  it('cloudtally reports schedule|list|send|unschedule, a mistake named by its option', async () => {
+    const cli = (args: string[]) =>
+      runCli(args, {
+        cwd: process.cwd(),
+        env: { CLOUDTALLY_URL: t.url, CLOUDTALLY_TOKEN: t.users.manager.token },
+      });
+    const made = await cli([
+      'reports',
+      'schedule',
+      '--showback',
+      'team',
+      '--period',
+      'month_to_date',
+      '--monthly',
+      '3',
+      '--channel',
+      'reports mail',
+      '--to',
+      'team-leads@a.test',
+      '--json',
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const s = JSON.parse(made.stdout) as Schedule & { recipients: string[] };
+    expect(s).toMatchObject({
+      title: 'Showback of team',
+      cadence: 'monthly on day 3',
+      recipients: ['team-leads@a.test'],
+    });
+    const list = await cli(['reports', 'list']);
+    expect(list.stdout).toContain(s.id);
+    expect(list.stdout).toContain('monthly on day 3');
+    const sent = await cli(['reports', 'send', s.id]);
+    expect(sent.code, sent.stderr).toBe(0);
+    const bad = await cli([
+      'reports',
+      'schedule',
+      '--view',
+      viewId,
+      '--monthly',
+      '31',
+      '--channel',
+      'reports mail',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--monthly must be a day of the month, 1 to 28/);
+    const slack = await cli([
+      'reports',
+      'schedule',
+      '--view',
+      viewId,
+      '--weekly',
+      'friday',
+      '--channel',
+      'reports slack',
+    ]);
+    expect(slack.code).not.toBe(0);
+    expect(slack.stderr).toMatch(/channel: "reports slack" is a slack channel/);
+    const gone = await cli(['reports', 'unschedule', s.id]);
+    expect(gone.code, gone.stderr).toBe(0);
+    expect((await call(`/api/v1/report-schedules/${s.id}`)).status).toBe(404);
   });
 
   // DuckDB is embedded (one process holds the file): a second server process exists only on PostgreSQL. The test
