@@ -11,7 +11,7 @@ import { demoApi, demoPost, startDemoWithData, type DemoData } from './demo.js';
  * (WCAG 2.0/2.1/2.2 A and AA rules, colour contrast included) finds no serious or critical violation, every page
  * has its own document title, and the keyboard focus is visible. The pages are the main navigation's links (a
  * page added there is covered too), each Settings tab, the connect wizard, an account's detail page, an
- * anomaly's and a resource's detail page.
+ * anomaly's and a resource's detail page. The desktop pass runs again in the dark theme (the system's setting).
  * It also measures the overview's first paint and prints it (a figure to report, not asserted as a timing).
  */
 
@@ -142,6 +142,28 @@ describe('accessibility of every signed-in page', { timeout: 600_000 }, () => {
       expect(found).toEqual({});
     });
   }
+
+  it('has no serious or critical axe violation in the dark theme (the system setting)', async () => {
+    expect(pages.length).toBeGreaterThan(0);
+    await page.setViewportSize(SIZES[0]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const found: Record<string, Found[]> = {};
+    try {
+      for (const href of pages) {
+        await page.goto(demo.url + href);
+        await settle(page);
+        expect(await page.evaluate('document.documentElement.dataset.theme'), href).toBe('dark');
+        const v = await seriousViolations(page);
+        if (v.length) found[href] = v;
+      }
+      await page.goto(`${demo.url}/`);
+      await settle(page);
+      await b.screenshot('a11y-dark-overview');
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+    expect(found).toEqual({});
+  });
 
   it('gives every page its own title', async () => {
     await page.setViewportSize(SIZES[0]);

@@ -142,6 +142,41 @@ describe('dashboard shell: sign-in, organizations, settings', { timeout: 120_000
     await signIn(page, t.url, t.users.viewer.email, t.users.viewer.password);
   });
 
+  it("follows the system's light or dark setting, and a chosen theme wins and is remembered", async () => {
+    const { page } = b;
+    const theme = () => page.evaluate<string | undefined>('document.documentElement.dataset.theme');
+    const stored = () => page.evaluate<string | null>("localStorage.getItem('cloudtally.theme')");
+    const background = () =>
+      page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(`${t.url}/`);
+    const toggle = page.getByLabel('Theme');
+    await toggle.waitFor();
+    expect(await toggle.inputValue()).toBe('system');
+    expect(await theme()).toBe('light');
+    const light = await background();
+    // "System" follows a change of the setting while the page is open.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(theme).toBe('dark');
+    expect(await background()).not.toBe(light);
+    // A chosen theme wins over the system's and is kept across a reload.
+    await toggle.selectOption('light');
+    await expect.poll(theme).toBe('light');
+    expect(await stored()).toBe('light');
+    await toggle.selectOption('dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.reload();
+    await page.getByLabel('Theme').waitFor();
+    expect(await page.getByLabel('Theme').inputValue()).toBe('dark');
+    expect(await theme()).toBe('dark');
+    expect(await stored()).toBe('dark');
+    await b.screenshot('theme-dark');
+    await page.getByLabel('Theme').selectOption('system');
+    await expect.poll(theme).toBe('light');
+    expect(await stored()).toBeNull();
+    expect(await background()).toBe(light);
+  });
+
   it('ran every page above under its Content-Security-Policy without a violation', async () => {
     const index = await fetch(`${t.url}/`);
     expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { NavLink, Outlet, useNavigation } from 'react-router-dom';
 import { useSession } from '../session';
 import { ErrorNotice } from './Feedback';
+import { ThemeToggle } from './ThemeToggle';
 
 const NAV = [
   { to: '/', label: 'Overview', icon: '◔', end: true },
@@ -148,6 +149,7 @@ export function Layout(): ReactNode {
                 {me.manageCloudCredentials && me.role !== 'manager' ? ' · Cloud credentials' : ''}
               </div>
             </div>
+            <ThemeToggle />
             <button type="button" className="btn btn-ghost btn-small" onClick={() => void session.signOut()}>
               Sign out
             </button>

@@ -1,20 +1,12 @@
 /** Chart data shaping, kept apart from the chart component so that pages can use it without the chart library. */
 
-/** A colour-blind-friendly palette (Okabe–Ito plus tints); "Other" is always grey. */
-export const PALETTE = [
-  '#2563eb',
-  '#e69f00',
-  '#009e73',
-  '#cc79a7',
-  '#56b4e9',
-  '#d55e00',
-  '#7c3aed',
-  '#0f766e',
-  '#f0c808',
-  '#be123c',
-];
+/**
+ * A colour-blind-friendly palette (Okabe–Ito plus tints), as the CSS variables of styles.css so that each theme
+ * draws its own shade; "Other" is always grey.
+ */
+export const PALETTE = Array.from({ length: 10 }, (_, i) => `var(--series-${i})`);
 export const OTHER = 'Other';
-const OTHER_COLOR = '#a3a9b5';
+const OTHER_COLOR = 'var(--series-other)';
 
 /** The palette slot a name prefers: a hash of the name, so that a service has its colour on every chart and page. */
 export function colorSlot(name: string): number {
