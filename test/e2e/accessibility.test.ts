@@ -123,6 +123,7 @@ describe('accessibility of every signed-in page', { timeout: 600_000 }, () => {
       `/resources/detail?${new URLSearchParams({ id: r.id, account: r.cloudAccountId }).toString()}`,
       '/accounts/connect/aws',
       '/accounts/connect/focus',
+      '/accounts/connect/azure',
       detail as string,
       `/anomalies/${encodeURIComponent(a.id)}?date=${a.date}`,
     ];

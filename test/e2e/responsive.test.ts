@@ -97,7 +97,7 @@ describe('every signed-in page at phone and desktop widths', { timeout: 300_000 
     const account = page.locator('#main a[href^="/accounts/"]:not([href*="connect"])').first();
     const detail = await account.getAttribute('href');
     expect(detail).toBeTruthy();
-    pages = [...links, '/accounts/connect/aws', detail as string];
+    pages = [...links, '/accounts/connect/aws', '/accounts/connect/azure', detail as string];
   });
 
   for (const [kind, size] of [

@@ -24,6 +24,7 @@ const router = createBrowserRouter([
       { index: true, lazy: page(() => import('./pages/Overview')) },
       { path: 'accounts', lazy: page(() => import('./pages/Accounts')) },
       { path: 'accounts/connect/aws', lazy: page(() => import('./pages/ConnectAws')) },
+      { path: 'accounts/connect/azure', lazy: page(() => import('./pages/ConnectAzure')) },
       { path: 'accounts/connect/focus', lazy: page(() => import('./pages/ConnectFocus')) },
       { path: 'accounts/:id', lazy: page(() => import('./pages/AccountDetail')) },
       { path: 'costs', lazy: page(() => import('./pages/CostExplorer')) },

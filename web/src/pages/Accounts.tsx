@@ -76,6 +76,9 @@ export default function AccountsPage(): ReactNode {
         actions={
           session.can('accounts:write') ? (
             <>
+              <Link className="btn" to="/accounts/connect/azure">
+                Connect Azure
+              </Link>
               <Link className="btn" to="/accounts/connect/focus">
                 Connect a FOCUS export
               </Link>
@@ -95,6 +98,9 @@ export default function AccountsPage(): ReactNode {
             <div className="row">
               <Link className="btn btn-primary" to="/accounts/connect/aws">
                 Connect an AWS account
+              </Link>
+              <Link className="btn" to="/accounts/connect/azure">
+                Connect Azure
               </Link>
               <Link className="btn" to="/accounts/connect/focus">
                 Connect a FOCUS export

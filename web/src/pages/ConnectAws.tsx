@@ -2,17 +2,15 @@ import { useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError } from '../api';
 import { CopyButton } from '../components/CopyButton';
-import { ErrorNotice, Notice, PageHeader } from '../components/Feedback';
+import { Notice, PageHeader } from '../components/Feedback';
 import { useApi } from '../hooks';
-import { SyncProgress } from '../components/SyncProgress';
-import { DiagnosticList, ValidationResult } from '../components/ValidationResult';
 import { useSession } from '../session';
 import type { CloudAccount, ConnectionType, Diagnostic, ValidationReport } from '../types';
 import { AccountForm } from './connect/AccountForm';
 import { EMPTY, valuesOf, type FormValues } from './connect/account-form-model';
 import { RoleSetupStep } from './connect/RoleSetupStep';
 import { Stepper } from './connect/Stepper';
-import { SyncButton } from './accounts/SyncButton';
+import { FirstSyncPanel, StepHeading, useWizard, ValidationPanel } from './connect/WizardShell';
 import { CONNECTION_TYPES, TypeStep } from './connect/TypeStep';
 
 type Step = 'type' | 'setup' | 'form' | 'validate' | 'sync';
@@ -42,7 +40,7 @@ export default function ConnectAwsPage(): ReactNode {
   const preset = params.get('type');
   const memberConnect = preset === 'linked' && params.has('payerAccountId');
   const [type, setType] = useState<ConnectionType>(isType(preset) ? preset : 'assumed_role');
-  const [step, setStep] = useState<Step>(memberConnect ? 'form' : 'type');
+  const { step, go, heading } = useWizard<Step>(memberConnect ? 'form' : 'type');
   const [initial, setInitial] = useState<FormValues>(() => ({
     ...EMPTY,
     name: params.get('name') ?? '',
@@ -69,11 +67,11 @@ export default function ConnectAwsPage(): ReactNode {
     try {
       const account = await api.post<CloudAccount>('/api/v1/cloud-accounts', body);
       setOutcome({ account, report: account.validation });
-      setStep('validate');
+      go('validate');
     } catch (err) {
       if (err instanceof ApiError && err.status === 422 && err.diagnostics.length) {
         setOutcome({ refused: { diagnostics: err.diagnostics, message: err.message, body } });
-        setStep('validate');
+        go('validate');
         return;
       }
       throw err;
@@ -100,7 +98,7 @@ export default function ConnectAwsPage(): ReactNode {
       } else if (outcome.refused) {
         await create(outcome.refused.body);
       }
-      setStep('validate');
+      go('validate');
     } catch (err) {
       if (err instanceof ApiError && err.status === 422 && err.diagnostics.length && outcome.refused) {
         setOutcome({ refused: { ...outcome.refused, diagnostics: err.diagnostics, message: err.message } });
@@ -111,7 +109,6 @@ export default function ConnectAwsPage(): ReactNode {
   };
 
   const typeInfo = CONNECTION_TYPES.find((t) => t.id === type);
-  const ok = outcome.report?.ok === true;
 
   return (
     <div className="page">
@@ -127,20 +124,22 @@ export default function ConnectAwsPage(): ReactNode {
         }
       />
       <Stepper steps={STEPS} current={step} />
-      {step === 'type' ? <TypeStep value={type} onChange={setType} onNext={() => setStep('setup')} /> : null}
+      {step === 'type' ? <TypeStep value={type} onChange={setType} onNext={() => go('setup')} /> : null}
       {step === 'setup' ? (
         <RoleSetupStep
           type={type}
           bucket={initial.bucket}
           prefix={initial.prefix}
           onBucket={(bucket, prefix) => setInitial((v) => ({ ...v, bucket, prefix }))}
-          onBack={() => setStep('type')}
-          onNext={() => setStep('form')}
+          onBack={() => go('type')}
+          onNext={() => go('form')}
         />
       ) : null}
       {step === 'form' ? (
         <section className="panel" aria-labelledby="form-title">
-          <h2 id="form-title">Account details</h2>
+          <StepHeading id="form-title" heading={heading}>
+            Account details
+          </StepHeading>
           {memberConnect ? (
             <Notice>
               Listed by AWS Organizations under the payer. Connecting it imports its costs from the payer’s
@@ -155,7 +154,7 @@ export default function ConnectAwsPage(): ReactNode {
             hasStoredKey={Boolean(outcome.account?.accessKeyId)}
             initial={outcome.account ? valuesOf(outcome.account) : initial}
             submitLabel={outcome.account ? 'Save and validate' : 'Connect and validate'}
-            onBack={memberConnect ? undefined : () => setStep('setup')}
+            onBack={memberConnect ? undefined : () => go('setup')}
             onSubmit={async (body, values) => {
               if (!outcome.account) setInitial(values);
               if (outcome.account) await update(body);
@@ -165,82 +164,35 @@ export default function ConnectAwsPage(): ReactNode {
         </section>
       ) : null}
       {step === 'validate' ? (
-        <section className="panel" aria-labelledby="validate-title">
-          <h2 id="validate-title">Validation</h2>
-          {outcome.report ? <ValidationResult report={outcome.report} /> : null}
-          {outcome.refused ? (
-            <>
-              <div className="notice notice-error" role="alert">
-                <strong>Cloudtally could not reach the account, so it was not connected yet.</strong> Fix what
-                the step below says in AWS, then validate again.
+        <ValidationPanel
+          heading={heading}
+          report={outcome.report}
+          refused={outcome.refused}
+          refusedTitle="Cloudtally could not reach the account, so it was not connected yet."
+          refusedHint="Fix what the step below says in AWS, then validate again."
+          refusedExtra={
+            type !== 'root' && setup.data ? (
+              <div className="external-id">
+                <span className="muted">This organization’s external ID</span>
+                <code className="secret">{setup.data.externalId}</code>
+                <CopyButton text={setup.data.externalId} label="Copy external ID" />
               </div>
-              <DiagnosticList diagnostics={outcome.refused.diagnostics} />
-              {type !== 'root' && setup.data ? (
-                <div className="external-id">
-                  <span className="muted">This organization’s external ID</span>
-                  <code className="secret">{setup.data.externalId}</code>
-                  <CopyButton text={setup.data.externalId} label="Copy external ID" />
-                </div>
-              ) : null}
-            </>
-          ) : null}
-          {!outcome.report && outcome.account && !outcome.refused ? (
-            <Notice>The account was saved; validate it to check the connection.</Notice>
-          ) : null}
-          <ErrorNotice error={error} />
-          <div className="row">
-            {!ok ? (
-              <button type="button" className="btn" onClick={() => setStep('form')}>
-                Change settings
-              </button>
-            ) : null}
-            {!ok && outcome.account ? (
-              <button
-                type="button"
-                className="btn btn-ghost"
-                title="The account is connected; the sync reports what still fails"
-                onClick={() => setStep('sync')}
-              >
-                Continue anyway
-              </button>
-            ) : null}
-            <span className="spacer" />
-            {!ok ? (
-              <button
-                type="button"
-                className="btn btn-primary"
-                disabled={pending}
-                onClick={() => void revalidate()}
-              >
-                {pending ? 'Validating…' : 'Validate again'}
-              </button>
-            ) : (
-              <button type="button" className="btn btn-primary" onClick={() => setStep('sync')}>
-                Continue to the first sync
-              </button>
-            )}
-          </div>
-        </section>
+            ) : null
+          }
+          saved={Boolean(outcome.account)}
+          savedWithoutReport={<Notice>The account was saved; validate it to check the connection.</Notice>}
+          error={error}
+          pending={pending}
+          onChange={() => go('form')}
+          onContinue={() => go('sync')}
+          onAgain={() => void revalidate()}
+        />
       ) : null}
       {step === 'sync' && outcome.account ? (
-        <section className="panel" aria-labelledby="sync-title">
-          <h2 id="sync-title">First sync</h2>
-          <p className="muted">
-            Loading the billing history, scanning resources in every enabled region, reading utilization, then
-            computing recommendations. You can leave this page; the sync continues.
-          </p>
-          <SyncProgress accountId={outcome.account.id} />
-          <div className="row">
-            <SyncButton account={outcome.account} onStarted={() => undefined} />
-            <span className="spacer" />
-            <Link className="btn" to={`/accounts/${outcome.account.id}`}>
-              Open the account
-            </Link>
-            <Link className="btn btn-primary" to="/accounts">
-              Done
-            </Link>
-          </div>
-        </section>
+        <FirstSyncPanel heading={heading} account={outcome.account}>
+          Loading the billing history, scanning resources in every enabled region, reading utilization, then
+          computing recommendations. You can leave this page; the sync continues.
+        </FirstSyncPanel>
       ) : null}
     </div>
   );

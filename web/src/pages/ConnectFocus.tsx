@@ -1,12 +1,9 @@
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { api, ApiError } from '../api';
-import { ErrorNotice, Notice, PageHeader } from '../components/Feedback';
-import { SyncProgress } from '../components/SyncProgress';
-import { DiagnosticList, ValidationResult } from '../components/ValidationResult';
+import { Notice, PageHeader } from '../components/Feedback';
 import { useSession } from '../session';
 import type { CloudAccount, Diagnostic, ValidationReport } from '../types';
-import { SyncButton } from './accounts/SyncButton';
 import { FocusForm } from './connect/FocusForm';
 import {
   FOCUS_EMPTY,
@@ -16,6 +13,7 @@ import {
   type Service,
 } from './connect/focus-form-model';
 import { Stepper } from './connect/Stepper';
+import { FirstSyncPanel, StepHeading, useWizard, ValidationPanel } from './connect/WizardShell';
 
 type Step = 'form' | 'validate' | 'sync';
 
@@ -38,7 +36,7 @@ interface Outcome {
  */
 export default function ConnectFocusPage(): ReactNode {
   const session = useSession();
-  const [step, setStep] = useState<Step>('form');
+  const { step, go, heading } = useWizard<Step>('form');
   const [values, setValues] = useState<FocusValues>(FOCUS_EMPTY);
   const [service, setService] = useState<Service>('aws');
   const [outcome, setOutcome] = useState<Outcome>({});
@@ -62,7 +60,7 @@ export default function ConnectFocusPage(): ReactNode {
       if (!(err instanceof ApiError && err.status === 422 && err.diagnostics.length)) throw err;
       setOutcome({ refused: { diagnostics: err.diagnostics, body } });
     }
-    setStep('validate');
+    go('validate');
   };
 
   const update = async (id: string, body: Record<string, unknown>) => {
@@ -71,7 +69,7 @@ export default function ConnectFocusPage(): ReactNode {
       `/api/v1/cloud-accounts/${id}/validate`,
     );
     setOutcome({ account: r.account, report: r.validation });
-    setStep('validate');
+    go('validate');
   };
 
   const again = async () => {
@@ -87,7 +85,6 @@ export default function ConnectFocusPage(): ReactNode {
     }
   };
 
-  const ok = outcome.report?.ok === true;
   const stored = outcome.account ? focusValuesOf(outcome.account) : undefined;
 
   return (
@@ -102,7 +99,9 @@ export default function ConnectFocusPage(): ReactNode {
       <Stepper steps={STEPS} current={step} />
       {step === 'form' ? (
         <section className="panel" aria-labelledby="form-title">
-          <h2 id="form-title">Where the export is</h2>
+          <StepHeading id="form-title" heading={heading}>
+            Where the export is
+          </StepHeading>
           <p className="muted">
             Columns are read one to one; <code>x_</code> columns are kept; each row’s provider comes from its{' '}
             <code>ProviderName</code>, so one export may hold several clouds and currencies.
@@ -123,74 +122,25 @@ export default function ConnectFocusPage(): ReactNode {
         </section>
       ) : null}
       {step === 'validate' ? (
-        <section className="panel" aria-labelledby="validate-title">
-          <h2 id="validate-title">Validation</h2>
-          {outcome.report ? <ValidationResult report={outcome.report} /> : null}
-          {outcome.refused ? (
-            <>
-              <div className="notice notice-error" role="alert">
-                <strong>
-                  Cloudtally could not list the export with this key, so it was not connected yet.
-                </strong>{' '}
-                Fix what the step below says, then validate again.
-              </div>
-              <DiagnosticList diagnostics={outcome.refused.diagnostics} />
-            </>
-          ) : null}
-          <ErrorNotice error={error} />
-          <div className="row">
-            {!ok ? (
-              <button type="button" className="btn" onClick={() => setStep('form')}>
-                Change settings
-              </button>
-            ) : null}
-            {!ok && outcome.account ? (
-              <button
-                type="button"
-                className="btn btn-ghost"
-                title="The export is connected; the sync reports what still fails"
-                onClick={() => setStep('sync')}
-              >
-                Continue anyway
-              </button>
-            ) : null}
-            <span className="spacer" />
-            {!ok ? (
-              <button
-                type="button"
-                className="btn btn-primary"
-                disabled={pending}
-                onClick={() => void again()}
-              >
-                {pending ? 'Validating…' : 'Validate again'}
-              </button>
-            ) : (
-              <button type="button" className="btn btn-primary" onClick={() => setStep('sync')}>
-                Continue to the first sync
-              </button>
-            )}
-          </div>
-        </section>
+        <ValidationPanel
+          heading={heading}
+          report={outcome.report}
+          refused={outcome.refused}
+          refusedTitle="Cloudtally could not list the export with this key, so it was not connected yet."
+          refusedHint="Fix what the step below says, then validate again."
+          saved={Boolean(outcome.account)}
+          error={error}
+          pending={pending}
+          onChange={() => go('form')}
+          onContinue={() => go('sync')}
+          onAgain={() => void again()}
+        />
       ) : null}
       {step === 'sync' && outcome.account ? (
-        <section className="panel" aria-labelledby="sync-title">
-          <h2 id="sync-title">First sync</h2>
-          <p className="muted">
-            Loading the export’s files into the cost tables. A FOCUS export has no resources to scan, so
-            inventory, metrics and recommendations are skipped. You can leave this page; the sync continues.
-          </p>
-          <SyncProgress accountId={outcome.account.id} />
-          <div className="row">
-            <SyncButton account={outcome.account} onStarted={() => undefined} />
-            <span className="spacer" />
-            <Link className="btn" to={`/accounts/${outcome.account.id}`}>
-              Open the account
-            </Link>
-            <Link className="btn btn-primary" to="/accounts">
-              Done
-            </Link>
-          </div>
-        </section>
+        <FirstSyncPanel heading={heading} account={outcome.account}>
+          Loading the export’s files into the cost tables. A FOCUS export has no resources to scan, so
+          inventory, metrics and recommendations are skipped. You can leave this page; the sync continues.
+        </FirstSyncPanel>
       ) : null}
     </div>
   );
