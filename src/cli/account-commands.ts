@@ -4,6 +4,7 @@ import { registerAwsConnectCommand } from './accounts/connect-aws-command.js';
 import { registerAzureConnectCommand } from './accounts/connect-azure-command.js';
 import { registerEditCommand } from './accounts/edit-command.js';
 import { registerAwsSetupCommand } from './accounts/setup-aws-command.js';
+import { registerAzureSetupCommand } from './accounts/setup-azure-command.js';
 import { registerFocusConnectCommand } from './accounts/connect-focus-command.js';
 
 /** `cloudtally accounts …`: one file per command group under accounts/. */
@@ -17,5 +18,5 @@ export function registerAccountCommands(program: Command): void {
   registerAzureConnectCommand(connect);
   registerFocusConnectCommand(connect);
   registerEditCommand(accounts);
-  registerAwsSetupCommand(accounts);
+  registerAzureSetupCommand(registerAwsSetupCommand(accounts));
 }

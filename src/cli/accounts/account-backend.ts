@@ -37,6 +37,8 @@ export async function backendFor(flags: StoreFlags & ClientFlags) {
     members: async (id: string) => (await ok(api.GET('/api/v1/cloud-accounts/{id}/members', path(id)))).items,
     setup: (query: { bucket?: string; prefix?: string; roleName?: string }) =>
       ok(api.GET('/api/v1/setup/aws', { params: { query } })),
+    setupAzure: (query: Record<string, string | undefined>) =>
+      ok(api.GET('/api/v1/setup/azure', { params: { query: query as never } })),
     rotate: () => ok(api.POST('/api/v1/setup/aws/external-id/rotate')),
     /** The host's own AWS identity: known only where Cloudtally runs, so not through a server. */
     whoami: () => {

@@ -4,8 +4,8 @@ import { action, printJson, type StoreFlags } from '../common.js';
 import { confirm, withBackend, withFlags, type ClientFlags } from './account-backend.js';
 
 /** `accounts setup aws`: the principal, the external ID, the policies and the CloudFormation template. */
-export function registerAwsSetupCommand(accounts: Command): void {
-  const setup = accounts.command('setup').description('What to create in AWS before connecting');
+export function registerAwsSetupCommand(accounts: Command): Command {
+  const setup = accounts.command('setup').description('What to create in a cloud before connecting');
   withFlags(
     setup
       .command('aws')
@@ -93,4 +93,5 @@ export function registerAwsSetupCommand(accounts: Command): void {
       },
     ),
   );
+  return setup;
 }
